@@ -1,0 +1,60 @@
+// The velocity fields the engine knows, their f-divergence weights, and mixtures of them.
+// MATH.md §1.3 (drift, drift_double), §3.2 (f-divergence weights), §3.3 (MMD), §3.5 (mixed),
+// §7.3 (Sinkhorn drift). Pure functions; any thread.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace driftlab {
+
+// One entry per base field. A run's velocity is a non-negative weighted sum of these
+// ("mixed" is a name for the default mixture, not a separate field).
+enum class Divergence {
+  Drift,        // DM mean shift V = V+ - V-, single normalization (any kernel), MATH.md §1.3 / §3.7 step 6
+  DriftDouble,  // DM Algorithm 2 double normalization, MATH.md §1.3
+  ForwardKL,    // KL(q||p): w = 1,  v = grad log p_hat - grad log q_hat
+  ReverseKL,    // KL(p||q): w = p_hat / q_hat
+  Chi2,         // chi2(q||p): w = 2 q_hat / p_hat (full convention) or q_hat / p_hat (half), MATH.md §9
+  Chi2Reverse,  // chi2(p||q): w = 2 (p_hat / q_hat)^2
+  Hellinger,    // w = 0.5 (p_hat / q_hat)^(1/2)
+  JS,           // w = 0.5 p_hat / (p_hat + q_hat)
+  Alpha,        // w = rho^(alpha - 1), rho = q_hat / p_hat
+  MMD,          // v = grad[(1/M) sum_j k(x, y_j) - (1/N) sum_i k(x, x_i)], unnormalized kernel
+  Sinkhorn,     // Sinkhorn drift T^{qp}(x) - T^{qq}(x), MATH.md §7.3 (Gaussian cost, eps = h^2)
+};
+inline constexpr int kNumDivergences = 11;
+
+const char* divergenceName(Divergence d);  // drift, drift_double, forward_kl, reverse_kl, chi2,
+                                           // chi2_reverse, hellinger, js, alpha, mmd, sinkhorn
+Divergence parseDivergence(std::string_view name);  // throws InvalidArgument; "mixed" is not a Divergence
+bool isFDivergence(Divergence d);          // ForwardKL .. Alpha
+
+// chi2 normalization, MATH.md §9: Full = weight 2 q/p (default, issue text), Half = q/p.
+enum class Chi2Convention { Full, Half };
+
+struct DivergenceWeights {
+  std::array<double, kNumDivergences> w{};  // indexed by int(Divergence); all >= 0, not all 0
+  double& operator[](Divergence d) { return w[static_cast<int>(d)]; }
+  double operator[](Divergence d) const { return w[static_cast<int>(d)]; }
+  static DivergenceWeights single(Divergence d);
+  // the paper's mixed strategy: reverse_kl = 1, chi2 = 0.5 (with the Full chi2 convention this is
+  // v = (p/q + q/p)(grad log p - grad log q)), MATH.md §3.5
+  static DivergenceWeights mixedDefault();
+  // "drift", "forward_kl", ..., or "mixed"; throws InvalidArgument
+  static DivergenceWeights fromName(std::string_view name);
+  // "reverse_kl=1,chi2=0.5"; throws InvalidArgument naming the bad entry
+  static DivergenceWeights parseList(std::string_view list);
+  std::string toList() const;    // inverse of parseList (only non-zero entries)
+  std::string label() const;     // "forward_kl", or "mixed(reverse_kl=1,chi2=0.5)" for a mixture
+  bool isSingle() const;
+};
+// throws InvalidArgument naming the entry when a weight is negative or not finite, or when all are 0
+void validateWeights(const DivergenceWeights& w);
+
+// f-divergence weight w(rho), rho = q_hat / p_hat (already clamped), MATH.md §3.2.
+double fDivergenceWeight(Divergence d, double rho, double alpha, Chi2Convention chi2);
+
+}  // namespace driftlab

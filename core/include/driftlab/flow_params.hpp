@@ -1,0 +1,62 @@
+// Every parameter of a particle flow run, validated in one place. This is what scenario files
+// store and what the FlowWorker's SetParams command carries. Plain data; any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "driftlab/bandwidth.hpp"
+#include "driftlab/divergence.hpp"
+#include "driftlab/kernel.hpp"
+#include "driftlab/velocity.hpp"
+
+namespace driftlab {
+
+enum class Integrator { Euler, Heun };
+enum class GeometryKind { Euclidean };  // the sphere S^2 comes later (MATH.md §4.1)
+
+const char* integratorName(Integrator i);          // euler, heun
+Integrator parseIntegrator(std::string_view name);  // throws InvalidArgument
+
+struct FlowParams {
+  // target data (law p)
+  std::string dataset = "eight_gaussians";  // a built-in name, or "csv" with data_csv set
+  std::string data_csv;                     // path, when dataset == "csv"
+  int samples = 1024;                       // M (ignored for csv)
+  std::uint64_t data_seed = 1;
+
+  // particles (law q)
+  std::string init = "gaussian";            // gaussian, far, collapsed, uniform, or "csv"
+  std::string init_csv;                     // path, when init == "csv"
+  int particles = 1024;                     // N (ignored for csv)
+  std::uint64_t init_seed = 2;
+
+  // field
+  KernelSpec kernel;                        // kernel.h is overridden by the bandwidth rule
+  BandwidthSpec bandwidth;
+  DivergenceWeights weights = DivergenceWeights::mixedDefault();
+  double alpha = 0.5;
+  Chi2Convention chi2 = Chi2Convention::Full;
+  bool leave_one_out = true;
+  double ratio_min = 1e-6, ratio_max = 1e6;
+  VelocityMode velocity_mode = VelocityMode::PlugIn;
+  int smoothed_grid = 96;
+
+  // time stepping
+  Integrator integrator = Integrator::Euler;
+  double step = 0.01;              // eta, in flow-time units
+  double displacement_cap = 0.5;   // max per-step displacement, in bandwidths (MATH.md §3.7 step 7); 0 = off
+  GeometryKind geometry = GeometryKind::Euclidean;
+
+  // metrics reference kernel
+  double metrics_h = 0.1;
+
+  // throws InvalidArgument naming the field and the value, e.g. "step: must be > 0 (got -0.5)"
+  void validate() const;
+  // the velocity options in force at flow time t for these particles and data
+  VelocityOptions velocityOptions(const Points& particles, const Points& data, double t) const;
+  bool operator==(const FlowParams&) const;
+};
+
+}  // namespace driftlab

@@ -1,0 +1,18 @@
+# The doctest suite, run by ctest (one ctest entry per TEST_CASE).
+find_package(doctest REQUIRED)  # doctest-dev
+include(doctest)
+
+file(GLOB DRIFTLAB_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/*.cpp)
+add_executable(driftlab_tests ${DRIFTLAB_TEST_SOURCES})
+target_link_libraries(driftlab_tests PRIVATE driftlab::core doctest::doctest nlohmann_json::nlohmann_json)
+target_compile_definitions(driftlab_tests PRIVATE
+  DRIFTLAB_CLI_PATH="$<TARGET_FILE:driftlab-cli>"
+  DRIFTLAB_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+  DRIFTLAB_TEST_TMP="${CMAKE_BINARY_DIR}/test_tmp")
+add_dependencies(driftlab_tests driftlab-cli)
+driftlab_configure_target(driftlab_tests)
+doctest_discover_tests(driftlab_tests)
+
+add_test(NAME core_is_gui_free
+         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_CURRENT_SOURCE_DIR}/core
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_no_gui_includes.cmake)
