@@ -8,6 +8,9 @@ enum class ParticleColoring { StartPosition, Speed, NearestMode, Plain };
 enum class ArrowMode { TrueLength, Normalized, LogLength };
 enum class HeatMap { None, LogP, LogQ, LogRatio, Speed };
 enum class FieldSplit { Total, AttractionRepulsion, PerTerm };
+// What a left click/drag on the canvas does (app/canvas_input.cpp). Probe and Pick pan on drag;
+// the edit tools send commands to the worker. Keys 1-6 select them.
+enum class CanvasTool { Probe, Pick, Brush, Erase, DragParticle, DropBlob };
 
 struct ViewOptions {
   bool show_particles = true;
@@ -30,6 +33,13 @@ struct ViewOptions {
   int quiver_n = 24;               // quiver grid nodes per axis
   int density_n = 96;              // heat-map grid nodes per axis
   int picked_particle = -1;        // full path shown for this particle
+  CanvasTool tool = CanvasTool::Probe;
+  float brush_radius = 0.08f;      // world units: Brush adds data points / Erase removes them within it
+  int brush_points = 4;            // data points added per brush event (every frame while dragging)
+  int blob_count = 200;            // DropBlob: particles added around the click
+  float blob_radius = 0.1f;        // DropBlob: std of the dropped Gaussian blob, world units
+  bool show_kernel_profile = true; // small kernel-profile inset next to the cursor
+  bool show_colorbar = true;       // colour bar of the heat map, scale legend of TrueLength arrows
 };
 
 }  // namespace driftlab::app
