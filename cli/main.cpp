@@ -1,0 +1,56 @@
+// driftlab-cli: headless front end of the engine. Every subcommand registers itself through
+// cli/command.hpp; main() only builds the CLI11 app and turns errors into exit code 2 with one
+// line on stderr ("driftlab-cli: error: <message>"). Main thread only.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "command.hpp"
+#include "driftlab/error.hpp"
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+int reportError(const std::string& message) {
+  std::string line = message;
+  std::replace(line.begin(), line.end(), '\n', ' ');  // always exactly one line
+  std::fprintf(stderr, "driftlab-cli: error: %s\n", line.c_str());
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"driftlab-cli: headless Gradient Flow Drifting runs, velocity fields and samples "
+               "(Wasserstein gradient flows of KDE-approximated divergences)",
+               "driftlab-cli"};
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  // every registered command, sorted by name so --help lists them in a stable order
+  auto entries = driftlab::cli::commandRegistry();
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto& entry : entries) entry.add_to(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 usage errors: one line, exit 2 (CLI11's own codes vary and its message may be long)
+    std::string hint = " (run 'driftlab-cli --help')";
+    return reportError(std::string(e.what()) + hint);
+  } catch (const driftlab::InvalidArgument& e) {
+    return reportError(e.what());
+  } catch (const std::exception& e) {
+    return reportError(e.what());
+  }
+  return 0;
+}

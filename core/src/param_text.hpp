@@ -1,0 +1,35 @@
+// Internal helpers shared by flow_params.cpp, scenario.cpp, presets.cpp and settings.cpp:
+// number formatting for error messages and name lists. Not a public header. Any thread.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "driftlab/kernel.hpp"  // NamedDescription
+
+namespace driftlab::detail {
+
+// shortest of %.15g / %.17g that reads back to the same double ("0.1", not "0.10000000000000001";
+// "nan", "inf", "-1")
+inline std::string formatNumber(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+inline std::string joinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+inline std::string joinNames(const std::vector<NamedDescription>& catalog) {
+  std::vector<std::string> names;
+  for (const auto& e : catalog) names.push_back(e.name);
+  return joinNames(names);
+}
+
+}  // namespace driftlab::detail
