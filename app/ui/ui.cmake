@@ -1,0 +1,15 @@
+# Tests of the ImGui panels (owned by app-ui); included from app/app.cmake.
+#  - driftlab_ui_tests: GUI-free doctest suite (plot maths, help texts): no ImGui, no GL.
+#  - driftlab_ui_smoke: runs drawUi in headless ImGui frames (no backend, no GL context, no
+#    display) with a fabricated Snapshot (STYLE.md L12).
+if(DRIFTLAB_BUILD_TESTS)
+  find_package(doctest REQUIRED)  # doctest-dev
+  enable_testing()
+  set(ui_dir ${CMAKE_CURRENT_LIST_DIR})
+
+  add_executable(driftlab_ui_tests
+    ${ui_dir}/tests/test_main.cpp ${ui_dir}/tests/plot_math_test.cpp ${ui_dir}/plot_math.cpp)
+  target_link_libraries(driftlab_ui_tests PRIVATE doctest::doctest)
+  driftlab_configure_target(driftlab_ui_tests)
+  add_test(NAME ui_unit_tests COMMAND driftlab_ui_tests)
+endif()
