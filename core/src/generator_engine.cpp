@@ -1,0 +1,341 @@
+// Generator training with the drifting loss. MATH.md §5.1 (loss and gradient), §5.2 (batch
+// construction), §5.3 (GFD generalization to any divergence: target x + eta v).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <random>
+#include <string>
+
+#include "driftlab/csv.hpp"
+#include "driftlab/error.hpp"
+#include "driftlab/generator.hpp"
+#include "driftlab/velocity.hpp"
+
+namespace driftlab {
+
+namespace {
+
+constexpr int kMaxBatch = 65536;          // N (N + M) kernel pairs per step: beyond this a step takes minutes
+constexpr int kMaxSampleCount = 262144;   // display batch
+constexpr int kNoiseBlock = 65536;        // latent noise is drawn in blocks of this many columns
+// reserved data-batch keys (training batches use the step index, far below these)
+constexpr std::uint64_t kDisplayDataKey = 0xD15D1A7Aull << 20;
+constexpr std::uint64_t kMetricsDataKey = 0x3E7B1C5ull << 24;
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// splitmix64 finalizer: turns (seed, index) into well-mixed, independent stream seeds
+std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t index) {
+  std::uint64_t z = seed * 0x9E3779B97F4A7C15ull + index + 0x632BE59BD9B4E019ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+std::vector<int> iota(int n) {
+  std::vector<int> idx(static_cast<std::size_t>(n));
+  std::iota(idx.begin(), idx.end(), 0);
+  return idx;
+}
+
+// columns [block * kNoiseBlock, ...) of the latent noise for `seed`: each block has its own stream
+PointsF noiseBlock(int latent, int cols, std::uint64_t seed, int block) {
+  PointsF z(latent, cols);
+  std::mt19937_64 rng(mixSeed(seed, static_cast<std::uint64_t>(block)));
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (int c = 0; c < cols; ++c)
+    for (int r = 0; r < latent; ++r) z(r, c) = normal(rng);
+  return z;
+}
+
+double msSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool sameNetworkSetup(const GeneratorParams& a, const GeneratorParams& b) {
+  return a.arch == b.arch && a.network_init == b.network_init && a.init_scale == b.init_scale &&
+         a.init_center == b.init_center && a.network_seed == b.network_seed;
+}
+
+}  // namespace
+
+const char* networkInitName(NetworkInit n) { return n == NetworkInit::Collapsed ? "collapsed" : "default"; }
+
+NetworkInit parseNetworkInit(std::string_view name) {
+  if (name == "default") return NetworkInit::Default;
+  if (name == "collapsed") return NetworkInit::Collapsed;
+  detail::throwInvalidArgument("generator.network_init: unknown '" + std::string(name) +
+                               "' (expected default or collapsed)");
+}
+
+void GeneratorParams::validate() const {
+  field.validate();
+  arch.validate();
+  adam.validate();
+  DRIFTLAB_CHECK(batch >= 2 && batch <= kMaxBatch, "generator.batch: must be in [2, " + std::to_string(kMaxBatch) +
+                                                       "] (got " + std::to_string(batch) + ")");
+  DRIFTLAB_CHECK(data_batch >= 1 && data_batch <= kMaxBatch, "generator.data_batch: must be in [1, " +
+                                                                 std::to_string(kMaxBatch) + "] (got " +
+                                                                 std::to_string(data_batch) + ")");
+  DRIFTLAB_CHECK(std::isfinite(eta) && eta > 0 && eta <= 1e6, "generator.eta: must be in (0, 1e6] (got " + num(eta) + ")");
+  DRIFTLAB_CHECK(sample_count >= 1 && sample_count <= kMaxSampleCount,
+                 "generator.sample_count: must be in [1, " + std::to_string(kMaxSampleCount) + "] (got " +
+                     std::to_string(sample_count) + ")");
+  DRIFTLAB_CHECK(std::isfinite(init_scale) && init_scale > 0 && init_scale <= 1e3,
+                 "generator.init_scale: must be in (0, 1000] (got " + num(init_scale) + ")");
+  DRIFTLAB_CHECK(static_cast<int>(init_center.size()) == arch.output_dim,
+                 "generator.init_center: expected " + std::to_string(arch.output_dim) + " values (got " +
+                     std::to_string(init_center.size()) + ")");
+  for (double c : init_center)
+    DRIFTLAB_CHECK(std::isfinite(c), "generator.init_center: values must be finite (got " + num(c) + ")");
+}
+
+VelocityOptions GeneratorParams::velocityOptions(const Points& generated, const Points& data, long step) const {
+  // each step moves the batch's target by eta v: eta flow-time units per step (for annealing)
+  return field.velocityOptions(generated, data, static_cast<double>(step) * eta);
+}
+
+bool GeneratorParams::operator==(const GeneratorParams& o) const {
+  return field == o.field && arch == o.arch && network_init == o.network_init && init_scale == o.init_scale &&
+         init_center == o.init_center && network_seed == o.network_seed && adam == o.adam && batch == o.batch &&
+         data_batch == o.data_batch && eta == o.eta && noise_seed == o.noise_seed &&
+         sample_count == o.sample_count && sample_seed == o.sample_seed;
+}
+
+std::vector<std::string> generatorMetricsColumns() {
+  std::vector<std::string> cols = metricsColumns();
+  cols.push_back("loss");
+  cols.push_back("lr");
+  return cols;
+}
+
+std::string formatGeneratorMetricsRow(const GeneratorMetrics& g) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, ",%.10g,%.10g", g.loss, g.lr);
+  return formatMetricsRow(g.m) + buf;
+}
+
+PointsF latentNoise(int latent, int n, std::uint64_t seed) {
+  DRIFTLAB_CHECK(latent >= 1 && n >= 0, "latentNoise: bad shape " + std::to_string(latent) + " x " + std::to_string(n));
+  PointsF z(latent, n);
+  // blocks with their own streams: the first columns do not depend on n, so a display batch
+  // and a longer generate() with the same seed agree on their common samples
+  for (int b0 = 0, block = 0; b0 < n; b0 += kNoiseBlock, ++block) {
+    const int cols = std::min(kNoiseBlock, n - b0);
+    z.middleCols(b0, cols) = noiseBlock(latent, cols, seed, block);
+  }
+  return z;
+}
+
+GeneratorEngine::GeneratorEngine(const GeneratorParams& params) : params_(params) {
+  params_.validate();
+  rebuildDataInfo();
+  initNetwork();
+}
+
+GeneratorEngine::GeneratorEngine(const GeneratorParams& params, const Mlp& net, long step) : params_(params) {
+  params_.validate();
+  DRIFTLAB_CHECK(net.architecture() == params_.arch, "generator: network architecture " + net.architecture().label() +
+                                                         " does not match the parameters' " + params_.arch.label());
+  DRIFTLAB_CHECK(step >= 0, "generator: negative step count " + std::to_string(step));
+  rebuildDataInfo();
+  net_ = net;
+  adam_ = Adam(net_.parameterCount(), params_.adam);
+  step_ = step;
+}
+
+void GeneratorEngine::rebuildDataInfo() {
+  const FlowParams& f = params_.field;
+  Points csv;
+  Points centres;
+  std::vector<double> weights;
+  int dim = 0;
+  if (f.dataset == "csv") {
+    csv = readCsvPoints(f.data_csv);
+    dim = static_cast<int>(csv.rows());
+  } else {
+    Dataset probe = sampleDataset(f.dataset, 1, f.data_seed);
+    dim = static_cast<int>(probe.points.rows());
+    centres = std::move(probe.mode_centres);
+    weights = std::move(probe.mode_weights);
+  }
+  DRIFTLAB_CHECK(dim == params_.arch.output_dim, "generator.output_dim: must equal the data dimension " +
+                                                     std::to_string(dim) + " (got " +
+                                                     std::to_string(params_.arch.output_dim) + ")");
+  csv_data_ = std::move(csv);
+  mode_centres_ = std::move(centres);
+  mode_weights_ = std::move(weights);
+}
+
+void GeneratorEngine::initNetwork() {
+  const bool collapsed = params_.network_init == NetworkInit::Collapsed;
+  net_ = Mlp(params_.arch, params_.network_seed, collapsed ? params_.init_scale : 1.0,
+             collapsed ? std::span<const double>(params_.init_center) : std::span<const double>());
+  adam_ = Adam(net_.parameterCount(), params_.adam);
+}
+
+void GeneratorEngine::reset() {
+  initNetwork();
+  step_ = 0;
+  last_loss_ = 0.0;
+  x_.resize(0, 0);
+  v_.resize(0, 0);
+  y_.resize(0, 0);
+}
+
+std::string GeneratorEngine::setParams(const GeneratorParams& params) {
+  params.validate();
+  GeneratorParams old = params_;
+  const bool data_changed = params.field.dataset != old.field.dataset || params.field.data_csv != old.field.data_csv ||
+                            params.field.data_seed != old.field.data_seed || params.arch.output_dim != old.arch.output_dim;
+  params_ = params;
+  if (data_changed) {
+    try {
+      rebuildDataInfo();
+    } catch (...) {
+      params_ = old;  // state unchanged on error
+      throw;
+    }
+  }
+  std::string warning;
+  if (!sameNetworkSetup(params, old)) {
+    initNetwork();
+    warning = "network settings changed (" + params_.arch.label() + ", init " + networkInitName(params_.network_init) +
+              "): network and optimizer re-initialized";
+  } else if (!(params.adam == old.adam)) {
+    adam_.setOptions(params.adam);  // keeps the moments: a live learning-rate change is smooth
+  }
+  return warning;
+}
+
+Points GeneratorEngine::dataBatch(int n, std::uint64_t k) const {
+  DRIFTLAB_CHECK(n >= 1 && n <= kMaxPoints, "generator: data batch size must be >= 1 (got " + std::to_string(n) + ")");
+  const std::uint64_t seed = mixSeed(params_.field.data_seed, k);
+  if (params_.field.dataset != "csv") return sampleDataset(params_.field.dataset, n, seed).points;
+  // a CSV data set is a fixed finite sample: batches are drawn from it with replacement
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<long> pick(0, csv_data_.cols() - 1);
+  Points out(csv_data_.rows(), n);
+  for (int j = 0; j < n; ++j) out.col(j) = csv_data_.col(pick(rng));
+  return out;
+}
+
+TrainReport GeneratorEngine::step() {
+  TrainReport rep;
+  const int n = params_.batch;
+  const int d = params_.arch.output_dim;
+  const double eta = params_.eta;
+  rep.lr = adam_.options().lr;
+
+  auto t0 = std::chrono::steady_clock::now();
+  // MATH.md §5.2: fresh noise, generated batch x = f(z), fresh data batch y+
+  const PointsF z = latentNoise(params_.arch.input_dim, n, mixSeed(params_.noise_seed, static_cast<std::uint64_t>(step_)));
+  const PointsF& xf = net_.forward(z);
+  x_ = xf.cast<double>();
+  double network_ms = msSince(t0);
+
+  y_ = dataBatch(params_.data_batch, static_cast<std::uint64_t>(step_));
+  auto t1 = std::chrono::steady_clock::now();
+  // negatives = the generated batch itself (stop-gradient), each sample masked from its own
+  // negatives through self_index (leave_one_out), MATH.md §5.2
+  const VelocityOptions opt = params_.velocityOptions(x_, y_, step_);
+  rep.bandwidth = opt.kernel.h;
+  const std::vector<int> self = iota(n);
+  v_ = evaluateField(x_, self, x_, y_, opt).v;
+  rep.field_ms = msSince(t1);
+
+  // MATH.md §5.1/§5.3: L = mean over N*d elements of ||x - sg(x + eta v)||^2 = eta^2 mean ||v||^2;
+  // dL/dx = -2 eta v / (N d)
+  const double sq = v_.squaredNorm();
+  rep.loss = eta * eta * sq / (static_cast<double>(n) * d);
+  rep.drift_rms = std::sqrt(sq / n);
+  ++step_;
+  rep.step = step_;
+
+  auto t2 = std::chrono::steady_clock::now();
+  bool finite = std::isfinite(rep.loss) && v_.allFinite();
+  if (finite) {
+    const PointsF grad_out = (v_ * (-2.0 * eta / (static_cast<double>(n) * d))).cast<float>();
+    net_.backward(grad_out);
+    double g2 = 0.0;
+    for (float g : net_.parameterGradients()) g2 += static_cast<double>(g) * g;
+    rep.grad_norm = std::sqrt(g2);
+    finite = std::isfinite(rep.grad_norm);
+  }
+  if (finite) {
+    adam_.step(net_.parameters(), net_.parameterGradients());
+    last_loss_ = rep.loss;
+  } else {
+    // blow-up safety: keep the parameters, halve the learning rate, say so
+    AdamOptions o = adam_.options();
+    o.lr *= 0.5;
+    adam_.setOptions(o);
+    params_.adam.lr = o.lr;
+    rep.ok = false;
+    rep.warning = "non-finite loss or gradient at step " + std::to_string(step_) +
+                  ": update skipped, learning rate halved to " + num(o.lr);
+  }
+  rep.network_ms = network_ms + msSince(t2);
+  return rep;
+}
+
+Points GeneratorEngine::generate(int n, std::uint64_t seed) const {
+  DRIFTLAB_CHECK(n >= 1 && n <= kMaxPoints, "generate: n must be in [1, " + std::to_string(kMaxPoints) +
+                                                "] (got " + std::to_string(n) + ")");
+  Points out(params_.arch.output_dim, n);
+  // evaluate in blocks so that memory stays bounded for large n; noise blocks line up with
+  // latentNoise's so the result does not depend on the block size used here
+  for (int b0 = 0, block = 0; b0 < n; b0 += kNoiseBlock, ++block) {
+    const int cols = std::min(kNoiseBlock, n - b0);
+    out.middleCols(b0, cols) = net_.evaluate(noiseBlock(params_.arch.input_dim, cols, seed, block)).cast<double>();
+  }
+  return out;
+}
+
+Points GeneratorEngine::samples() const { return generate(params_.sample_count, params_.sample_seed); }
+
+Points GeneratorEngine::latentGridImage(int n, double lim) const {
+  DRIFTLAB_CHECK(params_.arch.input_dim == 2, "generator: the latent grid view needs a 2-D latent (latent = " +
+                                                  std::to_string(params_.arch.input_dim) + ")");
+  DRIFTLAB_CHECK(n >= 2 && n <= 1024, "generator: latent grid size must be in [2, 1024] (got " + std::to_string(n) + ")");
+  DRIFTLAB_CHECK(std::isfinite(lim) && lim > 0, "generator: latent grid limit must be > 0 (got " + num(lim) + ")");
+  PointsF z(2, n * n);
+  for (int iy = 0; iy < n; ++iy)
+    for (int ix = 0; ix < n; ++ix) {
+      z(0, iy * n + ix) = static_cast<float>(-lim + 2 * lim * ix / (n - 1));
+      z(1, iy * n + ix) = static_cast<float>(-lim + 2 * lim * iy / (n - 1));
+    }
+  return net_.evaluate(z).cast<double>();
+}
+
+Points GeneratorEngine::sampleVelocities(const Points& samples) const {
+  DRIFTLAB_CHECK(samples.rows() == params_.arch.output_dim && samples.cols() >= 1,
+                 "generator: samples must be " + std::to_string(params_.arch.output_dim) + " x K");
+  const Points y = dataBatch(params_.data_batch, kDisplayDataKey);
+  const VelocityOptions opt = params_.velocityOptions(samples, y, step_);
+  const std::vector<int> self = iota(static_cast<int>(samples.cols()));
+  return evaluateField(samples, self, samples, y, opt).v;
+}
+
+GeneratorMetrics GeneratorEngine::metrics(const MetricsOptions& opt, int metrics_samples) const {
+  GeneratorMetrics g;
+  const Points x = samples();
+  // a held-out data set, the same at every call so that the curves are comparable
+  const Points y = dataBatch(metrics_samples, kMetricsDataKey);
+  MetricsOptions mo = opt;
+  mo.reference_h = params_.field.metrics_h;
+  g.m = computeMetrics(x, y, mode_centres_, mode_weights_, params_.velocityOptions(x, y, step_), mo);
+  g.m.step = step_;
+  g.m.time = trainingTime();
+  g.loss = last_loss_;
+  g.lr = adam_.options().lr;
+  return g;
+}
+
+}  // namespace driftlab
