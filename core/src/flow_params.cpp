@@ -29,15 +29,6 @@ void requireNonNegativeFinite(const char* field, double v) {
   if (!(v >= 0.0) || !std::isfinite(v)) fail(field, "must be >= 0 and finite (got " + formatNumber(v) + ")");
 }
 
-void requireCount(const char* field, long long v) {
-  if (v < 1) {
-    fail(field, "must be between 1 and " + std::to_string(kMaxPoints) + " (got " + std::to_string(v) + ")");
-  }
-  if (v > kMaxPoints) {
-    fail(field, std::to_string(v) + " points cannot fit: must be between 1 and " + std::to_string(kMaxPoints));
-  }
-}
-
 // Working-memory estimate: the engine never forms an N x M matrix, but holds about 16 copies of
 // the (N + M) x d coordinates (positions, velocities, Heun stage, KDE row buffers, snapshots).
 constexpr double kWorkingCopies = 16.0;
@@ -85,7 +76,7 @@ void FlowParams::validate() const {
   } else if (!isDatasetName(dataset)) {
     fail("data.dataset", "unknown '" + dataset + "' (expected one of " + datasetChoices() + ")");
   }
-  requireCount("data.samples", samples);
+  detail::checkPointCount("data.samples", samples);
 
   // particles (law q)
   if (init == "csv") {
@@ -93,11 +84,12 @@ void FlowParams::validate() const {
   } else if (!isInitName(init)) {
     fail("init.layout", "unknown '" + init + "' (expected one of " + initChoices() + ")");
   }
-  requireCount("init.particles", particles);
+  detail::checkPointCount("init.particles", particles);
   checkMemory(*this);
 
   // bandwidth first: kernel.h is overridden by the rule, so the kernel's own h is checked with
   // the rule's first bandwidth in its place (an unused stale kernel.h is not an error)
+  requirePositiveFinite("bandwidth.h", bandwidth.h);  // also h0 of the annealing rule
   validateBandwidthSpec(bandwidth);
   KernelSpec k = kernel;
   k.h = bandwidth.rule == BandwidthRule::MultiScale && !bandwidth.scales.empty() ? bandwidth.scales.front()

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/kernel.hpp"  // NamedDescription
+#include "driftlab/datasets.hpp"  // kMaxPoints
+#include "driftlab/error.hpp"
+#include "driftlab/kernel.hpp"    // NamedDescription
 
 namespace driftlab::detail {
 
@@ -30,6 +32,18 @@ inline std::string joinNames(const std::vector<NamedDescription>& catalog) {
   std::vector<std::string> names;
   for (const auto& e : catalog) names.push_back(e.name);
   return joinNames(names);
+}
+
+// point counts (particles, samples): 1 .. kMaxPoints; larger ones are refused before allocating
+inline void checkPointCount(const std::string& field, long long v) {
+  if (v < 1) {
+    throwInvalidArgument(field + ": must be between 1 and " + std::to_string(kMaxPoints) + " (got " +
+                         std::to_string(v) + ")");
+  }
+  if (v > kMaxPoints) {
+    throwInvalidArgument(field + ": " + std::to_string(v) + " points cannot fit: must be between 1 and " +
+                         std::to_string(kMaxPoints));
+  }
 }
 
 }  // namespace driftlab::detail

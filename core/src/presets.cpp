@@ -1,0 +1,175 @@
+// Built-in presets shared by the app and the CLI: named lessons (UX.md lesson 20, MATH.md §5.4
+// and §9). Each description is one line that says what to notice. Initial layouts "far" and
+// "collapsed" are our own choices (the Drifting Model's settings are unpublished, MATH.md §9)
+// and are labelled so. Any thread.
+#include <functional>
+
+#include "driftlab/error.hpp"
+#include "driftlab/scenario.hpp"
+#include "param_text.hpp"
+
+namespace driftlab {
+
+namespace {
+
+struct Preset {
+  const char* name;
+  const char* description;
+  std::function<void(Scenario&)> configure;  // applied to defaultScenario()
+};
+
+// the paper's point (GFD mixed strategy, MATH.md §3.5): same collapsed start on eight_gaussians
+void collapsedOnEight(Scenario& s) {
+  s.params.dataset = "eight_gaussians";
+  s.params.init = "collapsed";
+}
+
+void setFixedBandwidth(Scenario& s, double h) {
+  s.params.bandwidth.rule = BandwidthRule::Fixed;
+  s.params.bandwidth.h = h;
+  s.params.kernel.h = h;
+}
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> list = {
+      {"default",
+       "eight Gaussians from a centred Gaussian blob, mixed reverse-KL + chi2 flow: watch all 8 modes fill "
+       "evenly while the energy distance falls",
+       [](Scenario&) {}},
+      {"checkerboard",
+       "checkerboard target (DM notebook): sharp square edges need a small bandwidth; corners fill last",
+       [](Scenario& s) {
+         s.params.dataset = "checkerboard";
+         setFixedBandwidth(s, 0.05);
+         s.params.step = 0.0025;
+         s.steps = 600;
+       }},
+      {"swiss_roll",
+       "Drifting Model toy: Laplacian kernel h = 0.05 with Algorithm-2 double normalization; particles "
+       "thread along the spiral arms",
+       [](Scenario& s) {
+         s.params.dataset = "swiss_roll";
+         s.params.kernel.kind = KernelKind::Laplacian;
+         setFixedBandwidth(s, 0.05);
+         s.params.weights = DivergenceWeights::single(Divergence::DriftDouble);
+         s.params.step = 0.5;
+         s.steps = 400;
+       }},
+      {"two_moons",
+       "two moons with the mixed flow: the blob splits in two and each half bends into a crescent",
+       [](Scenario& s) { s.params.dataset = "two_moons"; }},
+      {"far_init",
+       "particles start in a blob far from the data (init 'far' is our choice; DM settings unpublished, "
+       "MATH.md §9): the kernel tails alone must pull them in",
+       [](Scenario& s) {
+         s.params.init = "far";
+         s.steps = 800;
+       }},
+      {"collapsed_init",
+       "all particles start within 1e-3 of one point (our choice, MATH.md §9): repulsion between particles "
+       "must first blow the cluster apart",
+       [](Scenario& s) { s.params.init = "collapsed"; }},
+      {"mode_collapse_forward_kl",
+       "forward KL alone from a collapsed start on eight Gaussians: mode-seeking, so some modes are never "
+       "reached (compare mode_blur_chi2, mode_cover_mixed)",
+       [](Scenario& s) {
+         collapsedOnEight(s);
+         s.params.weights = DivergenceWeights::single(Divergence::ForwardKL);
+       }},
+      {"mode_blur_chi2",
+       "chi2(q||p) alone from the same collapsed start: particles are pushed out of over-dense regions but "
+       "the spread stays blurred between modes",
+       [](Scenario& s) {
+         collapsedOnEight(s);
+         s.params.weights = DivergenceWeights::single(Divergence::Chi2);
+       }},
+      {"mode_cover_mixed",
+       "reverse KL + chi2 mixture from the same collapsed start: the paper's fix, covering every mode "
+       "without blur (GFD, MATH.md §3.5)",
+       [](Scenario& s) { collapsedOnEight(s); }},
+      {"unequal_bimodal_mixed",
+       "unequal bimodal target (weights 0.3 / 0.7): check that the particle mass splits 30/70 rather "
+       "than 50/50",
+       [](Scenario& s) { s.params.dataset = "unequal_bimodal"; }},
+      {"bandwidth_too_small",
+       "h = 0.01 is far below the mode spacing: particles only feel data within a hair's width and the "
+       "field is nearly zero elsewhere; slow, patchy convergence",
+       [](Scenario& s) {
+         setFixedBandwidth(s, 0.01);
+         s.params.step = 0.0005;
+       }},
+      {"bandwidth_too_large",
+       "h = 0.6 blurs the eight modes into one ring-shaped blob: the flow converges fast but to an "
+       "over-smoothed shape (energy distance plateaus)",
+       [](Scenario& s) {
+         setFixedBandwidth(s, 0.6);
+         s.params.step = 0.05;
+       }},
+      {"laplacian_vs_gaussian",
+       "default scene with the Laplacian kernel: heavier tails reach far particles and fine detail decays "
+       "polynomially, not exponentially (MATH.md §7.1); compare with 'default'",
+       [](Scenario& s) { s.params.kernel.kind = KernelKind::Laplacian; }},
+      {"mmd_flow",
+       "MMD gradient flow (unnormalized Gaussian kernel, MATH.md §3.3): smooth but slow, and particles can "
+       "stall between modes",
+       [](Scenario& s) {
+         s.params.weights = DivergenceWeights::single(Divergence::MMD);
+         setFixedBandwidth(s, 0.2);
+         s.params.step = 0.5;
+       }},
+      {"annealing",
+       "bandwidth annealed from 0.5 to 0.05, h(t) = max(h0 exp(-r t), h_min) (MATH.md §7.1): coarse "
+       "shape first, then the modes sharpen",
+       [](Scenario& s) {
+         s.params.bandwidth.rule = BandwidthRule::Anneal;
+         s.params.bandwidth.h = 0.5;
+         s.params.bandwidth.anneal_rate = 2.0;
+         s.params.bandwidth.h_min = 0.05;
+         s.params.kernel.h = 0.5;
+       }},
+      {"multiscale",
+       "multi-scale field: sum over h = 0.02, 0.05, 0.2, each RMS-normalized (DM code, MATH.md §7.2); "
+       "large scales move the mass, small ones place it",
+       [](Scenario& s) {
+         s.params.bandwidth.rule = BandwidthRule::MultiScale;
+         s.params.bandwidth.scales = {0.02, 0.05, 0.2};
+         s.params.kernel.h = 0.02;
+         s.params.weights = DivergenceWeights::single(Divergence::Drift);
+         s.params.step = 0.02;
+       }},
+  };
+  return list;
+}
+
+}  // namespace
+
+Scenario defaultScenario() {
+  Scenario s;
+  s.name = "default";
+  s.params.kernel.h = s.params.bandwidth.h;
+  s.steps = 500;
+  s.metrics_every = 10;
+  return s;
+}
+
+std::vector<NamedDescription> presetCatalog() {
+  std::vector<NamedDescription> out;
+  for (const auto& p : presets()) out.push_back({p.name, p.description});
+  return out;
+}
+
+Scenario presetScenario(std::string_view name) {
+  for (const auto& p : presets()) {
+    if (name == p.name) {
+      Scenario s = defaultScenario();
+      s.name = p.name;
+      s.description = p.description;
+      p.configure(s);
+      return s;
+    }
+  }
+  detail::throwInvalidArgument("preset: unknown '" + std::string(name) + "' (expected one of " +
+                               detail::joinNames(presetCatalog()) + ")");
+}
+
+}  // namespace driftlab
