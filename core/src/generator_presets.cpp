@@ -1,0 +1,115 @@
+// Built-in generator scenarios (issue 5). The two official toys reproduce the DM notebook's
+// settings (MATH.md §5.4 [DM-notebook]); the collapsed-start presets show the GFD point that
+// forward KL alone collapses modes, chi2 alone blurs them, and the reverse-KL + chi2 mixture
+// covers them (MATH.md §3.5, §5.4 [GFD-sec(d)]). Any thread.
+#include <string>
+
+#include "driftlab/error.hpp"
+#include "driftlab/generator.hpp"
+
+namespace driftlab {
+
+namespace {
+
+// DM official toy: MLP 32-256-256-256-2 SiLU, Adam 1e-3, batches 2048/2048, 2000 steps,
+// Laplacian kernel with temperature 0.05 in raw coordinates, Algorithm-2 double
+// normalization with the self-mask, target x + V (eta = 1). MATH.md §5.4, §1.3.
+GeneratorScenario officialToy(const std::string& name, const std::string& dataset, const std::string& what) {
+  GeneratorScenario s;
+  s.name = name;
+  s.description = what + ": DM official toy settings (Laplacian temperature 0.05, Algorithm-2 double "
+                         "normalization, MLP 32-256-256-256-2 SiLU, Adam 1e-3, batches 2048/2048, 2000 steps)";
+  FlowParams& f = s.params.field;
+  f.dataset = dataset;
+  f.kernel.kind = KernelKind::Laplacian;
+  f.kernel.h = 0.05;
+  f.bandwidth.rule = BandwidthRule::Fixed;
+  f.bandwidth.h = 0.05;
+  f.weights = DivergenceWeights::single(Divergence::DriftDouble);
+  f.leave_one_out = true;  // DM self-mask
+  f.metrics_h = 0.1;
+  s.params.eta = 1.0;
+  s.steps = 2000;
+  s.metrics_every = 100;
+  return s;
+}
+
+// Collapsed start on a mixture: every sample begins within ~1e-3 of `centre`; the field is a
+// score-form f-divergence with a Gaussian kernel.
+GeneratorScenario collapsedStart(const std::string& name, const std::string& dataset, const std::string& divergence,
+                                 const std::string& what, double h, std::vector<double> centre) {
+  GeneratorScenario s;
+  s.name = name;
+  s.description = what;
+  FlowParams& f = s.params.field;
+  f.dataset = dataset;
+  f.kernel.kind = KernelKind::Gaussian;
+  f.kernel.h = h;
+  f.bandwidth.rule = BandwidthRule::Fixed;
+  f.bandwidth.h = h;
+  f.weights = DivergenceWeights::fromName(divergence);
+  f.leave_one_out = true;
+  f.metrics_h = 0.1;
+  s.params.network_init = NetworkInit::Collapsed;
+  s.params.init_scale = 1e-3;
+  s.params.init_center = std::move(centre);
+  s.params.batch = 1024;
+  s.params.data_batch = 1024;
+  s.params.sample_count = 2048;
+  s.params.eta = h * h;  // eta = h^2 as in particle mode for KL (MATH.md §5.4); Adam is scale-free in eta
+  s.steps = 1000;
+  s.metrics_every = 50;
+  return s;
+}
+
+struct PresetEntry {
+  const char* name;
+  const char* description;
+};
+
+const PresetEntry kPresets[] = {
+    {"gen_checkerboard", "checkerboard at the DM official toy settings (Laplacian 0.05, drift_double, 2000 steps)"},
+    {"gen_swiss_roll", "Swiss roll at the DM official toy settings (Laplacian 0.05, drift_double, 2000 steps)"},
+    {"gen_eight_gaussians_forward_kl", "eight Gaussians from a collapsed start, forward KL(q||p) alone: mode collapse"},
+    {"gen_eight_gaussians_chi2", "eight Gaussians from a collapsed start, chi2(q||p) alone: mode blurring"},
+    {"gen_eight_gaussians_mixed", "eight Gaussians from a collapsed start, reverse KL + chi2 mixture: all modes covered"},
+    {"gen_unequal_bimodal_forward_kl", "unequal bimodal (0.3/0.7) from a collapsed start, forward KL alone"},
+    {"gen_unequal_bimodal_chi2", "unequal bimodal (0.3/0.7) from a collapsed start, chi2 alone"},
+    {"gen_unequal_bimodal_mixed", "unequal bimodal (0.3/0.7) from a collapsed start, reverse KL + chi2 mixture"},
+};
+
+}  // namespace
+
+std::vector<NamedDescription> generatorPresetCatalog() {
+  std::vector<NamedDescription> out;
+  for (const PresetEntry& p : kPresets) out.push_back({p.name, p.description});
+  return out;
+}
+
+bool isGeneratorPresetName(std::string_view name) {
+  for (const PresetEntry& p : kPresets)
+    if (name == p.name) return true;
+  return false;
+}
+
+GeneratorScenario generatorPreset(std::string_view name) {
+  const std::string n(name);
+  if (n == "gen_checkerboard") return officialToy(n, "checkerboard", "checkerboard");
+  if (n == "gen_swiss_roll") return officialToy(n, "swiss_roll", "Swiss roll");
+  const std::string eight = "gen_eight_gaussians_", bimodal = "gen_unequal_bimodal_";
+  for (const char* div : {"forward_kl", "chi2", "mixed"}) {
+    const PresetEntry* entry = nullptr;
+    for (const PresetEntry& p : kPresets)
+      if (n == p.name) entry = &p;
+    if (!entry) break;
+    if (n == eight + div)
+      return collapsedStart(n, "eight_gaussians", div, entry->description, 0.1, {0.15, 0.05});
+    if (n == bimodal + div)
+      return collapsedStart(n, "unequal_bimodal", div, entry->description, 0.3, {-2.0, 0.0});
+  }
+  std::string names;
+  for (const PresetEntry& p : kPresets) names += (names.empty() ? "" : ", ") + std::string(p.name);
+  detail::throwInvalidArgument("preset: unknown generator preset '" + n + "' (known: " + names + ")");
+}
+
+}  // namespace driftlab
