@@ -1,0 +1,75 @@
+// INTERNAL: float64 reference of the kernel-row primitive and its dispatch point. MATH.md §3.7 steps 1-4.
+// Any thread.
+#include "kde_rows.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace driftlab::kde {
+
+void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sources, const KernelEvaluator& kernel,
+             std::span<const double> source_log_weight, const RowOutputs& what, RowSums& out) {
+  // dispatch: only the float64 reference exists so far (the speed work routes its paths here)
+  kdeRowsReference(eval, exclude, sources, kernel, source_log_weight, what, out);
+}
+
+void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Points& sources,
+                      const KernelEvaluator& kernel, std::span<const double> source_log_weight,
+                      const RowOutputs& what, RowSums& out) {
+  const long d = eval.rows();
+  const long num_eval = eval.cols();
+  const long num_src = sources.cols();
+  const bool weighted = !source_log_weight.empty();
+  out.log_sum.resize(num_eval);
+  if (what.score) out.score.setZero(d, num_eval); else out.score.resize(0, 0);
+  if (what.shift) out.shift.setZero(d, num_eval); else out.shift.resize(0, 0);
+
+  // per-row buffers: log kernel values and squared distances of one row (O(|S|), not O(E |S|))
+  std::vector<double> logk(static_cast<std::size_t>(num_src)), r2(static_cast<std::size_t>(num_src));
+  const double neg_inf = -std::numeric_limits<double>::infinity();
+  Eigen::VectorXd acc_score(d), acc_shift(d);
+
+  for (long e = 0; e < num_eval; ++e) {
+    const long skip = exclude.empty() ? -1 : exclude[std::size_t(e)];
+    // step 1: log-kernel row and its maximum
+    double row_max = neg_inf;
+    for (long s = 0; s < num_src; ++s) {
+      if (s == skip) {
+        logk[std::size_t(s)] = neg_inf;
+        continue;
+      }
+      const double dist2 = (sources.col(s) - eval.col(e)).squaredNorm();
+      r2[std::size_t(s)] = dist2;
+      double l = kernel.logValue(dist2);
+      if (weighted) l += source_log_weight[std::size_t(s)];
+      logk[std::size_t(s)] = l;
+      row_max = std::max(row_max, l);
+    }
+    if (!(row_max > neg_inf)) {  // no sources (or all weights -inf): q-side terms are zero
+      out.log_sum[e] = neg_inf;
+      continue;
+    }
+    // steps 2-4: softmax-weighted sums with the row max subtracted
+    double total = 0.0;
+    acc_score.setZero();
+    acc_shift.setZero();
+    for (long s = 0; s < num_src; ++s) {
+      const double l = logk[std::size_t(s)];
+      if (l == neg_inf) continue;
+      const double w = std::exp(l - row_max);
+      total += w;
+      if (what.score || what.shift) {
+        const auto diff = sources.col(s) - eval.col(e);
+        if (what.shift) acc_shift.noalias() += w * diff;
+        if (what.score) acc_score.noalias() += (w * kernel.scoreCoefficient(r2[std::size_t(s)])) * diff;
+      }
+    }
+    out.log_sum[e] = row_max + std::log(total);
+    if (what.score) out.score.col(e) = acc_score / total;
+    if (what.shift) out.shift.col(e) = acc_shift / total;
+  }
+}
+
+}  // namespace driftlab::kde

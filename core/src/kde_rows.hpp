@@ -1,0 +1,42 @@
+// INTERNAL: the blocked log-sum-exp kernel-row primitive every field is built on. MATH.md §3.7 steps 1-4.
+// For each evaluation point e (a column of eval) and a source set S (data or particles):
+//   log_sum[e]  = log sum_s exp(lw_s) k(e, s)                    (lw = optional per-source log weight)
+//   score[:, e] = sum_s omega_s c(|s - e|^2) (s - e)             (c = KernelEvaluator::scoreCoefficient)
+//   shift[:, e] = sum_s omega_s (s - e)                          (mean-shift vector)
+// with softmax weights omega_s = exp(lw_s) k(e, s) / sum_s' exp(lw_s') k(e, s'), computed with the row
+// maximum subtracted, so a point 100 h from every source still gets exact weights (MATH.md §8 item 26).
+// A row whose source set is empty (e.g. N = 1 with leave-one-out) gets log_sum = -inf and score = shift = 0:
+// callers treat its q-side terms as zero.
+// Any thread; no state. Never forms an E x |S| matrix (one row buffer of |S| entries per call).
+#pragma once
+
+#include <span>
+
+#include "driftlab/kernel.hpp"
+#include "driftlab/types.hpp"
+
+namespace driftlab::kde {
+
+struct RowOutputs {
+  bool score = true;
+  bool shift = true;
+};
+
+struct RowSums {
+  Vec log_sum;   // E
+  Points score;  // d x E (0 x 0 when not requested)
+  Points shift;  // d x E (0 x 0 when not requested)
+};
+
+// THE dispatch point: every kernel row sum in core/ goes through here, so a faster path (float32 SIMD,
+// threads, FFT grid) can be routed in one place. exclude[e] = source column to leave out for row e, or -1;
+// an empty span excludes nothing. source_log_weight: one entry per source column or empty (all 0).
+void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sources, const KernelEvaluator& kernel,
+             std::span<const double> source_log_weight, const RowOutputs& what, RowSums& out);
+
+// the float64 single-threaded reference implementation (tests compare fast paths against it)
+void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Points& sources,
+                      const KernelEvaluator& kernel, std::span<const double> source_log_weight,
+                      const RowOutputs& what, RowSums& out);
+
+}  // namespace driftlab::kde

@@ -1,0 +1,343 @@
+// Velocity fields of KDE-approximated divergences: plug-in (GFD/DM) and exact smoothed, any mixture,
+// multi-scale. MATH.md §1.3, §3.2-§3.5, §3.7, §7.2, §7.3. Pure functions; any thread.
+//
+// [SECTION] options validation
+// [SECTION] plug-in field at one bandwidth (MATH.md §3.7 steps 1-6)
+// [SECTION] exact smoothed field at one bandwidth (MATH.md §3.4)
+// [SECTION] multi-scale assembly and public entry points (MATH.md §7.2)
+#include "driftlab/velocity.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "driftlab/error.hpp"
+#include "driftlab/functional.hpp"
+#include "drift_double.hpp"
+#include "kde_rows.hpp"
+#include "sinkhorn_drift.hpp"
+#include "smoothed_velocity.hpp"
+
+namespace driftlab {
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+std::string fmtValue(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// [SECTION] plug-in field at one bandwidth
+// ---------------------------------------------------------------------------------------------------
+
+// the field of the mixture at one bandwidth: attraction/repulsion and the weighted per-term fields
+struct ScaleField {
+  Points attraction, repulsion;
+  std::vector<Points> per_term;  // parallel to the active terms (only when requested)
+};
+
+std::vector<Divergence> activeTerms(const DivergenceWeights& w) {
+  std::vector<Divergence> terms;
+  for (int i = 0; i < kNumDivergences; ++i)
+    if (w.w[std::size_t(i)] > 0.0) terms.push_back(static_cast<Divergence>(i));
+  return terms;
+}
+
+// log of the number of q sources of row e: N, or N - 1 when the row's own particle is left out
+double logQCount(long n, std::span<const int> exclude_q, long e) {
+  const long count = n - ((!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? 1 : 0);
+  return count > 0 ? std::log(double(count)) : kNegInf;
+}
+
+// KDE rows of both sets at eval points (MATH.md §3.7 steps 1-4), with what the active terms need
+struct KdeRowsPQ {
+  kde::RowSums p, q;
+  std::vector<double> log_q_count;  // per row
+};
+
+KdeRowsPQ kdeRowsPQ(const Points& eval, std::span<const int> exclude_q, const Points& particles,
+                    const Points& data, const KernelEvaluator& kernel, const kde::RowOutputs& what) {
+  KdeRowsPQ rows;
+  kde::kdeRows(eval, {}, data, kernel, {}, what, rows.p);
+  kde::kdeRows(eval, exclude_q, particles, kernel, {}, what, rows.q);
+  rows.log_q_count.resize(std::size_t(eval.cols()));
+  for (long e = 0; e < eval.cols(); ++e) rows.log_q_count[std::size_t(e)] = logQCount(particles.cols(), exclude_q, e);
+  return rows;
+}
+
+// MATH.md §3.7 step 6, per base field; returns att/rep of one unweighted term
+ScaleField plugInField(const Points& eval, std::span<const int> self_index, const Points& particles,
+                       const Points& data, const VelocityOptions& opt, double h, bool want_terms) {
+  const long d = eval.rows();
+  const long num_eval = eval.cols();
+  KernelSpec spec = opt.kernel;
+  spec.h = h;
+  const KernelEvaluator kernel(spec, int(d));
+  const std::vector<Divergence> terms = activeTerms(opt.weights);
+  const std::span<const int> exclude_q = opt.leave_one_out ? self_index : std::span<const int>();
+
+  bool need_score = false, need_shift = false;
+  for (Divergence t : terms) {
+    need_score = need_score || isFDivergence(t) || t == Divergence::MMD;
+    need_shift = need_shift || t == Divergence::Drift;
+  }
+  KdeRowsPQ rows;
+  if (need_score || need_shift)
+    rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{need_score, need_shift});
+
+  // rho = q_hat / p_hat = exp(log q_hat - log p_hat) (Z_k cancels), clamped, MATH.md §3.5 / §3.7 step 5
+  const double log_m = std::log(double(data.cols()));
+  const double log_rmin = std::log(opt.ratio_min), log_rmax = std::log(opt.ratio_max);
+  Vec rho;
+  if (need_score) {
+    rho.resize(num_eval);
+    for (long e = 0; e < num_eval; ++e) {
+      const double log_q = rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)];
+      double log_rho = (rows.q.log_sum[e] == kNegInf) ? kNegInf : log_q - (rows.p.log_sum[e] - log_m);
+      log_rho = std::isnan(log_rho) ? 0.0 : std::min(std::max(log_rho, log_rmin), log_rmax);
+      rho[e] = std::exp(log_rho);
+    }
+  }
+
+  ScaleField out{Points::Zero(d, num_eval), Points::Zero(d, num_eval), {}};
+  Points att(d, num_eval), rep(d, num_eval);
+  for (Divergence t : terms) {
+    const double weight = opt.weights[t];
+    if (t == Divergence::Drift) {
+      // DM mean shift V = V+ - V-, single normalization (MATH.md §1.3, §3.7 step 6)
+      att = rows.p.shift;
+      rep = -rows.q.shift;
+    } else if (isFDivergence(t)) {
+      // v = w(rho) (score_p - score_q), MATH.md §3.2
+      for (long e = 0; e < num_eval; ++e) {
+        const double w = fDivergenceWeight(t, rho[e], opt.alpha, opt.chi2);
+        att.col(e) = w * rows.p.score.col(e);
+        rep.col(e) = -w * rows.q.score.col(e);
+      }
+    } else if (t == Divergence::MMD) {
+      // v = grad[(1/M) sum k(x, y) - (1/N') sum k(x, x')] = mu_p score_p - mu_q score_q, MATH.md §3.3
+      for (long e = 0; e < num_eval; ++e) {
+        const double mu_p = std::exp(rows.p.log_sum[e] - log_m);
+        const double mu_q =
+            rows.q.log_sum[e] == kNegInf ? 0.0 : std::exp(rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)]);
+        att.col(e) = mu_p * rows.p.score.col(e);
+        rep.col(e) = -mu_q * rows.q.score.col(e);
+      }
+    } else if (t == Divergence::DriftDouble) {
+      // DM Alg. 2; its self-mask follows leave_one_out (off = item 3's unmasked matched batch)
+      FieldParts parts = driftDoubleField(eval, self_index, particles, data, kernel, opt.leave_one_out);
+      att = std::move(parts.attraction);
+      rep = std::move(parts.repulsion);
+    } else {  // Sinkhorn: Gaussian cost, eps = h^2 (the kernel kind is not used), MATH.md §7.3
+      FieldParts parts =
+          sinkhornDriftField(eval, self_index, particles, data, h * h, opt.leave_one_out, opt.sinkhorn_iterations);
+      att = std::move(parts.attraction);
+      rep = std::move(parts.repulsion);
+    }
+    out.attraction += weight * att;
+    out.repulsion += weight * rep;
+    if (want_terms) out.per_term.push_back(weight * (att + rep));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// [SECTION] exact smoothed field at one bandwidth
+// ---------------------------------------------------------------------------------------------------
+
+// v(x) = (k_h * v_plugin)(x) / Z_k by quadrature: plug-in field (no leave-one-out) at the grid nodes, then
+// kernel-smoothed to the evaluation points, MATH.md §3.4 and §3.7 last paragraph
+ScaleField smoothedField(const Points& eval, const Points& particles, const Points& data, const VelocityOptions& opt,
+                         double h, bool want_terms) {
+  const int d = int(data.rows());
+  KernelSpec spec = opt.kernel;
+  spec.h = h;
+  checkSmoothedSupported(spec, d);
+  const QuadratureGrid grid = smoothingGrid(particles, data, spec, opt.smoothed_grid);
+  const Points nodes = gridNodes(grid);
+  ScaleField at_nodes = plugInField(nodes, {}, particles, data, opt, h, want_terms);
+
+  // stack attraction, repulsion and the per-term fields so that one pass smooths them all
+  const long blocks = 2 + long(at_nodes.per_term.size());
+  Points stacked(d * blocks, nodes.cols());
+  stacked.topRows(d) = at_nodes.attraction;
+  stacked.middleRows(d, d) = at_nodes.repulsion;
+  for (std::size_t t = 0; t < at_nodes.per_term.size(); ++t) stacked.middleRows(d * (2 + long(t)), d) = at_nodes.per_term[t];
+  const Points smooth = smoothOverGrid(eval, grid, nodes, stacked, KernelEvaluator(spec, d));
+
+  ScaleField out;
+  out.attraction = smooth.topRows(d);
+  out.repulsion = smooth.middleRows(d, d);
+  for (std::size_t t = 0; t < at_nodes.per_term.size(); ++t) out.per_term.push_back(smooth.middleRows(d * (2 + long(t)), d));
+  return out;
+}
+
+ScaleField scaleField(const Points& eval, std::span<const int> self_index, const Points& particles, const Points& data,
+                      const VelocityOptions& opt, double h, bool want_terms) {
+  if (opt.mode == VelocityMode::ExactSmoothed) return smoothedField(eval, particles, data, opt, h, want_terms);
+  return plugInField(eval, self_index, particles, data, opt, h, want_terms);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// [SECTION] multi-scale assembly and public entry points
+// ---------------------------------------------------------------------------------------------------
+
+std::vector<double> bandwidthsOf(const VelocityOptions& opt) {
+  std::vector<double> hs{opt.kernel.h};
+  hs.insert(hs.end(), opt.extra_bandwidths.begin(), opt.extra_bandwidths.end());
+  return hs;
+}
+
+std::vector<int> identityIndex(long n) {
+  std::vector<int> idx(static_cast<std::size_t>(n));
+  std::iota(idx.begin(), idx.end(), 0);
+  return idx;
+}
+
+// RMS over the particles, sqrt(mean_i |v_i|^2) (MATH.md §7.2); 0 for no particles
+double rmsOf(const Points& v) { return v.cols() == 0 ? 0.0 : std::sqrt(v.squaredNorm() / double(v.cols())); }
+
+// true when eval is the particle set itself with self_index = 0..N-1 (then eval's field is the RMS input)
+bool evalIsParticles(const Points& eval, std::span<const int> self_index, const Points& particles) {
+  if (eval.cols() != particles.cols() || eval.rows() != particles.rows()) return false;
+  if (self_index.size() != std::size_t(eval.cols())) return false;
+  for (std::size_t e = 0; e < self_index.size(); ++e)
+    if (self_index[e] != int(e)) return false;
+  return eval == particles;
+}
+
+void checkInputs(const Points& eval, std::span<const int> self_index, const Points& particles, const Points& data) {
+  DRIFTLAB_CHECK(data.cols() >= 1, "velocity: data is empty (need at least one point)");
+  DRIFTLAB_CHECK(data.rows() >= 1, "velocity: dimension must be >= 1 (got 0)");
+  DRIFTLAB_CHECK(eval.cols() == 0 || eval.rows() == data.rows(),
+                 "velocity: evaluation points have dimension " + std::to_string(eval.rows()) + ", data " +
+                     std::to_string(data.rows()));
+  DRIFTLAB_CHECK(particles.cols() == 0 || particles.rows() == data.rows(),
+                 "velocity: particles have dimension " + std::to_string(particles.rows()) + ", data " +
+                     std::to_string(data.rows()));
+  DRIFTLAB_CHECK(self_index.empty() || self_index.size() == std::size_t(eval.cols()),
+                 "velocity: self_index has " + std::to_string(self_index.size()) + " entries for " +
+                     std::to_string(eval.cols()) + " evaluation points");
+  for (std::size_t e = 0; e < self_index.size(); ++e)
+    DRIFTLAB_CHECK(self_index[e] >= -1 && self_index[e] < particles.cols(),
+                   "velocity: self_index[" + std::to_string(e) + "] = " + std::to_string(self_index[e]) +
+                       " is not a particle index or -1");
+}
+
+}  // namespace
+
+void validateVelocityOptions(const VelocityOptions& opt) {
+  validateKernelSpec(opt.kernel);
+  for (std::size_t s = 0; s < opt.extra_bandwidths.size(); ++s) {
+    const double h = opt.extra_bandwidths[s];
+    if (!(h > 0.0) || !std::isfinite(h))
+      detail::throwInvalidArgument("extra_bandwidths[" + std::to_string(s) + "]: must be > 0 and finite (got " +
+                                   fmtValue(h) + ")");
+  }
+  validateWeights(opt.weights);
+  DRIFTLAB_CHECK(std::isfinite(opt.alpha), "alpha: must be finite (got " + fmtValue(opt.alpha) + ")");
+  DRIFTLAB_CHECK(opt.ratio_min > 0.0 && std::isfinite(opt.ratio_min) && opt.ratio_min < opt.ratio_max,
+                 "ratio_min: must be > 0 and < ratio_max (got " + fmtValue(opt.ratio_min) + ")");
+  DRIFTLAB_CHECK(std::isfinite(opt.ratio_max),
+                 "ratio_max: must be finite and > ratio_min (got " + fmtValue(opt.ratio_max) + ")");
+  DRIFTLAB_CHECK(opt.mode == VelocityMode::PlugIn || opt.mode == VelocityMode::ExactSmoothed,
+                 "velocity: unknown mode " + std::to_string(int(opt.mode)));
+  DRIFTLAB_CHECK(opt.smoothed_grid >= 8 && opt.smoothed_grid <= 100000,
+                 "smoothed_grid: must be in [8, 100000] (got " + std::to_string(opt.smoothed_grid) + ")");
+  DRIFTLAB_CHECK(opt.sinkhorn_iterations >= 0 && opt.sinkhorn_iterations <= 100000,
+                 "sinkhorn_iterations: must be in [0, 100000] (got " + std::to_string(opt.sinkhorn_iterations) +
+                     ")");
+}
+
+FieldResult evaluateField(const Points& eval, std::span<const int> self_index, const Points& particles,
+                          const Points& data, const VelocityOptions& opt, const FieldRequest& request,
+                          std::span<const double> scale_norms) {
+  validateVelocityOptions(opt);
+  checkInputs(eval, self_index, particles, data);
+  const long d = data.rows();
+  const long num_eval = eval.cols();
+  const std::vector<double> hs = bandwidthsOf(opt);
+  const bool multi = hs.size() > 1;
+  DRIFTLAB_CHECK(scale_norms.empty() || scale_norms.size() == hs.size(),
+                 "velocity: scale_norms has " + std::to_string(scale_norms.size()) + " entries for " +
+                     std::to_string(hs.size()) + " bandwidths");
+  const bool eval_is_particles = multi && scale_norms.empty() && evalIsParticles(eval, self_index, particles);
+  const std::vector<int> ident = (multi && scale_norms.empty() && !eval_is_particles)
+                                     ? identityIndex(particles.cols()) : std::vector<int>();
+
+  FieldResult res;
+  res.attraction = Points::Zero(d, num_eval);
+  res.repulsion = Points::Zero(d, num_eval);
+  if (request.breakdown) {
+    res.terms = activeTerms(opt.weights);
+    res.per_term.assign(res.terms.size(), Points::Zero(d, num_eval));
+  }
+  for (std::size_t s = 0; s < hs.size(); ++s) {
+    ScaleField f = scaleField(eval, self_index, particles, data, opt, hs[s], request.breakdown);
+    double factor = 1.0;
+    if (multi) {
+      // each scale's total field divided by its RMS over the particles (MATH.md §7.2); RMS 0 -> contributes 0
+      double rms = 0.0;
+      if (!scale_norms.empty()) rms = scale_norms[s];
+      else if (eval_is_particles) rms = rmsOf(f.attraction + f.repulsion);
+      else {
+        const ScaleField fp = scaleField(particles, ident, particles, data, opt, hs[s], false);
+        rms = rmsOf(fp.attraction + fp.repulsion);
+      }
+      factor = (rms > 0.0 && std::isfinite(rms)) ? 1.0 / rms : 0.0;
+    }
+    res.attraction += factor * f.attraction;
+    res.repulsion += factor * f.repulsion;
+    for (std::size_t t = 0; t < f.per_term.size(); ++t) res.per_term[t] += factor * f.per_term[t];
+  }
+  res.v = res.attraction + res.repulsion;
+  if (!request.breakdown) {
+    res.attraction.resize(0, 0);
+    res.repulsion.resize(0, 0);
+  }
+
+  if (request.densities) {
+    // normalized KDE log densities at the first bandwidth (leave-one-out per option), NaN if not integrable
+    const KernelEvaluator kernel(opt.kernel, int(d));
+    const double log_z = logNormalizer(opt.kernel, int(d));
+    const std::span<const int> exclude_q = opt.leave_one_out ? self_index : std::span<const int>();
+    const KdeRowsPQ rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{false, false});
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double log_m = std::log(double(data.cols()));
+    res.log_p.resize(num_eval);
+    res.log_q.resize(num_eval);
+    for (long e = 0; e < num_eval; ++e) {
+      const bool ok = std::isfinite(log_z);
+      res.log_p[e] = ok ? rows.p.log_sum[e] - log_m - log_z : nan;
+      res.log_q[e] = !ok ? nan
+                     : rows.q.log_sum[e] == kNegInf ? kNegInf
+                                                     : rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)] - log_z;
+    }
+  }
+  return res;
+}
+
+Points particleVelocity(const Points& particles, const Points& data, const VelocityOptions& opt) {
+  const std::vector<int> ident = identityIndex(particles.cols());
+  return evaluateField(particles, ident, particles, data, opt).v;
+}
+
+std::vector<double> multiScaleNorms(const Points& particles, const Points& data, const VelocityOptions& opt) {
+  validateVelocityOptions(opt);
+  checkInputs(particles, {}, particles, data);
+  const std::vector<int> ident = identityIndex(particles.cols());
+  std::vector<double> norms;
+  for (double h : bandwidthsOf(opt)) {
+    const ScaleField f = scaleField(particles, ident, particles, data, opt, h, false);
+    norms.push_back(rmsOf(f.attraction + f.repulsion));
+  }
+  return norms;
+}
+
+}  // namespace driftlab
