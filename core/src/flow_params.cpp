@@ -89,7 +89,10 @@ void FlowParams::validate() const {
 
   // bandwidth first: kernel.h is overridden by the rule, so the kernel's own h is checked with
   // the rule's first bandwidth in its place (an unused stale kernel.h is not an error)
+  // scenario-file names first (bandwidth.rate, bandwidth.min), then the library's own checks
   requirePositiveFinite("bandwidth.h", bandwidth.h);  // also h0 of the annealing rule
+  requireNonNegativeFinite("bandwidth.rate", bandwidth.anneal_rate);
+  requirePositiveFinite("bandwidth.min", bandwidth.h_min);
   validateBandwidthSpec(bandwidth);
   KernelSpec k = kernel;
   k.h = bandwidth.rule == BandwidthRule::MultiScale && !bandwidth.scales.empty() ? bandwidth.scales.front()

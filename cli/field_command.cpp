@@ -1,0 +1,125 @@
+// driftlab-cli field: the velocity of a divergence flow at each particle, computed in double
+// precision by the same evaluateField the engine uses (MATH.md §3). CSV in (header x,y...) and
+// out (header vx,vy..., %.17g). Main thread only.
+#include <cmath>
+#include <memory>
+#include <numeric>
+
+#include "cli_util.hpp"
+#include "command.hpp"
+#include "driftlab/bandwidth.hpp"
+#include "driftlab/csv.hpp"
+#include "driftlab/divergence.hpp"
+#include "driftlab/error.hpp"
+#include "driftlab/kernel.hpp"
+#include "driftlab/velocity.hpp"
+
+namespace driftlab::cli {
+
+namespace {
+
+struct FieldArgs {
+  std::string data, particles, out;
+  std::string kernel = "gaussian";
+  std::string bandwidth;
+  std::string divergence = "mixed";
+  std::string weights;
+  std::string alpha = "0.5";
+  std::string nu = "3", beta = "0.5", c = "1";
+  std::string chi2 = "full";
+  std::string velocity = "plugin";
+  bool include_self = false;
+};
+
+KernelKind kernelKindFromName(const std::string& name) {
+  constexpr int kNumKernels = 6;  // KernelKind::Gaussian .. Cauchy
+  std::string names;
+  for (int i = 0; i < kNumKernels; ++i) {
+    const auto kind = static_cast<KernelKind>(i);
+    if (name == kernelName(kind)) return kind;
+    names += (names.empty() ? "" : ", ") + std::string(kernelName(kind));
+  }
+  throw InvalidArgument("--kernel: unknown '" + name + "' (expected one of " + names + ")");
+}
+
+// a number > 0, or a rule evaluated on these point sets (MATH.md §5.4)
+double resolveBandwidth(const std::string& text, const Points& x, const Points& y) {
+  if (text == "silverman") return silvermanBandwidth(y);
+  if (text == "median") return medianHeuristicBandwidth(x, y);
+  char* end = nullptr;
+  const double h = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) {
+    throw InvalidArgument("--bandwidth: expected a number > 0, silverman or median (got '" + text + "')");
+  }
+  if (!(h > 0.0) || !std::isfinite(h)) {
+    throw InvalidArgument("--bandwidth: must be > 0 and finite (got " + text + ")");
+  }
+  return h;
+}
+
+void runField(const FieldArgs& a) {
+  // options that do not need the data are checked before reading any file
+  VelocityOptions opt;
+  opt.kernel.kind = kernelKindFromName(a.kernel);
+  opt.kernel.nu = parseDouble("--nu", a.nu);
+  opt.kernel.beta = parseDouble("--beta", a.beta);
+  opt.kernel.c = parseDouble("--c", a.c);
+  opt.weights = a.weights.empty() ? DivergenceWeights::fromName(a.divergence) : DivergenceWeights::parseList(a.weights);
+  validateWeights(opt.weights);
+  opt.alpha = parseDouble("--alpha", a.alpha);
+  if (!std::isfinite(opt.alpha)) throw InvalidArgument("--alpha: must be finite (got " + a.alpha + ")");
+  if (a.chi2 == "full") opt.chi2 = Chi2Convention::Full;
+  else if (a.chi2 == "half") opt.chi2 = Chi2Convention::Half;
+  else throw InvalidArgument("--chi2: unknown '" + a.chi2 + "' (expected one of full, half)");
+  if (a.velocity == "plugin") opt.mode = VelocityMode::PlugIn;
+  else if (a.velocity == "smoothed") opt.mode = VelocityMode::ExactSmoothed;
+  else throw InvalidArgument("--velocity: unknown '" + a.velocity + "' (expected one of plugin, smoothed)");
+  opt.leave_one_out = !a.include_self;
+
+  const Points y = readCsvPoints(a.data);
+  const Points x = readCsvPoints(a.particles);
+  if (x.rows() != y.rows()) {
+    throw InvalidArgument("dimension mismatch: " + a.particles + " has " + std::to_string(x.rows()) + " columns but " +
+                          a.data + " has " + std::to_string(y.rows()));
+  }
+  opt.kernel.h = resolveBandwidth(a.bandwidth, x, y);
+  validateKernelSpec(opt.kernel);
+  validateVelocityOptions(opt);
+
+  // the particles are the evaluation points: self_index i for leave-one-out / the DM self-mask
+  std::vector<int> self(static_cast<std::size_t>(x.cols()));
+  std::iota(self.begin(), self.end(), 0);
+  const FieldResult r = evaluateField(x, self, x, y, opt);
+  for (Eigen::Index i = 0; i < r.v.size(); ++i) {
+    if (!std::isfinite(r.v.data()[i])) {
+      throw InvalidArgument("non-finite velocity at particle " + std::to_string(i / r.v.rows() + 1) +
+                            " (try a larger --bandwidth or a ratio clamp)");
+    }
+  }
+  writeOutput(a.out, formatCsvPoints(r.v, coordinateNames(static_cast<int>(x.rows()), "v")));
+}
+
+const CommandRegistration kField("field", [](CLI::App& app) {
+  auto a = std::make_shared<FieldArgs>();
+  CLI::App* sub = app.add_subcommand("field", "Velocity of the flow at each particle (CSV in, CSV vx,vy... out)");
+  sub->add_option("--data", a->data, "data CSV (law p), header x,y...")->required();
+  sub->add_option("--particles", a->particles, "particle CSV (law q), header x,y...")->required();
+  sub->add_option("--kernel", a->kernel, "kernel name (see 'driftlab-cli kernels'; default gaussian)");
+  sub->add_option("--bandwidth", a->bandwidth, "bandwidth h > 0, or silverman | median")->required();
+  auto* div = sub->add_option("--divergence", a->divergence, "field name or mixed (default mixed)");
+  auto* w = sub->add_option("--weights", a->weights, "weighted mixture, e.g. reverse_kl=1,chi2=0.5");
+  w->excludes(div);
+  sub->add_option("--alpha", a->alpha, "alpha-divergence parameter (default 0.5)");
+  sub->add_flag("--include-self", a->include_self, "include each particle in its own q_hat (no leave-one-out)");
+  sub->add_option("--nu", a->nu, "student_t degrees of freedom (default 3)");
+  sub->add_option("--beta", a->beta, "imq exponent (default 0.5)");
+  sub->add_option("--c", a->c, "imq offset (default 1)");
+  sub->add_option("--chi2", a->chi2, "chi2 convention: full (weight 2q/p, default) or half (q/p)");
+  sub->add_option("--velocity", a->velocity, "plugin (default) or smoothed (exact smoothed velocity, 1-D/2-D)");
+  sub->add_option("--out", a->out, "output CSV (default: stdout)");
+  sub->callback([a] { runField(*a); });
+});
+
+}  // namespace
+
+}  // namespace driftlab::cli
