@@ -5,12 +5,14 @@
 // call the engine directly (STYLE.md L12). Render thread only.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
+#include "../view_options.hpp"
+#include "driftlab/flow_params.hpp"
 #include "driftlab/flow_worker.hpp"
 #include "driftlab/snapshot.hpp"
-#include "../view_options.hpp"
 
 namespace driftlab::app::ui {
 
@@ -23,8 +25,34 @@ struct UiActions {                                   // provided by the shell (a
 struct AppStatus { float ui_fps = 0; bool recording = false; std::string recording_path; std::string message;
                    bool message_is_error = false; };   // message: last visible info/error line
 
+// The controls panel's own copy of the flow parameters (MuJoCo's shadow copy, STYLE.md L5): it
+// follows Snapshot::params while the user is not editing, shows a slider's value while it is
+// dragged, and after a change is sent it holds the edit until the engine echoes it (a newer
+// params_version) or rejects it (a new Snapshot::error). Filled by drawUi; the shell need not
+// touch it.
+struct ParamShadow {
+  driftlab::FlowParams params;
+  bool valid = false;                 // params came from a snapshot at least once
+  std::uint64_t version = 0;          // Snapshot::params_version that params follows
+  bool awaiting = false;              // a SetParams was sent and not yet echoed
+  std::uint64_t sent_at_version = 0;  // params_version when it was sent
+  std::string sent_error;             // Snapshot::error when it was sent
+  double sent_time = 0;               // ImGui time when it was sent
+  int steps_per_publish = 1;          // last value sent with cmd::SetStepsPerPublish
+  std::string scales_text;            // multi-scale bandwidth list while it is typed
+  std::string scales_error;           // why the typed list was refused
+  std::string local_error;            // a change the panel refused to send (e.g. all weights 0)
+  double local_error_time = -1e9;     // ImGui time of local_error (shown for a few seconds)
+};
+
 struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; bool log_y = true;
-                 bool show_help = false; bool show_panels = true; std::string scenario_path = "scenario.json"; };
+                 bool show_help = false; bool show_panels = true; std::string scenario_path = "scenario.json";
+                 // additions of app-ui (all with defaults):
+                 bool plots_grouped = true;          // grouped plots (4) or one per metric (8)
+                 bool show_plots = true;             // the plots window
+                 double plot_cursor_x = 0;           // x hovered in one plot, drawn as a cursor in all
+                 bool plot_cursor = false;
+                 ParamShadow shadow; };
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null
 void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status);

@@ -1,0 +1,40 @@
+// Internal: the panels drawUi lays out, one file each (STYLE.md L12), and the pieces they share.
+// Render thread only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "driftlab/kernel.hpp"
+#include "ui.hpp"
+
+namespace driftlab::app::ui {
+
+// height of the status bar at the bottom of the display, pixels
+float statusBarHeight();
+
+// the "Controls" window body parts (controls_panel.cpp, flow_params_panel.cpp, view_panel.cpp)
+void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& actions);
+void drawFlowParams(const Snapshot* frame, UiState& state, const UiActions& actions);
+void drawViewOptions(const Snapshot* frame, UiState& state, const UiActions& actions);
+// the divergence-mixture section (divergence_panel.cpp); edits shadow.params
+void drawDivergenceSection(const Snapshot* frame, ParamShadow& shadow, const UiActions& actions);
+
+// the "Plots" window (plots_panel.cpp)
+void drawPlotsPanel(const Snapshot* frame, UiState& state);
+
+// the status bar along the bottom (status_bar.cpp)
+void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus& status);
+
+// the help window with shortcuts and mouse controls (help_window.cpp)
+void drawHelpWindow(UiState& state);
+
+// k(r) / k(0) for r in [0, r_max] for each bandwidth, with r = h markers (kernel_profile.cpp)
+void drawKernelProfile(const KernelSpec& spec, const std::vector<double>& bandwidths, float height);
+
+// shadow-copy bookkeeping (flow_params_panel.cpp): follow the snapshot unless the user is editing
+void syncShadow(const Snapshot* frame, ParamShadow& shadow);
+// send the shadow's params as cmd::SetParams and hold them until the engine answers
+void sendShadow(const Snapshot* frame, ParamShadow& shadow, const UiActions& actions);
+
+}  // namespace driftlab::app::ui

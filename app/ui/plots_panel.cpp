@@ -1,0 +1,154 @@
+// The plots window: live curves of every metric in Snapshot::history against step or flow time,
+// log-y toggle, linked x axes and hover cursor, change markers on every plot, legend.
+// Small multiples: four grouped plots (distances, KDE divergences, objective, modes) or one per
+// metric. Render thread only.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "panels.hpp"
+#include "plot_widget.hpp"
+#include "widgets.hpp"
+
+namespace driftlab::app::ui {
+
+namespace {
+
+enum Metric { kMmd2, kEnergy, kSlicedW2, kKlQp, kKlPq, kChi2, kModes, kObjective, kNumMetrics };
+constexpr const char* kMetricNames[kNumMetrics] = {"MMD^2", "energy", "sliced W2", "KL(q||p)",
+                                                   "KL(p||q)", "chi2", "modes covered", "objective"};
+constexpr ImU32 kMetricColors[kNumMetrics] = {
+    IM_COL32(102, 194, 255, 255), IM_COL32(255, 170, 90, 255),  IM_COL32(140, 225, 120, 255),
+    IM_COL32(240, 110, 110, 255), IM_COL32(200, 150, 255, 255), IM_COL32(255, 220, 90, 255),
+    IM_COL32(120, 230, 220, 255), IM_COL32(235, 235, 235, 255)};
+
+// column copies of the shared history, rebuilt only when the history object changes (the
+// worker shares one MetricHistory between snapshots until a new row arrives)
+struct HistoryColumns {
+  std::shared_ptr<const MetricHistory> source;
+  std::vector<double> steps, times;
+  std::vector<double> y[kNumMetrics];
+  std::vector<double> marker_step, marker_time;
+  int modes_total = 0;
+};
+
+void rebuild(HistoryColumns& c, const std::shared_ptr<const MetricHistory>& h) {
+  c.source = h;
+  const auto& rows = h->rows;
+  const std::size_t n = rows.size();
+  c.steps.resize(n);
+  c.times.resize(n);
+  for (auto& v : c.y) v.resize(n);
+  c.modes_total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Metrics& m = rows[i];
+    c.steps[i] = static_cast<double>(m.step);
+    c.times[i] = m.time;
+    c.y[kMmd2][i] = m.mmd2;
+    c.y[kEnergy][i] = m.energy;
+    c.y[kSlicedW2][i] = m.sliced_w2;
+    c.y[kKlQp][i] = m.kl_qp;
+    c.y[kKlPq][i] = m.kl_pq;
+    c.y[kChi2][i] = m.chi2;
+    c.y[kModes][i] = m.modes_covered >= 0 ? m.modes_covered : NAN;  // -1 = not a mixture: a gap
+    c.y[kObjective][i] = m.objective;
+    c.modes_total = std::max(c.modes_total, m.modes_total);
+  }
+  c.marker_step.clear();
+  c.marker_time.clear();
+  for (const auto& mk : h->markers) {
+    c.marker_step.push_back(static_cast<double>(mk.step));
+    c.marker_time.push_back(mk.time);
+  }
+}
+
+struct PlotGroup {
+  const char* title;
+  std::vector<int> metrics;
+  bool allow_log;  // mode counts stay linear
+};
+
+}  // namespace
+
+void drawPlotsPanel(const Snapshot* frame, UiState& state) {
+  static HistoryColumns cols;  // render thread only
+  const auto& history = frame != nullptr ? frame->history : nullptr;
+  if (history && history != cols.source) rebuild(cols, history);
+
+  // toolbar
+  int x_axis = state.plot_vs_time ? 1 : 0;
+  ImGui::RadioButton("step", &x_axis, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("flow time", &x_axis, 1);
+  state.plot_vs_time = x_axis == 1;
+  helpMarker("plots.x_axis");
+  ImGui::SameLine();
+  ImGui::Checkbox("log y", &state.log_y);
+  helpMarker("plots.log_y");
+  ImGui::SameLine();
+  ImGui::Checkbox("grouped", &state.plots_grouped);
+  helpMarker("plots.layout");
+  ImGui::SameLine();
+  ImGui::TextDisabled("metrics");
+  helpMarker("plots.metrics");
+
+  const bool have = history && !cols.steps.empty();
+  if (!have) {
+    ImGui::TextDisabled(frame == nullptr ? "waiting for the engine..." : "no metrics yet (computed every few steps)");
+    return;
+  }
+  const std::vector<double>& xs = state.plot_vs_time ? cols.times : cols.steps;
+  const int n = static_cast<int>(xs.size());
+  const auto& mx = state.plot_vs_time ? cols.marker_time : cols.marker_step;
+  std::vector<PlotMarker> markers;
+  for (std::size_t i = 0; i < mx.size(); ++i) markers.push_back({mx[i], history->markers[i].label.c_str()});
+
+  // the groups of small multiples
+  std::vector<PlotGroup> groups;
+  if (state.plots_grouped) {
+    groups = {{"distances (reference kernel)", {kMmd2, kEnergy, kSlicedW2}, true},
+              {"KDE divergence estimates", {kKlQp, kKlPq, kChi2}, true},
+              {"objective of the flow", {kObjective}, true},
+              {"modes covered", {kModes}, false}};
+  } else {
+    for (int m = 0; m < kNumMetrics; ++m) groups.push_back({kMetricNames[m], {m}, m != kModes});
+  }
+  if (cols.modes_total <= 0) groups.erase(groups.end() - 1);  // not a mixture: no mode plot
+
+  // linked x axes: every plot shows the whole run; one hover cursor for all
+  const double x0 = xs.front(), x1 = xs.back() > xs.front() ? xs.back() : xs.front() + 1.0;
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float h = std::max(90.f, (avail - spacing * (groups.size() - 1)) / static_cast<float>(groups.size()));
+  bool any_hovered = false;
+  double hovered_x = 0;
+  std::string title;
+  for (const auto& g : groups) {
+    std::vector<PlotSeries> series;
+    for (int m : g.metrics) series.push_back({kMetricNames[m], xs.data(), cols.y[m].data(), n, kMetricColors[m]});
+    title = g.title;
+    if (g.metrics.size() == 1 && g.metrics[0] == kModes) title += " (of " + std::to_string(cols.modes_total) + ")";
+    PlotOptions opt;
+    opt.log_y = state.log_y && g.allow_log;
+    opt.size = ImVec2(-1.f, h);
+    opt.x_min = x0;
+    opt.x_max = x1;
+    opt.title = title.c_str();
+    opt.x_label = state.plot_vs_time ? "t" : "step";
+    opt.legend = g.metrics.size() > 1;
+    opt.cursor_x = state.plot_cursor_x;
+    opt.show_cursor = state.plot_cursor;
+    double hx = 0;
+    if (plotLines(g.title, series, markers, opt, &hx)) {
+      any_hovered = true;
+      hovered_x = hx;
+    }
+  }
+  state.plot_cursor = any_hovered;
+  state.plot_cursor_x = hovered_x;
+}
+
+}  // namespace driftlab::app::ui

@@ -1,0 +1,94 @@
+// The status bar along the bottom of the window: engine rate, UI rate, sizes, flow time, step,
+// step size, bandwidth, params version, run state, recording, the latest engine warning (yellow)
+// and the shell's message (red when an error). Render thread only.
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "imgui.h"
+#include "panels.hpp"
+
+namespace driftlab::app::ui {
+
+namespace {
+
+const ImVec4 kYellow{1.f, 0.85f, 0.3f, 1.f};
+const ImVec4 kRed{1.f, 0.35f, 0.3f, 1.f};
+const ImVec4 kGreen{0.45f, 0.9f, 0.45f, 1.f};
+
+void separator() {
+  ImGui::SameLine();
+  ImGui::TextDisabled("|");
+  ImGui::SameLine();
+}
+
+}  // namespace
+
+float statusBarHeight() { return ImGui::GetFrameHeight() + 2.f * ImGui::GetStyle().WindowPadding.y * 0.5f; }
+
+void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus& status) {
+  (void)state;
+  const ImGuiIO& io = ImGui::GetIO();
+  const float h = statusBarHeight();
+  ImGui::SetNextWindowPos(ImVec2(0, io.DisplaySize.y - h));
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, h));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.f, ImGui::GetStyle().WindowPadding.y * 0.5f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.f);
+  if (ImGui::Begin("##status", nullptr, flags)) {
+    ImGui::AlignTextToFramePadding();
+    if (frame == nullptr) {
+      ImGui::TextDisabled("engine starting...");
+    } else {
+      if (frame->paused) ImGui::TextColored(kYellow, "paused");
+      else ImGui::TextColored(kGreen, "running");
+      separator();
+      ImGui::Text("%.0f steps/s", frame->steps_per_second);
+      separator();
+      ImGui::Text("%.0f fps", static_cast<double>(status.ui_fps));
+      separator();
+      ImGui::Text("N %d  M %d", static_cast<int>(frame->particles.cols()), static_cast<int>(frame->data.cols()));
+      separator();
+      ImGui::Text("step %ld  t %.4g", frame->step, frame->time);
+      separator();
+      ImGui::Text("eta %.3g (eff %.3g)", frame->step_size, frame->eta_used);
+      separator();
+      ImGui::Text("h %.4g", frame->bandwidth);
+      separator();
+      ImGui::TextDisabled("v%llu", static_cast<unsigned long long>(frame->params_version));
+    }
+    if (status.recording) {
+      separator();
+      const bool blink = std::fmod(ImGui::GetTime(), 1.0) < 0.6;
+      ImGui::TextColored(blink ? kRed : ImVec4(0.6f, 0.2f, 0.2f, 1.f), "REC");
+      if (!status.recording_path.empty()) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(status.recording_path.c_str());
+      }
+    }
+    if (frame != nullptr && !frame->warnings.empty()) {
+      separator();
+      ImGui::TextColored(kYellow, "%s", frame->warnings.back().c_str());
+      if (ImGui::IsItemHovered() && frame->warnings.size() > 1) {
+        ImGui::BeginTooltip();
+        for (const auto& w : frame->warnings) ImGui::TextUnformatted(w.c_str());
+        ImGui::EndTooltip();
+      }
+    }
+    if (frame != nullptr && !frame->error.empty()) {
+      separator();
+      ImGui::TextColored(kRed, "rejected: %s", frame->error.c_str());
+    }
+    if (!status.message.empty()) {
+      separator();
+      if (status.message_is_error) ImGui::TextColored(kRed, "%s", status.message.c_str());
+      else ImGui::TextUnformatted(status.message.c_str());
+    }
+  }
+  ImGui::End();
+  ImGui::PopStyleVar(2);
+}
+
+}  // namespace driftlab::app::ui
