@@ -175,14 +175,14 @@ Dataset spiral(int n, Rng& rng) {
   return ds;
 }
 
-// curved Gaussian: x ~ N(0, 0.5^2), y = x^2 - 0.5 + N(0, 0.1^2)
+// curved Gaussian: x ~ N(0, 0.4^2), y = x^2 - 0.4 + N(0, 0.1^2)
 Dataset banana(int n, Rng& rng) {
   Dataset ds;
   ds.points.resize(2, n);
   for (int i = 0; i < n; ++i) {
-    const double x = 0.5 * rng.normal();
+    const double x = 0.4 * rng.normal();
     ds.points(0, i) = x;
-    ds.points(1, i) = x * x - 0.5 + 0.1 * rng.normal();
+    ds.points(1, i) = x * x - 0.4 + 0.1 * rng.normal();
   }
   return ds;
 }
@@ -204,7 +204,7 @@ constexpr DatasetEntry kDatasets[] = {
     {"rings", "three concentric circles of radius 1/3, 2/3, 1, noise std 0.03", rings},
     {"pinwheel", "5-arm pinwheel (radial std 0.3, tangential std 0.1, twist 0.25), scaled by 0.6", pinwheel},
     {"spiral", "two interleaved spiral arms (1.5 turns each), noise std 0.03", spiral},
-    {"banana", "curved Gaussian: x ~ N(0, 0.5^2), y = x^2 - 0.5 + N(0, 0.1^2)", banana},
+    {"banana", "curved Gaussian: x ~ N(0, 0.4^2), y = x^2 - 0.4 + N(0, 0.1^2)", banana},
     {"unequal_bimodal", "2 Gaussian modes at (-0.8,0) weight 0.3 and (0.8,0) weight 0.7, std 0.2; mixture",
      unequalBimodal},
 };
