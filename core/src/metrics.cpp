@@ -10,6 +10,7 @@
 #include <string>
 
 #include "driftlab/error.hpp"
+#include "driftlab/thread_pool.hpp"
 #include "rng.hpp"
 
 namespace driftlab {
@@ -32,17 +33,27 @@ struct RowRequest {
   bool dist = false;      // distance sum
 };
 
-// log sum exp of e; -inf for an empty or all -inf row
-double logSumExp(const Eigen::ArrayXd& e) {
+// log sum exp of e; -inf for an empty or all -inf row. Also returns the shift m and the
+// shifted sum s (lse = m + log s).
+double logSumExp(const Eigen::ArrayXd& e, double* shift = nullptr, double* shifted_sum = nullptr) {
   if (e.size() == 0) return kNegInf;
   const double m = e.maxCoeff();
   if (m == kNegInf) return kNegInf;
-  return m + std::log((e - m).exp().sum());
+  const double s = (e - m).exp().sum();
+  if (shift != nullptr) *shift = m;
+  if (shifted_sum != nullptr) *shifted_sum = s;
+  return m + std::log(s);
 }
+
+// Below this leave-one-out share of the shifted row sum, s_full - self loses too many digits
+// to rounding and the row is summed again without the self term.
+constexpr double kLooResumBelow = 1e-3;
 
 // The full-row kernel sum is computed by the same code whether or not a and b are the same set,
 // so that for identical inputs the xx, yy and xy sums of mmd2Biased / energyDistance are
 // bit-identical and the statistics come out exactly 0 (MATH.md §8 item 14).
+// Rows are independent and spread over the current thread pool; every reduction over rows is
+// done afterwards in row order, so results do not depend on the number of threads.
 RowSums rowSums(const Points& a, const Points& b, double h, const RowRequest& req) {
   const Eigen::Index na = a.cols(), nb = b.cols(), d = a.rows();
   RowSums out;
@@ -50,27 +61,39 @@ RowSums rowSums(const Points& a, const Points& b, double h, const RowRequest& re
     out.lse.resize(na);
     if (req.same_set) out.lse_loo.resize(na);
   }
+  Vec dist_rows = Vec::Zero(req.dist ? na : 0);
   const double inv_2h2 = req.kernel ? 1.0 / (2.0 * h * h) : 0.0;
-  Eigen::ArrayXd r2(nb), e(nb);
-  for (Eigen::Index i = 0; i < na; ++i) {
-    if (d == 2) {
-      const double x0 = a(0, i), x1 = a(1, i);
-      for (Eigen::Index j = 0; j < nb; ++j) {
-        const double u0 = b(0, j) - x0, u1 = b(1, j) - x1;
-        r2(j) = u0 * u0 + u1 * u1;
+  auto rows = [&](long begin, long end, int) {
+    Eigen::ArrayXd r2(nb), e(nb);
+    for (Eigen::Index i = begin; i < end; ++i) {
+      if (d == 2) {
+        const double x0 = a(0, i), x1 = a(1, i);
+        for (Eigen::Index j = 0; j < nb; ++j) {
+          const double u0 = b(0, j) - x0, u1 = b(1, j) - x1;
+          r2(j) = u0 * u0 + u1 * u1;
+        }
+      } else {
+        r2 = (b.colwise() - a.col(i)).colwise().squaredNorm().transpose().array();
       }
-    } else {
-      r2 = (b.colwise() - a.col(i)).colwise().squaredNorm().transpose().array();
+      if (req.dist) dist_rows(i) = r2.sqrt().sum();
+      if (!req.kernel) continue;
+      e = -r2 * inv_2h2;
+      double m = 0.0, s = 0.0;
+      out.lse(i) = logSumExp(e, &m, &s);
+      if (!req.same_set) continue;
+      // leave-one-out: drop the self term (exp(e_i - m)) from the shifted sum; an isolated
+      // point whose other terms are tiny is summed again exactly
+      const double s_loo = out.lse(i) == kNegInf ? 0.0 : s - std::exp(e(i) - m);
+      if (s_loo > kLooResumBelow * s) {
+        out.lse_loo(i) = m + std::log(s_loo);
+      } else {
+        e(i) = kNegInf;
+        out.lse_loo(i) = logSumExp(e);
+      }
     }
-    if (req.dist) out.dist += r2.sqrt().sum();
-    if (!req.kernel) continue;
-    e = -r2 * inv_2h2;
-    out.lse(i) = logSumExp(e);
-    if (req.same_set) {
-      e(i) = kNegInf;
-      out.lse_loo(i) = logSumExp(e);
-    }
-  }
+  };
+  currentThreadPool().parallelFor(0, static_cast<long>(na), rows, 64);
+  for (Eigen::Index i = 0; i < dist_rows.size(); ++i) out.dist += dist_rows(i);
   return out;
 }
 
@@ -157,32 +180,41 @@ double slicedW2(const Points& x, const Points& y, int slices, std::uint64_t seed
   const Eigen::Index d = x.rows();
   const auto n = static_cast<std::size_t>(x.cols()), m = static_cast<std::size_t>(y.cols());
   const std::size_t grid = std::max(n, m);
+  // all directions are drawn first, in order, so the slices can then run on any thread
   seeded::Rng rng(seeded::mixSeed(seed, 0x534c494345ULL));
-  Vec theta(d);
-  std::vector<double> px(n), py(m);
-  double total = 0.0;
+  Points theta(d, slices);
   for (int l = 0; l < slices; ++l) {
     // uniform direction on the unit sphere: a normalized standard normal vector
     double norm = 0.0;
     do {
-      for (Eigen::Index r = 0; r < d; ++r) theta(r) = rng.normal();
-      norm = theta.norm();
+      for (Eigen::Index r = 0; r < d; ++r) theta(r, l) = rng.normal();
+      norm = theta.col(l).norm();
     } while (norm == 0.0);
-    theta /= norm;
-    for (std::size_t i = 0; i < n; ++i) px[i] = theta.dot(x.col(static_cast<Eigen::Index>(i)));
-    for (std::size_t j = 0; j < m; ++j) py[j] = theta.dot(y.col(static_cast<Eigen::Index>(j)));
-    std::sort(px.begin(), px.end());
-    std::sort(py.begin(), py.end());
-    // 1-D W2^2 = int_0^1 (Qx(u) - Qy(u))^2 du on the midpoint grid of max(N, M) levels; for
-    // N == M this is exactly the matching of sorted projections
-    double w2 = 0.0;
-    for (std::size_t k = 0; k < grid; ++k) {
-      const double u = (static_cast<double>(k) + 0.5) / static_cast<double>(grid);
-      const double diff = quantile(px, u) - quantile(py, u);
-      w2 += diff * diff;
-    }
-    total += w2 / static_cast<double>(grid);
+    theta.col(l) /= norm;
   }
+  Vec w2(slices);
+  auto run = [&](long begin, long end, int) {
+    std::vector<double> px(n), py(m);
+    for (long l = begin; l < end; ++l) {
+      const auto col = static_cast<Eigen::Index>(l);
+      for (std::size_t i = 0; i < n; ++i) px[i] = theta.col(col).dot(x.col(static_cast<Eigen::Index>(i)));
+      for (std::size_t j = 0; j < m; ++j) py[j] = theta.col(col).dot(y.col(static_cast<Eigen::Index>(j)));
+      std::sort(px.begin(), px.end());
+      std::sort(py.begin(), py.end());
+      // 1-D W2^2 = int_0^1 (Qx(u) - Qy(u))^2 du on the midpoint grid of max(N, M) levels; for
+      // N == M this is exactly the matching of sorted projections
+      double sum = 0.0;
+      for (std::size_t k = 0; k < grid; ++k) {
+        const double u = (static_cast<double>(k) + 0.5) / static_cast<double>(grid);
+        const double diff = quantile(px, u) - quantile(py, u);
+        sum += diff * diff;
+      }
+      w2(col) = sum / static_cast<double>(grid);
+    }
+  };
+  currentThreadPool().parallelFor(0, slices, run, 1);
+  double total = 0.0;
+  for (int l = 0; l < slices; ++l) total += w2(l);  // in slice order: thread-count independent
   return std::sqrt(total / slices);
 }
 
