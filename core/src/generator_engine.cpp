@@ -285,18 +285,19 @@ TrainReport GeneratorEngine::step() {
   return rep;
 }
 
-Points GeneratorEngine::generate(int n, std::uint64_t seed) const {
+Points generateSamples(const Mlp& net, int n, std::uint64_t seed) {
   DRIFTLAB_CHECK(n >= 1 && n <= kMaxPoints, "generate: n must be in [1, " + std::to_string(kMaxPoints) +
                                                 "] (got " + std::to_string(n) + ")");
-  Points out(params_.arch.output_dim, n);
-  // evaluate in blocks so that memory stays bounded for large n; noise blocks line up with
-  // latentNoise's so the result does not depend on the block size used here
+  Points out(net.outputDim(), n);
+  // noise blocks line up with latentNoise's, so the result does not depend on the block size
   for (int b0 = 0, block = 0; b0 < n; b0 += kNoiseBlock, ++block) {
     const int cols = std::min(kNoiseBlock, n - b0);
-    out.middleCols(b0, cols) = net_.evaluate(noiseBlock(params_.arch.input_dim, cols, seed, block)).cast<double>();
+    out.middleCols(b0, cols) = net.evaluate(noiseBlock(net.inputDim(), cols, seed, block)).cast<double>();
   }
   return out;
 }
+
+Points GeneratorEngine::generate(int n, std::uint64_t seed) const { return generateSamples(net_, n, seed); }
 
 Points GeneratorEngine::samples() const { return generate(params_.sample_count, params_.sample_seed); }
 

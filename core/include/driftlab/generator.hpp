@@ -153,8 +153,12 @@ class GeneratorEngine {
   double last_loss_ = 0.0;
 };
 
-// Latent noise z ~ N(0, I): latent x n, float, deterministic for (seed).
+// Latent noise z ~ N(0, I): latent x n, float, deterministic for (seed); drawn in blocks of
+// 65536 columns with their own streams, so the first columns do not depend on n.
 PointsF latentNoise(int latent, int n, std::uint64_t seed);
+// n samples f(z) with z = latentNoise(latent, n, seed), evaluated block by block (bounded
+// memory for large n): d x n. GeneratorEngine::generate is this with its network. Any thread.
+Points generateSamples(const Mlp& net, int n, std::uint64_t seed);
 
 // ---- presets (generator_presets.cpp) ----
 struct GeneratorScenario {

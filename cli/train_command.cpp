@@ -1,0 +1,234 @@
+// driftlab-cli train / generate / gen-presets: generator training with the drifting loss
+// (issue 5, MATH.md §5) and sampling from a saved model.
+//   train (--scenario F | --preset NAME) [--set key=value ...] [--steps N] [--metrics out.csv]
+//         [--samples out.csv --n K] [--save model.json]
+//   generate --model model.json --n K [--seed S] [--out F.csv]
+// Output files are written only after the run succeeded, each through a temporary file and a
+// rename. Main thread only.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli_util.hpp"
+#include "command.hpp"
+#include "driftlab/csv.hpp"
+#include "driftlab/error.hpp"
+#include "driftlab/generator.hpp"
+#include "driftlab/metrics.hpp"
+#include "driftlab/model_file.hpp"
+
+namespace driftlab::cli {
+
+namespace {
+
+constexpr int kMaxWarningsShown = 10;
+constexpr int kQualitySamples = 2000;  // per set, for the energy-distance quality check
+constexpr int kQualityRepeats = 3;
+
+struct TrainArgs {
+  std::string scenario, preset;
+  std::vector<std::string> sets;
+  std::string steps, every, seed;
+  std::string metrics_out, samples_out, n = "2048", save, save_scenario;
+  bool quiet = false;
+  bool bench = false;
+};
+
+void checkOutputPath(const char* option, const std::string& path) {
+  if (path.empty() || path == "-") return;
+  const std::filesystem::path p(path);
+  const auto dir = p.parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+    throw InvalidArgument(std::string(option) + ": directory '" + dir.string() + "' does not exist");
+  if (std::filesystem::is_directory(p, ec)) throw InvalidArgument(std::string(option) + ": '" + path + "' is a directory");
+}
+
+GeneratorScenario resolveScenario(const TrainArgs& a) {
+  if (a.scenario.empty() && a.preset.empty()) throw InvalidArgument("train: give --scenario FILE or --preset NAME");
+  GeneratorScenario s = !a.scenario.empty() ? loadGeneratorScenario(a.scenario) : generatorPreset(a.preset);
+  for (const auto& kv : a.sets) applyGeneratorSetting(s, kv);
+  if (!a.seed.empty()) applyGeneratorSetting(s, "seed=" + std::to_string(parseSeed("--seed", a.seed)));
+  if (!a.steps.empty()) s.steps = parseInteger("--steps", a.steps, 0, 1'000'000'000);
+  if (!a.every.empty()) s.metrics_every = static_cast<int>(parseInteger("--every", a.every, 1, 1'000'000'000));
+  s.params.validate();
+  return s;
+}
+
+std::string modesText(const Metrics& m) {
+  return m.modes_covered < 0 ? std::string("-") : std::to_string(m.modes_covered) + "/" + std::to_string(m.modes_total);
+}
+
+void printHeader() {
+  std::printf("%7s %11s %9s %10s %10s %10s %10s %6s %9s\n", "step", "loss", "lr", "mmd2", "energy", "sliced_w2",
+              "kl_qp", "modes", "ms/step");
+}
+
+void printRow(const GeneratorMetrics& g, double ms_per_step) {
+  const Metrics& m = g.m;
+  std::printf("%7ld %11.4g %9.3g %10.4g %10.4g %10.4g %10.4g %6s %9.1f\n", m.step, g.loss, g.lr, m.mmd2, m.energy,
+              m.sliced_w2, m.kl_qp, modesText(m).c_str(), ms_per_step);
+}
+
+// energy distance of generated samples to fresh data, and of two independent data samples of
+// the same size (the noise floor), each averaged over a few independent draws
+void printQuality(const GeneratorEngine& engine) {
+  double gen = 0.0, floor = 0.0;
+  for (int r = 0; r < kQualityRepeats; ++r) {
+    const std::uint64_t key = (1ull << 44) + 3 * static_cast<std::uint64_t>(r);
+    const Points x = engine.generate(kQualitySamples, 0xC0FFEEull + static_cast<std::uint64_t>(r));
+    gen += energyDistance(x, engine.dataBatch(kQualitySamples, key));
+    floor += energyDistance(engine.dataBatch(kQualitySamples, key + 1), engine.dataBatch(kQualitySamples, key + 2));
+  }
+  gen /= kQualityRepeats;
+  floor /= kQualityRepeats;
+  std::printf("quality: energy distance generated vs fresh data %.4g; two independent data samples %.4g; ratio %.2f "
+              "(%d samples per set, mean of %d draws)\n",
+              gen, floor, floor > 0 ? gen / floor : 0.0, kQualitySamples, kQualityRepeats);
+}
+
+void runTrain(const TrainArgs& a) {
+  checkOutputPath("--metrics", a.metrics_out);
+  checkOutputPath("--samples", a.samples_out);
+  checkOutputPath("--save", a.save);
+  checkOutputPath("--save-scenario", a.save_scenario);
+  const GeneratorScenario s = resolveScenario(a);
+  const GeneratorParams& p = s.params;
+  const int n_samples = parsePointCount("--n", a.n);
+
+  GeneratorEngine engine(p);
+  if (!a.quiet) {
+    std::printf("driftlab-cli train: %s | %s | %s | %s kernel, bandwidth %s h = %.4g | MLP %s (%ld parameters), init %s | "
+                "Adam lr %g | batch %d gen / %d data | eta %g | %ld steps\n",
+                s.name.c_str(), p.field.dataset == "csv" ? p.field.data_csv.c_str() : p.field.dataset.c_str(),
+                p.field.weights.label().c_str(), kernelName(p.field.kernel.kind), bandwidthRuleName(p.field.bandwidth.rule),
+                p.field.bandwidth.h, p.arch.label().c_str(), p.arch.parameterCount(), networkInitName(p.network_init),
+                p.adam.lr, p.batch, p.data_batch, p.eta, s.steps);
+    if (!a.bench) printHeader();
+  }
+
+  std::vector<GeneratorMetrics> rows;
+  double step_ms = 0.0, field_ms = 0.0, network_ms = 0.0;
+  long timed_steps = 0;
+  long last_printed = -1;
+  const auto record = [&](bool force_print) {
+    if (a.bench) return;
+    rows.push_back(engine.metrics());
+    const GeneratorMetrics& g = rows.back();
+    const long decile = s.steps > 0 ? g.m.step * 10 / s.steps : 0;
+    const long printed_decile = last_printed < 0 ? -1 : (s.steps > 0 ? last_printed * 10 / s.steps : 0);
+    if (!a.quiet && (force_print || decile > printed_decile)) {
+      printRow(g, timed_steps > 0 ? step_ms / timed_steps : 0.0);
+      std::fflush(stdout);
+      last_printed = g.m.step;
+    }
+  };
+
+  const auto t0 = std::chrono::steady_clock::now();
+  record(true);
+  int warnings = 0;
+  for (long k = 1; k <= s.steps; ++k) {
+    const auto ts = std::chrono::steady_clock::now();
+    const TrainReport rep = engine.step();
+    step_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ts).count();
+    field_ms += rep.field_ms;
+    network_ms += rep.network_ms;
+    ++timed_steps;
+    if (!rep.warning.empty() && warnings++ < kMaxWarningsShown)
+      std::fprintf(stderr, "driftlab-cli: warning: %s\n", rep.warning.c_str());
+    if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (warnings > kMaxWarningsShown)
+    std::fprintf(stderr, "driftlab-cli: warning: %d more warnings not shown\n", warnings - kMaxWarningsShown);
+
+  if (!a.quiet) {
+    const double per = timed_steps > 0 ? 1.0 / timed_steps : 0.0;
+    std::printf("timing: %.2f ms/step (field %.2f ms, network fwd+bwd+Adam %.2f ms, data+rest %.2f ms) over %ld steps; "
+                "%.2f s total with metrics\n",
+                step_ms * per, field_ms * per, network_ms * per, (step_ms - field_ms - network_ms) * per, timed_steps,
+                seconds);
+    if (!a.bench && !rows.empty()) {
+      const Metrics& first = rows.front().m;
+      const Metrics& last = rows.back().m;
+      std::printf("done: %ld steps; loss %.4g; energy %.4g -> %.4g", engine.stepIndex(), engine.lastLoss(), first.energy,
+                  last.energy);
+      if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(first).c_str(), modesText(last).c_str());
+      std::printf("\n");
+      printQuality(engine);
+    }
+    std::fflush(stdout);
+  }
+
+  if (!a.metrics_out.empty()) {
+    std::string text;
+    for (const auto& c : generatorMetricsColumns()) text += (text.empty() ? "" : ",") + c;
+    text += "\n";
+    for (const auto& g : rows) text += formatGeneratorMetricsRow(g) + "\n";
+    writeOutput(a.metrics_out, text);
+  }
+  if (!a.samples_out.empty()) {
+    writeOutput(a.samples_out, formatCsvPoints(engine.generate(n_samples, p.sample_seed), coordinateNames(engine.dim())));
+  }
+  if (!a.save.empty()) saveModel(a.save, modelFromEngine(engine, s));
+  if (!a.save_scenario.empty()) writeOutput(a.save_scenario, generatorScenarioToJson(s));
+}
+
+struct GenerateArgs {
+  std::string model, n = "1000", seed, out;
+};
+
+void runGenerate(const GenerateArgs& a) {
+  checkOutputPath("--out", a.out);
+  const int n = parsePointCount("--n", a.n);
+  const GeneratorModel m = loadModel(a.model);
+  const std::uint64_t seed = a.seed.empty() ? m.scenario.params.sample_seed : parseSeed("--seed", a.seed);
+  // only the network is needed: the training data (maybe a CSV elsewhere) is not touched
+  writeOutput(a.out, formatCsvPoints(generateSamples(m.network, n, seed), coordinateNames(m.network.outputDim())));
+}
+
+const CommandRegistration kTrain("train", [](CLI::App& app) {
+  auto a = std::make_shared<TrainArgs>();
+  CLI::App* sub = app.add_subcommand("train", "Train a one-step generator with the drifting loss (MATH.md §5); "
+                                              "prints metrics, timing and an energy-distance quality check");
+  auto* sc = sub->add_option("--scenario", a->scenario, "generator scenario JSON file");
+  auto* pr = sub->add_option("--preset", a->preset, "built-in generator preset (see 'driftlab-cli gen-presets')");
+  sc->excludes(pr);
+  sub->add_option("--set", a->sets, "override one setting, key=value (repeatable; e.g. --set lr=3e-4 --set kernel=gaussian)")
+      ->allow_extra_args(false);
+  sub->add_option("--steps", a->steps, "number of training steps (default: the scenario's steps)");
+  sub->add_option("--every", a->every, "metrics every K steps (default: the scenario's metrics_every)");
+  sub->add_option("--seed", a->seed, "seed S for everything: data S, network S+1, noise S+2, samples S+3");
+  sub->add_option("--metrics", a->metrics_out, "write the metrics CSV here (metrics columns + loss, lr)");
+  sub->add_option("--samples", a->samples_out, "write K generated samples (CSV) here after training");
+  sub->add_option("--n", a->n, "K for --samples (default 2048)");
+  sub->add_option("--save", a->save, "save the trained model (JSON) here");
+  sub->add_option("--save-scenario", a->save_scenario, "write the resolved generator scenario as JSON");
+  sub->add_flag("--bench", a->bench, "timing only: no metrics, prints ms/step split into field and network");
+  sub->add_flag("--quiet", a->quiet, "nothing on stdout (warnings and errors still go to stderr)");
+  sub->callback([a] { runTrain(*a); });
+});
+
+const CommandRegistration kGenerate("generate", [](CLI::App& app) {
+  auto a = std::make_shared<GenerateArgs>();
+  CLI::App* sub = app.add_subcommand("generate", "Samples from a saved generator model as CSV");
+  sub->add_option("--model", a->model, "model JSON written by 'train --save'")->required();
+  sub->add_option("--n", a->n, "number of samples (default 1000)");
+  sub->add_option("--seed", a->seed, "noise seed (default: the model's sample_seed)");
+  sub->add_option("--out", a->out, "output CSV file (default: stdout)");
+  sub->callback([a] { runGenerate(*a); });
+});
+
+const CommandRegistration kGenPresets("gen-presets", [](CLI::App& app) {
+  CLI::App* sub = app.add_subcommand("gen-presets", "List the built-in generator presets (use with train --preset NAME)");
+  sub->callback([] {
+    const std::string text = formatCatalog(generatorPresetCatalog());
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  });
+});
+
+}  // namespace
+
+}  // namespace driftlab::cli
