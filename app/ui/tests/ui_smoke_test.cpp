@@ -1,0 +1,316 @@
+// Headless ImGui test of drawUi: a context with no backend, no GL and no display (ImGui 1.86 has
+// no null backend: set DisplaySize, build the font atlas, NewFrame/Render; STYLE.md L12). A
+// fabricated Snapshot with history, markers, warnings and an error drives the panels; mouse
+// input is injected through ImGuiIO (the pre-1.87 API) to click a button and drag a slider.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "../plot_widget.hpp"
+#include "../ui.hpp"
+#include "../widgets.hpp"
+#include "imgui.h"
+#include "imgui_internal.h"
+
+using namespace driftlab;
+using namespace driftlab::app::ui;
+
+namespace {
+
+std::shared_ptr<Snapshot> makeSnapshot(const FlowParams& params, std::uint64_t version) {
+  auto s = std::make_shared<Snapshot>();
+  s->snapshot_id = version * 10;
+  s->params_version = version;
+  s->params = params;
+  s->step = 30000;
+  s->time = 290.0;
+  s->step_size = params.step;
+  s->eta_used = params.step * 0.8;
+  s->bandwidth = params.bandwidth.h;
+  s->steps_per_second = 250.0;
+  s->particles = PointsF::Random(2, 500);
+  s->velocities = PointsF::Random(2, 500);
+  s->data = PointsF::Random(2, 800);
+  s->mode_centres = PointsF::Random(2, 8);
+  s->terms = {Divergence::ReverseKL, Divergence::Chi2};
+  auto h = std::make_shared<MetricHistory>();
+  for (int i = 0; i < 3000; ++i) {
+    Metrics m;
+    m.step = i * 10;
+    m.time = i * 0.1;
+    m.mmd2 = std::exp(-i / 500.0) * (1.0 + 0.1 * std::sin(i));
+    m.energy = 2.0 * std::exp(-i / 700.0);
+    m.sliced_w2 = 0.5 * std::exp(-i / 900.0);
+    m.kl_qp = 0.5 * std::exp(-i / 800.0) - 0.01;  // turns negative: a gap on log axes
+    m.kl_pq = 0.3 * std::exp(-i / 600.0);
+    m.chi2 = 4.0 * std::exp(-i / 400.0);
+    m.modes_covered = std::min(8, i / 100);
+    m.modes_total = 8;
+    m.objective = i < 10 ? NAN : 1.0 / (1.0 + i);
+    h->rows.push_back(m);
+  }
+  h->markers = {{10000, 100.0, "kernel=laplacian"}, {15000, 150.0, "bandwidth=0.05"}, {15100, 151.0, "divergence=chi2"}};
+  s->history = h;
+  s->warnings = {"step 1200: blow-up rolled back, eta halved to 0.005"};
+  s->error = "step: must be > 0 (got -1)";
+  return s;
+}
+
+// one ImGui context without any backend, plus the commands drawUi sends
+struct Harness {
+  ImGuiContext* ctx;
+  UiState state;
+  UiActions actions;
+  AppStatus status;
+  std::vector<Command> sent;
+  int presets_loaded = 0;
+
+  explicit Harness(float w = 1280.f, float h = 720.f) {
+    ctx = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(w, h);
+    io.IniFilename = nullptr;
+    io.DeltaTime = 1.f / 60.f;
+    unsigned char* pixels = nullptr;
+    int tw = 0, th = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
+    actions.send = [this](Command c) { sent.push_back(std::move(c)); };
+    actions.load_preset = [this](const std::string&) { ++presets_loaded; };
+    status.ui_fps = 60.f;
+    status.message = "loaded scenario.json";
+  }
+  ~Harness() { ImGui::DestroyContext(ctx); }
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+
+  void frame(const Snapshot* snap) {
+    ImGui::NewFrame();
+    drawUi(snap, state, actions, status);
+    ImGui::Render();
+  }
+  void mouse(ImVec2 pos, bool down) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = pos;
+    io.MouseDown[0] = down;
+  }
+  // centre of the item `label` (an ID in window `window`) found by sweeping the mouse down the
+  // window at x offset `dx`; (-1, -1) when it is not found
+  ImVec2 find(const char* window, const char* label, const Snapshot* snap, float dx = 40.f) {
+    ImGuiWindow* win = ImGui::FindWindowByName(window);
+    if (win == nullptr) return ImVec2(-1, -1);
+    const ImGuiID id = win->GetID(label);
+    float first = -1, last = -1;
+    for (float y = win->Pos.y + 1; y < win->Pos.y + win->Size.y; y += 2.f) {
+      mouse(ImVec2(win->Pos.x + dx, y), false);
+      frame(snap);
+      if (ctx->HoveredId == id) {
+        if (first < 0) first = y;
+        last = y;
+      } else if (first >= 0) {
+        break;
+      }
+    }
+    mouse(ImVec2(-1, -1), false);
+    frame(snap);
+    return first < 0 ? ImVec2(-1, -1) : ImVec2(win->Pos.x + dx, (first + last) / 2);
+  }
+};
+
+template <class T>
+int countOf(const std::vector<Command>& cmds) {
+  int n = 0;
+  for (const auto& c : cmds) n += std::holds_alternative<T>(c) ? 1 : 0;
+  return n;
+}
+
+int maxVertices() {
+  int mx = 0;
+  const ImDrawData* dd = ImGui::GetDrawData();
+  for (int i = 0; i < dd->CmdListsCount; ++i) mx = std::max(mx, dd->CmdLists[i]->VtxBuffer.Size);
+  return mx;
+}
+
+}  // namespace
+
+TEST_CASE("drawUi runs headless with and without a snapshot and sends nothing without input") {
+  Harness h;
+  h.frame(nullptr);  // before the engine's first frame
+  const FlowParams params;
+  const auto snap = makeSnapshot(params, 3);
+  for (int i = 0; i < 3; ++i) h.frame(snap.get());
+  CHECK(h.sent.empty());
+  // the panels are there on the first frames, without any click
+  ImGuiWindow* controls = ImGui::FindWindowByName("Controls");
+  ImGuiWindow* plots = ImGui::FindWindowByName("Plots");
+  REQUIRE(controls != nullptr);
+  REQUIRE(plots != nullptr);
+  CHECK_FALSE(controls->Collapsed);
+  CHECK_FALSE(plots->Collapsed);
+  CHECK(controls->DrawList->VtxBuffer.Size > 1000);
+  CHECK(plots->DrawList->VtxBuffer.Size > 1000);
+  // the shadow copy follows the snapshot
+  CHECK(h.state.shadow.valid);
+  CHECK(h.state.shadow.version == 3u);
+  CHECK(h.state.shadow.params == params);
+  // the help window and the hidden-panels mode also draw
+  h.state.show_help = true;
+  h.frame(snap.get());
+  CHECK(ImGui::FindWindowByName("Help") != nullptr);
+  h.state.show_panels = false;
+  h.frame(snap.get());
+  CHECK(h.sent.empty());
+}
+
+TEST_CASE("every control drawn has a (?) help text") {
+  Harness h(1280.f, 3000.f);  // tall enough that every section is laid out
+  FlowParams params;
+  params.bandwidth.rule = BandwidthRule::Anneal;  // shows the annealing controls too
+  params.kernel.kind = KernelKind::IMQ;
+  params.velocity_mode = VelocityMode::ExactSmoothed;
+  const auto snap = makeSnapshot(params, 1);
+  h.state.view.tool = app::CanvasTool::DropBlob;
+  h.state.view.split = app::FieldSplit::PerTerm;
+  h.state.view.arrow_mode = app::ArrowMode::TrueLength;
+  for (int i = 0; i < 2; ++i) h.frame(snap.get());
+  h.state.view.tool = app::CanvasTool::Brush;
+  h.state.plots_grouped = false;
+  params.bandwidth.rule = BandwidthRule::MultiScale;
+  params.kernel.kind = KernelKind::StudentT;
+  const auto snap2 = makeSnapshot(params, 2);
+  for (int i = 0; i < 2; ++i) h.frame(snap2.get());
+  std::string missing;
+  for (const auto& k : missingHelpKeys()) missing += k + " ";
+  CHECK_MESSAGE(missingHelpKeys().empty(), "keys without help: " << missing);
+}
+
+TEST_CASE("panels stay inside the 16-bit index budget and a long plot is decimated") {
+  Harness h;
+  const auto snap = makeSnapshot(FlowParams{}, 1);
+  h.frame(snap.get());
+  CHECK(maxVertices() < 65536);
+
+  // one plot of three series of 100000 samples each emits only a few thousand vertices
+  std::vector<double> xs(100000), a(100000), b(100000), c(100000);
+  for (int i = 0; i < 100000; ++i) {
+    xs[i] = i;
+    a[i] = 1.0 + std::sin(i * 0.01);
+    b[i] = std::exp(-i * 1e-4) * (1.5 + std::cos(i * 0.37));
+    c[i] = (i % 7 == 0) ? -1.0 : 0.5 + 1e-5 * i;  // many gaps on the log axis
+  }
+  const PlotSeries series[] = {{"a", xs.data(), a.data(), 100000, IM_COL32(255, 0, 0, 255)},
+                               {"b", xs.data(), b.data(), 100000, IM_COL32(0, 255, 0, 255)},
+                               {"c", xs.data(), c.data(), 100000, IM_COL32(0, 0, 255, 255)}};
+  const PlotMarker markers[] = {{5000.0, "kernel=laplacian"}, {5001.0, "bandwidth=0.05"}};
+  ImGui::NewFrame();
+  ImGui::SetNextWindowSize(ImVec2(1000, 400));
+  ImGui::Begin("plot test");
+  const int before = ImGui::GetWindowDrawList()->VtxBuffer.Size;
+  PlotOptions opt;
+  opt.log_y = true;
+  opt.size = ImVec2(-1, 300);
+  plotLines("big", series, markers, opt);
+  const int used = ImGui::GetWindowDrawList()->VtxBuffer.Size - before;
+  ImGui::End();
+  ImGui::Render();
+  MESSAGE("vertices for 3 x 100000 samples: " << used);
+  CHECK(used > 100);
+  CHECK(used < 8000);
+}
+
+TEST_CASE("hovering a plot shows a read-out and links a cursor to the other plots") {
+  Harness h;
+  const auto snap = makeSnapshot(FlowParams{}, 1);
+  h.frame(snap.get());
+  ImGuiWindow* plots = ImGui::FindWindowByName("Plots");
+  REQUIRE(plots != nullptr);
+  h.mouse(ImVec2(plots->Pos.x + plots->Size.x * 0.6f, plots->Pos.y + 120.f), false);
+  h.frame(snap.get());
+  h.frame(snap.get());
+  CHECK(h.state.plot_cursor);
+  CHECK(h.state.plot_cursor_x > 0.0);
+  CHECK(h.state.plot_cursor_x < 30000.0);
+  h.state.plot_vs_time = true;  // the same in flow time
+  h.frame(snap.get());
+  h.frame(snap.get());
+  CHECK(h.state.plot_cursor);
+  CHECK(h.state.plot_cursor_x < 300.0);
+  CHECK(h.sent.empty());
+}
+
+TEST_CASE("clicking Pause sends cmd::Pause") {
+  Harness h(1280.f, 3000.f);
+  const auto snap = makeSnapshot(FlowParams{}, 1);
+  h.frame(snap.get());
+  const ImVec2 p = h.find("Controls", "Pause (Space)", snap.get());
+  REQUIRE(p.x >= 0);
+  h.mouse(p, true);
+  h.frame(snap.get());
+  h.mouse(p, false);
+  h.frame(snap.get());
+  REQUIRE(h.sent.size() == 1);
+  CHECK(std::holds_alternative<cmd::Pause>(h.sent[0]));
+}
+
+TEST_CASE("dragging the step-size slider shows the value at once and sends one SetParams on release") {
+  Harness h(1280.f, 3000.f);
+  FlowParams params;
+  params.step = 0.01;
+  const auto snap = makeSnapshot(params, 5);
+  h.frame(snap.get());
+  const ImVec2 p = h.find("Controls", "step size", snap.get(), 20.f);
+  REQUIRE(p.x >= 0);
+  // press, drag to the right over several frames
+  h.mouse(p, true);
+  h.frame(snap.get());
+  for (int i = 1; i <= 10; ++i) {
+    h.mouse(ImVec2(p.x + 8.f * i, p.y), true);
+    h.frame(snap.get());
+  }
+  CHECK(h.sent.empty());                       // nothing while dragging
+  const double dragged = h.state.shadow.params.step;
+  CHECK(dragged > 0.01);                       // but the value moved (log slider, to the right)
+  h.mouse(ImVec2(p.x + 80.f, p.y), false);     // release
+  h.frame(snap.get());
+  REQUIRE(countOf<cmd::SetParams>(h.sent) == 1);
+  const auto& sp = std::get<cmd::SetParams>(h.sent.back());
+  CHECK(sp.params.step == doctest::Approx(dragged).epsilon(1e-12));
+  CHECK(sp.params.kernel.kind == params.kernel.kind);  // the rest of the copy is the engine's
+
+  // until the engine echoes it, the shadow keeps the edit although the snapshot is unchanged
+  h.mouse(ImVec2(-1, -1), false);
+  for (int i = 0; i < 5; ++i) h.frame(snap.get());
+  CHECK(h.state.shadow.params.step == doctest::Approx(dragged).epsilon(1e-12));
+  // the echo (a newer params_version) is followed
+  FlowParams echoed = params;
+  echoed.step = 0.02;
+  const auto snap2 = makeSnapshot(echoed, 6);
+  h.frame(snap2.get());
+  CHECK(h.state.shadow.params.step == doctest::Approx(0.02).epsilon(1e-12));
+  CHECK(h.state.shadow.version == 6u);
+}
+
+TEST_CASE("a mixture with every weight at zero is refused in the panel, not sent") {
+  Harness h(1280.f, 3000.f);
+  FlowParams params;
+  params.weights = DivergenceWeights::single(Divergence::ReverseKL);
+  const auto snap = makeSnapshot(params, 1);
+  h.frame(snap.get());
+  const ImVec2 p = h.find("Controls", "reverse_kl", snap.get(), 20.f);
+  REQUIRE(p.x >= 0);
+  h.mouse(p, true);
+  h.frame(snap.get());
+  h.mouse(ImVec2(p.x - 400.f, p.y), true);  // far to the left: weight 0
+  h.frame(snap.get());
+  h.frame(snap.get());
+  h.mouse(ImVec2(p.x - 400.f, p.y), false);
+  h.frame(snap.get());
+  CHECK(countOf<cmd::SetParams>(h.sent) == 0);
+  CHECK(h.state.shadow.local_error.find("weights") != std::string::npos);
+  h.frame(snap.get());
+  CHECK(h.state.shadow.params.weights[Divergence::ReverseKL] == doctest::Approx(1.0).epsilon(1e-12));
+}
