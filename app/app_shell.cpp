@@ -1,0 +1,638 @@
+// [SECTION] index: set-up (window, ImGui, config dir) | scenario loading | actions |
+// interactive loop | headless loop (deterministic stepping) | capture | runShell
+#include "render/gl.hpp"  // epoxy before GLFW (TOOLCHAIN.md §3)
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include "app_shell.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+#include "canvas_input.hpp"
+#include "capture/recorder.hpp"
+#include "capture/screenshot.hpp"
+#include "driftlab/error.hpp"
+#include "driftlab/flow_worker.hpp"
+#include "driftlab/scenario.hpp"
+#include "imgui.h"
+#include "render/camera.hpp"
+#include "render/overlays.hpp"
+#include "render/scene.hpp"
+#include "script.hpp"
+#include "shortcuts.hpp"
+#include "ui/ui.hpp"
+
+namespace driftlab::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+const float kBackground[3] = {0.075f, 0.082f, 0.102f};
+
+void glfwErrorCallback(int code, const char* text) {
+  std::fprintf(stderr, "driftlab: GLFW error %d: %s\n", code, text ? text : "?");
+}
+
+// $XDG_CONFIG_HOME/driftlab or ~/.config/driftlab; never the working directory ("" if neither is known)
+std::string configDir() {
+  std::string base;
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) {
+    base = x;
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    base = std::string(h) + "/.config";
+  } else {
+    return {};
+  }
+  return base + "/driftlab";
+}
+
+class Shell {
+ public:
+  explicit Shell(const ShellOptions& o) : opt_(o) {}
+  ~Shell();
+  int run();
+
+ private:
+  // set-up
+  bool createWindow();
+  void initImGui();
+  void makeActions();
+  // scenario loading (interactive: errors become the status message)
+  bool loadInitial();
+  void startRun(const Scenario& s, bool paused);
+  void loadScenarioFile(const std::string& path);
+  void loadPreset(const std::string& name);
+  void saveScenarioFile(const std::string& path);
+  void setMessage(const std::string& m, bool error);
+  // loops
+  int interactiveLoop();
+  int headlessLoop();
+  void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
+  void renderFrame(const std::shared_ptr<const Snapshot>& frame);
+  void maybeSendView(bool force);
+  void fitView();
+  // capture
+  void toggleRecording();
+  bool captureFrame();
+  void screenshotTo(const std::string& path);
+  // headless helpers
+  std::shared_ptr<const Snapshot> waitForFreshSnapshot(std::uint64_t steps_target, long frame_index);
+  bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots);
+
+  ShellOptions opt_;
+  Scenario scenario_;
+  GLFWwindow* window_ = nullptr;
+  bool imgui_ready_ = false;
+  std::unique_ptr<FlowWorker> worker_;
+  ui::UiState ui_;
+  ui::AppStatus status_;
+  ui::UiActions actions_;
+  ShortcutActions shortcuts_;
+  Camera cam_;
+  render::Scene scene_;
+  CanvasInput canvas_;
+  gl::RenderTarget target_;
+  capture::Recorder recorder_;
+  std::string pixels_;
+  std::vector<ScriptEvent> script_;
+  std::size_t script_pos_ = 0;
+  std::string ini_path_;
+  bool need_fit_ = true;
+  bool screenshot_requested_ = false;
+  std::string pending_screenshot_;
+  int target_w_ = 0, target_h_ = 0;
+  float dpi_scale_ = 1.f;
+  // last view rectangle sent to the worker
+  std::array<float, 4> sent_rect_{0, 0, 0, 0};
+  int sent_quiver_n_ = 0, sent_density_n_ = 0;
+  Clock::time_point last_view_send_{};
+  std::vector<std::string> dropped_;
+  bool record_failed_ = false;
+
+  friend void dropCallback(GLFWwindow*, int, const char**);
+};
+
+void dropCallback(GLFWwindow* w, int count, const char** paths) {
+  auto* shell = static_cast<Shell*>(glfwGetWindowUserPointer(w));
+  for (int i = 0; shell && i < count; ++i) shell->dropped_.emplace_back(paths[i]);
+}
+
+// [SECTION] set-up
+
+Shell::~Shell() {
+  if (recorder_.active()) std::fprintf(stderr, "driftlab: %s\n", recorder_.stop().c_str());
+  worker_.reset();  // joins the engine thread before GL and ImGui go away
+  if (imgui_ready_) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  // GL objects must die while the context exists
+  scene_ = render::Scene();
+  target_ = gl::RenderTarget();
+  if (window_) glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+bool Shell::createWindow() {
+  glfwSetErrorCallback(glfwErrorCallback);
+  if (!glfwInit()) {
+    std::fprintf(stderr, "driftlab: cannot initialise GLFW (no usable display?)\n");
+    return false;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  if (opt_.headless) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  window_ = glfwCreateWindow(opt_.width, opt_.height, "driftlab", nullptr, nullptr);
+  if (!window_) {
+    std::fprintf(stderr, "driftlab: cannot create an OpenGL 3.3 core window\n");
+    return false;
+  }
+  glfwMakeContextCurrent(window_);
+  glfwSwapInterval(opt_.headless ? 0 : 1);
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetDropCallback(window_, dropCallback);
+  return true;
+}
+
+void Shell::initImGui() {
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  // layout is remembered per user, never in the working directory; nothing is written by
+  // headless or test runs (--frames)
+  io.IniFilename = nullptr;
+  if (!opt_.headless && opt_.frames < 0) {
+    std::string dir = configDir();
+    std::error_code ec;
+    if (!dir.empty() && std::filesystem::create_directories(dir, ec), !dir.empty() && !ec) {
+      ini_path_ = dir + "/imgui.ini";
+      io.IniFilename = ini_path_.c_str();
+    }
+  }
+  ImGui::StyleColorsDark();
+  ImGui::GetStyle().WindowRounding = 4.f;
+  ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  imgui_ready_ = true;
+}
+
+void Shell::makeActions() {
+  actions_.send = [this](Command c) {
+    if (worker_) worker_->send(std::move(c));
+  };
+  actions_.load_scenario = [this](const std::string& p) { loadScenarioFile(p); };
+  actions_.save_scenario = [this](const std::string& p) { saveScenarioFile(p); };
+  actions_.load_preset = [this](const std::string& n) { loadPreset(n); };
+  actions_.screenshot = [this] { screenshot_requested_ = true; };
+  actions_.toggle_recording = [this] { toggleRecording(); };
+  actions_.fit_view = [this] { fitView(); };
+  shortcuts_.toggle_pause = [this] {
+    auto f = worker_->latest();
+    worker_->send(f && f->paused ? Command{cmd::Resume{}} : Command{cmd::Pause{}});
+  };
+  shortcuts_.step_once = [this] {
+    worker_->send(cmd::Pause{});
+    worker_->send(cmd::StepOnce{});
+  };
+  shortcuts_.reset = [this] { worker_->send(cmd::Reset{}); };
+  shortcuts_.new_seed = [this] {
+    std::random_device rd;
+    worker_->send(cmd::NewSeed{(static_cast<std::uint64_t>(rd()) << 16) % 1000000007ull});
+  };
+  shortcuts_.screenshot = actions_.screenshot;
+  shortcuts_.toggle_recording = actions_.toggle_recording;
+  shortcuts_.fit_view = actions_.fit_view;
+}
+
+// [SECTION] scenario loading
+
+bool Shell::loadInitial() {
+  try {
+    if (!opt_.scenario_path.empty() && !opt_.preset.empty())
+      throw InvalidArgument("use either --scenario or --preset, not both");
+    if (!opt_.scenario_path.empty())
+      scenario_ = loadScenario(opt_.scenario_path);
+    else if (!opt_.preset.empty())
+      scenario_ = presetScenario(opt_.preset);
+    else
+      scenario_ = defaultScenario();
+    scenario_.params.validate();
+    if (!opt_.script.empty()) script_ = loadScript(opt_.script, scenario_);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "driftlab: %s\n", e.what());
+    return false;
+  }
+  return true;
+}
+
+void Shell::startRun(const Scenario& s, bool paused) {
+  worker_.reset();  // joins the previous run's thread (at most one step of waiting, on a load)
+  scenario_ = s;
+  worker_ = std::make_unique<FlowWorker>(s.params, paused);
+  worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
+  need_fit_ = true;
+  sent_quiver_n_ = 0;  // the new worker needs the view rectangle again
+  ui_.view.picked_particle = -1;
+  canvas_.probe.reset();
+}
+
+void Shell::setMessage(const std::string& m, bool error) {
+  status_.message = m;
+  status_.message_is_error = error;
+}
+
+void Shell::loadScenarioFile(const std::string& path) {
+  try {
+    startRun(loadScenario(path), false);
+    ui_.scenario_path = path;
+    setMessage("loaded scenario " + path, false);
+  } catch (const std::exception& e) {
+    setMessage(e.what(), true);  // the current run continues untouched
+  }
+}
+
+void Shell::loadPreset(const std::string& name) {
+  try {
+    startRun(presetScenario(name), false);
+    setMessage("loaded preset " + name, false);
+  } catch (const std::exception& e) {
+    setMessage(e.what(), true);
+  }
+}
+
+void Shell::saveScenarioFile(const std::string& path) {
+  try {
+    Scenario s = scenario_;
+    if (auto f = worker_ ? worker_->latest() : nullptr) s.params = f->params;
+    saveScenario(path, s);
+    setMessage("saved scenario " + path, false);
+  } catch (const std::exception& e) {
+    setMessage(e.what(), true);
+  }
+}
+
+// [SECTION] frame building (shared by both loops)
+
+void Shell::fitView() {
+  auto b = scene_.bounds();
+  if (!b) return;
+  cam_.fit((*b)[0], (*b)[1], (*b)[2], (*b)[3], 0.1f);
+  need_fit_ = false;
+}
+
+// the worker computes its grid fields over the visible rectangle; tell it when the view changes
+// (throttled: a pan sends at most ~8 rectangles per second)
+void Shell::maybeSendView(bool force) {
+  auto r = cam_.visibleRect();
+  const ViewOptions& v = ui_.view;
+  bool changed = r != sent_rect_ || v.quiver_n != sent_quiver_n_ || v.density_n != sent_density_n_;
+  if (!changed || !worker_) return;
+  auto now = Clock::now();
+  if (!force && now - last_view_send_ < std::chrono::milliseconds(120)) return;
+  // quiver nodes: quiver_n across the longer side, proportionally fewer across the other, so cells are square
+  float w = r[2] - r[0], h = r[3] - r[1];
+  int qn = std::clamp(v.quiver_n, 2, 256), dn = std::clamp(v.density_n, 2, 512);
+  (void)w;
+  (void)h;
+  worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], qn, dn});
+  sent_rect_ = r;
+  sent_quiver_n_ = v.quiver_n;
+  sent_density_n_ = v.density_n;
+  last_view_send_ = now;
+}
+
+void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input) {
+  if (frame) {
+    scene_.sync(*frame, ui_.view);
+    if (need_fit_) fitView();
+  }
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  if (opt_.headless) {
+    // offscreen: the UI is laid out for the capture size, whatever the hidden window reports
+    io.DisplaySize = ImVec2(static_cast<float>(target_w_), static_cast<float>(target_h_));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+  }
+  ImGui::NewFrame();
+  status_.ui_fps = io.Framerate;
+  status_.recording = recorder_.active();
+  status_.recording_path = recorder_.path();
+  if (!scene_.errors().empty() && status_.message.empty()) setMessage(scene_.errors(), true);
+  if (with_input) {
+    handleShortcuts(ui_, shortcuts_);
+    if (!io.WantCaptureKeyboard && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) canvas_.probe.reset();
+    handleCanvasInput(canvas_, cam_, scene_, ui_.view, frame.get(), actions_.send);
+  }
+  if (ui_.show_panels) ui::drawUi(frame.get(), ui_, actions_, status_);
+  render::OverlayInputs ov;
+  ov.cursor_world = canvas_.cursor_world;
+  ov.cursor_screen = canvas_.cursor_screen;
+  ov.probe = canvas_.probe;
+  if (frame) {
+    KernelSpec k = frame->params.kernel;
+    if (frame->bandwidth > 0) k.h = frame->bandwidth;
+    ov.kernel = k;
+  }
+  ov.legend_right_margin = ui_.show_panels ? 360.f : 0.f;
+  ov.legend_bottom_margin = ui_.show_panels ? 28.f : 0.f;
+  render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
+  ImGui::Render();
+}
+
+void Shell::renderFrame(const std::shared_ptr<const Snapshot>& frame) {
+  if (!target_.resize(target_w_, target_h_)) {
+    setMessage("cannot create the offscreen framebuffer", true);
+    return;
+  }
+  target_.bind();
+  gl::clear(kBackground[0], kBackground[1], kBackground[2], 1.f);
+  render::SceneOverlay so;
+  if (frame) {
+    so.cursor = canvas_.cursor_world;
+    so.bandwidth = static_cast<float>(frame->bandwidth);
+  }
+  const ViewOptions& v = ui_.view;
+  if (canvas_.cursor_world && (v.tool == CanvasTool::Brush || v.tool == CanvasTool::Erase)) {
+    so.brush = canvas_.cursor_world;
+    so.brush_radius = v.brush_radius;
+  }
+  if (canvas_.probe) {
+    so.probe = canvas_.probe->at;
+    so.probe_velocity = canvas_.probe->v;
+  }
+  scene_.draw(cam_, ui_.view, dpi_scale_, so);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+// [SECTION] capture
+
+void Shell::toggleRecording() {
+  if (recorder_.active()) {
+    bool ok = false;
+    std::string msg = recorder_.stop(&ok);
+    setMessage(msg, !ok);
+    glfwSetWindowAttrib(window_, GLFW_RESIZABLE, GLFW_TRUE);
+    return;
+  }
+  std::string path = capture::timestampedPath("", "driftlab", "mp4");
+  // the FBO size is fixed for the whole recording (even sizes for yuv420p)
+  std::string err = recorder_.start(path, capture::Recorder::Format::Mp4, target_w_, target_h_, opt_.fps);
+  if (!err.empty()) {
+    setMessage(err, true);
+    return;
+  }
+  glfwSetWindowAttrib(window_, GLFW_RESIZABLE, GLFW_FALSE);
+  setMessage("recording to " + path + " (F9 stops)", false);
+}
+
+bool Shell::captureFrame() {
+  bool need_pixels = recorder_.active() || screenshot_requested_ || !pending_screenshot_.empty();
+  if (!need_pixels) return true;
+  target_.readPixels(pixels_);
+  if (recorder_.active()) {
+    std::string err = recorder_.addFrame(pixels_);
+    if (!err.empty()) {
+      recorder_.stop();
+      setMessage(err, true);
+      record_failed_ = true;
+    }
+  }
+  if (screenshot_requested_) {
+    screenshot_requested_ = false;
+    screenshotTo(capture::timestampedPath("", "driftlab", "png"));
+  }
+  if (!pending_screenshot_.empty()) {
+    screenshotTo(pending_screenshot_);
+    pending_screenshot_.clear();
+  }
+  return !record_failed_;
+}
+
+void Shell::screenshotTo(const std::string& path) {
+  std::string err = capture::writePng(path, target_.width(), target_.height(), pixels_);
+  if (err.empty())
+    setMessage("screenshot saved to " + path, false);
+  else
+    setMessage(err, true);
+  if (opt_.headless) std::fprintf(stderr, "driftlab: %s\n", status_.message.c_str());
+}
+
+// [SECTION] interactive loop
+
+int Shell::interactiveLoop() {
+  startRun(scenario_, false);
+  long frames = 0;
+  while (!glfwWindowShouldClose(window_)) {
+    glfwPollEvents();
+    if (glfwGetWindowAttrib(window_, GLFW_ICONIFIED) && !recorder_.active()) {
+      glfwWaitEventsTimeout(0.05);
+      continue;
+    }
+    // files dropped on the window: the first scenario file is loaded, errors shown in the UI
+    if (!dropped_.empty()) {
+      std::string path = dropped_.front();
+      dropped_.clear();
+      loadScenarioFile(path);
+    }
+    auto frame = worker_->latest();  // a pointer copy; never waits for a step
+    int fbw = 0, fbh = 0, ww = 0, wh = 0;
+    glfwGetFramebufferSize(window_, &fbw, &fbh);
+    glfwGetWindowSize(window_, &ww, &wh);
+    if (fbw <= 0 || fbh <= 0 || ww <= 0 || wh <= 0) {
+      glfwWaitEventsTimeout(0.05);
+      continue;
+    }
+    dpi_scale_ = static_cast<float>(fbw) / static_cast<float>(ww);
+    if (!recorder_.active()) {
+      target_w_ = std::max(2, fbw & ~1);
+      target_h_ = std::max(2, fbh & ~1);
+    }
+    cam_.setViewport(static_cast<float>(ww), static_cast<float>(wh));
+    buildFrame(frame, true);
+    maybeSendView(false);
+    renderFrame(frame);
+    captureFrame();
+    target_.blitToScreen(fbw, fbh);
+    glfwSwapBuffers(window_);
+    if (opt_.frames > 0 && ++frames >= opt_.frames) break;
+  }
+  if (recorder_.active()) std::fprintf(stderr, "driftlab: %s\n", recorder_.stop().c_str());
+  return 0;
+}
+
+// [SECTION] headless loop
+
+// After the steps of this frame: ask the worker for grid fields at the current state (a SetView
+// processed after the last step) and wait for the snapshot that carries them. The rectangle is
+// nudged by a frame-parity epsilon so that snapshot can be recognised (its GridField rectangle is
+// exactly the one sent). Waiting is allowed here only: headless capture, never the interactive loop.
+std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_target, long frame_index) {
+  using namespace std::chrono_literals;
+  auto deadline = Clock::now() + 20s;
+  while (worker_->stepsDone() < steps_target && Clock::now() < deadline) std::this_thread::sleep_for(100us);
+  if (worker_->stepsDone() < steps_target) {
+    std::fprintf(stderr, "driftlab: warning: frame %ld: the engine did not finish its steps (rolled back?)\n",
+                 frame_index);
+  }
+  auto r = cam_.visibleRect();
+  float nudge = (frame_index % 2 == 0) ? 0.f : (r[2] - r[0]) * 1e-6f;
+  float x1 = r[2] + nudge;
+  worker_->send(cmd::SetView{r[0], r[1], x1, r[3], std::clamp(ui_.view.quiver_n, 2, 256),
+                             std::clamp(ui_.view.density_n, 2, 512)});
+  auto before = worker_->latest();
+  std::uint64_t before_id = before ? before->snapshot_id : 0;
+  deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline) {
+    auto s = worker_->latest();
+    if (s && s->snapshot_id > before_id && (s->velocity.empty() || s->velocity.x1 == x1) &&
+        (s->velocity.empty() ? true : s->velocity.x0 == r[0]))
+      return s;
+    if (s && !s->error.empty() && s->snapshot_id > before_id && s->velocity.empty()) return s;
+    std::this_thread::sleep_for(100us);
+  }
+  std::fprintf(stderr, "driftlab: warning: frame %ld: no fresh snapshot within 20 s\n", frame_index);
+  return worker_->latest();
+}
+
+bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::string>& shots) {
+  while (script_pos_ < script_.size() && script_[script_pos_].frame <= f) {
+    const ScriptEvent& ev = script_[script_pos_++];
+    try {
+      if (ev.verb == "set") worker_->send(cmd::SetParam{ev.arg});
+      else if (ev.verb == "view") applyViewSetting(ui_.view, ui_.show_panels, ev.arg);
+      else if (ev.verb == "pause") paused = true;
+      else if (ev.verb == "resume") paused = false;
+      else if (ev.verb == "reset") worker_->send(cmd::Reset{});
+      else if (ev.verb == "step") worker_->send(cmd::StepOnce{});
+      else if (ev.verb == "newseed") worker_->send(cmd::NewSeed{std::stoull(ev.arg)});
+      else if (ev.verb == "fit") need_fit_ = true;
+      else if (ev.verb == "screenshot") shots.push_back(ev.arg);
+      else if (ev.verb == "quit") quit = true;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, e.what());
+      return false;
+    }
+  }
+  return true;
+}
+
+int Shell::headlessLoop() {
+  using namespace std::chrono_literals;
+  target_w_ = opt_.width;
+  target_h_ = opt_.height;
+  dpi_scale_ = 1.f;
+  cam_.setViewport(static_cast<float>(target_w_), static_cast<float>(target_h_));
+  // the worker starts paused; every frame advances exactly steps_per_frame steps
+  startRun(scenario_, true);
+  ui_.show_panels = !opt_.hide_panels;
+  auto first = worker_->latest();
+  if (first) {
+    scene_.sync(*first, ui_.view);
+    fitView();
+  }
+  if (!opt_.record.empty()) {
+    bool known = false;
+    auto fmt = capture::Recorder::formatForPath(opt_.record, &known);
+    std::string err = known ? recorder_.start(opt_.record, fmt, target_w_, target_h_, opt_.fps)
+                            : "record " + opt_.record + ": expected a .mp4 or .gif file name";
+    if (!err.empty()) {
+      std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+      return 2;
+    }
+  }
+  capture::Recorder png_seq;
+  if (!opt_.png_dir.empty()) {
+    std::string err = png_seq.start(opt_.png_dir, capture::Recorder::Format::PngSequence, target_w_, target_h_);
+    if (!err.empty()) {
+      std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+      return 2;
+    }
+  }
+  bool paused = false, quit = false;
+  auto t0 = Clock::now();
+  long f = 0;
+  for (; f < opt_.frames && !quit; ++f) {
+    std::vector<std::string> shots;
+    if (!runScriptEvents(f, paused, quit, shots)) return 2;
+    std::uint64_t target = worker_->stepsDone();
+    if (!paused) {
+      for (int k = 0; k < opt_.steps_per_frame; ++k) worker_->send(cmd::StepOnce{});
+      target += static_cast<std::uint64_t>(opt_.steps_per_frame);
+    }
+    if (need_fit_) fitView();
+    auto frame = waitForFreshSnapshot(target, f);
+    glfwPollEvents();
+    buildFrame(frame, false);
+    renderFrame(frame);
+    if (!shots.empty() || recorder_.active() || png_seq.active() || (f + 1 == opt_.frames && !opt_.screenshot.empty()))
+      target_.readPixels(pixels_);
+    if (recorder_.active()) {
+      std::string err = recorder_.addFrame(pixels_);
+      if (!err.empty()) {
+        std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+        return 1;
+      }
+    }
+    if (png_seq.active()) {
+      std::string err = png_seq.addFrame(pixels_);
+      if (!err.empty()) {
+        std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+        return 1;
+      }
+    }
+    for (const auto& s : shots) screenshotTo(s);
+    glfwSwapBuffers(window_);
+  }
+  // the last rendered frame is the screenshot
+  if (!opt_.screenshot.empty()) {
+    if (pixels_.empty()) target_.readPixels(pixels_);
+    screenshotTo(opt_.screenshot);
+    if (status_.message_is_error) return 1;
+  }
+  int rc = 0;
+  for (capture::Recorder* r : {&recorder_, &png_seq}) {
+    if (!r->active()) continue;
+    bool ok = false;
+    std::string msg = r->stop(&ok);
+    std::fprintf(stderr, "driftlab: %s\n", msg.c_str());
+    if (!ok) rc = 1;
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto last = worker_->latest();
+  std::fprintf(stderr, "driftlab: rendered %ld frames in %.2f s (%.1f fps), engine step %ld, %s\n", f, secs,
+               secs > 0 ? static_cast<double>(f) / secs : 0.0, last ? last->step : 0L, gl::contextDescription().c_str());
+  return rc;
+}
+
+int Shell::run() {
+  if (!loadInitial()) return 2;
+  if (!createWindow()) return 1;
+  initImGui();
+  makeActions();
+  ui_.show_panels = !opt_.hide_panels;
+  return opt_.headless ? headlessLoop() : interactiveLoop();
+}
+
+}  // namespace
+
+int runShell(const ShellOptions& options) {
+  Shell shell(options);
+  return shell.run();
+}
+
+}  // namespace driftlab::app

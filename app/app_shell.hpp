@@ -1,0 +1,31 @@
+// The desktop app's shell: window and GL context, ImGui set-up, the FlowWorker, the main loop
+// (interactive or headless), file loading, screenshots and recordings. STYLE.md L14 fixes the
+// loop order; the render loop only calls worker.latest() and worker.send() and never waits for a
+// step, except in headless capture mode where each frame advances a fixed number of steps.
+// Main thread only.
+#pragma once
+
+#include <string>
+
+namespace driftlab::app {
+
+struct ShellOptions {
+  std::string scenario_path;  // --scenario
+  std::string preset;         // --preset
+  bool headless = false;      // hidden window + FBO, deterministic stepping
+  long frames = -1;           // frames to render before exiting (headless: required; interactive: optional)
+  std::string screenshot;     // PNG of the last frame
+  std::string record;         // .mp4 or .gif
+  std::string png_dir;        // PNG sequence
+  std::string script;         // timed commands (script.hpp)
+  int width = 1280, height = 720;
+  int steps_per_frame = 1;    // headless: engine steps per rendered frame
+  bool hide_panels = false;   // canvas only (tests, clean videos)
+  int fps = 30;               // frame rate tag of recordings
+};
+
+// Loads everything, runs the loop, returns the process exit code (0 ok, 2 bad input, 1 runtime
+// failure). Bad inputs print one line on stderr starting with "driftlab: ".
+int runShell(const ShellOptions& options);
+
+}  // namespace driftlab::app

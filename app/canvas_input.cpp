@@ -1,0 +1,156 @@
+#include "canvas_input.hpp"
+
+#include <cmath>
+#include <random>
+
+#include "driftlab/velocity.hpp"
+#include "imgui.h"
+
+namespace driftlab::app {
+
+namespace {
+
+constexpr float kClickSlop = 4.f;  // pixels a press may move and still count as a click
+constexpr auto kEditPeriod = std::chrono::milliseconds(40);
+
+Eigen::VectorXd toVec(Vec2f p) {
+  Eigen::VectorXd v(2);
+  v << p.x, p.y;
+  return v;
+}
+
+}  // namespace
+
+std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) {
+  if (frame.particles.rows() != 2 || frame.particles.cols() == 0 || frame.data.cols() == 0) return std::nullopt;
+  try {
+    Points particles = frame.particles.cast<double>(), data = frame.data.cast<double>();
+    Points eval(2, 1);
+    eval << at.x, at.y;
+    VelocityOptions opt = frame.params.velocityOptions(particles, data, frame.time);
+    FieldRequest req;
+    req.breakdown = true;
+    req.densities = true;
+    FieldResult r = evaluateField(eval, {}, particles, data, opt, req);
+    render::ProbeReadout out;
+    out.at = at;
+    out.v = {static_cast<float>(r.v(0, 0)), static_cast<float>(r.v(1, 0))};
+    if (r.attraction.cols() == 1 && r.repulsion.cols() == 1) {
+      out.has_split = true;
+      out.attraction = {static_cast<float>(r.attraction(0, 0)), static_cast<float>(r.attraction(1, 0))};
+      out.repulsion = {static_cast<float>(r.repulsion(0, 0)), static_cast<float>(r.repulsion(1, 0))};
+    }
+    if (r.log_p.size() == 1 && r.log_q.size() == 1 && std::isfinite(r.log_p[0]) && std::isfinite(r.log_q[0])) {
+      out.has_density = true;
+      out.log_p = r.log_p[0];
+      out.log_q = r.log_q[0];
+    }
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;  // e.g. parameters the engine has not validated yet: no read-out this frame
+  }
+}
+
+void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene, ViewOptions& view,
+                       const Snapshot* frame, const std::function<void(Command)>& send) {
+  const ImGuiIO& io = ImGui::GetIO();
+  in.camera_moved = false;
+  Vec2f mouse{io.MousePos.x, io.MousePos.y};
+  bool over_canvas = !io.WantCaptureMouse && ImGui::IsMousePosValid();
+  in.cursor_screen = mouse;
+  in.cursor_world = over_canvas ? std::optional<Vec2f>(cam.screenToWorld(mouse)) : std::nullopt;
+  auto now = std::chrono::steady_clock::now();
+
+  // keep the probe read-out live while the flow moves (at most 5 times per second)
+  if (in.probe && frame && frame->snapshot_id != in.probe_snapshot && now - in.last_probe > std::chrono::milliseconds(200)) {
+    in.probe = probeField(*frame, in.probe->at);
+    in.probe_snapshot = frame->snapshot_id;
+    in.last_probe = now;
+  }
+
+  // pan with right/middle drag anywhere on the canvas
+  if (over_canvas && (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.f) || ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.f))) {
+    cam.pan(io.MouseDelta.x, io.MouseDelta.y);
+    in.camera_moved = io.MouseDelta.x != 0 || io.MouseDelta.y != 0;
+  }
+  // zoom around the cursor
+  if (over_canvas && io.MouseWheel != 0) {
+    cam.zoomAt(mouse, std::pow(1.15f, io.MouseWheel));
+    in.camera_moved = true;
+  }
+
+  const bool edit_tool = view.tool == CanvasTool::Brush || view.tool == CanvasTool::Erase ||
+                         view.tool == CanvasTool::DragParticle;
+  // left button press
+  if (over_canvas && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    in.left_down = true;
+    in.moved = false;
+    in.press_screen = mouse;
+    in.dragged_particle = -1;
+    in.panning = !edit_tool;
+    if (view.tool == CanvasTool::DragParticle) {
+      in.dragged_particle = scene.nearestParticle(cam.screenToWorld(mouse), 12.f / cam.pixelsPerUnit());
+      in.panning = in.dragged_particle < 0;  // no particle under the cursor: drag pans
+    }
+    in.last_edit = {};
+  }
+  if (!in.left_down) return;
+  if (std::hypot(mouse.x - in.press_screen.x, mouse.y - in.press_screen.y) > kClickSlop) in.moved = true;
+  Vec2f world = cam.screenToWorld(mouse);
+
+  if (ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    if (in.panning && in.moved) {
+      cam.pan(io.MouseDelta.x, io.MouseDelta.y);
+      in.camera_moved = io.MouseDelta.x != 0 || io.MouseDelta.y != 0;
+    } else if (!in.panning && now - in.last_edit >= kEditPeriod && send) {
+      in.last_edit = now;
+      if (view.tool == CanvasTool::Brush) {
+        // a few uniform points in the brush disc per edit tick
+        std::mt19937_64 rng(static_cast<std::uint64_t>(now.time_since_epoch().count()));
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        Points pts(2, std::max(view.brush_points, 1));
+        for (int i = 0; i < pts.cols(); ++i) {
+          double r = view.brush_radius * std::sqrt(u(rng)), a = 6.283185307179586 * u(rng);
+          pts(0, i) = world.x + r * std::cos(a);
+          pts(1, i) = world.y + r * std::sin(a);
+        }
+        send(cmd::AddData{pts});
+      } else if (view.tool == CanvasTool::Erase) {
+        send(cmd::EraseData{toVec(world), static_cast<double>(view.brush_radius)});
+      } else if (view.tool == CanvasTool::DragParticle && in.dragged_particle >= 0) {
+        send(cmd::MoveParticle{in.dragged_particle, toVec(world)});
+      }
+    }
+    return;
+  }
+
+  // release: a click (no movement) runs the click tools
+  in.left_down = false;
+  if (in.moved || !over_canvas) return;
+  switch (view.tool) {
+    case CanvasTool::Probe:
+      if (frame) {
+        in.probe = probeField(*frame, world);
+        in.probe_snapshot = frame->snapshot_id;
+        in.last_probe = now;
+      }
+      break;
+    case CanvasTool::Pick:
+      view.picked_particle = scene.nearestParticle(world, 12.f / cam.pixelsPerUnit());
+      break;
+    case CanvasTool::DropBlob: {
+      std::mt19937_64 rng(in.blob_seed++);
+      std::normal_distribution<double> g(0.0, view.blob_radius);
+      Points pts(2, std::max(view.blob_count, 1));
+      for (int i = 0; i < pts.cols(); ++i) {
+        pts(0, i) = world.x + g(rng);
+        pts(1, i) = world.y + g(rng);
+      }
+      if (send) send(cmd::AddParticles{pts});
+      break;
+    }
+    default: break;
+  }
+}
+
+}  // namespace driftlab::app

@@ -1,0 +1,45 @@
+// Mouse handling on the canvas: pan (right/middle drag, or left drag with Probe/Pick), zoom
+// around the cursor (wheel), and the left-button tools of ViewOptions::tool: probe the field,
+// pick a particle, brush/erase data, drag a particle, drop a blob of particles.
+// Edits go to the worker as commands; the probe is evaluated here on the render thread with
+// driftlab::evaluateField for one point (O(N + M), no engine wait). Render thread only.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "driftlab/flow_worker.hpp"
+#include "driftlab/snapshot.hpp"
+#include "render/camera.hpp"
+#include "render/overlays.hpp"
+#include "render/scene.hpp"
+#include "view_options.hpp"
+
+namespace driftlab::app {
+
+struct CanvasInput {
+  // per-frame result for the overlays
+  std::optional<Vec2f> cursor_world;   // cursor over the free canvas
+  Vec2f cursor_screen;
+  std::optional<render::ProbeReadout> probe;
+  bool camera_moved = false;
+
+  // mouse state between frames
+  bool left_down = false, panning = false, moved = false;
+  Vec2f press_screen;
+  int dragged_particle = -1;
+  std::chrono::steady_clock::time_point last_edit{};
+  std::uint64_t probe_snapshot = 0;
+  std::chrono::steady_clock::time_point last_probe{};
+  std::uint64_t blob_seed = 1;
+};
+
+// reads ImGui's mouse state (ignored while ImGui wants the mouse) and applies it
+void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene, ViewOptions& view,
+                       const Snapshot* frame, const std::function<void(Command)>& send);
+
+// the field at one point: velocity, attraction/repulsion and log densities (render thread)
+std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at);
+
+}  // namespace driftlab::app

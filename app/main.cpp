@@ -1,0 +1,69 @@
+// driftlab: the interactive visualizer of KDE-approximated Wasserstein gradient flows.
+// Parses the command line (CLI11), checks for a display, and hands over to the shell.
+// Exit codes: 0 ok, 1 runtime failure (GL, ffmpeg), 2 bad input or no display.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+#include <string>
+
+#include "app_shell.hpp"
+
+int main(int argc, char** argv) {
+  driftlab::app::ShellOptions opt;
+  std::string size = "1280x720";
+  CLI::App cli{"driftlab: live particles, quiver fields, density maps and divergence curves of KDE gradient flows"};
+  cli.set_version_flag("--version", std::string("driftlab ") + DRIFTLAB_VERSION);
+  cli.add_option("--scenario", opt.scenario_path, "scenario JSON file to start with");
+  cli.add_option("--preset", opt.preset, "built-in preset to start with (driftlab-cli presets lists them)");
+  cli.add_flag("--headless", opt.headless, "render offscreen (hidden window + FBO) and exit after --frames");
+  cli.add_option("--frames", opt.frames, "frames to render, then exit (required with --headless)")
+      ->check(CLI::Range(1L, 10000000L));
+  cli.add_option("--screenshot", opt.screenshot, "write the last frame as PNG");
+  cli.add_option("--record", opt.record, "record the frames to an .mp4 or .gif file (ffmpeg)");
+  cli.add_option("--png-dir", opt.png_dir, "write every frame as frame_NNNNN.png into this directory");
+  cli.add_option("--script", opt.script, "timed commands, e.g. '60 set kernel=laplacian' (headless)");
+  cli.add_option("--size", size, "offscreen frame size WxH (headless), e.g. 1280x720");
+  cli.add_option("--steps-per-frame", opt.steps_per_frame, "engine steps per rendered frame (headless)")
+      ->check(CLI::Range(1, 100000));
+  cli.add_flag("--no-panels", opt.hide_panels, "hide the ImGui panels (canvas only)");
+  cli.add_option("--fps", opt.fps, "frame rate written into recordings")->check(CLI::Range(1, 240));
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return cli.exit(e);
+    std::fprintf(stderr, "driftlab: %s\n", e.what());
+    return 2;
+  }
+  std::smatch m;
+  static const std::regex kSize(R"((\d{1,5})x(\d{1,5}))");
+  if (!std::regex_match(size, m, kSize)) {
+    std::fprintf(stderr, "driftlab: --size: expected WxH such as 1280x720 (got '%s')\n", size.c_str());
+    return 2;
+  }
+  opt.width = std::stoi(m[1].str());
+  opt.height = std::stoi(m[2].str());
+  if (opt.width < 64 || opt.height < 64 || opt.width > 8192 || opt.height > 8192 || opt.width % 2 || opt.height % 2) {
+    std::fprintf(stderr, "driftlab: --size: width and height must be even and in [64, 8192] (got %s)\n", size.c_str());
+    return 2;
+  }
+  if (opt.headless && opt.frames < 1) {
+    std::fprintf(stderr, "driftlab: --headless needs --frames N\n");
+    return 2;
+  }
+  if (!opt.headless && (!opt.record.empty() || !opt.png_dir.empty() || !opt.script.empty() || !opt.screenshot.empty())) {
+    std::fprintf(stderr, "driftlab: --screenshot, --record, --png-dir and --script need --headless "
+                         "(in the window: F12 screenshot, F9 record)\n");
+    return 2;
+  }
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((!display || !*display) && (!wayland || !*wayland)) {
+    std::fprintf(stderr,
+                 "driftlab: no display (DISPLAY is not set); for an offscreen run use: xvfb-run -a -s \"-screen 0 "
+                 "1280x720x24\" driftlab --headless --preset <name> --frames 150 --record demo.mp4\n");
+    return 2;
+  }
+  return driftlab::app::runShell(opt);
+}

@@ -1,0 +1,177 @@
+#include "render/overlays.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "imgui.h"
+
+namespace driftlab::app::render {
+
+namespace {
+
+ImU32 col(Rgb c, float a = 1.f) { return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, a)); }
+
+const ImU32 kText = IM_COL32(220, 224, 232, 255);
+const ImU32 kDim = IM_COL32(150, 156, 168, 255);
+const ImU32 kBox = IM_COL32(16, 18, 24, 200);
+
+void textShadow(ImDrawList* dl, ImVec2 p, ImU32 c, const char* s) {
+  dl->AddText(ImVec2(p.x + 1, p.y + 1), IM_COL32(0, 0, 0, 200), s);
+  dl->AddText(p, c, s);
+}
+
+float nice(float raw) {
+  if (!(raw > 0) || !std::isfinite(raw)) return 1.f;
+  float p = std::pow(10.f, std::floor(std::log10(raw)));
+  float f = raw / p;
+  return (f < 1.5f ? 1.f : f < 3.5f ? 2.f : f < 7.5f ? 5.f : 10.f) * p;
+}
+
+void gridLabels(ImDrawList* dl, const Camera& cam, float step, float bottom_margin) {
+  auto r = cam.visibleRect();
+  char buf[32];
+  float h = cam.viewportHeight() - bottom_margin;
+  for (float x = std::ceil(r[0] / step) * step; x <= r[2]; x += step) {
+    Vec2f s = cam.worldToScreen({x, 0});
+    std::snprintf(buf, sizeof buf, "%s", formatTick(x, step).c_str());
+    textShadow(dl, ImVec2(s.x + 3, h - 18), kDim, buf);
+  }
+  for (float y = std::ceil(r[1] / step) * step; y <= r[3]; y += step) {
+    Vec2f s = cam.worldToScreen({0, y});
+    if (s.y > h - 24) continue;
+    std::snprintf(buf, sizeof buf, "%s", formatTick(y, step).c_str());
+    textShadow(dl, ImVec2(4, s.y - 15), kDim, buf);
+  }
+}
+
+// colour bar with ticks, anchored at its top-right corner
+float colorBar(ImDrawList* dl, const HeatLegend& h, ImVec2 top_right) {
+  const float w = 220, bar_h = 12;
+  ImVec2 p0(top_right.x - w, top_right.y);
+  dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(top_right.x + 8, p0.y + 56), kBox, 4);
+  textShadow(dl, ImVec2(p0.x, p0.y), kText, h.title.c_str());
+  float y = p0.y + 20;
+  if (!h.note.empty()) {
+    textShadow(dl, ImVec2(p0.x, y), IM_COL32(255, 200, 90, 255), h.note.c_str());
+    return 60;
+  }
+  constexpr int kSteps = 48;
+  for (int i = 0; i < kSteps; ++i) {
+    float t0 = static_cast<float>(i) / kSteps, t1 = static_cast<float>(i + 1) / kSteps;
+    dl->AddRectFilledMultiColor(ImVec2(p0.x + w * t0, y), ImVec2(p0.x + w * t1, y + bar_h),
+                                col(sampleColorMap(h.map, t0)), col(sampleColorMap(h.map, t1)),
+                                col(sampleColorMap(h.map, t1)), col(sampleColorMap(h.map, t0)));
+  }
+  float step = nice((h.hi - h.lo) / 4.f);
+  for (float v = std::ceil(h.lo / step) * step; v <= h.hi + step * 1e-3f; v += step) {
+    float x = p0.x + w * (v - h.lo) / std::max(h.hi - h.lo, 1e-20f);
+    dl->AddLine(ImVec2(x, y + bar_h), ImVec2(x, y + bar_h + 4), kText);
+    std::string s = formatTick(v, step);
+    float tw = ImGui::CalcTextSize(s.c_str()).x;
+    textShadow(dl, ImVec2(std::clamp(x - tw / 2, p0.x - 6, top_right.x + 6 - tw), y + bar_h + 4), kText, s.c_str());
+  }
+  return 64;
+}
+
+float arrowLegend(ImDrawList* dl, const ArrowLegend& a, const Camera& cam, ImVec2 top_right) {
+  const float w = 220;
+  ImVec2 p0(top_right.x - w, top_right.y);
+  float lines = 1.f + static_cast<float>(a.entries.size()) + (a.mode == ArrowMode::TrueLength ? 1.f : 0.f);
+  float height = 10 + 18 * lines;
+  dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(top_right.x + 8, p0.y + height), kBox, 4);
+  char buf[128];
+  float y = p0.y;
+  if (a.mode == ArrowMode::TrueLength) {
+    // a reference arrow of a round speed, drawn at the locked scale
+    float ppu_per_speed = cam.pixelsPerUnit() * a.world_per_speed;
+    float speed = nice(90.f / std::max(ppu_per_speed, 1e-20f));
+    float len = speed * ppu_per_speed;
+    float ay = y + 8;
+    dl->AddLine(ImVec2(p0.x, ay), ImVec2(p0.x + len - 6, ay), kText, 2.f);
+    dl->AddTriangleFilled(ImVec2(p0.x + len, ay), ImVec2(p0.x + len - 8, ay - 4), ImVec2(p0.x + len - 8, ay + 4), kText);
+    std::snprintf(buf, sizeof buf, "arrow = |v| of %s", formatTick(speed, speed).c_str());
+    textShadow(dl, ImVec2(p0.x + std::min(len, 120.f) + 6, y), kText, buf);
+    y += 18;
+    std::snprintf(buf, sizeof buf, "true length, locked scale; max |v| %.3g", a.max_speed);
+  } else if (a.mode == ArrowMode::Normalized) {
+    std::snprintf(buf, sizeof buf, "direction only; colour = |v| (max %.3g)", a.max_speed);
+  } else {
+    std::snprintf(buf, sizeof buf, "length ~ log(1 + |v|/v0); max |v| %.3g", a.max_speed);
+  }
+  textShadow(dl, ImVec2(p0.x, y), kDim, buf);
+  y += 18;
+  for (const auto& [name, c] : a.entries) {
+    dl->AddRectFilled(ImVec2(p0.x, y + 3), ImVec2(p0.x + 10, y + 13), col(c));
+    textShadow(dl, ImVec2(p0.x + 16, y), kText, name.c_str());
+    y += 18;
+  }
+  return height + 10;
+}
+
+void probeBox(ImDrawList* dl, const Camera& cam, const ProbeReadout& p) {
+  char buf[384];
+  int n = std::snprintf(buf, sizeof buf, "x = (%.4g, %.4g)\nv = (%.4g, %.4g)  |v| = %.4g", p.at.x, p.at.y, p.v.x, p.v.y,
+                        std::hypot(p.v.x, p.v.y));
+  if (p.has_split && n > 0 && n < static_cast<int>(sizeof buf))
+    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "\nattraction |.| = %.4g\nrepulsion  |.| = %.4g",
+                       std::hypot(p.attraction.x, p.attraction.y), std::hypot(p.repulsion.x, p.repulsion.y));
+  if (p.has_density && n > 0 && n < static_cast<int>(sizeof buf))
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "\nlog p = %.4g  log q = %.4g", p.log_p, p.log_q);
+  Vec2f s = cam.worldToScreen(p.at);
+  ImVec2 size = ImGui::CalcTextSize(buf);
+  ImVec2 a(s.x + 14, s.y + 10);
+  dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + size.x + 6, a.y + size.y + 4), kBox, 4);
+  dl->AddText(a, IM_COL32(255, 170, 230, 255), buf);
+}
+
+void kernelInset(ImDrawList* dl, const KernelSpec& k, ImVec2 at) {
+  // kappa(r) / kappa(0) over r in [0, 3h], normalized shape; MATH.md §1.1
+  const float w = 120, h = 56;
+  dl->AddRectFilled(at, ImVec2(at.x + w, at.y + h + 16), kBox, 4);
+  KernelEvaluator ev(k, 2);
+  double l0 = ev.logValue(0.0);
+  ImVec2 pts[41];
+  for (int i = 0; i <= 40; ++i) {
+    double r = 3.0 * k.h * i / 40.0;
+    double v = std::exp(ev.logValue(r * r) - l0);
+    pts[i] = ImVec2(at.x + 4 + (w - 8) * static_cast<float>(i) / 40.f,
+                    at.y + 4 + (h - 8) * (1.f - static_cast<float>(std::clamp(v, 0.0, 1.0))));
+  }
+  dl->AddPolyline(pts, 41, IM_COL32(120, 220, 255, 255), 0, 1.5f);
+  float xh = at.x + 4 + (w - 8) / 3.f;
+  dl->AddLine(ImVec2(xh, at.y + 4), ImVec2(xh, at.y + h - 4), IM_COL32(255, 255, 255, 90));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s h=%.3g", kernelName(k.kind), k.h);
+  dl->AddText(ImVec2(at.x + 4, at.y + h), kDim, buf);
+}
+
+}  // namespace
+
+std::string formatTick(double value, double step) {
+  char buf[32];
+  if (std::fabs(value) < std::fabs(step) * 1e-6) value = 0;
+  double a = std::fabs(step);
+  if (a >= 1e-3 && a < 1e5) {
+    int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(a) - 1e-9)));
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0e", value);
+  }
+  return buf;
+}
+
+void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in) {
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), in.legend_bottom_margin);
+  // legends stacked in the top-right corner of the free canvas
+  ImVec2 tr(cam.viewportWidth() - in.legend_right_margin - 14, 12);
+  if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible)
+    tr.y += colorBar(dl, scene.heatLegend(), tr);
+  if (view.show_colorbar && scene.arrowLegend().visible) tr.y += arrowLegend(dl, scene.arrowLegend(), cam, tr);
+  if (in.probe) probeBox(dl, cam, *in.probe);
+  if (view.show_kernel_profile && in.cursor_world && in.kernel && in.kernel->h > 0)
+    kernelInset(dl, *in.kernel, ImVec2(in.cursor_screen.x + 18, in.cursor_screen.y + 18));
+}
+
+}  // namespace driftlab::app::render

@@ -1,0 +1,39 @@
+// Screen-space annotations of the canvas drawn with ImGui's background draw list (so that they
+// appear in screenshots and recordings and under the panels): grid tick labels, heat-map colour
+// bar, arrow legend, probe read-out and the kernel-profile inset. Render thread only, between
+// ImGui::NewFrame and ImGui::Render.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "driftlab/kernel.hpp"
+#include "render/camera.hpp"
+#include "render/scene.hpp"
+#include "view_options.hpp"
+
+namespace driftlab::app::render {
+
+// field values at a clicked point (evaluated on the render thread, canvas_input.cpp)
+struct ProbeReadout {
+  Vec2f at;
+  Vec2f v, attraction, repulsion;
+  double log_p = 0, log_q = 0;
+  bool has_split = false, has_density = false;
+};
+
+struct OverlayInputs {
+  std::optional<Vec2f> cursor_world;  // cursor over the canvas (not over a panel)
+  Vec2f cursor_screen;
+  std::optional<ProbeReadout> probe;
+  std::optional<KernelSpec> kernel;   // kernel in force (kernel.h = bandwidth in force)
+  float legend_right_margin = 0;      // pixels kept free on the right (panels)
+  float legend_bottom_margin = 0;     // pixels kept free at the bottom (status bar)
+};
+
+void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in);
+
+// "0.25", "1e-03", ... compact tick label for a value on an axis with spacing `step`
+std::string formatTick(double value, double step);
+
+}  // namespace driftlab::app::render

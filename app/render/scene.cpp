@@ -1,0 +1,455 @@
+#include "render/scene.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "driftlab/divergence.hpp"
+
+namespace driftlab::app::render {
+
+namespace {
+
+constexpr int kMaxTrailParticles = 4000;  // trails of more particles are unreadable and cost GPU memory
+const Rgba8 kDataColor{205, 212, 225, 170};
+const Rgb kTotalArrow{0.92f, 0.93f, 0.96f};
+const Rgb kAttraction{0.35f, 0.75f, 1.0f};
+const Rgb kRepulsion{1.0f, 0.55f, 0.25f};
+
+// q-quantile of the finite, non-negative magnitudes (robust colour and length ranges)
+float quantile(std::vector<float> v, float q) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](float x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return 0.f;
+  auto k = static_cast<std::size_t>(q * static_cast<float>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+void copyPoints(const PointsF& m, std::vector<float>& out) {
+  if (m.rows() != 2) {
+    out.clear();
+    return;
+  }
+  out.assign(m.data(), m.data() + m.size());
+}
+
+float niceStep(float raw) {
+  if (!(raw > 0) || !std::isfinite(raw)) return 1.f;
+  float p = std::pow(10.f, std::floor(std::log10(raw)));
+  float f = raw / p;
+  return (f < 1.5f ? 1.f : f < 3.5f ? 2.f : f < 7.5f ? 5.f : 10.f) * p;
+}
+
+void addCircle(std::vector<LineVertex>& out, Vec2f c, float r, Rgba8 col) {
+  constexpr int kSegments = 64;
+  for (int i = 0; i < kSegments; ++i) {
+    float a0 = 6.2831853f * static_cast<float>(i) / kSegments, a1 = 6.2831853f * static_cast<float>(i + 1) / kSegments;
+    out.push_back({c.x + r * std::cos(a0), c.y + r * std::sin(a0), col});
+    out.push_back({c.x + r * std::cos(a1), c.y + r * std::sin(a1), col});
+  }
+}
+
+}  // namespace
+
+void Scene::sync(const Snapshot& s, const ViewOptions& view) {
+  bool new_snapshot = !have_snapshot_ || s.snapshot_id != snapshot_id_;
+  bool colors_changed = view.coloring != last_view_.coloring;
+  bool heat_changed = view.heat_map != last_view_.heat_map;
+  bool trails_changed = view.trail_length != last_view_.trail_length || view.show_trails != last_view_.show_trails;
+  if (!new_snapshot && !colors_changed && !heat_changed && !trails_changed &&
+      view.picked_particle == picked_) {
+    last_view_ = view;
+    return;
+  }
+  if (new_snapshot) {
+    int n_before = static_cast<int>(particles_.size() / 2);
+    copyPoints(s.particles, particles_);
+    copyPoints(s.velocities, velocities_);
+    copyPoints(s.data, data_);
+    int n = static_cast<int>(particles_.size() / 2);
+    // a reset (step went back) or a new particle set restarts start colours, trails and the picked path
+    bool restarted = !have_snapshot_ || s.step < last_step_ || (s.step == 0 && last_step_ != 0) || n != n_before;
+    if (restarted || start_.size() != particles_.size()) {
+      if (restarted || start_.size() > particles_.size()) {
+        start_ = particles_;
+      } else {  // particles were added: new ones start where they appear
+        start_.insert(start_.end(), particles_.begin() + static_cast<long>(start_.size()), particles_.end());
+      }
+      // hue centre and radius from the starting cloud (mean and 2 x RMS radius)
+      double cx = 0, cy = 0;
+      for (int i = 0; i < n; ++i) { cx += start_[2 * i]; cy += start_[2 * i + 1]; }
+      cx /= std::max(n, 1); cy /= std::max(n, 1);
+      double r2 = 0;
+      for (int i = 0; i < n; ++i) r2 += std::pow(start_[2 * i] - cx, 2) + std::pow(start_[2 * i + 1] - cy, 2);
+      start_cx_ = static_cast<float>(cx);
+      start_cy_ = static_cast<float>(cy);
+      start_radius_ = static_cast<float>(2 * std::sqrt(r2 / std::max(n, 1))) + 1e-6f;
+    }
+    velocity_ = s.velocity;
+    attraction_ = s.attraction;
+    repulsion_ = s.repulsion;
+    per_term_ = s.per_term;
+    term_names_.clear();
+    for (Divergence d : s.terms) term_names_.emplace_back(divergenceName(d));
+    data_colors_.assign(data_.size() / 2, kDataColor);
+    data_layer_.upload(data_.data(), data_colors_.data(), static_cast<int>(data_.size() / 2));
+    if (restarted) picked_path_.clear();
+    updateColors(s, view);
+    updateTrails(s, view, restarted);
+    updateHeat(s, view);
+    last_step_ = s.step;
+  } else {
+    if (colors_changed) updateColors(s, view);
+    if (trails_changed) updateTrails(s, view, true);
+    if (heat_changed) updateHeat(s, view);
+  }
+  // picked particle's path grows by one point per published snapshot
+  if (view.picked_particle != picked_) {
+    picked_ = view.picked_particle;
+    picked_path_.clear();
+  }
+  if (picked_ >= 0 && picked_ < static_cast<int>(particles_.size() / 2) && (new_snapshot || picked_path_.empty())) {
+    picked_path_.push_back(particles_[2 * picked_]);
+    picked_path_.push_back(particles_[2 * picked_ + 1]);
+  }
+  have_snapshot_ = true;
+  snapshot_id_ = s.snapshot_id;
+  last_view_ = view;
+}
+
+void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {
+  int n = static_cast<int>(particles_.size() / 2);
+  particle_colors_.resize(static_cast<std::size_t>(n));
+  ParticleColoring mode = view.coloring;
+  if (mode == ParticleColoring::NearestMode && s.mode_centres.cols() == 0) mode = ParticleColoring::StartPosition;
+  std::vector<float> speed;
+  float speed_hi = 1;
+  if (mode == ParticleColoring::Speed) {
+    speed.resize(static_cast<std::size_t>(n), 0.f);
+    if (velocities_.size() == particles_.size())
+      for (int i = 0; i < n; ++i) speed[i] = std::hypot(velocities_[2 * i], velocities_[2 * i + 1]);
+    speed_hi = std::max(quantile(speed, 0.95f), 1e-12f);
+  }
+  for (int i = 0; i < n; ++i) {
+    Rgb c;
+    switch (mode) {
+      case ParticleColoring::StartPosition:
+        c = positionColor(start_[2 * i], start_[2 * i + 1], start_cx_, start_cy_, start_radius_);
+        break;
+      case ParticleColoring::Speed:
+        c = sampleColorMap(ColorMap::Viridis, 0.15f + 0.85f * std::min(speed[i] / speed_hi, 1.f));
+        break;
+      case ParticleColoring::NearestMode: {
+        int best = 0;
+        float best_d = std::numeric_limits<float>::max();
+        for (int k = 0; k < s.mode_centres.cols(); ++k) {
+          float d = std::pow(particles_[2 * i] - s.mode_centres(0, k), 2.f) +
+                    std::pow(particles_[2 * i + 1] - s.mode_centres(1, k), 2.f);
+          if (d < best_d) { best_d = d; best = k; }
+        }
+        c = categoryColor(best);
+        break;
+      }
+      case ParticleColoring::Plain: c = {1.0f, 0.62f, 0.2f}; break;
+    }
+    particle_colors_[i] = toRgba8(c, 0.95f);
+  }
+  particle_layer_.upload(particles_.data(), particle_colors_.data(), n);
+  updateTrailColors();
+}
+
+void Scene::updateTrailColors() {
+  trail_colors_.clear();
+  for (std::size_t i = 0; i < particle_colors_.size(); i += static_cast<std::size_t>(trail_stride_)) {
+    Rgba8 c = particle_colors_[i];
+    c.a = 150;
+    trail_colors_.push_back(c);
+  }
+}
+
+void Scene::updateTrails(const Snapshot& /*s*/, const ViewOptions& view, bool restarted) {
+  int n = static_cast<int>(particles_.size() / 2);
+  if (!view.show_trails || n == 0) return;
+  int stride = std::max(1, (n + kMaxTrailParticles - 1) / kMaxTrailParticles);
+  int tn = (n + stride - 1) / stride;
+  int rows = std::max(view.trail_length, 2);
+  if (restarted || stride != trail_stride_ || tn != trail_layer_.particles() || rows != trail_layer_.rows()) {
+    trail_stride_ = stride;
+    trail_layer_.reset(tn, rows);
+    updateTrailColors();
+  }
+  trail_row_.resize(static_cast<std::size_t>(tn) * 2);
+  for (int j = 0; j < tn; ++j) {
+    trail_row_[2 * j] = particles_[2 * j * stride];
+    trail_row_[2 * j + 1] = particles_[2 * j * stride + 1];
+  }
+  trail_layer_.push(trail_row_.data());
+}
+
+void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
+  heat_legend_ = {};
+  const GridField* base = nullptr;
+  std::vector<float> values;
+  switch (view.heat_map) {
+    case HeatMap::None: return;
+    case HeatMap::LogP: base = &s.log_p; heat_legend_.title = "log p(x)  (data KDE)"; break;
+    case HeatMap::LogQ: base = &s.log_q; heat_legend_.title = "log q(x)  (particle KDE)"; break;
+    case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (grey = equilibrium)"; break;
+    case HeatMap::Speed: base = &s.speed; heat_legend_.title = "|v(x)|"; break;
+  }
+  if (base->empty() || base->nx < 1 || base->ny < 1) {
+    heat_legend_.visible = true;
+    heat_legend_.note = "no field in this snapshot";
+    heat_layer_.upload(nullptr, 0, 0, 0, 0, 0, 0);
+    return;
+  }
+  values = base->values;
+  if (view.heat_map == HeatMap::LogRatio) {
+    if (s.log_q.values.size() != values.size()) {
+      values.clear();
+    } else {
+      // mask regions where neither density has mass: log p - log q there is noise from the far tails
+      float top = -std::numeric_limits<float>::infinity();
+      for (std::size_t i = 0; i < values.size(); ++i)
+        top = std::max(top, std::max(values[i], s.log_q.values[i]));
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        float lp = values[i], lq = s.log_q.values[i];
+        values[i] = (std::max(lp, lq) < top - 9.f) ? std::numeric_limits<float>::quiet_NaN() : lp - lq;
+      }
+    }
+  }
+  // ranges: log densities span ~10 nats below their max; log ratio symmetric around 0 with a floor
+  // so that a converged flow stays grey instead of being stretched to full colour
+  std::vector<float> finite;
+  for (float v : values) if (std::isfinite(v)) finite.push_back(v);
+  heat_legend_.visible = true;
+  if (finite.empty()) {
+    heat_legend_.note = "n/a: kernel not integrable";
+    heat_layer_.upload(nullptr, 0, 0, 0, 0, 0, 0);
+    return;
+  }
+  float hi = *std::max_element(finite.begin(), finite.end());
+  float lo = *std::min_element(finite.begin(), finite.end());
+  switch (view.heat_map) {
+    case HeatMap::LogP:
+    case HeatMap::LogQ:
+      heat_legend_.map = ColorMap::Viridis;
+      heat_legend_.hi = hi;
+      heat_legend_.lo = std::max(lo, hi - 10.f);
+      break;
+    case HeatMap::LogRatio: {
+      std::vector<float> mag;
+      for (float v : finite) mag.push_back(std::fabs(v));
+      float a = std::max(quantile(mag, 0.98f), 1.0f);
+      heat_legend_.map = ColorMap::Diverging;
+      heat_legend_.lo = -a;
+      heat_legend_.hi = a;
+      break;
+    }
+    default:
+      heat_legend_.map = ColorMap::Magma;
+      heat_legend_.lo = 0;
+      heat_legend_.hi = std::max(quantile(finite, 0.99f), 1e-12f);
+      break;
+  }
+  heat_layer_.upload(values.data(), base->nx, base->ny, base->x0, base->y0, base->x1, base->y1);
+}
+
+void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
+  arrows_.clear();
+  arrow_legend_ = {};
+  arrow_legend_.mode = view.arrow_mode;
+  // one pass over a vector field: base points + raw vectors + colour
+  struct Source {
+    const float* base;      // 2 floats per arrow, or null for grid fields
+    const GridField* grid;
+    const float* vec;
+    int count;
+    Rgb color;
+    bool colored_by_magnitude;
+  };
+  std::vector<Source> sources;
+  float spacing = 0.05f;
+  if (view.show_quiver) {
+    auto add = [&](const GridField& g, Rgb col, bool by_mag) {
+      if (g.empty() || g.components < 2 || g.nx < 1 || g.ny < 1) return;
+      sources.push_back({nullptr, &g, g.values.data(), g.nx * g.ny, col, by_mag});
+      float dx = (g.x1 - g.x0) / static_cast<float>(g.nx), dy = (g.y1 - g.y0) / static_cast<float>(g.ny);
+      spacing = std::min(dx, dy);
+    };
+    switch (view.split) {
+      case FieldSplit::Total: add(velocity_, kTotalArrow, true); break;
+      case FieldSplit::AttractionRepulsion:
+        add(attraction_, kAttraction, false);
+        add(repulsion_, kRepulsion, false);
+        arrow_legend_.entries = {{"attraction (data)", kAttraction}, {"repulsion (particles)", kRepulsion}};
+        break;
+      case FieldSplit::PerTerm:
+        for (std::size_t t = 0; t < per_term_.size(); ++t) {
+          if (view.solo_term >= 0 && static_cast<int>(t) != view.solo_term) continue;
+          add(per_term_[t], categoryColor(static_cast<int>(t)), false);
+          if (t < term_names_.size()) arrow_legend_.entries.push_back({term_names_[t], categoryColor(static_cast<int>(t))});
+        }
+        break;
+    }
+  } else {
+    spacing = 24.f / cam.pixelsPerUnit();
+  }
+  int n = static_cast<int>(particles_.size() / 2);
+  if (view.show_particle_arrows && velocities_.size() == particles_.size() && n > 0)
+    sources.push_back({particles_.data(), nullptr, velocities_.data(), n, {1.f, 1.f, 1.f}, true});
+  if (sources.empty()) return;
+
+  // the largest magnitude over everything drawn: shared so that split fields stay comparable
+  float vmax = 0;
+  for (const auto& src : sources)
+    for (int i = 0; i < src.count; ++i) {
+      float m = std::hypot(src.vec[2 * i], src.vec[2 * i + 1]);
+      if (std::isfinite(m)) vmax = std::max(vmax, m);
+    }
+  arrow_legend_.visible = true;
+  arrow_legend_.max_speed = vmax;
+  arrow_legend_.world_per_speed = view.arrow_scale;
+  float len_unit = 0.85f * spacing;
+  float log_ref = std::max(vmax * 1e-3f, 1e-20f);
+  for (const auto& src : sources) {
+    for (int i = 0; i < src.count; ++i) {
+      float vx = src.vec[2 * i], vy = src.vec[2 * i + 1];
+      float m = std::hypot(vx, vy);
+      if (!std::isfinite(m) || m <= 0) continue;
+      ArrowInstance a{};
+      if (src.base) {
+        a.bx = src.base[2 * i];
+        a.by = src.base[2 * i + 1];
+      } else {
+        const GridField& g = *src.grid;
+        int ix = i % g.nx, iy = i / g.nx;
+        // nodes are cell centres of the rectangle (core/src/field_grids.hpp)
+        a.bx = g.x0 + (g.x1 - g.x0) * (static_cast<float>(ix) + 0.5f) / static_cast<float>(g.nx);
+        a.by = g.y0 + (g.y1 - g.y0) * (static_cast<float>(iy) + 0.5f) / static_cast<float>(g.ny);
+      }
+      float rel = vmax > 0 ? m / vmax : 0.f;
+      float len = 0;
+      switch (view.arrow_mode) {
+        case ArrowMode::TrueLength: len = m * view.arrow_scale; break;  // locked scale: never rescaled per frame
+        case ArrowMode::Normalized: len = len_unit; break;
+        case ArrowMode::LogLength: len = len_unit * std::log1p(m / log_ref) / std::log1p(vmax / log_ref); break;
+      }
+      a.vx = vx / m * len;
+      a.vy = vy / m * len;
+      if (view.arrow_mode == ArrowMode::Normalized && src.colored_by_magnitude) {
+        a.color = toRgba8(sampleColorMap(ColorMap::Viridis, 0.2f + 0.8f * std::sqrt(rel)), 0.95f);
+      } else if (view.arrow_mode == ArrowMode::Normalized) {
+        a.color = toRgba8(src.color, 0.25f + 0.75f * std::sqrt(rel));  // opacity carries the magnitude
+      } else {
+        a.color = toRgba8(src.color, 0.9f);
+      }
+      arrows_.push_back(a);
+    }
+  }
+}
+
+void Scene::buildGrid(const Camera& cam, std::vector<LineVertex>& out) {
+  auto r = cam.visibleRect();
+  grid_step_ = niceStep(110.f / cam.pixelsPerUnit());
+  const Rgba8 minor{255, 255, 255, 16}, axis{255, 255, 255, 48};
+  float gx0 = std::floor(r[0] / grid_step_) * grid_step_, gy0 = std::floor(r[1] / grid_step_) * grid_step_;
+  for (float x = gx0; x <= r[2]; x += grid_step_) {
+    Rgba8 c = std::fabs(x) < grid_step_ * 1e-3f ? axis : minor;
+    out.push_back({x, r[1], c});
+    out.push_back({x, r[3], c});
+  }
+  for (float y = gy0; y <= r[3]; y += grid_step_) {
+    Rgba8 c = std::fabs(y) < grid_step_ * 1e-3f ? axis : minor;
+    out.push_back({r[0], y, c});
+    out.push_back({r[2], y, c});
+  }
+}
+
+void Scene::draw(const Camera& cam, const ViewOptions& view, float dpi_scale, const SceneOverlay& overlay) {
+  glEnable(GL_BLEND);
+  glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  glDisable(GL_DEPTH_TEST);
+  // back to front: heat map, grid, trails, data, particles, arrows, overlays
+  if (view.heat_map != HeatMap::None && heat_legend_.note.empty())
+    heat_layer_.draw(cam, heat_legend_.map, heat_legend_.lo, heat_legend_.hi, view.heat_opacity);
+  lines_.clear();
+  if (view.show_grid) {
+    buildGrid(cam, lines_);
+    line_layer_.draw(cam, lines_, false);
+  }
+  if (view.show_trails) trail_layer_.draw(cam, trail_colors_, view.trail_length);
+  if (view.show_data) data_layer_.draw(cam, view.data_size, dpi_scale, PointLayer::Square);
+  if (view.show_particles) particle_layer_.draw(cam, view.particle_size, dpi_scale, PointLayer::Disc);
+  buildArrows(cam, view);
+  arrow_layer_.draw(cam, arrows_, 0.9f, 5.5f, dpi_scale);
+
+  // picked particle's path and marker
+  if (picked_path_.size() >= 4) {
+    lines_.clear();
+    for (std::size_t i = 0; i + 1 < picked_path_.size(); i += 2)
+      lines_.push_back({picked_path_[i], picked_path_[i + 1], Rgba8{255, 255, 120, 230}});
+    line_layer_.draw(cam, lines_, true);
+  }
+  lines_.clear();
+  if (picked_ >= 0 && picked_ < static_cast<int>(particles_.size() / 2))
+    addCircle(lines_, {particles_[2 * picked_], particles_[2 * picked_ + 1]}, 8.f / cam.pixelsPerUnit(),
+              Rgba8{255, 255, 120, 255});
+  if (overlay.cursor && overlay.bandwidth > 0 && view.show_bandwidth_circle)
+    addCircle(lines_, *overlay.cursor, overlay.bandwidth, Rgba8{255, 255, 255, 130});
+  if (overlay.brush) addCircle(lines_, *overlay.brush, overlay.brush_radius, Rgba8{120, 255, 160, 200});
+  if (overlay.probe) {
+    float d = 6.f / cam.pixelsPerUnit();
+    Rgba8 c{255, 90, 200, 255};
+    lines_.push_back({overlay.probe->x - d, overlay.probe->y, c});
+    lines_.push_back({overlay.probe->x + d, overlay.probe->y, c});
+    lines_.push_back({overlay.probe->x, overlay.probe->y - d, c});
+    lines_.push_back({overlay.probe->x, overlay.probe->y + d, c});
+  }
+  line_layer_.draw(cam, lines_, false);
+  if (overlay.probe) {
+    // the probed velocity as one arrow, 60 px long whatever its magnitude (its value is printed)
+    float m = std::hypot(overlay.probe_velocity.x, overlay.probe_velocity.y);
+    if (m > 0 && std::isfinite(m)) {
+      float len = 60.f / cam.pixelsPerUnit();
+      std::vector<ArrowInstance> one{{overlay.probe->x, overlay.probe->y, overlay.probe_velocity.x / m * len,
+                                      overlay.probe_velocity.y / m * len, Rgba8{255, 90, 200, 255}}};
+      arrow_layer_.draw(cam, one, 1.5f, 9.f, dpi_scale);
+    }
+  }
+}
+
+std::string Scene::errors() const {
+  for (const LayerBase* l : {static_cast<const LayerBase*>(&particle_layer_), static_cast<const LayerBase*>(&data_layer_),
+                             static_cast<const LayerBase*>(&line_layer_), static_cast<const LayerBase*>(&arrow_layer_),
+                             static_cast<const LayerBase*>(&heat_layer_), static_cast<const LayerBase*>(&trail_layer_)})
+    if (!l->error().empty()) return l->error();
+  return {};
+}
+
+int Scene::nearestParticle(Vec2f w, float max_dist) const {
+  int best = -1;
+  float best_d = max_dist * max_dist;
+  for (std::size_t i = 0; i + 1 < particles_.size(); i += 2) {
+    float d = std::pow(particles_[i] - w.x, 2.f) + std::pow(particles_[i + 1] - w.y, 2.f);
+    if (d <= best_d) { best_d = d; best = static_cast<int>(i / 2); }
+  }
+  return best;
+}
+
+std::optional<std::array<float, 4>> Scene::bounds() const {
+  if (!have_snapshot_) return std::nullopt;
+  float inf = std::numeric_limits<float>::infinity();
+  std::array<float, 4> b{inf, inf, -inf, -inf};
+  for (const auto* v : {&particles_, &data_})
+    for (std::size_t i = 0; i + 1 < v->size(); i += 2) {
+      float x = (*v)[i], y = (*v)[i + 1];
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      b[0] = std::min(b[0], x); b[1] = std::min(b[1], y);
+      b[2] = std::max(b[2], x); b[3] = std::max(b[3], y);
+    }
+  if (!(b[0] <= b[2])) return std::nullopt;
+  return b;
+}
+
+}  // namespace driftlab::app::render

@@ -1,0 +1,106 @@
+// The canvas scene: turns the latest Snapshot plus the ViewOptions into GL draws (grid, heat map,
+// trails, data, particles, quiver and particle arrows, overlays in world space). Uploads happen
+// only when a new snapshot arrives or a view option that changes the data changes (STYLE.md L11).
+// Render thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driftlab/snapshot.hpp"
+#include "render/camera.hpp"
+#include "render/layers.hpp"
+#include "view_options.hpp"
+
+namespace driftlab::app::render {
+
+// what the colour bar shows (overlays.cpp draws it with ImGui)
+struct HeatLegend {
+  bool visible = false;
+  ColorMap map = ColorMap::Viridis;
+  float lo = 0, hi = 1;
+  std::string title;  // "log p(x)", "log p/q (0 = equilibrium)", ...
+  std::string note;   // e.g. "n/a: kernel not integrable"
+};
+
+// what the arrow legend shows
+struct ArrowLegend {
+  bool visible = false;
+  ArrowMode mode = ArrowMode::Normalized;
+  float world_per_speed = 0;  // TrueLength: displayed world length per unit |v|
+  float max_speed = 0;        // largest |v| among the drawn arrows
+  std::vector<std::pair<std::string, Rgb>> entries;  // split colours: "attraction", "repulsion", term names
+};
+
+// extra world-space marks for this frame (cursor, probe, brush)
+struct SceneOverlay {
+  std::optional<Vec2f> cursor;    // bandwidth circle centre
+  float bandwidth = 0;            // circle radius (world)
+  std::optional<Vec2f> brush;     // brush / erase circle centre
+  float brush_radius = 0;
+  std::optional<Vec2f> probe;     // probed point and its velocity
+  Vec2f probe_velocity;
+};
+
+class Scene {
+ public:
+  // adopt a snapshot (no-op when its id and the relevant view options are unchanged)
+  void sync(const Snapshot& s, const ViewOptions& view);
+  // draws into the currently bound framebuffer; cam's viewport is in logical pixels
+  void draw(const Camera& cam, const ViewOptions& view, float dpi_scale, const SceneOverlay& overlay);
+
+  const HeatLegend& heatLegend() const { return heat_legend_; }
+  const ArrowLegend& arrowLegend() const { return arrow_legend_; }
+  // world spacing of the grid lines drawn last frame (overlays label them)
+  float gridStep() const { return grid_step_; }
+  // first error of any layer (a shader that failed to build), or ""
+  std::string errors() const;
+  // nearest particle to w within max_dist (world), or -1
+  int nearestParticle(Vec2f w, float max_dist) const;
+  // bounding box {x0, y0, x1, y1} of data and particles; nullopt before the first snapshot
+  std::optional<std::array<float, 4>> bounds() const;
+  // path of the picked particle since it was picked (world points)
+  const std::vector<float>& pickedPath() const { return picked_path_; }
+
+ private:
+  void updateColors(const Snapshot& s, const ViewOptions& view);
+  void updateTrailColors();
+  void updateTrails(const Snapshot& s, const ViewOptions& view, bool restarted);
+  void updateHeat(const Snapshot& s, const ViewOptions& view);
+  void buildArrows(const Camera& cam, const ViewOptions& view);
+  void buildGrid(const Camera& cam, std::vector<LineVertex>& out);
+
+  std::uint64_t snapshot_id_ = 0;
+  bool have_snapshot_ = false;
+  long last_step_ = -1;
+  ViewOptions last_view_;
+
+  // CPU copies used for drawing-time work (arrows, picking)
+  std::vector<float> particles_, velocities_, data_, start_;
+  std::vector<Rgba8> particle_colors_, data_colors_, trail_colors_;
+  float start_cx_ = 0, start_cy_ = 0, start_radius_ = 1;
+  // grid fields kept for the quiver (rebuilt per frame because sizes depend on the zoom)
+  GridField velocity_, attraction_, repulsion_;
+  std::vector<GridField> per_term_;
+  std::vector<std::string> term_names_;
+
+  PointLayer particle_layer_, data_layer_;
+  LineLayer line_layer_;
+  ArrowLayer arrow_layer_;
+  HeatLayer heat_layer_;
+  TrailLayer trail_layer_;
+  int trail_stride_ = 1;
+  std::vector<float> trail_row_;
+  std::vector<ArrowInstance> arrows_;
+  std::vector<LineVertex> lines_;
+  HeatLegend heat_legend_;
+  ArrowLegend arrow_legend_;
+  float grid_step_ = 0.5f;
+
+  int picked_ = -1;
+  std::vector<float> picked_path_;
+};
+
+}  // namespace driftlab::app::render

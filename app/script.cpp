@@ -1,0 +1,158 @@
+#include "script.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "driftlab/error.hpp"
+
+namespace driftlab::app {
+
+namespace {
+
+std::string trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+bool parseOnOff(const std::string& v, const std::string& key) {
+  if (v == "on" || v == "true" || v == "1") return true;
+  if (v == "off" || v == "false" || v == "0") return false;
+  throw InvalidArgument("view " + key + ": expected on or off (got '" + v + "')");
+}
+
+double parseNumber(const std::string& v, const std::string& key, double lo, double hi) {
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !(x >= lo && x <= hi))
+    throw InvalidArgument("view " + key + ": expected a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                          "] (got '" + v + "')");
+  return x;
+}
+
+}  // namespace
+
+void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key_equals_value) {
+  std::string kv(key_equals_value);
+  auto eq = kv.find('=');
+  if (eq == std::string::npos) throw InvalidArgument("view: expected KEY=VALUE (got '" + kv + "')");
+  std::string key = trim(kv.substr(0, eq)), v = trim(kv.substr(eq + 1));
+  auto bad = [&](const char* allowed) {
+    throw InvalidArgument("view " + key + ": unknown value '" + v + "' (expected " + allowed + ")");
+  };
+  if (key == "heat") {
+    if (v == "none") view.heat_map = HeatMap::None;
+    else if (v == "logp") view.heat_map = HeatMap::LogP;
+    else if (v == "logq") view.heat_map = HeatMap::LogQ;
+    else if (v == "logratio") view.heat_map = HeatMap::LogRatio;
+    else if (v == "speed") view.heat_map = HeatMap::Speed;
+    else bad("none|logp|logq|logratio|speed");
+  } else if (key == "arrows") {
+    if (v == "normalized") view.arrow_mode = ArrowMode::Normalized;
+    else if (v == "true") view.arrow_mode = ArrowMode::TrueLength;
+    else if (v == "log") view.arrow_mode = ArrowMode::LogLength;
+    else bad("normalized|true|log");
+  } else if (key == "split") {
+    if (v == "total") view.split = FieldSplit::Total;
+    else if (v == "attrep") view.split = FieldSplit::AttractionRepulsion;
+    else if (v == "terms") view.split = FieldSplit::PerTerm;
+    else bad("total|attrep|terms");
+  } else if (key == "coloring") {
+    if (v == "start") view.coloring = ParticleColoring::StartPosition;
+    else if (v == "speed") view.coloring = ParticleColoring::Speed;
+    else if (v == "mode") view.coloring = ParticleColoring::NearestMode;
+    else if (v == "plain") view.coloring = ParticleColoring::Plain;
+    else bad("start|speed|mode|plain");
+  } else if (key == "quiver") view.show_quiver = parseOnOff(v, key);
+  else if (key == "particle_arrows") view.show_particle_arrows = parseOnOff(v, key);
+  else if (key == "trails") view.show_trails = parseOnOff(v, key);
+  else if (key == "grid") view.show_grid = parseOnOff(v, key);
+  else if (key == "particles") view.show_particles = parseOnOff(v, key);
+  else if (key == "data") view.show_data = parseOnOff(v, key);
+  else if (key == "circle") view.show_bandwidth_circle = parseOnOff(v, key);
+  else if (key == "legend") view.show_colorbar = parseOnOff(v, key);
+  else if (key == "panels") show_panels = parseOnOff(v, key);
+  else if (key == "arrow_scale") view.arrow_scale = static_cast<float>(parseNumber(v, key, 1e-9, 1e9));
+  else if (key == "heat_opacity") view.heat_opacity = static_cast<float>(parseNumber(v, key, 0, 1));
+  else if (key == "trail_length") view.trail_length = static_cast<int>(parseNumber(v, key, 2, 1000));
+  else if (key == "quiver_n") view.quiver_n = static_cast<int>(parseNumber(v, key, 2, 256));
+  else if (key == "density_n") view.density_n = static_cast<int>(parseNumber(v, key, 2, 512));
+  else if (key == "particle_size") view.particle_size = static_cast<float>(parseNumber(v, key, 1, 64));
+  else if (key == "data_size") view.data_size = static_cast<float>(parseNumber(v, key, 1, 64));
+  else
+    throw InvalidArgument("view: unknown key '" + key +
+                          "' (heat, arrows, split, coloring, quiver, particle_arrows, trails, grid, particles, data, "
+                          "circle, legend, panels, arrow_scale, heat_opacity, trail_length, quiver_n, density_n, "
+                          "particle_size, data_size)");
+}
+
+std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name, const Scenario& start) {
+  std::vector<ScriptEvent> events;
+  Scenario scenario = start;  // `set` lines are applied in frame order to check their values
+  ViewOptions view;
+  bool panels = true;
+  std::istringstream in{std::string(text)};
+  std::string raw;
+  int line_no = 0;
+  while (std::getline(in, raw)) {
+    ++line_no;
+    std::string line = trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    auto fail = [&](const std::string& what) {
+      throw InvalidArgument("script " + source_name + " line " + std::to_string(line_no) + ": " + what + " (in '" +
+                            line + "')");
+    };
+    std::istringstream words(line);
+    std::string frame_word, verb;
+    words >> frame_word >> verb;
+    std::string arg;
+    std::getline(words, arg);
+    arg = trim(arg);
+    ScriptEvent ev;
+    ev.line = line_no;
+    auto [ptr, ec] = std::from_chars(frame_word.data(), frame_word.data() + frame_word.size(), ev.frame);
+    if (ec != std::errc() || ptr != frame_word.data() + frame_word.size() || ev.frame < 0)
+      fail("expected a frame number >= 0 first (got '" + frame_word + "')");
+    ev.verb = verb;
+    ev.arg = arg;
+    bool no_arg = verb == "pause" || verb == "resume" || verb == "reset" || verb == "step" || verb == "fit" ||
+                  verb == "quit";
+    if (no_arg) {
+      if (!arg.empty()) fail("'" + verb + "' takes no argument");
+    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot") {
+      if (arg.empty()) fail("'" + verb + "' needs an argument");
+    } else {
+      fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot)");
+    }
+    if (verb == "newseed") {
+      unsigned long long seed = 0;
+      auto [p2, e2] = std::from_chars(arg.data(), arg.data() + arg.size(), seed);
+      if (e2 != std::errc() || p2 != arg.data() + arg.size()) fail("newseed: expected an unsigned integer");
+    }
+    events.push_back(ev);
+  }
+  std::stable_sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.frame < b.frame; });
+  // check values in the order they will run
+  for (const auto& ev : events) {
+    try {
+      if (ev.verb == "set") applySetting(scenario, ev.arg);
+      if (ev.verb == "view") applyViewSetting(view, panels, ev.arg);
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument("script " + source_name + " line " + std::to_string(ev.line) + ": " + e.what());
+    }
+  }
+  return events;
+}
+
+std::vector<ScriptEvent> loadScript(const std::string& path, const Scenario& start) {
+  std::ifstream f(path);
+  if (!f) throw InvalidArgument("script " + path + ": cannot open the file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return parseScript(ss.str(), path, start);
+}
+
+}  // namespace driftlab::app

@@ -1,0 +1,39 @@
+// Timed script commands for reproducible demos (`driftlab --script F`). One command per line:
+//   <frame> set KEY=VALUE        parameter change (scenario.hpp keys), e.g. "60 set kernel=laplacian"
+//   <frame> view KEY=VALUE       view option, e.g. "30 view heat=logratio" (see applyViewSetting)
+//   <frame> pause | resume | reset | step | fit | quit
+//   <frame> newseed SEED
+//   <frame> screenshot PATH
+//   # comment, blank lines ignored
+// Frames count rendered frames from 0. Parsing checks every line up front (including the values
+// of `set` against the scenario) so a typo fails before anything runs. GL-free; any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "driftlab/scenario.hpp"
+#include "view_options.hpp"
+
+namespace driftlab::app {
+
+struct ScriptEvent {
+  long frame = 0;
+  int line = 0;        // 1-based line in the file, for messages
+  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot
+  std::string arg;
+};
+
+// throws InvalidArgument "script F line N: <what>" for a bad line; events sorted by frame (stable)
+std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name, const Scenario& start);
+std::vector<ScriptEvent> loadScript(const std::string& path, const Scenario& start);
+
+// view settings shared by scripts and tests: heat=none|logp|logq|logratio|speed,
+// arrows=normalized|true|log, split=total|attrep|terms, coloring=start|speed|mode|plain,
+// quiver|particle_arrows|trails|grid|particles|data|circle|panels=on|off, arrow_scale=X,
+// heat_opacity=X, trail_length=N, quiver_n=N, density_n=N, particle_size=X, data_size=X.
+// Throws InvalidArgument naming the key or value.
+void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key_equals_value);
+
+}  // namespace driftlab::app

@@ -1,0 +1,20 @@
+// Every keyboard shortcut of the app in one function, so an ImGui upgrade (1.87's named keys)
+// touches one place (STYLE.md L14). Render thread only, between ImGui::NewFrame and Render.
+#pragma once
+
+#include <functional>
+
+#include "ui/ui.hpp"
+
+namespace driftlab::app {
+
+struct ShortcutActions {
+  std::function<void()> toggle_pause, step_once, reset, new_seed, screenshot, toggle_recording, fit_view;
+};
+
+// Space play/pause, Right single step, R reset (same seed), N new seed, F12 screenshot, F9 record,
+// F fit view, H help, Tab hide panels, 1-6 canvas tools (probe, pick, brush, erase, drag, blob),
+// Escape clears the pick. Ignored while ImGui wants the keyboard (a text field has focus).
+void handleShortcuts(ui::UiState& ui, const ShortcutActions& actions);
+
+}  // namespace driftlab::app

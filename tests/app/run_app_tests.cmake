@@ -1,0 +1,1 @@
+message(STATUS "app tests placeholder")
