@@ -226,6 +226,10 @@ Points GeneratorEngine::dataBatch(int n, std::uint64_t k) const {
   return out;
 }
 
+PointsF GeneratorEngine::trainingNoise(long k) const {
+  return latentNoise(params_.arch.input_dim, params_.batch, mixSeed(params_.noise_seed, static_cast<std::uint64_t>(k)));
+}
+
 TrainReport GeneratorEngine::step() {
   TrainReport rep;
   const int n = params_.batch;
@@ -235,7 +239,7 @@ TrainReport GeneratorEngine::step() {
 
   auto t0 = std::chrono::steady_clock::now();
   // MATH.md §5.2: fresh noise, generated batch x = f(z), fresh data batch y+
-  const PointsF z = latentNoise(params_.arch.input_dim, n, mixSeed(params_.noise_seed, static_cast<std::uint64_t>(step_)));
+  const PointsF z = trainingNoise(step_);
   const PointsF& xf = net_.forward(z);
   x_ = xf.cast<double>();
   double network_ms = msSince(t0);

@@ -135,8 +135,11 @@ class GeneratorEngine {
   const std::vector<double>& modeWeights() const { return mode_weights_; }
   int dim() const { return params_.arch.output_dim; }
 
-  // a fresh data batch of n points for step-like index k (seeded from data_seed and k)
+  // a fresh data batch of n points for step-like index k (seeded from data_seed and k);
+  // training step k (0-based) uses dataBatch(data_batch, k)
   Points dataBatch(int n, std::uint64_t k) const;
+  // the latent noise of training step k (0-based): latent x batch
+  PointsF trainingNoise(long k) const;
 
  private:
   void initNetwork();
