@@ -306,3 +306,22 @@ TEST_CASE("metrics: results do not depend on the number of threads") {
   CHECK(one.chi2 == four.chi2);
   CHECK(one.modes_covered == four.modes_covered);
 }
+
+TEST_CASE("metrics: a single particle and a single data point give the closed forms") {
+  // no leave-one-out possible with one point: the full KDE is used, so
+  // log q(x) - log p(x) = r^2 / 2h^2 = log p(y) - log q(y), chi2 = e^(r^2/2h^2) - 1
+  Points x(2, 1), y(2, 1);
+  x << 0.3, 0.1;
+  y << 0.0, -0.1;
+  const double r2 = 0.3 * 0.3 + 0.2 * 0.2, h = 0.2, a = r2 / (2 * h * h);
+  VelocityOptions flow;
+  MetricsOptions opt;
+  opt.reference_h = h;
+  const Metrics m = computeMetrics(x, y, Points(2, 0), {}, flow, opt);
+  CHECK(m.kl_qp == doctest::Approx(a).epsilon(1e-13));
+  CHECK(m.kl_pq == doctest::Approx(a).epsilon(1e-13));
+  CHECK(m.chi2 == doctest::Approx(std::exp(a) - 1.0).epsilon(1e-13));
+  CHECK(m.mmd2 == doctest::Approx(2.0 - 2.0 * std::exp(-a)).epsilon(1e-13));
+  CHECK(m.energy == doctest::Approx(2.0 * std::sqrt(r2)).epsilon(1e-13));
+  CHECK(m.sliced_w2 <= std::sqrt(r2) + 1e-15);
+}
