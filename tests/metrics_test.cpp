@@ -64,6 +64,10 @@ TEST_CASE("metrics: MATH.md §8 item 14, MMD^2 / energy / sliced W2 are >= 0 and
   CHECK(mmd2Biased(x, x, 0.1) == 0.0);
   CHECK(energyDistance(x, x) == 0.0);
   CHECK(slicedW2(x, x, 16, 3) == 0.0);
+  const Metrics same = computeMetrics(x, x, Points(2, 0), {}, VelocityOptions{}, MetricsOptions{});
+  CHECK(same.mmd2 == 0.0);
+  CHECK(same.energy == 0.0);
+  CHECK(same.sliced_w2 == 0.0);
   CHECK(mmd2Biased(x, y, 0.1) >= 0.0);
   CHECK(energyDistance(x, y) >= 0.0);
   CHECK(slicedW2(x, y, 16, 3) >= 0.0);
