@@ -35,6 +35,18 @@ int main(int argc, char** argv) {
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   for (const auto& entry : entries) entry.add_to(app);
 
+  // an unknown command word gets a clearer message than CLI11's "A subcommand is required"
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    std::string names;
+    bool known = false;
+    for (const auto& entry : entries) {
+      known = known || entry.name == word;
+      names += (names.empty() ? "" : ", ") + entry.name;
+    }
+    if (!known) return reportError("unknown command '" + word + "' (commands: " + names + ")");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
