@@ -9,6 +9,7 @@
 
 #include "driftlab/error.hpp"
 #include "driftlab/mlp.hpp"
+#include "driftlab/thread_pool.hpp"
 
 using namespace driftlab;
 
@@ -163,4 +164,35 @@ TEST_CASE("mlp: bad architectures and inputs are refused with a clear message") 
   Mlp net(arch, 1);
   CHECK_THROWS_WITH_AS(net.forward(Mlp::Matrix::Zero(3, 2)), doctest::Contains("expected 4"), InvalidArgument);
   CHECK_THROWS_AS(net.backward(Mlp::Matrix::Zero(2, 2)), InvalidArgument);  // no forward yet
+}
+
+TEST_CASE("mlp: splitting the batch over pool threads gives the single-thread forward and gradient") {
+  MlpArchitecture arch;
+  arch.input_dim = 6;
+  arch.hidden = {32, 32};
+  MlpD net(arch, 4);
+  const MlpD::Matrix z = randomMatrix(6, 1500, 5);
+  const MlpD::Matrix g = randomMatrix(2, 1500, 6);
+  MlpD::Matrix y1, dz1;
+  std::vector<double> g1;
+  {
+    ThreadPool one(1);
+    ThreadPoolScope scope(one);
+    y1 = net.forward(z);
+    dz1 = net.backward(g, true);
+    g1.assign(net.parameterGradients().begin(), net.parameterGradients().end());
+  }
+  ThreadPool four(4);
+  ThreadPoolScope scope(four);
+  const MlpD::Matrix y4 = net.forward(z);
+  const MlpD::Matrix dz4 = net.backward(g, true);
+  CHECK((y4 - y1).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((dz4 - dz1).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((net.evaluate(z) - y1).cwiseAbs().maxCoeff() < 1e-12);
+  double err = 0.0, norm = 0.0;
+  for (std::size_t i = 0; i < g1.size(); ++i) {
+    err = std::max(err, std::fabs(net.parameterGradients()[i] - g1[i]));
+    norm = std::max(norm, std::fabs(g1[i]));
+  }
+  CHECK(err < 1e-12 * std::max(1.0, norm));
 }

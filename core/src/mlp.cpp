@@ -7,6 +7,7 @@
 #include <string>
 
 #include "driftlab/error.hpp"
+#include "driftlab/thread_pool.hpp"
 
 namespace driftlab {
 
@@ -14,6 +15,8 @@ namespace {
 
 constexpr int kMaxWidth = 8192;
 constexpr int kMaxLayers = 64;
+// below this many columns per thread the GEMMs are too small to be worth a thread hand-off
+constexpr long kMinChunk = 256;
 
 template <typename Derived>
 auto sigmoid(const Eigen::ArrayBase<Derived>& z) {
@@ -185,25 +188,38 @@ typename BasicMlp<Scalar>::ConstVectorMap BasicMlp<Scalar>::biasGradient(int l) 
 }
 
 template <typename Scalar>
-const typename BasicMlp<Scalar>::Matrix& BasicMlp<Scalar>::forward(const Matrix& input) {
-  DRIFTLAB_CHECK(!offsets_.empty(), "mlp: forward on an uninitialized network");
-  DRIFTLAB_CHECK(input.rows() == arch_.input_dim,
-                 "mlp: input has " + std::to_string(input.rows()) + " rows, expected " +
-                     std::to_string(arch_.input_dim));
+void BasicMlp<Scalar>::forwardRange(long c0, long n) {
   const int last = numLayers() - 1;
-  inputs_[0] = input;
   for (int l = 0; l <= last; ++l) {
-    Matrix& z = l < last ? pre_[l] : output_;
-    z.noalias() = weight(l) * inputs_[l];
+    auto z = (l < last ? pre_[l] : output_).middleCols(c0, n);
+    z.noalias() = weight(l) * inputs_[l].middleCols(c0, n);
     z.colwise() += bias(l);
     if (l == last) break;
-    Matrix& a = inputs_[l + 1];
+    auto a = inputs_[l + 1].middleCols(c0, n);
     switch (arch_.activation) {
       case Activation::SiLU: a = (z.array() * sigmoid(z.array())).matrix(); break;
       case Activation::ReLU: a = z.cwiseMax(Scalar(0)); break;
       case Activation::Tanh: a = z.array().tanh().matrix(); break;
     }
   }
+}
+
+template <typename Scalar>
+const typename BasicMlp<Scalar>::Matrix& BasicMlp<Scalar>::forward(const Matrix& input) {
+  DRIFTLAB_CHECK(!offsets_.empty(), "mlp: forward on an uninitialized network");
+  DRIFTLAB_CHECK(input.rows() == arch_.input_dim,
+                 "mlp: input has " + std::to_string(input.rows()) + " rows, expected " +
+                     std::to_string(arch_.input_dim));
+  const long batch = input.cols();
+  const int last = numLayers() - 1;
+  inputs_[0] = input;
+  for (int l = 0; l < last; ++l) {
+    pre_[l].resize(offsets_[l].rows, batch);
+    inputs_[l + 1].resize(offsets_[l].rows, batch);
+  }
+  output_.resize(offsets_[last].rows, batch);
+  // columns are independent samples: one chunk of columns per pool thread
+  currentThreadPool().parallelFor(0, batch, [&](long c0, long c1, int) { forwardRange(c0, c1 - c0); }, kMinChunk);
   return output_;
 }
 
@@ -214,39 +230,45 @@ typename BasicMlp<Scalar>::Matrix BasicMlp<Scalar>::evaluate(const Matrix& input
                  "mlp: input has " + std::to_string(input.rows()) + " rows, expected " +
                      std::to_string(arch_.input_dim));
   const int last = numLayers() - 1;
-  Matrix a = input, z;
-  for (int l = 0; l <= last; ++l) {
-    z.noalias() = weight(l) * a;
-    z.colwise() += bias(l);
-    if (l == last) break;
-    switch (arch_.activation) {
-      case Activation::SiLU: a = (z.array() * sigmoid(z.array())).matrix(); break;
-      case Activation::ReLU: a = z.cwiseMax(Scalar(0)); break;
-      case Activation::Tanh: a = z.array().tanh().matrix(); break;
-    }
-  }
-  return z;
+  Matrix out(arch_.output_dim, input.cols());
+  currentThreadPool().parallelFor(
+      0, input.cols(),
+      [&](long c0, long c1, int) {
+        Matrix a = input.middleCols(c0, c1 - c0), z;
+        for (int l = 0; l <= last; ++l) {
+          z.noalias() = weight(l) * a;
+          z.colwise() += bias(l);
+          if (l == last) break;
+          switch (arch_.activation) {
+            case Activation::SiLU: a = (z.array() * sigmoid(z.array())).matrix(); break;
+            case Activation::ReLU: a = z.cwiseMax(Scalar(0)); break;
+            case Activation::Tanh: a = z.array().tanh().matrix(); break;
+          }
+        }
+        out.middleCols(c0, c1 - c0) = z;
+      },
+      kMinChunk);
+  return out;
 }
 
 template <typename Scalar>
-typename BasicMlp<Scalar>::Matrix BasicMlp<Scalar>::backward(const Matrix& grad_output, bool want_input_grad) {
-  DRIFTLAB_CHECK(output_.cols() > 0 && grad_output.rows() == output_.rows() && grad_output.cols() == output_.cols(),
-                 "mlp: backward needs dL/d(output) of the last forward's shape (" + std::to_string(output_.rows()) +
-                     " x " + std::to_string(output_.cols()) + ")");
+void BasicMlp<Scalar>::backwardRange(const Matrix& grad_output, long c0, long n, Scalar* grad, Matrix* input_grad) {
   const int last = numLayers() - 1;
-  Matrix delta = grad_output;  // dL/dz of the current layer
+  Matrix delta = grad_output.middleCols(c0, n);  // dL/dz of the current layer
   Matrix upstream;
   for (int l = last; l >= 0; --l) {
     const LayerOffset& lo = offsets_[l];
-    MatrixMap gw(grads_.data() + lo.w, lo.rows, lo.cols);
-    VectorMap gb(grads_.data() + lo.b, lo.rows);
-    gw.noalias() = delta * inputs_[l].transpose();
+    MatrixMap gw(grad + lo.w, lo.rows, lo.cols);
+    VectorMap gb(grad + lo.b, lo.rows);
+    gw.noalias() = delta * inputs_[l].middleCols(c0, n).transpose();
     gb = delta.rowwise().sum();
-    if (l == 0 && !want_input_grad) break;
+    if (l == 0) {
+      if (input_grad) input_grad->middleCols(c0, n).noalias() = weight(0).transpose() * delta;
+      break;
+    }
     upstream.noalias() = weight(l).transpose() * delta;  // dL/d(input of layer l)
-    if (l == 0) return upstream;
     // through the activation of hidden layer l-1: dL/dz = dL/da * a'(z)
-    const auto z = pre_[l - 1].array();
+    const auto z = pre_[l - 1].middleCols(c0, n).array();
     switch (arch_.activation) {
       case Activation::SiLU: {
         // d/dz [z s(z)] = s(z) (1 + z (1 - s(z)))
@@ -259,11 +281,37 @@ typename BasicMlp<Scalar>::Matrix BasicMlp<Scalar>::backward(const Matrix& grad_
         break;
       case Activation::Tanh:
         // a = tanh(z) is the next layer's input: a' = 1 - a^2
-        delta = (upstream.array() * (Scalar(1) - inputs_[l].array().square())).matrix();
+        delta = (upstream.array() * (Scalar(1) - inputs_[l].middleCols(c0, n).array().square())).matrix();
         break;
     }
   }
-  return Matrix();
+}
+
+template <typename Scalar>
+typename BasicMlp<Scalar>::Matrix BasicMlp<Scalar>::backward(const Matrix& grad_output, bool want_input_grad) {
+  DRIFTLAB_CHECK(output_.cols() > 0 && grad_output.rows() == output_.rows() && grad_output.cols() == output_.cols(),
+                 "mlp: backward needs dL/d(output) of the last forward's shape (" + std::to_string(output_.rows()) +
+                     " x " + std::to_string(output_.cols()) + ")");
+  const long batch = output_.cols();
+  Matrix input_grad;
+  if (want_input_grad) input_grad.resize(arch_.input_dim, batch);
+  ThreadPool& pool = currentThreadPool();
+  if (static_cast<int>(chunk_grads_.size()) < pool.size()) chunk_grads_.resize(static_cast<std::size_t>(pool.size()));
+  std::vector<char> used(chunk_grads_.size(), 0);
+  // each chunk sums its own columns' gradient; the partial sums are added afterwards
+  pool.parallelFor(
+      0, batch,
+      [&](long c0, long c1, int chunk) {
+        std::vector<Scalar>& g = chunk == 0 ? grads_ : chunk_grads_[static_cast<std::size_t>(chunk)];
+        g.resize(grads_.size());
+        used[static_cast<std::size_t>(chunk)] = 1;
+        backwardRange(grad_output, c0, c1 - c0, g.data(), want_input_grad ? &input_grad : nullptr);
+      },
+      kMinChunk);
+  VectorMap total(grads_.data(), static_cast<Eigen::Index>(grads_.size()));
+  for (std::size_t c = 1; c < chunk_grads_.size(); ++c)
+    if (used[c]) total += ConstVectorMap(chunk_grads_[c].data(), static_cast<Eigen::Index>(grads_.size()));
+  return input_grad;
 }
 
 template class BasicMlp<float>;

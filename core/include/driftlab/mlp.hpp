@@ -62,7 +62,9 @@ class BasicMlp {
   int outputDim() const { return arch_.output_dim; }
 
   // Forward pass on input (input_dim x B). Caches what backward() needs; the returned
-  // reference stays valid until the next forward().
+  // reference stays valid until the next forward(). Large batches are split into column
+  // chunks run on currentThreadPool() (thread_pool.hpp); the result does not depend on the
+  // split beyond float rounding of the per-chunk GEMMs.
   const Matrix& forward(const Matrix& input);
   // Forward pass without touching the cache (const; for sampling and displays).
   Matrix evaluate(const Matrix& input) const;
@@ -108,10 +110,16 @@ class BasicMlp {
   MlpArchitecture arch_;
   std::vector<LayerOffset> offsets_;
   std::vector<Scalar> params_, grads_;
+  // forward / backward on columns [c0, c0 + n) of the cache; backward writes its parameter
+  // gradient into grad (the chunk's partial sum) and dL/d(input) into input_grad if non-null
+  void forwardRange(long c0, long n);
+  void backwardRange(const Matrix& grad_output, long c0, long n, Scalar* grad, Matrix* input_grad);
+
   // cache of the last forward(): inputs_[l] = input of layer l, pre_[l] = pre-activation of
   // hidden layer l (needed for the activation derivative)
   std::vector<Matrix> inputs_, pre_;
   Matrix output_;
+  std::vector<std::vector<Scalar>> chunk_grads_;  // per-chunk partial gradients (thread-local)
 };
 
 extern template class BasicMlp<float>;
