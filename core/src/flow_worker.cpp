@@ -480,8 +480,10 @@ void FlowWorker::Impl::refreshDisplay() {
   }
   if (paused && velocities_stale) {
     display_v = particleVelocity(engine.particles(), engine.data(), opt);
-    display_v_valid = display_v.cols() == engine.particles().cols() && display_v.rows() == engine.dim();
-    velocities_stale = !display_v_valid;
+    // a non-finite field is not shown (the next step would roll back and warn); no retry loop
+    display_v_valid = display_v.cols() == engine.particles().cols() && display_v.rows() == engine.dim() &&
+                      display_v.allFinite();
+    velocities_stale = false;
   }
   publish_due = true;
   const auto cost = Clock::now() - start;
