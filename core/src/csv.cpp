@@ -156,10 +156,23 @@ Points readCsvPoints(const std::string& path) {
     const int err = errno;
     detail::throwInvalidArgument(path + ": cannot open file (" + std::strerror(err) + ")");
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  // read straight into one string of the file's size (a stringstream would hold two copies)
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    if (in.gcount() != size) detail::throwInvalidArgument(path + ": cannot read file");
+  } else if (size < 0) {  // not seekable (a pipe): read it as a stream
+    std::ostringstream buf;
+    in.clear();
+    buf << in.rdbuf();
+    text = buf.str();
+  }
   if (in.bad()) detail::throwInvalidArgument(path + ": cannot read file");
-  return parseCsvPoints(buf.str(), path);
+  return parseCsvPoints(text, path);
 }
 
 namespace {
