@@ -1,0 +1,403 @@
+// INTERNAL: 2-D grid path of the kernel-row sums (binning + FFT convolution + interpolation).
+// See grid_kde.hpp. MATH.md §3.7 steps 1-4. Any thread.
+#include "grid_kde.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <unsupported/Eigen/FFT>
+#include <vector>
+
+#include "fast_kde.hpp"
+
+namespace driftlab::kde {
+namespace {
+
+using Complex = std::complex<double>;
+
+// a row total below this fraction of (total source weight x k(0)) is within ~1e3 FFT round-offs
+// of zero and is recomputed exactly (grid_kde.hpp)
+constexpr double kResolvable = 1e-12;
+// at most this many exact kernel pairs for those rows per call (~10 ms on 2 cores)
+constexpr double kFarPairBudget = 2e7;
+
+// channels of the convolution: 0 = k (sum), 1/2 = -u k (shift numerator), 3/4 = -u gamma k (score)
+constexpr int kChannels = 5;
+
+int fastFftSize(int n) {  // smallest 2^a 3^b 5^c >= n (kissfft's fast radices)
+  for (int m = std::max(n, 1);; ++m) {
+    int r = m;
+    for (int p : {2, 3, 5})
+      while (r % p == 0) r /= p;
+    if (r == 1) return m;
+  }
+}
+
+// radius (in units of h) beyond which k(r)/k(0) < e^-40; infinite for the heavy-tailed kernels
+double supportInH(KernelKind kind) {
+  switch (kind) {
+    case KernelKind::Gaussian: return std::sqrt(80.0);
+    case KernelKind::Laplacian: return 40.0;
+    case KernelKind::Matern32: return 45.0;
+    default: return std::numeric_limits<double>::infinity();
+  }
+}
+
+// the (pre-sharpened) kernel of channel c at the grid offset (a, b) cells
+struct GridKernel {
+  const KernelEvaluator* kernel;
+  double cell;
+  int radius;  // offsets beyond this (max norm) are 0: the convolution is truncated there
+  bool sharpen;
+
+  double raw(int c, double ux, double uy) const {
+    const double r2 = ux * ux + uy * uy;
+    const double k = kernel->value(r2);
+    switch (c) {
+      case 0: return k;
+      case 1: return -ux * k;
+      case 2: return -uy * k;
+      case 3: return -ux * kernel->scoreCoefficient(r2) * k;
+      default: return -uy * kernel->scoreCoefficient(r2) * k;
+    }
+  }
+  double at(int c, int a, int b) const {
+    if (std::max(std::abs(a), std::abs(b)) > radius) return 0.0;
+    const double ux = a * cell, uy = b * cell;
+    const double k0 = raw(c, ux, uy);
+    if (!sharpen) return k0;
+    // k - (cell^2/6) Laplacian(k): cancels the mean blur of CIC binning + bilinear interpolation
+    const double lap = raw(c, ux + cell, uy) + raw(c, ux - cell, uy) + raw(c, ux, uy + cell) +
+                       raw(c, ux, uy - cell) - 4.0 * k0;
+    return k0 - lap / 6.0;
+  }
+};
+
+// 1-D FFTs along rows [r0, r1) of an n x n row-major complex array (in place)
+void fftRows(std::vector<Complex>& a, int n, int r0, int r1, bool inverse, ThreadPool& pool) {
+  pool.parallelFor(r0, r1, [&](long lo, long hi, int) {
+    Eigen::FFT<double> fft;
+    std::vector<Complex> tmp(static_cast<std::size_t>(n));
+    for (long r = lo; r < hi; ++r) {
+      Complex* row = a.data() + r * n;
+      if (inverse) fft.inv(tmp.data(), row, n); else fft.fwd(tmp.data(), row, n);
+      std::copy(tmp.begin(), tmp.end(), row);
+    }
+  }, 4);
+}
+
+// 1-D FFTs along columns [c0, c1); output rows beyond keep_rows are not written back
+void fftCols(std::vector<Complex>& a, int n, int c0, int c1, bool inverse, int keep_rows, ThreadPool& pool) {
+  pool.parallelFor(c0, c1, [&](long lo, long hi, int) {
+    Eigen::FFT<double> fft;
+    std::vector<Complex> col(static_cast<std::size_t>(n)), tmp(static_cast<std::size_t>(n));
+    for (long c = lo; c < hi; ++c) {
+      for (int r = 0; r < n; ++r) col[std::size_t(r)] = a[std::size_t(r) * n + c];
+      if (inverse) fft.inv(tmp.data(), col.data(), n); else fft.fwd(tmp.data(), col.data(), n);
+      for (int r = 0; r < keep_rows; ++r) a[std::size_t(r) * n + c] = tmp[std::size_t(r)];
+    }
+  }, 4);
+}
+
+// spectra of the channel kernels, cached: they depend only on (n, cell, kernel) and the
+// kernel changes far less often than the particles move
+struct SpectraKey {
+  int n, radius;
+  double cell;
+  KernelSpec spec;
+  int dim;
+  bool sharpen;
+  bool operator==(const SpectraKey& o) const {
+    return n == o.n && radius == o.radius && cell == o.cell && spec.kind == o.spec.kind && spec.h == o.spec.h &&
+           spec.nu == o.spec.nu && spec.beta == o.spec.beta && spec.c == o.spec.c && dim == o.dim &&
+           sharpen == o.sharpen;
+  }
+};
+struct Spectra {
+  SpectraKey key;
+  std::vector<Complex> channel[kChannels];
+};
+
+std::shared_ptr<const Spectra> kernelSpectra(const SpectraKey& key, const GridKernel& gk, ThreadPool& pool) {
+  static std::mutex mutex;
+  static std::vector<std::shared_ptr<const Spectra>> cache;  // most recent last, at most 4
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& s : cache)
+      if (s->key == key) return s;
+  }
+  auto spectra = std::make_shared<Spectra>();
+  spectra->key = key;
+  const int n = key.n, rad = key.radius;
+  for (int c = 0; c < kChannels; ++c) {
+    std::vector<Complex>& a = spectra->channel[c];
+    a.assign(std::size_t(n) * n, Complex(0.0, 0.0));
+    pool.parallelFor(-rad, rad + 1, [&](long lo, long hi, int) {
+      for (long ia = lo; ia < hi; ++ia)
+        for (int ib = -rad; ib <= rad; ++ib) {
+          const int row = int((ia + n) % n), col = (ib + n) % n;
+          // row index = x offset, column index = y offset (the grids below use the same layout)
+          a[std::size_t(row) * n + col] = gk.at(c, int(ia), ib);
+        }
+    }, 4);
+    fftRows(a, n, 0, n, false, pool);
+    fftCols(a, n, 0, n, false, n, pool);
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  cache.push_back(spectra);
+  if (cache.size() > 4) cache.erase(cache.begin());
+  return spectra;
+}
+
+struct CellWeights {
+  long i, j;          // lower-left node
+  double wx[2], wy[2];
+};
+
+inline CellWeights cellOf(double x, double y, double x0, double y0, double inv_cell, long g) {
+  const double fx = (x - x0) * inv_cell, fy = (y - y0) * inv_cell;
+  CellWeights cw;
+  cw.i = std::clamp(long(std::floor(fx)), 0L, g - 2);
+  cw.j = std::clamp(long(std::floor(fy)), 0L, g - 2);
+  const double tx = fx - double(cw.i), ty = fy - double(cw.j);
+  cw.wx[0] = 1.0 - tx;
+  cw.wx[1] = tx;
+  cw.wy[0] = 1.0 - ty;
+  cw.wy[1] = ty;
+  return cw;
+}
+
+}  // namespace
+
+bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points& sources,
+                 const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,
+                 RowSums& out, ThreadPool& pool, const GridOptions& options, GridStats* stats) {
+  if (eval.rows() != 2 || sources.rows() != 2 || sources.cols() == 0) return false;
+  const long num_eval = eval.cols(), num_src = sources.cols();
+  const double h = kernel.spec().h;
+
+  // grid geometry: the bounding box of everything, one spare cell each side
+  double x0 = sources(0, 0), x1 = x0, y0 = sources(1, 0), y1 = y0;
+  for (const Points* pts : {&eval, &sources})
+    for (long i = 0; i < pts->cols(); ++i) {
+      x0 = std::min(x0, (*pts)(0, i));
+      x1 = std::max(x1, (*pts)(0, i));
+      y0 = std::min(y0, (*pts)(1, i));
+      y1 = std::max(y1, (*pts)(1, i));
+    }
+  const double extent = std::max(x1 - x0, y1 - y0);
+  double cell = h / options.cells_per_h;
+  if (extent / cell + 3 > options.max_cells) cell = extent / (options.max_cells - 3);
+  if (!(h / cell >= options.min_cells_per_h) || !std::isfinite(extent)) return false;
+  // FFT size first, then the grid fills it: n only changes when the box crosses a size step, so
+  // the cached kernel spectra (keyed by n) survive most steps of a moving particle cloud
+  const long g_needed = long(std::ceil(extent / cell)) + 3;
+  const double support = supportInH(kernel.spec().kind) * h / cell;
+  long g = 0;
+  int radius = 0, n = 0;
+  if (std::isfinite(support) && std::ceil(support) + 1 < double(g_needed)) {
+    radius = int(std::ceil(support)) + 1;  // truncated kernel: circular padding by the radius
+    n = fastFftSize(int(g_needed) + radius + 1);
+    g = n - radius - 1;
+  } else {  // heavy tail (or a kernel wider than the box): full linear convolution
+    n = fastFftSize(int(2 * g_needed));
+    g = n / 2;
+    radius = int(g) - 1;
+  }
+  x0 -= cell;
+  y0 -= cell;
+  const double inv_cell = 1.0 / cell;
+
+  const bool gauss = kernel.spec().kind == KernelKind::Gaussian;
+  bool need[kChannels] = {true, what.shift || (gauss && what.score), what.shift || (gauss && what.score),
+                          !gauss && what.score, !gauss && what.score};
+  const GridKernel gk{&kernel, cell, radius, options.sharpen};
+  const SpectraKey key{n, radius, cell, kernel.spec(), kernel.dim(), options.sharpen};
+  const std::shared_ptr<const Spectra> spectra = kernelSpectra(key, gk, pool);
+
+  // source weights exp(lw - max lw)
+  double max_lw = 0.0;
+  const bool weighted = !source_log_weight.empty();
+  if (weighted) {
+    max_lw = -std::numeric_limits<double>::infinity();
+    for (double w : source_log_weight) max_lw = std::max(max_lw, w);
+    if (!(max_lw > -std::numeric_limits<double>::infinity())) return false;
+  }
+  auto weightOf = [&](long s) { return weighted ? std::exp(source_log_weight[std::size_t(s)] - max_lw) : 1.0; };
+
+  // 1. cloud-in-cell deposit, one private grid per thread, then summed into the FFT buffer
+  const int threads = pool.size();
+  std::vector<std::vector<double>> partial(static_cast<std::size_t>(threads));
+  pool.parallelFor(0, num_src, [&](long lo, long hi, int t) {
+    std::vector<double>& rho = partial[std::size_t(t)];
+    rho.assign(std::size_t(g * g), 0.0);
+    for (long s = lo; s < hi; ++s) {
+      const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, inv_cell, g);
+      const double w = weightOf(s);
+      for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) rho[std::size_t((cw.i + a) * g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+    }
+  }, 4096);
+  std::vector<Complex> rho_hat(std::size_t(n) * n, Complex(0.0, 0.0));
+  double total_weight = 0.0;
+  for (long s = 0; s < num_src; ++s) total_weight += weightOf(s);
+  pool.parallelFor(0, g, [&](long lo, long hi, int) {
+    for (long i = lo; i < hi; ++i)
+      for (long j = 0; j < g; ++j) {
+        double v = 0.0;
+        for (const auto& p : partial)
+          if (!p.empty()) v += p[std::size_t(i * g + j)];
+        rho_hat[std::size_t(i) * n + j] = Complex(v, 0.0);
+      }
+  }, 8);
+  partial.clear();
+  partial.shrink_to_fit();
+
+  // 2. forward FFT (rows >= g are zero), products with the kernel spectra, two real channels per
+  //    inverse FFT (real part + i imaginary part), only the g x g corner is needed back
+  fftRows(rho_hat, n, 0, int(g), false, pool);
+  fftCols(rho_hat, n, 0, n, false, n, pool);
+  std::vector<int> active;
+  for (int c = 0; c < kChannels; ++c)
+    if (need[c]) active.push_back(c);
+  // the active channels of a node side by side, so the 2 x 2 nodes a row interpolates from cost
+  // two cache lines instead of two per channel (double: leave-one-out subtracts the self term,
+  // which can be nearly all of an isolated particle's total)
+  const int nc = int(active.size());
+  std::vector<double> field(std::size_t(g * g * nc));
+  int slot[kChannels] = {-1, -1, -1, -1, -1};
+  for (int k = 0; k < nc; ++k) slot[active[std::size_t(k)]] = k;
+  std::vector<Complex> work(std::size_t(n) * n);
+  const double scale = 1.0;  // Eigen's inverse FFT is normalized
+  for (std::size_t k = 0; k < active.size(); k += 2) {
+    const int ca = active[k];
+    const int cb = k + 1 < active.size() ? active[k + 1] : -1;
+    pool.parallelFor(0, long(n) * n, [&](long lo, long hi, int) {
+      for (long i = lo; i < hi; ++i) {
+        Complex v = rho_hat[std::size_t(i)] * spectra->channel[ca][std::size_t(i)];
+        if (cb >= 0) v += Complex(0.0, 1.0) * rho_hat[std::size_t(i)] * spectra->channel[cb][std::size_t(i)];
+        work[std::size_t(i)] = v;
+      }
+    }, 4096);
+    fftCols(work, n, 0, n, true, int(g), pool);
+    fftRows(work, n, 0, int(g), true, pool);
+    for (long i = 0; i < g; ++i)
+      for (long j = 0; j < g; ++j) {
+        const Complex v = work[std::size_t(i) * n + j] * scale;
+        field[std::size_t((i * g + j) * nc + slot[ca])] = v.real();
+        if (cb >= 0) field[std::size_t((i * g + j) * nc + slot[cb])] = v.imag();
+      }
+  }
+  work.clear();
+  work.shrink_to_fit();
+  rho_hat.clear();
+  rho_hat.shrink_to_fit();
+
+  // self-contribution table for a left-out source at the evaluation point: offsets -1..1 cells
+  double self_table[kChannels][3][3];
+  for (int c = 0; c < kChannels; ++c)
+    for (int a = -1; a <= 1; ++a)
+      for (int b = -1; b <= 1; ++b) self_table[c][a + 1][b + 1] = need[c] ? gk.at(c, a, b) : 0.0;
+
+  // 3. bilinear interpolation back to the rows; rows below the resolvable level go exact
+  out.log_sum.resize(num_eval);
+  if (what.score) out.score.setZero(2, num_eval); else out.score.resize(0, 0);
+  if (what.shift) out.shift.setZero(2, num_eval); else out.shift.resize(0, 0);
+  const double resolvable = kResolvable * total_weight * kernel.value(0.0);
+  const double inv_h2 = 1.0 / (h * h);
+  std::vector<std::vector<long>> exact_rows(static_cast<std::size_t>(threads));
+  pool.parallelFor(0, num_eval, [&](long lo, long hi, int t) {
+    for (long e = lo; e < hi; ++e) {
+      const CellWeights cw = cellOf(eval(0, e), eval(1, e), x0, y0, inv_cell, g);
+      double v[kChannels] = {0, 0, 0, 0, 0};
+      for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) {
+          const double* node = &field[std::size_t(((cw.i + a) * g + cw.j + b) * nc)];
+          const double w = cw.wx[a] * cw.wy[b];
+          for (int k = 0; k < nc; ++k) v[active[std::size_t(k)]] += w * node[k];
+        }
+      const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
+      if (self >= 0 && self < num_src) {
+        const CellWeights cs = cellOf(sources(0, self), sources(1, self), x0, y0, inv_cell, g);
+        const double w = weightOf(self);
+        for (int c = 0; c < kChannels; ++c) {
+          if (!need[c]) continue;
+          double sub = 0.0;
+          for (int a = 0; a < 2; ++a)
+            for (int b = 0; b < 2; ++b)
+              for (int a2 = 0; a2 < 2; ++a2)
+                for (int b2 = 0; b2 < 2; ++b2) {
+                  const long da = (cw.i + a) - (cs.i + a2), db = (cw.j + b) - (cs.j + b2);
+                  const double kv = (std::abs(da) <= 1 && std::abs(db) <= 1) ? self_table[c][da + 1][db + 1]
+                                                                             : gk.at(c, int(da), int(db));
+                  sub += cw.wx[a] * cw.wy[b] * cs.wx[a2] * cs.wy[b2] * kv;
+                }
+          v[c] -= w * sub;
+        }
+      }
+      if (!(v[0] > resolvable)) {
+        exact_rows[std::size_t(t)].push_back(e);
+        continue;
+      }
+      out.log_sum[e] = max_lw + std::log(v[0]);
+      const double inv = 1.0 / v[0];
+      if (what.shift) {
+        out.shift(0, e) = v[1] * inv;
+        out.shift(1, e) = v[2] * inv;
+      }
+      if (what.score) {
+        out.score(0, e) = gauss ? v[1] * inv * inv_h2 : v[3] * inv;
+        out.score(1, e) = gauss ? v[2] * inv * inv_h2 : v[4] * inv;
+      }
+    }
+  }, 1024);
+
+  // 4. unresolvable rows (far from all sources): exact float32 path on those rows only
+  std::vector<long> far;
+  for (const auto& r : exact_rows) far.insert(far.end(), r.begin(), r.end());
+  if (stats) {
+    stats->grid = int(g);
+    stats->fft = n;
+    stats->exact_rows = long(far.size());
+  }
+  if (!far.empty()) {
+    Points sub_eval(2, long(far.size()));
+    for (std::size_t i = 0; i < far.size(); ++i) sub_eval.col(long(i)) = eval.col(far[i]);
+    // budget: when many rows are far (e.g. the whole cloud far from the data), sum them over an
+    // evenly strided subsample of the sources, reweighted by the stride so the totals stay
+    // unbiased; a far row's sum is dominated by its few nearest sources, so the direction of its
+    // score is kept while the cost stays O(budget) instead of O(rows x sources)
+    const long stride = std::max(1L, long(std::ceil(double(far.size()) * double(num_src) / kFarPairBudget)));
+    std::vector<int> sub_ex(exclude.empty() ? 0 : far.size());
+    RowSums sub;
+    if (stride == 1) {
+      for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t(far[i])];
+      kdeRowsFast(FastPrecision::Float32, sub_eval, sub_ex, sources, kernel, source_log_weight, what, sub, pool);
+    } else {
+      const long m = (num_src + stride - 1) / stride;
+      Points sub_src(2, m);
+      std::vector<double> sub_lw(std::size_t(m), std::log(double(stride)));
+      for (long j = 0; j < m; ++j) {
+        sub_src.col(j) = sources.col(j * stride);
+        if (weighted) sub_lw[std::size_t(j)] += source_log_weight[std::size_t(j * stride)];
+      }
+      for (std::size_t i = 0; i < sub_ex.size(); ++i) {
+        const long ex = exclude[std::size_t(far[i])];
+        sub_ex[i] = (ex >= 0 && ex % stride == 0) ? int(ex / stride) : -1;
+      }
+      kdeRowsFast(FastPrecision::Float32, sub_eval, sub_ex, sub_src, kernel, sub_lw, what, sub, pool);
+    }
+    for (std::size_t i = 0; i < far.size(); ++i) {
+      const long e = far[i];
+      out.log_sum[e] = sub.log_sum[long(i)];
+      if (what.shift) out.shift.col(e) = sub.shift.col(long(i));
+      if (what.score) out.score.col(e) = sub.score.col(long(i));
+    }
+  }
+  return true;
+}
+
+}  // namespace driftlab::kde

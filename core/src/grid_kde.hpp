@@ -1,0 +1,47 @@
+// INTERNAL: the 2-D grid path of the kernel-row primitive (kde_rows.hpp), issue 4.
+// Sources are binned onto a regular grid with cloud-in-cell (bilinear) weights, the grid is
+// convolved by FFT (Eigen's unsupported FFT, kissfft backend) with three kinds of kernels --
+// k(u) for the sum, -u k(u) for the mean-shift numerator and -u gamma(|u|) k(u) for the score
+// numerator (MATH.md §3.7 steps 2-4; Gaussian: score = shift / h^2) -- and the results are
+// interpolated bilinearly back to the evaluation points. Cost O(N + M + G^2 log G).
+//
+// Accuracy: binning and interpolation each blur the kernel by a tent of width one cell (variance
+// cell^2/6 per axis); the sampled kernels are pre-sharpened by k - (cell^2/6) Laplacian(k) to
+// cancel the leading term. The cell is h / cells_per_h (default 6). Left-out sources (LOO) are
+// removed exactly: their grid contribution is the 4 x 4 node sum, subtracted per row.
+// Rows the grid cannot resolve -- total below 1e-12 of (total source weight x k(0)), i.e. far from
+// all sources, where FFT round-off would dominate -- are recomputed by the exact float32 path
+// (over an evenly strided, reweighted subsample of the sources when there are so many such rows
+// that the exact sums would exceed ~2e7 pairs: then those far rows are approximate).
+// Any thread (uses `pool`).
+#pragma once
+
+#include <span>
+
+#include "driftlab/kernel.hpp"
+#include "driftlab/thread_pool.hpp"
+#include "driftlab/types.hpp"
+#include "kde_rows.hpp"
+
+namespace driftlab::kde {
+
+struct GridOptions {
+  double cells_per_h = 6.0;  // grid resolution: cells per bandwidth
+  int max_cells = 512;       // per axis; a box that needs more uses coarser cells ...
+  double min_cells_per_h = 1.5;  // ... down to this resolution, below which the grid declines
+  bool sharpen = true;       // pre-sharpen the kernels (see above)
+};
+
+struct GridStats {
+  int grid = 0;            // cells per axis actually used (G)
+  int fft = 0;             // FFT size per axis (n)
+  long exact_rows = 0;     // rows recomputed exactly
+};
+
+// true when handled; false when the grid path does not apply (dimension != 2, or the box is too
+// large for the bandwidth at max_cells) -- the caller then uses an exact path.
+bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points& sources,
+                 const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,
+                 RowSums& out, ThreadPool& pool, const GridOptions& options = {}, GridStats* stats = nullptr);
+
+}  // namespace driftlab::kde
