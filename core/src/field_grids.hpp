@@ -13,7 +13,7 @@ namespace driftlab::detail {
 struct GridView {
   float x0 = -1.5f, y0 = -1.5f, x1 = 1.5f, y1 = 1.5f;
   int quiver_n = 32;   // quiver_n x quiver_n nodes for velocity / attraction / repulsion / per_term
-  int density_n = 80;  // density_n x density_n nodes for log_p / log_q / speed
+  int density_n = 64;  // density_n x density_n nodes for log_p / log_q / speed
 };
 
 struct GridFields {
