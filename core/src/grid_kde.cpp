@@ -110,8 +110,9 @@ struct SpectraKey {
   KernelSpec spec;
   int dim;
   bool sharpen;
+  unsigned channels;  // bit c set: channel c is needed
   bool operator==(const SpectraKey& o) const {
-    return n == o.n && radius == o.radius && cell == o.cell && spec.kind == o.spec.kind && spec.h == o.spec.h &&
+    return channels == o.channels && n == o.n && radius == o.radius && cell == o.cell && spec.kind == o.spec.kind && spec.h == o.spec.h &&
            spec.nu == o.spec.nu && spec.beta == o.spec.beta && spec.c == o.spec.c && dim == o.dim &&
            sharpen == o.sharpen;
   }
@@ -133,6 +134,7 @@ std::shared_ptr<const Spectra> kernelSpectra(const SpectraKey& key, const GridKe
   spectra->key = key;
   const int n = key.n, rad = key.radius;
   for (int c = 0; c < kChannels; ++c) {
+    if (!(key.channels & (1u << c))) continue;
     std::vector<Complex>& a = spectra->channel[c];
     a.assign(std::size_t(n) * n, Complex(0.0, 0.0));
     pool.parallelFor(-rad, rad + 1, [&](long lo, long hi, int) {
@@ -215,7 +217,10 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   bool need[kChannels] = {true, what.shift || (gauss && what.score), what.shift || (gauss && what.score),
                           !gauss && what.score, !gauss && what.score};
   const GridKernel gk{&kernel, cell, radius, options.sharpen};
-  const SpectraKey key{n, radius, cell, kernel.spec(), kernel.dim(), options.sharpen};
+  unsigned channel_mask = 0;
+  for (int c = 0; c < kChannels; ++c)
+    if (need[c]) channel_mask |= 1u << c;
+  const SpectraKey key{n, radius, cell, kernel.spec(), kernel.dim(), options.sharpen, channel_mask};
   const std::shared_ptr<const Spectra> spectra = kernelSpectra(key, gk, pool);
 
   // source weights exp(lw - max lw)

@@ -1,0 +1,333 @@
+// Fast kernel-row paths (issue 4) against the float64 scalar reference: the SIMD exp/log, the
+// thread pool, the exact float32/float64 paths for every kernel (leave-one-out, source weights,
+// far points, d = 1..3) and the 2-D grid path's error per kernel. Values only, never timings.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "../core/src/fast_kde.hpp"
+#include "../core/src/grid_kde.hpp"
+#include "../core/src/kde_rows.hpp"
+#include "../core/src/simd_exp.hpp"
+#include "driftlab/compute_path.hpp"
+#include "driftlab/error.hpp"
+#include "driftlab/thread_pool.hpp"
+
+using namespace driftlab;
+
+namespace {
+
+constexpr KernelKind kAllKernels[] = {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::Matern32,
+                                      KernelKind::StudentT, KernelKind::IMQ,       KernelKind::Cauchy};
+
+Points gaussianCloud(int d, int n, double centre, double sigma, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> nd(0.0, 1.0);
+  Points p(d, n);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < d; ++k) p(k, i) = centre + sigma * nd(rng);
+  return p;
+}
+
+// eight Gaussian modes on the unit circle, sd 0.1 (the shape of the default preset's data)
+Points ring(int n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> nd(0.0, 0.1);
+  Points p(2, n);
+  for (int i = 0; i < n; ++i) {
+    const double a = (i % 8) * 3.14159265358979323846 / 4.0;
+    p(0, i) = std::cos(a) + nd(rng);
+    p(1, i) = std::sin(a) + nd(rng);
+  }
+  return p;
+}
+
+// max over rows of |a - b|, divided by the max over rows of |b| (normwise relative error)
+double normwiseError(const Points& a, const Points& b) {
+  return (a - b).colwise().norm().maxCoeff() / b.colwise().norm().maxCoeff();
+}
+
+double rmsRelative(const Points& a, const Points& b) { return (a - b).norm() / b.norm(); }
+
+struct Case {
+  Points eval, sources;
+  std::vector<int> exclude;
+  std::vector<double> log_weight;
+};
+
+// particles vs particles with leave-one-out, one particle 100 h away from everything
+Case looCase(int d, int n, double h) {
+  Case c;
+  c.sources = gaussianCloud(d, n, 0.0, 0.5, 7u + unsigned(d));
+  c.sources(0, 3) = 100.0 * h;  // far row and far source (MATH.md §8 item 26)
+  c.eval = c.sources;
+  c.exclude.resize(std::size_t(n));
+  for (int i = 0; i < n; ++i) c.exclude[std::size_t(i)] = i;
+  return c;
+}
+
+void checkFastAgainstReference(const Case& c, const KernelSpec& spec, kde::FastPrecision precision, double tol) {
+  const KernelEvaluator kernel(spec, int(c.eval.rows()));
+  const kde::RowOutputs what;  // score and shift
+  kde::RowSums ref, fast;
+  kde::kdeRowsReference(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, ref);
+  ThreadPool pool(2);
+  REQUIRE(kde::kdeRowsFast(precision, c.eval, c.exclude, c.sources, kernel, c.log_weight, what, fast, pool));
+  CAPTURE(std::string(kernelName(spec.kind)));
+  CAPTURE(c.eval.rows());
+  REQUIRE(fast.log_sum.size() == ref.log_sum.size());
+  const double lse_err = (fast.log_sum - ref.log_sum).cwiseAbs().maxCoeff();
+  CHECK(lse_err <= tol * 10.0);
+  CHECK(normwiseError(fast.score, ref.score) <= tol);
+  CHECK(normwiseError(fast.shift, ref.shift) <= tol);
+  // the far row on its own: its direction and log-sum must be right, not just small in norm
+  for (long e = 0; e < c.eval.cols(); ++e) {
+    if (c.eval(0, e) < 50.0 * spec.h) continue;
+    CHECK((fast.score.col(e) - ref.score.col(e)).norm() <= tol * ref.score.col(e).norm());
+    CHECK(std::abs(fast.log_sum[e] - ref.log_sum[e]) <= tol * std::abs(ref.log_sum[e]));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("vexp float32 matches std::exp to 1e-6 relative over the log-kernel range [-87.3, 0] and beyond") {
+  double worst = 0.0;
+  for (int i = 0; i <= 200000; ++i) {
+    const float x = -87.3f + 176.0f * float(i) / 200000.0f;  // [-87.3, 88.7]
+    if (x > 88.0f) break;
+    const double ref = std::exp(double(x));
+    worst = std::max(worst, std::abs(double(simd::vexpScalar<float>(x)) - ref) / ref);
+  }
+  CHECK(worst <= 1e-6);
+  CHECK(simd::vexpScalar<float>(-88.5f) == 0.0f);  // flushed, never a denormal
+  CHECK(simd::vexpScalar<float>(-std::numeric_limits<float>::infinity()) == 0.0f);
+  CHECK(simd::vexpScalar<float>(0.0f) == doctest::Approx(1.0).epsilon(1e-7));
+}
+
+TEST_CASE("vexp float64 matches std::exp to 1e-14 relative over [-708, 709]") {
+  double worst = 0.0;
+  for (int i = 0; i <= 200000; ++i) {
+    const double x = -708.0 + 1417.0 * double(i) / 200000.0;
+    const double ref = std::exp(x);
+    worst = std::max(worst, std::abs(simd::vexpScalar<double>(x) - ref) / ref);
+  }
+  CHECK(worst <= 1e-14);
+  CHECK(simd::vexpScalar<double>(-800.0) == 0.0);
+}
+
+TEST_CASE("vlog matches std::log over 1e-30 .. 1e30 (float 1e-6, double 1e-14 of max(1, |log x|))") {
+  double worst_f = 0.0, worst_d = 0.0;
+  for (int i = 0; i <= 100000; ++i) {
+    const double x = std::pow(10.0, -30.0 + 60.0 * double(i) / 100000.0);
+    const double ref = std::log(x);
+    const double scale = std::max(1.0, std::abs(ref));
+    const float xf = float(x);
+    worst_f = std::max(worst_f, std::abs(double(simd::vlogScalar<float>(xf)) - std::log(double(xf))) / scale);
+    worst_d = std::max(worst_d, std::abs(simd::vlogScalar<double>(x) - ref) / scale);
+  }
+  CHECK(worst_f <= 1e-6);
+  CHECK(worst_d <= 1e-14);
+}
+
+TEST_CASE("ThreadPool parallelFor visits every index exactly once in contiguous chunks") {
+  ThreadPool pool(3);
+  CHECK(pool.size() == 3);
+  for (long n : {0L, 1L, 2L, 7L, 1000L, 100003L}) {
+    std::vector<std::atomic<int>> hits(static_cast<std::size_t>(n));
+    std::atomic<int> chunks{0};
+    pool.parallelFor(0, n, [&](long lo, long hi, int) {
+      CHECK(lo < hi);
+      chunks.fetch_add(1);
+      for (long i = lo; i < hi; ++i) hits[std::size_t(i)].fetch_add(1);
+    });
+    for (long i = 0; i < n; ++i) CHECK(hits[std::size_t(i)].load() == 1);
+    CHECK(chunks.load() <= 3);
+  }
+  // min_chunk keeps small ranges on one thread
+  std::atomic<int> chunks{0};
+  pool.parallelFor(10, 20, [&](long, long, int) { chunks.fetch_add(1); }, 64);
+  CHECK(chunks.load() == 1);
+}
+
+TEST_CASE("ThreadPool: nested calls run inline, exceptions propagate, concurrent callers are serialized") {
+  ThreadPool pool(2);
+  std::atomic<long> total{0};
+  pool.parallelFor(0, 4, [&](long lo, long hi, int) {
+    for (long i = lo; i < hi; ++i)
+      pool.parallelFor(0, 100, [&](long a, long b, int) { total.fetch_add(b - a); });
+  });
+  CHECK(total.load() == 400);
+
+  CHECK_THROWS_AS(pool.parallelFor(0, 1000, [](long lo, long, int) {
+    if (lo > 0) throw std::runtime_error("chunk failed");
+  }), std::runtime_error);
+  // the pool still works after an exception
+  std::atomic<long> after{0};
+  pool.parallelFor(0, 1000, [&](long lo, long hi, int) { after.fetch_add(hi - lo); });
+  CHECK(after.load() == 1000);
+
+  std::atomic<long> sum_a{0}, sum_b{0};
+  auto work = [&](std::atomic<long>& sum) {
+    for (int rep = 0; rep < 50; ++rep)
+      pool.parallelFor(0, 1000, [&](long lo, long hi, int) {
+        long s = 0;
+        for (long i = lo; i < hi; ++i) s += i;
+        sum.fetch_add(s);
+      });
+  };
+  std::thread other([&] { work(sum_b); });
+  work(sum_a);
+  other.join();
+  CHECK(sum_a.load() == 50L * 999L * 1000L / 2L);
+  CHECK(sum_b.load() == 50L * 999L * 1000L / 2L);
+}
+
+TEST_CASE("ThreadPoolScope makes a pool current on this thread only") {
+  ThreadPool mine(1);
+  ThreadPool* before = &currentThreadPool();
+  {
+    ThreadPoolScope scope(mine);
+    CHECK(&currentThreadPool() == &mine);
+    ThreadPool* seen_elsewhere = nullptr;
+    std::thread t([&] { seen_elsewhere = &currentThreadPool(); });
+    t.join();
+    CHECK(seen_elsewhere != &mine);
+  }
+  CHECK(&currentThreadPool() == before);
+}
+
+TEST_CASE("exact float32 path matches the float64 reference for every kernel (LOO, far point, d = 1..3)") {
+  for (int d = 1; d <= 3; ++d)
+    for (KernelKind kind : kAllKernels) {
+      KernelSpec spec;
+      spec.kind = kind;
+      spec.h = 0.3;
+      spec.c = 0.7;  // IMQ with log k(0) > 0: the fixed shift is not 0
+      checkFastAgainstReference(looCase(d, 300, spec.h), spec, kde::FastPrecision::Float32, 2e-5);
+    }
+}
+
+TEST_CASE("exact float64 path matches the float64 reference to 1e-11 for every kernel (LOO, far point, d = 1..3)") {
+  for (int d = 1; d <= 3; ++d)
+    for (KernelKind kind : kAllKernels) {
+      KernelSpec spec;
+      spec.kind = kind;
+      spec.h = 0.3;
+      checkFastAgainstReference(looCase(d, 257, spec.h), spec, kde::FastPrecision::Float64, 1e-11);
+    }
+}
+
+TEST_CASE("exact fast paths with per-source log weights (DM double normalization / Sinkhorn style)") {
+  for (KernelKind kind : kAllKernels) {
+    Case c;
+    c.eval = gaussianCloud(2, 200, 0.0, 0.5, 3);
+    c.sources = gaussianCloud(2, 301, 0.2, 0.6, 4);
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> u(-30.0, 5.0);
+    for (int s = 0; s < 301; ++s) c.log_weight.push_back(u(rng));
+    c.log_weight[7] = -std::numeric_limits<double>::infinity();  // a source switched off
+    c.eval(1, 0) = 40.0;                                          // a far row with weights
+    KernelSpec spec;
+    spec.kind = kind;
+    spec.h = 0.25;
+    checkFastAgainstReference(c, spec, kde::FastPrecision::Float32, 2e-5);
+    checkFastAgainstReference(c, spec, kde::FastPrecision::Float64, 1e-11);
+  }
+}
+
+TEST_CASE("exact fast paths: empty source set after leave-one-out gives log_sum -inf and zero vectors") {
+  Points one(2, 1);
+  one << 0.3, -0.2;
+  const std::vector<int> ex{0};
+  KernelSpec spec;
+  const KernelEvaluator kernel(spec, 2);
+  ThreadPool pool(2);
+  for (auto precision : {kde::FastPrecision::Float32, kde::FastPrecision::Float64}) {
+    kde::RowSums out;
+    REQUIRE(kde::kdeRowsFast(precision, one, ex, one, kernel, {}, kde::RowOutputs{}, out, pool));
+    CHECK(std::isinf(out.log_sum[0]));
+    CHECK(out.log_sum[0] < 0);
+    CHECK(out.score.norm() == 0.0);
+    CHECK(out.shift.norm() == 0.0);
+  }
+  // a dimension the fast path does not cover is declined (the caller then uses the reference)
+  kde::RowSums out;
+  CHECK_FALSE(kde::kdeRowsFast(kde::FastPrecision::Float32, Points::Zero(4, 3), {}, Points::Zero(4, 3), kernel, {},
+                               kde::RowOutputs{}, out, pool));
+}
+
+TEST_CASE("grid path: relative RMS error of the scores per kernel at N = M = 2000 (default presets' shape)") {
+  const Points data = ring(2000, 11);
+  const Points particles = gaussianCloud(2, 2000, 0.0, 0.5, 12);
+  std::vector<int> self(2000);
+  for (int i = 0; i < 2000; ++i) self[std::size_t(i)] = i;
+  ThreadPool pool(2);
+  // bounds ~1.5-2x the measured errors (docs/PERFORMANCE.md) for p-side, q-side (leave-one-out) and
+  // v = s_p - s_q; the Laplacian's score is discontinuous at r = 0, which a grid resolves worst
+  const double bound_p[] = {1.2e-2, 1e-2, 1e-3, 2e-3, 2e-3, 2e-3};
+  const double bound_q[] = {5e-3, 6e-2, 1e-3, 4e-3, 1e-3, 3e-3};
+  const double bound_v[] = {1.2e-2, 3e-2, 1e-3, 2e-3, 1e-3, 2e-3};
+  const double bound_lse[] = {3e-2, 2e-3, 1e-3, 2e-3, 1e-3, 1e-3};
+  for (int k = 0; k < 6; ++k) {
+    KernelSpec spec;
+    spec.kind = kAllKernels[k];
+    spec.h = 0.1;
+    const KernelEvaluator kernel(spec, 2);
+    kde::RowOutputs what;
+    what.shift = false;
+    kde::RowSums p_ref, q_ref, p_grid, q_grid;
+    REQUIRE(kde::kdeRowsFast(kde::FastPrecision::Float64, particles, {}, data, kernel, {}, what, p_ref, pool));
+    REQUIRE(kde::kdeRowsFast(kde::FastPrecision::Float64, particles, self, particles, kernel, {}, what, q_ref, pool));
+    REQUIRE(kde::kdeRowsGrid(particles, {}, data, kernel, {}, what, p_grid, pool));
+    REQUIRE(kde::kdeRowsGrid(particles, self, particles, kernel, {}, what, q_grid, pool));
+    CAPTURE(std::string(kernelName(spec.kind)));
+    CHECK(rmsRelative(p_grid.score, p_ref.score) <= bound_p[k]);
+    CHECK(rmsRelative(q_grid.score, q_ref.score) <= bound_q[k]);
+    // forward-KL velocity s_p - s_q (the quantity the flow uses)
+    CHECK(rmsRelative(p_grid.score - q_grid.score, p_ref.score - q_ref.score) <= bound_v[k]);
+    // log-sums: RMS absolute error (log p_hat is what the f-divergence weights use)
+    CHECK(std::sqrt((p_grid.log_sum - p_ref.log_sum).squaredNorm() / 2000.0) <= bound_lse[k]);
+  }
+}
+
+TEST_CASE("grid path: a row far from every source is recomputed exactly; weights and shift are honoured") {
+  Points data = ring(500, 21);
+  Points eval = gaussianCloud(2, 50, 0.0, 0.5, 22);
+  eval(0, 0) = 3.0;  // ~20 h from the nearest data point: the grid total underflows there
+  KernelSpec spec;
+  spec.h = 0.1;
+  const KernelEvaluator kernel(spec, 2);
+  std::vector<double> lw(500);
+  for (int s = 0; s < 500; ++s) lw[std::size_t(s)] = 0.01 * s;
+  ThreadPool pool(2);
+  kde::RowSums ref, grid;
+  kde::GridStats stats;
+  kde::kdeRowsReference(eval, {}, data, kernel, lw, kde::RowOutputs{}, ref);
+  REQUIRE(kde::kdeRowsGrid(eval, {}, data, kernel, lw, kde::RowOutputs{}, grid, pool, {}, &stats));
+  CHECK(stats.exact_rows >= 1);
+  CHECK((grid.score.col(0) - ref.score.col(0)).norm() <= 1e-4 * ref.score.col(0).norm());
+  CHECK(grid.log_sum[0] == doctest::Approx(ref.log_sum[0]).epsilon(1e-6));
+  CHECK(rmsRelative(grid.shift, ref.shift) <= 1e-2);
+  // 3-D is declined
+  kde::RowSums out;
+  CHECK_FALSE(kde::kdeRowsGrid(Points::Zero(3, 4), {}, Points::Zero(3, 4), KernelEvaluator(spec, 3), {},
+                               kde::RowOutputs{}, out, pool));
+}
+
+TEST_CASE("compute path names round-trip; auto picks by size and dimension") {
+  for (ComputePath p : {ComputePath::Exact64, ComputePath::Exact32, ComputePath::Grid, ComputePath::Auto})
+    CHECK(parseComputePath(computePathName(p)) == p);
+  CHECK(std::string(computePathName(ComputePath::Exact32)) == "exact");
+  CHECK_THROWS_AS(parseComputePath("fast"), InvalidArgument);
+  CHECK(resolveComputePath(ComputePath::Auto, 2, 100, 100) == ComputePath::Exact64);
+  CHECK(resolveComputePath(ComputePath::Auto, 2, 4096, 8192) == ComputePath::Exact32);
+  CHECK(resolveComputePath(ComputePath::Auto, 2, 1000000, 1000000) == ComputePath::Grid);
+  CHECK(resolveComputePath(ComputePath::Auto, 3, 1000000, 1000000) == ComputePath::Exact32);
+  CHECK(resolveComputePath(ComputePath::Grid, 3, 10, 10) == ComputePath::Exact32);
+  CHECK(resolveComputePath(ComputePath::Exact64, 2, 1000000, 1000000) == ComputePath::Exact64);
+}
