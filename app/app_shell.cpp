@@ -26,6 +26,7 @@
 #include "driftlab/flow_worker.hpp"
 #include "driftlab/scenario.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"  // window rectangles, to find the canvas not covered by panels
 #include "render/camera.hpp"
 #include "render/overlays.hpp"
 #include "render/scene.hpp"
@@ -57,6 +58,27 @@ std::string configDir() {
   return base + "/driftlab";
 }
 
+// The part of the screen not covered by ImGui windows docked at the left, right, top or bottom
+// edge: legends, tick labels, fit-to-view and the worker's grid rectangle use it.
+// Render thread, after the panels were submitted this frame.
+std::array<float, 4> freeCanvasRect(float width, float height) {
+  std::array<float, 4> r{0, 0, width, height};
+  ImGuiContext* g = ImGui::GetCurrentContext();
+  if (!g) return r;
+  for (ImGuiWindow* w : g->Windows) {
+    if (!w->Active || w->Hidden ||
+        (w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup)))
+      continue;
+    float ax = w->Pos.x, ay = w->Pos.y, bx = w->Pos.x + w->Size.x, by = w->Pos.y + w->Size.y;
+    if (ax <= 4 && bx < width * 0.5f) r[0] = std::max(r[0], bx);
+    else if (bx >= width - 4 && ax > width * 0.5f) r[2] = std::min(r[2], ax);
+    else if (by >= height - 4 && ay > height * 0.5f) r[3] = std::min(r[3], ay);
+    else if (ay <= 4 && by < height * 0.5f) r[1] = std::max(r[1], by);
+  }
+  if (r[2] - r[0] < 100 || r[3] - r[1] < 100) return {0, 0, width, height};  // panels cover almost all
+  return r;
+}
+
 class Shell {
  public:
   explicit Shell(const ShellOptions& o) : opt_(o) {}
@@ -81,6 +103,7 @@ class Shell {
   void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
   void renderFrame(const std::shared_ptr<const Snapshot>& frame);
   void maybeSendView(bool force);
+  std::array<float, 4> gridRect() const;  // world rectangle of the free canvas
   void fitView();
   // capture
   void toggleRecording();
@@ -113,6 +136,7 @@ class Shell {
   std::string pending_screenshot_;
   int target_w_ = 0, target_h_ = 0;
   float dpi_scale_ = 1.f;
+  std::array<float, 4> free_rect_{0, 0, 0, 0};  // screen rectangle not covered by docked panels
   // last view rectangle sent to the worker
   std::array<float, 4> sent_rect_{0, 0, 0, 0};
   int sent_quiver_n_ = 0, sent_density_n_ = 0;
@@ -232,6 +256,7 @@ bool Shell::loadInitial() {
       scenario_ = defaultScenario();
     scenario_.params.validate();
     if (!opt_.script.empty()) script_ = loadScript(opt_.script, scenario_);
+    for (const auto& kv : opt_.view_settings) applyViewSetting(ui_.view, ui_.show_panels, kv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
     return false;
@@ -290,14 +315,23 @@ void Shell::saveScenarioFile(const std::string& path) {
 void Shell::fitView() {
   auto b = scene_.bounds();
   if (!b) return;
-  cam_.fit((*b)[0], (*b)[1], (*b)[2], (*b)[3], 0.1f);
+  if (free_rect_[2] > free_rect_[0])
+    cam_.fitInto((*b)[0], (*b)[1], (*b)[2], (*b)[3], free_rect_[0], free_rect_[1], free_rect_[2], free_rect_[3], 0.06f);
+  else
+    cam_.fit((*b)[0], (*b)[1], (*b)[2], (*b)[3], 0.06f);
   need_fit_ = false;
 }
 
 // the worker computes its grid fields over the visible rectangle; tell it when the view changes
 // (throttled: a pan sends at most ~8 rectangles per second)
+std::array<float, 4> Shell::gridRect() const {
+  if (!(free_rect_[2] > free_rect_[0])) return cam_.visibleRect();
+  Vec2f a = cam_.screenToWorld({free_rect_[0], free_rect_[3]}), b = cam_.screenToWorld({free_rect_[2], free_rect_[1]});
+  return {a.x, a.y, b.x, b.y};
+}
+
 void Shell::maybeSendView(bool force) {
-  auto r = cam_.visibleRect();
+  auto r = gridRect();
   const ViewOptions& v = ui_.view;
   bool changed = r != sent_rect_ || v.quiver_n != sent_quiver_n_ || v.density_n != sent_density_n_;
   if (!changed || !worker_) return;
@@ -316,10 +350,7 @@ void Shell::maybeSendView(bool force) {
 }
 
 void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input) {
-  if (frame) {
-    scene_.sync(*frame, ui_.view);
-    if (need_fit_) fitView();
-  }
+  if (frame) scene_.sync(*frame, ui_.view);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
@@ -339,6 +370,9 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
     handleCanvasInput(canvas_, cam_, scene_, ui_.view, frame.get(), actions_.send);
   }
   if (ui_.show_panels) ui::drawUi(frame.get(), ui_, actions_, status_);
+  free_rect_ = ui_.show_panels ? freeCanvasRect(io.DisplaySize.x, io.DisplaySize.y)
+                               : std::array<float, 4>{0, 0, io.DisplaySize.x, io.DisplaySize.y};
+  if (frame && need_fit_) fitView();
   render::OverlayInputs ov;
   ov.cursor_world = canvas_.cursor_world;
   ov.cursor_screen = canvas_.cursor_screen;
@@ -348,8 +382,7 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
     if (frame->bandwidth > 0) k.h = frame->bandwidth;
     ov.kernel = k;
   }
-  ov.legend_right_margin = ui_.show_panels ? 360.f : 0.f;
-  ov.legend_bottom_margin = ui_.show_panels ? 28.f : 0.f;
+  ov.free_rect = free_rect_;
   render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
   ImGui::Render();
 }
@@ -489,7 +522,7 @@ std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_
     std::fprintf(stderr, "driftlab: warning: frame %ld: the engine did not finish its steps (rolled back?)\n",
                  frame_index);
   }
-  auto r = cam_.visibleRect();
+  auto r = gridRect();
   float nudge = (frame_index % 2 == 0) ? 0.f : (r[2] - r[0]) * 1e-6f;
   float x1 = r[2] + nudge;
   worker_->send(cmd::SetView{r[0], r[1], x1, r[3], std::clamp(ui_.view.quiver_n, 2, 256),
@@ -539,11 +572,11 @@ int Shell::headlessLoop() {
   cam_.setViewport(static_cast<float>(target_w_), static_cast<float>(target_h_));
   // the worker starts paused; every frame advances exactly steps_per_frame steps
   startRun(scenario_, true);
-  ui_.show_panels = !opt_.hide_panels;
+  // two layout passes (auto-sized panels settle in the second) so the first frame is already fitted
   auto first = worker_->latest();
-  if (first) {
-    scene_.sync(*first, ui_.view);
-    fitView();
+  for (int pass = 0; pass < 2; ++pass) {
+    need_fit_ = true;
+    buildFrame(first, false);
   }
   if (!opt_.record.empty()) {
     bool known = false;
@@ -564,6 +597,7 @@ int Shell::headlessLoop() {
     }
   }
   bool paused = false, quit = false;
+  double wait_s = 0;  // time spent waiting for the engine (steps + grid fields)
   auto t0 = Clock::now();
   long f = 0;
   for (; f < opt_.frames && !quit; ++f) {
@@ -575,7 +609,9 @@ int Shell::headlessLoop() {
       target += static_cast<std::uint64_t>(opt_.steps_per_frame);
     }
     if (need_fit_) fitView();
+    auto w0 = Clock::now();
     auto frame = waitForFreshSnapshot(target, f);
+    wait_s += std::chrono::duration<double>(Clock::now() - w0).count();
     glfwPollEvents();
     buildFrame(frame, false);
     renderFrame(frame);
@@ -614,8 +650,9 @@ int Shell::headlessLoop() {
   }
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   auto last = worker_->latest();
-  std::fprintf(stderr, "driftlab: rendered %ld frames in %.2f s (%.1f fps), engine step %ld, %s\n", f, secs,
-               secs > 0 ? static_cast<double>(f) / secs : 0.0, last ? last->step : 0L, gl::contextDescription().c_str());
+  std::fprintf(stderr, "driftlab: rendered %ld frames in %.2f s (%.1f fps; %.2f s waiting for the engine), engine step %ld, %s\n",
+               f, secs, secs > 0 ? static_cast<double>(f) / secs : 0.0, wait_s, last ? last->step : 0L,
+               gl::contextDescription().c_str());
   return rc;
 }
 
@@ -624,7 +661,7 @@ int Shell::run() {
   if (!createWindow()) return 1;
   initImGui();
   makeActions();
-  ui_.show_panels = !opt_.hide_panels;
+  if (opt_.hide_panels) ui_.show_panels = false;
   return opt_.headless ? headlessLoop() : interactiveLoop();
 }
 

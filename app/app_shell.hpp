@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace driftlab::app {
 
@@ -22,6 +23,7 @@ struct ShellOptions {
   int steps_per_frame = 1;    // headless: engine steps per rendered frame
   bool hide_panels = false;   // canvas only (tests, clean videos)
   int fps = 30;               // frame rate tag of recordings
+  std::vector<std::string> view_settings;  // --view KEY=VALUE (script.hpp applyViewSetting)
 };
 
 // Loads everything, runs the loop, returns the process exit code (0 ok, 2 bad input, 1 runtime

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app_shell.hpp"
+#include "driftlab/scenario.hpp"
 
 int main(int argc, char** argv) {
   driftlab::app::ShellOptions opt;
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   cli.add_option("--steps-per-frame", opt.steps_per_frame, "engine steps per rendered frame (headless)")
       ->check(CLI::Range(1, 100000));
   cli.add_flag("--no-panels", opt.hide_panels, "hide the ImGui panels (canvas only)");
+  cli.add_option("--view", opt.view_settings, "view option KEY=VALUE, repeatable (e.g. heat=logratio, arrows=true)");
+  bool list_presets = false;
+  cli.add_flag("--list-presets", list_presets, "print the built-in preset names and exit");
   cli.add_option("--fps", opt.fps, "frame rate written into recordings")->check(CLI::Range(1, 240));
   try {
     cli.parse(argc, argv);
@@ -35,6 +39,10 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return cli.exit(e);
     std::fprintf(stderr, "driftlab: %s\n", e.what());
     return 2;
+  }
+  if (list_presets) {
+    for (const auto& p : driftlab::presetCatalog()) std::printf("%s\n", p.name.c_str());
+    return 0;
   }
   std::smatch m;
   static const std::regex kSize(R"((\d{1,5})x(\d{1,5}))");

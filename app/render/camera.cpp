@@ -35,6 +35,17 @@ void Camera::fit(float x0, float y0, float x1, float y1, float margin) {
   scale_ = std::clamp(std::min(sx, sy), 1e-3f, 1e7f);
 }
 
+void Camera::fitInto(float x0, float y0, float x1, float y1, float sx0, float sy0, float sx1, float sy1,
+                     float margin) {
+  if (!(sx1 - sx0 > 8 && sy1 - sy0 > 8)) return fit(x0, y0, x1, y1, margin);
+  if (!(std::isfinite(x0) && std::isfinite(y0) && std::isfinite(x1) && std::isfinite(y1))) return;
+  float w = std::max(x1 - x0, 1e-6f), h = std::max(y1 - y0, 1e-6f);
+  scale_ = std::clamp(std::min((sx1 - sx0) / (w * (1 + 2 * margin)), (sy1 - sy0) / (h * (1 + 2 * margin))), 1e-3f, 1e7f);
+  // put the box centre at the rectangle centre (screen y grows downwards)
+  float dx = ((sx0 + sx1) * 0.5f - width_ * 0.5f) / scale_, dy = ((sy0 + sy1) * 0.5f - height_ * 0.5f) / scale_;
+  centre_ = {(x0 + x1) * 0.5f - dx, (y0 + y1) * 0.5f + dy};
+}
+
 std::array<float, 4> Camera::visibleRect() const {
   Vec2f a = screenToWorld({0, height_}), b = screenToWorld({width_, 0});
   return {a.x, a.y, b.x, b.y};

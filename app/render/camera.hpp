@@ -26,6 +26,9 @@ class Camera {
   void zoomAt(Vec2f anchor, float factor);
   // show the world box [x0, x1] x [y0, y1] with a margin (fraction of the box) and equal axes
   void fit(float x0, float y0, float x1, float y1, float margin = 0.08f);
+  // same, but into the screen rectangle [sx0, sx1] x [sy0, sy1] (the canvas not covered by panels)
+  void fitInto(float x0, float y0, float x1, float y1, float sx0, float sy0, float sx1, float sy1,
+               float margin = 0.08f);
   // visible world rectangle {x0, y0, x1, y1}
   std::array<float, 4> visibleRect() const;
   // GLSL u_view = (cx, cy, 2 s / w, 2 s / h): ndc = (world - c) * u_view.zw

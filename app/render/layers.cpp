@@ -154,6 +154,7 @@ void HeatLayer::draw(const Camera& cam, ColorMap map, float lo, float hi, float 
   glUniform4f(glGetUniformLocation(prog, "u_rect"), rect_[0], rect_[1], rect_[2], rect_[3]);
   glUniform2f(glGetUniformLocation(prog, "u_range"), lo, hi);
   glUniform1f(glGetUniformLocation(prog, "u_opacity"), opacity);
+  glUniform1i(glGetUniformLocation(prog, "u_fade_neutral"), map == ColorMap::Diverging ? 1 : 0);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, field_.id());
   glUniform1i(glGetUniformLocation(prog, "u_field"), 0);

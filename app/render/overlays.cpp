@@ -28,20 +28,20 @@ float nice(float raw) {
   return (f < 1.5f ? 1.f : f < 3.5f ? 2.f : f < 7.5f ? 5.f : 10.f) * p;
 }
 
-void gridLabels(ImDrawList* dl, const Camera& cam, float step, float bottom_margin) {
+void gridLabels(ImDrawList* dl, const Camera& cam, float step, const std::array<float, 4>& fr) {
   auto r = cam.visibleRect();
   char buf[32];
-  float h = cam.viewportHeight() - bottom_margin;
   for (float x = std::ceil(r[0] / step) * step; x <= r[2]; x += step) {
     Vec2f s = cam.worldToScreen({x, 0});
+    if (s.x < fr[0] + 2 || s.x > fr[2] - 30) continue;
     std::snprintf(buf, sizeof buf, "%s", formatTick(x, step).c_str());
-    textShadow(dl, ImVec2(s.x + 3, h - 18), kDim, buf);
+    textShadow(dl, ImVec2(s.x + 3, fr[3] - 18), kDim, buf);
   }
   for (float y = std::ceil(r[1] / step) * step; y <= r[3]; y += step) {
     Vec2f s = cam.worldToScreen({0, y});
-    if (s.y > h - 24) continue;
+    if (s.y > fr[3] - 24 || s.y < fr[1] + 16) continue;
     std::snprintf(buf, sizeof buf, "%s", formatTick(y, step).c_str());
-    textShadow(dl, ImVec2(4, s.y - 15), kDim, buf);
+    textShadow(dl, ImVec2(fr[0] + 4, s.y - 15), kDim, buf);
   }
 }
 
@@ -75,38 +75,44 @@ float colorBar(ImDrawList* dl, const HeatLegend& h, ImVec2 top_right) {
 }
 
 float arrowLegend(ImDrawList* dl, const ArrowLegend& a, const Camera& cam, ImVec2 top_right) {
-  const float w = 220;
-  ImVec2 p0(top_right.x - w, top_right.y);
-  float lines = 1.f + static_cast<float>(a.entries.size()) + (a.mode == ArrowMode::TrueLength ? 1.f : 0.f);
-  float height = 10 + 18 * lines;
-  dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(top_right.x + 8, p0.y + height), kBox, 4);
-  char buf[128];
-  float y = p0.y;
+  char line1[128], line2[128] = "";
+  float ref_len = 0, ref_speed = 0;
   if (a.mode == ArrowMode::TrueLength) {
     // a reference arrow of a round speed, drawn at the locked scale
     float ppu_per_speed = cam.pixelsPerUnit() * a.world_per_speed;
-    float speed = nice(90.f / std::max(ppu_per_speed, 1e-20f));
-    float len = speed * ppu_per_speed;
-    float ay = y + 8;
-    dl->AddLine(ImVec2(p0.x, ay), ImVec2(p0.x + len - 6, ay), kText, 2.f);
-    dl->AddTriangleFilled(ImVec2(p0.x + len, ay), ImVec2(p0.x + len - 8, ay - 4), ImVec2(p0.x + len - 8, ay + 4), kText);
-    std::snprintf(buf, sizeof buf, "arrow = |v| of %s", formatTick(speed, speed).c_str());
-    textShadow(dl, ImVec2(p0.x + std::min(len, 120.f) + 6, y), kText, buf);
-    y += 18;
-    std::snprintf(buf, sizeof buf, "true length, locked scale; max |v| %.3g", a.max_speed);
+    ref_speed = nice(70.f / std::max(ppu_per_speed, 1e-20f));
+    ref_len = ref_speed * ppu_per_speed;
+    std::snprintf(line1, sizeof line1, "arrow = |v| of %s", formatTick(ref_speed, ref_speed).c_str());
+    std::snprintf(line2, sizeof line2, "true length, locked scale; max |v| %.3g", a.max_speed);
   } else if (a.mode == ArrowMode::Normalized) {
-    std::snprintf(buf, sizeof buf, "direction only; colour = |v| (max %.3g)", a.max_speed);
+    std::snprintf(line1, sizeof line1, "arrows: direction of v");
+    std::snprintf(line2, sizeof line2, "colour/opacity = |v|, max %.3g", a.max_speed);
   } else {
-    std::snprintf(buf, sizeof buf, "length ~ log(1 + |v|/v0); max |v| %.3g", a.max_speed);
+    std::snprintf(line1, sizeof line1, "arrow length ~ log(1 + |v|/v0)");
+    std::snprintf(line2, sizeof line2, "v0 = max|v|/1000, max |v| %.3g", a.max_speed);
   }
-  textShadow(dl, ImVec2(p0.x, y), kDim, buf);
+  float w = std::max(ImGui::CalcTextSize(line1).x + ref_len + 8, ImGui::CalcTextSize(line2).x);
+  for (const auto& e : a.entries) w = std::max(w, ImGui::CalcTextSize(e.first.c_str()).x + 16);
+  float height = 10 + 18 * (2.f + static_cast<float>(a.entries.size()));
+  ImVec2 p0(top_right.x - w, top_right.y);
+  dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(top_right.x + 8, p0.y + height - 6), kBox, 4);
+  float y = p0.y;
+  if (ref_len > 0) {
+    float ay = y + 8;
+    dl->AddLine(ImVec2(p0.x, ay), ImVec2(p0.x + ref_len - 6, ay), kText, 2.f);
+    dl->AddTriangleFilled(ImVec2(p0.x + ref_len, ay), ImVec2(p0.x + ref_len - 8, ay - 4),
+                          ImVec2(p0.x + ref_len - 8, ay + 4), kText);
+  }
+  textShadow(dl, ImVec2(p0.x + (ref_len > 0 ? ref_len + 8 : 0), y), kText, line1);
+  y += 18;
+  textShadow(dl, ImVec2(p0.x, y), kDim, line2);
   y += 18;
   for (const auto& [name, c] : a.entries) {
     dl->AddRectFilled(ImVec2(p0.x, y + 3), ImVec2(p0.x + 10, y + 13), col(c));
     textShadow(dl, ImVec2(p0.x + 16, y), kText, name.c_str());
     y += 18;
   }
-  return height + 10;
+  return height + 6;
 }
 
 void probeBox(ImDrawList* dl, const Camera& cam, const ProbeReadout& p) {
@@ -163,9 +169,11 @@ std::string formatTick(double value, double step) {
 
 void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
-  if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), in.legend_bottom_margin);
+  std::array<float, 4> fr = in.free_rect;
+  if (!(fr[2] > fr[0])) fr = {0, 0, cam.viewportWidth(), cam.viewportHeight()};
+  if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), fr);
   // legends stacked in the top-right corner of the free canvas
-  ImVec2 tr(cam.viewportWidth() - in.legend_right_margin - 14, 12);
+  ImVec2 tr(fr[2] - 14, fr[1] + 12);
   if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible)
     tr.y += colorBar(dl, scene.heatLegend(), tr);
   if (view.show_colorbar && scene.arrowLegend().visible) tr.y += arrowLegend(dl, scene.arrowLegend(), cam, tr);

@@ -4,6 +4,7 @@
 // ImGui::NewFrame and ImGui::Render.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 
@@ -27,8 +28,7 @@ struct OverlayInputs {
   Vec2f cursor_screen;
   std::optional<ProbeReadout> probe;
   std::optional<KernelSpec> kernel;   // kernel in force (kernel.h = bandwidth in force)
-  float legend_right_margin = 0;      // pixels kept free on the right (panels)
-  float legend_bottom_margin = 0;     // pixels kept free at the bottom (status bar)
+  std::array<float, 4> free_rect{0, 0, 0, 0};  // screen rectangle not covered by panels (x0, y0, x1, y1)
 };
 
 void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in);

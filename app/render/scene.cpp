@@ -194,7 +194,7 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
     case HeatMap::None: return;
     case HeatMap::LogP: base = &s.log_p; heat_legend_.title = "log p(x)  (data KDE)"; break;
     case HeatMap::LogQ: base = &s.log_q; heat_legend_.title = "log q(x)  (particle KDE)"; break;
-    case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (grey = equilibrium)"; break;
+    case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (clear = equilibrium)"; break;
     case HeatMap::Speed: base = &s.speed; heat_legend_.title = "|v(x)|"; break;
   }
   if (base->empty() || base->nx < 1 || base->ny < 1) {
@@ -214,7 +214,9 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
         top = std::max(top, std::max(values[i], s.log_q.values[i]));
       for (std::size_t i = 0; i < values.size(); ++i) {
         float lp = values[i], lq = s.log_q.values[i];
-        values[i] = (std::max(lp, lq) < top - 9.f) ? std::numeric_limits<float>::quiet_NaN() : lp - lq;
+        // fade to 0 (neutral = drawn transparent) where neither cloud has mass: no false colour in the tails
+        float w = std::clamp((std::max(lp, lq) - (top - 11.f)) / 4.f, 0.f, 1.f);
+        values[i] = std::isfinite(lp - lq) ? w * (lp - lq) : 0.f;
       }
     }
   }
@@ -309,6 +311,15 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
     }
   arrow_legend_.visible = true;
   arrow_legend_.max_speed = vmax;
+  // colours and log lengths use a robust top (95th percentile): far from both clouds the density
+  // ratio hits its clamp and a few huge arrows would otherwise flatten every other magnitude
+  {
+    std::vector<float> mags;
+    for (const auto& src : sources)
+      for (int i = 0; i < src.count; i += std::max(1, src.count / 4096)) mags.push_back(std::hypot(src.vec[2 * i], src.vec[2 * i + 1]));
+    float robust = quantile(mags, 0.95f);
+    if (robust > 0) vmax = std::min(vmax, robust);
+  }
   arrow_legend_.world_per_speed = view.arrow_scale;
   float len_unit = 0.85f * spacing;
   float log_ref = std::max(vmax * 1e-3f, 1e-20f);
@@ -328,17 +339,19 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
         a.bx = g.x0 + (g.x1 - g.x0) * (static_cast<float>(ix) + 0.5f) / static_cast<float>(g.nx);
         a.by = g.y0 + (g.y1 - g.y0) * (static_cast<float>(iy) + 0.5f) / static_cast<float>(g.ny);
       }
-      float rel = vmax > 0 ? m / vmax : 0.f;
+      float rel = vmax > 0 ? std::min(m / vmax, 1.f) : 0.f;
       float len = 0;
       switch (view.arrow_mode) {
         case ArrowMode::TrueLength: len = m * view.arrow_scale; break;  // locked scale: never rescaled per frame
         case ArrowMode::Normalized: len = len_unit; break;
-        case ArrowMode::LogLength: len = len_unit * std::log1p(m / log_ref) / std::log1p(vmax / log_ref); break;
+        case ArrowMode::LogLength:
+          len = len_unit * std::min(std::log1p(m / log_ref) / std::log1p(vmax / log_ref), 1.5f);
+          break;
       }
       a.vx = vx / m * len;
       a.vy = vy / m * len;
       if (view.arrow_mode == ArrowMode::Normalized && src.colored_by_magnitude) {
-        a.color = toRgba8(sampleColorMap(ColorMap::Viridis, 0.2f + 0.8f * std::sqrt(rel)), 0.95f);
+        a.color = toRgba8(sampleColorMap(ColorMap::Viridis, 0.35f + 0.65f * std::sqrt(rel)), 0.95f);
       } else if (view.arrow_mode == ArrowMode::Normalized) {
         a.color = toRgba8(src.color, 0.25f + 0.75f * std::sqrt(rel));  // opacity carries the magnitude
       } else {

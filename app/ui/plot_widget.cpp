@@ -93,7 +93,12 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
   // ranges and the data -> pixel map (y in log10 on log axes)
   double x0, x1, ylo, yhi;
   xRange(series, opt, x0, x1);
-  yRange(series, opt.log_y, x0, x1, ylo, yhi);
+  if (opt.y_max > opt.y_min && (!opt.log_y || opt.y_min > 0)) {
+    ylo = opt.y_min;
+    yhi = opt.y_max;
+  } else {
+    yRange(series, opt.log_y, x0, x1, ylo, yhi);
+  }
   const double ty0 = opt.log_y ? std::log10(ylo) : ylo, ty1 = opt.log_y ? std::log10(yhi) : yhi;
   const float w = p1.x - p0.x, h = p1.y - p0.y;
   auto px = [&](double x) { return p0.x + static_cast<float>((x - x0) / (x1 - x0)) * w; };
@@ -113,7 +118,7 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
     const float tw = ImGui::CalcTextSize(s.c_str()).x;
     dl->AddText(ImVec2(p0.x - tw - 3.f, std::clamp(y - text_h / 2, pos.y, p1.y - text_h / 2)), text_col, s.c_str());
   }
-  const auto xt = niceTicks(x0, x1, false, std::max(2, static_cast<int>(w / 70.f)));
+  const auto xt = niceTicks(x0, x1, false, std::max(2, static_cast<int>(w / 50.f)));
   const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 0.0;
   for (double v : xt) {
     const float x = px(v);

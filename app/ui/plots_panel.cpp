@@ -139,6 +139,10 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
     opt.title = title.c_str();
     opt.x_label = state.plot_vs_time ? "t" : "step";
     opt.legend = g.metrics.size() > 1;
+    if (g.metrics.size() == 1 && g.metrics[0] == kModes) {  // counts: the whole range 0 .. K
+      opt.y_min = -0.3;
+      opt.y_max = cols.modes_total + 0.3;
+    }
     opt.cursor_x = state.plot_cursor_x;
     opt.show_cursor = state.plot_cursor;
     double hx = 0;

@@ -13,6 +13,15 @@ namespace driftlab::app::ui {
 void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status) {
   const ImGuiIO& io = ImGui::GetIO();
   const float W = io.DisplaySize.x, H = io.DisplaySize.y;
+  state.free_x0 = 0;
+  state.free_x1 = W;
+  // a side panel counts when it touches the left/right edge (the user may have moved it away)
+  auto coverEdges = [&]() {
+    const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+    if (ImGui::IsWindowCollapsed()) return;
+    if (p.x <= 1.f) state.free_x0 = std::max(state.free_x0, p.x + s.x);
+    else if (p.x + s.x >= W - 1.f) state.free_x1 = std::min(state.free_x1, p.x);
+  };
   if (state.show_panels) {
     const float bottom = H - statusBarHeight();
     // controls: a column on the left (at 1280x720: 340 px)
@@ -20,6 +29,7 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
     ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(cw, bottom), ImGuiCond_FirstUseEver);
     if (ImGui::Begin("Controls")) {
+      coverEdges();
       ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.5f);
       drawControlsPanel(frame, state, actions);
       ImGui::PopItemWidth();
@@ -30,7 +40,10 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
       const float pw = std::clamp(W * 0.3f, 300.f, 560.f);
       ImGui::SetNextWindowPos(ImVec2(W - pw, 0), ImGuiCond_FirstUseEver);
       ImGui::SetNextWindowSize(ImVec2(pw, bottom), ImGuiCond_FirstUseEver);
-      if (ImGui::Begin("Plots", &state.show_plots)) drawPlotsPanel(frame, state);
+      if (ImGui::Begin("Plots", &state.show_plots)) {
+        coverEdges();
+        drawPlotsPanel(frame, state);
+      }
       ImGui::End();
     }
     drawStatusBar(frame, state, status);

@@ -52,7 +52,11 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  bool show_plots = true;             // the plots window
                  double plot_cursor_x = 0;           // x hovered in one plot, drawn as a cursor in all
                  bool plot_cursor = false;
-                 ParamShadow shadow; };
+                 ParamShadow shadow;
+                 // outputs of drawUi for the shell: the horizontal span of the display that the side
+                 // panels leave free (pixels; the whole width when the panels are hidden), e.g. for
+                 // fit-view and canvas overlays such as the colour bar
+                 float free_x0 = 0, free_x1 = 0; };
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null
 void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status);
