@@ -336,7 +336,15 @@ void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_val
   }
   if (!mine) {
     Scenario f = detail::flowPart(t);
-    applySetting(f, key_equals_value);
+    try {
+      applySetting(f, key_equals_value);
+    } catch (const InvalidArgument& e) {
+      const std::string what = e.what();
+      if (what.find("unknown key") == std::string::npos) throw;
+      std::string keys;
+      for (const auto& k : generatorSettingKeys()) keys += (keys.empty() ? "" : ", ") + k;
+      throw InvalidArgument(what + "; generator keys: " + keys);
+    }
     detail::takeFlowPart(t, f);
   }
   p.validate();
