@@ -31,4 +31,13 @@ ComputePath resolveComputePath(ComputePath path, int dim, long rows, long source
   return ComputePath::Exact64;
 }
 
+namespace {
+thread_local ComputePath t_current_path = ComputePath::Exact64;
+}  // namespace
+
+ComputePath currentComputePath() { return t_current_path; }
+
+ComputePathScope::ComputePathScope(ComputePath path) : previous_(t_current_path) { t_current_path = path; }
+ComputePathScope::~ComputePathScope() { t_current_path = previous_; }
+
 }  // namespace driftlab

@@ -27,8 +27,8 @@ namespace driftlab::kde {
 
 struct GridOptions {
   double cells_per_h = 6.0;  // grid resolution: cells per bandwidth
-  int max_cells = 512;       // per axis; a box that needs more uses coarser cells ...
-  double min_cells_per_h = 1.5;  // ... down to this resolution, below which the grid declines
+  int max_cells = 1024;      // per axis; a box that needs more uses coarser cells ...
+  double min_cells_per_h = 3.0;  // ... down to this resolution, below which the grid declines
   bool sharpen = true;       // pre-sharpen the kernels (see above)
 };
 

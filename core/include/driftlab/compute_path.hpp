@@ -27,4 +27,21 @@ inline constexpr double kAutoGridPairs = 1 << 28;
 // the concrete path (never Auto) for one kernel-row sum of `rows` x `sources` pairs in dimension dim
 ComputePath resolveComputePath(ComputePath path, int dim, long rows, long sources);
 
+// The path the kernel sums take on the calling thread: the innermost ComputePathScope's, else
+// Exact64. So library calls (the CLI `field` command, tests) stay float64 unless a caller opts
+// in; the engine installs its FlowParams path around each step, the bench around what it times.
+// Any thread (thread-local).
+ComputePath currentComputePath();
+
+class ComputePathScope {
+ public:
+  explicit ComputePathScope(ComputePath path);
+  ~ComputePathScope();
+  ComputePathScope(const ComputePathScope&) = delete;
+  ComputePathScope& operator=(const ComputePathScope&) = delete;
+
+ private:
+  ComputePath previous_;
+};
+
 }  // namespace driftlab
