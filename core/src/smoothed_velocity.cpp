@@ -29,7 +29,7 @@ QuadratureGrid smoothingGrid(const Points& particles, const Points& data, const 
   // the monotone log kernel)
   const KernelEvaluator k(kernel, dim);
   const double h = kernel.h;
-  const double target = k.logValue(0.0) - 23.0259;  // log(1e-10)
+  const double target = k.logValue(0.0) - std::log(1e10);
   double pad = 12.0 * h;
   if (k.logValue(pad * pad) < target) {
     double lo = 0.0, hi = pad;
