@@ -470,6 +470,7 @@ void Shell::screenshotTo(const std::string& path) {
 int Shell::interactiveLoop() {
   startRun(scenario_, false);
   long frames = 0;
+  auto t0 = Clock::now();
   while (!glfwWindowShouldClose(window_)) {
     glfwPollEvents();
     if (glfwGetWindowAttrib(window_, GLFW_ICONIFIED) && !recorder_.active()) {
@@ -505,6 +506,15 @@ int Shell::interactiveLoop() {
     if (opt_.frames > 0 && ++frames >= opt_.frames) break;
   }
   if (recorder_.active()) std::fprintf(stderr, "driftlab: %s\n", recorder_.stop().c_str());
+  if (opt_.frames > 0) {
+    // timed test runs (--frames without --headless): the UI rate and the engine rate side by side
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    auto last = worker_->latest();
+    std::fprintf(stderr, "driftlab: %ld interactive frames in %.2f s (%.1f UI fps); engine at step %ld, %.1f steps/s, N %ld, M %ld\n",
+                 frames, secs, secs > 0 ? static_cast<double>(frames) / secs : 0.0, last ? last->step : 0L,
+                 last ? last->steps_per_second : 0.0, last ? static_cast<long>(last->particles.cols()) : 0L,
+                 last ? static_cast<long>(last->data.cols()) : 0L);
+  }
   return 0;
 }
 
