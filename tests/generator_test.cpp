@@ -33,6 +33,7 @@ GeneratorParams smallParams() {
   p.data_batch = 32;
   p.sample_count = 64;
   p.eta = 0.3;
+  p.compute_path = ComputePath::Exact64;  // the checks below compare with float64 references
   return p;
 }
 

@@ -104,7 +104,7 @@ VelocityOptions GeneratorParams::velocityOptions(const Points& generated, const 
 bool GeneratorParams::operator==(const GeneratorParams& o) const {
   return field == o.field && arch == o.arch && network_init == o.network_init && init_scale == o.init_scale &&
          init_center == o.init_center && network_seed == o.network_seed && adam == o.adam && batch == o.batch &&
-         data_batch == o.data_batch && eta == o.eta && noise_seed == o.noise_seed &&
+         data_batch == o.data_batch && eta == o.eta && compute_path == o.compute_path && noise_seed == o.noise_seed &&
          sample_count == o.sample_count && sample_seed == o.sample_seed;
 }
 
@@ -251,7 +251,10 @@ TrainReport GeneratorEngine::step() {
   const VelocityOptions opt = params_.velocityOptions(x_, y_, step_);
   rep.bandwidth = opt.kernel.h;
   const std::vector<int> self = iota(n);
-  v_ = evaluateField(x_, self, x_, y_, opt).v;
+  {
+    ComputePathScope path(params_.compute_path);
+    v_ = evaluateField(x_, self, x_, y_, opt).v;
+  }
   rep.field_ms = msSince(t1);
 
   // MATH.md §5.1/§5.3: L = mean over N*d elements of ||x - sg(x + eta v)||^2 = eta^2 mean ||v||^2;
@@ -325,6 +328,7 @@ Points GeneratorEngine::sampleVelocities(const Points& samples) const {
   const Points y = dataBatch(params_.data_batch, kDisplayDataKey);
   const VelocityOptions opt = params_.velocityOptions(samples, y, step_);
   const std::vector<int> self = iota(static_cast<int>(samples.cols()));
+  ComputePathScope path(params_.compute_path);
   return evaluateField(samples, self, samples, y, opt).v;
 }
 

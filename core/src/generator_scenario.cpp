@@ -75,7 +75,7 @@ std::vector<int> readWidthList(const GenJson& v, const std::string& field) {
 
 const char* const kGeneratorFields[] = {"latent",  "widths",     "output_dim", "activation",   "network_init",
                                         "init_scale", "init_center", "network_seed", "lr",        "beta1",
-                                        "beta2",   "adam_eps",   "batch",      "data_batch",   "eta",
+                                        "beta2",   "adam_eps",   "batch",      "data_batch",   "eta",  "compute_path",
                                         "noise_seed", "sample_count", "sample_seed"};
 
 void readGeneratorObject(const GenJson& g, GeneratorParams& p) {
@@ -106,6 +106,7 @@ void readGeneratorObject(const GenJson& g, GeneratorParams& p) {
   if (auto v = get("batch")) p.batch = static_cast<int>(readInteger(*v, pre + "batch", 2, 65536));
   if (auto v = get("data_batch")) p.data_batch = static_cast<int>(readInteger(*v, pre + "data_batch", 1, 65536));
   if (auto v = get("eta")) p.eta = readNumber(*v, pre + "eta");
+  if (auto v = get("compute_path")) p.compute_path = parseComputePath(readString(*v, pre + "compute_path"));
   if (auto v = get("noise_seed")) p.noise_seed = readSeed(*v, pre + "noise_seed");
   if (auto v = get("sample_count")) p.sample_count = static_cast<int>(readInteger(*v, pre + "sample_count", 1, 262144));
   if (auto v = get("sample_seed")) p.sample_seed = readSeed(*v, pre + "sample_seed");
@@ -174,6 +175,7 @@ GenJson generatorScenarioToJsonValue(const GeneratorScenario& s) {
   g["batch"] = p.batch;
   g["data_batch"] = p.data_batch;
   g["eta"] = p.eta;
+  g["compute_path"] = computePathName(p.compute_path);
   g["noise_seed"] = p.noise_seed;
   g["sample_count"] = p.sample_count;
   g["sample_seed"] = p.sample_seed;
@@ -257,7 +259,7 @@ void saveGeneratorScenario(const std::string& path, const GeneratorScenario& s) 
 std::vector<std::string> generatorSettingKeys() {
   return {"lr",       "batch",        "data_batch",  "eta",          "latent",      "widths",    "activation",
           "network_init", "init_scale", "init_center", "network_seed", "noise_seed", "sample_count", "sample_seed",
-          "beta1",    "beta2",        "adam_eps",    "seed"};
+          "beta1",    "beta2",        "adam_eps",    "compute_path", "seed"};
 }
 
 void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_value) {
@@ -301,6 +303,7 @@ void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_val
   else if (key == "batch") p.batch = static_cast<int>(integer(2, 65536));
   else if (key == "data_batch") p.data_batch = static_cast<int>(integer(1, 65536));
   else if (key == "eta") p.eta = number();
+  else if (key == "compute_path") p.compute_path = parseComputePath(value);
   else if (key == "latent") p.arch.input_dim = static_cast<int>(integer(1, 8192));
   else if (key == "widths") p.arch.hidden = parseWidths(value);
   else if (key == "activation") p.arch.activation = parseActivation(value);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "driftlab/adam.hpp"
+#include "driftlab/compute_path.hpp"
 #include "driftlab/datasets.hpp"
 #include "driftlab/flow_params.hpp"
 #include "driftlab/kernel.hpp"  // NamedDescription
@@ -48,6 +49,9 @@ struct GeneratorParams {
   int batch = 2048;                           // generated samples per step (N)
   int data_batch = 2048;                      // fresh data samples per step (M)
   double eta = 1.0;                           // drift step in the stop-gradient target x + eta v
+  // how the kernel sums of the training field are computed (compute_path.hpp): float32 is
+  // ample for a stochastic gradient, so Auto (exact float32 at the toy sizes) is the default
+  ComputePath compute_path = ComputePath::Auto;
   std::uint64_t noise_seed = 4;               // latent noise of the training batches
 
   // display / metrics
@@ -189,7 +193,7 @@ GeneratorScenario loadGeneratorScenario(const std::string& path);
 void saveGeneratorScenario(const std::string& path, const GeneratorScenario& s);
 // "key=value": generator keys (lr, batch, data_batch, eta, latent, widths, activation,
 // network_init, init_scale, init_center, network_seed, noise_seed, sample_count, sample_seed,
-// beta1, beta2, adam_eps, steps, metrics_every), everything else goes to scenario.hpp's
+// beta1, beta2, adam_eps, compute_path, seed = all seeds), everything else goes to scenario.hpp's
 // applySetting (dataset, kernel, bandwidth, divergence, weights.*, seed, ...). Throws; s unchanged on error.
 void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_value);
 std::vector<std::string> generatorSettingKeys();
