@@ -60,6 +60,17 @@ TEST_CASE("datasets: every dataset is 2-D, finite and roughly inside [-1, 1]^2")
   }
 }
 
+TEST_CASE("datasets: a single sample is valid for every dataset") {
+  for (const auto& e : datasetCatalog()) {
+    CAPTURE(e.name);
+    const Dataset ds = sampleDataset(e.name, 1, 3);
+    REQUIRE(ds.points.rows() == 2);
+    REQUIRE(ds.points.cols() == 1);
+    CHECK(ds.points.allFinite());
+    CHECK(ds.points.cwiseAbs().maxCoeff() < 2.0);
+  }
+}
+
 TEST_CASE("datasets: the same seed gives identical points, another seed differs") {
   for (const auto& e : datasetCatalog()) {
     CAPTURE(e.name);
