@@ -26,26 +26,35 @@ void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Po
   if (what.score) out.score.setZero(d, num_eval); else out.score.resize(0, 0);
   if (what.shift) out.shift.setZero(d, num_eval); else out.shift.resize(0, 0);
 
-  // per-row buffers: log kernel values and squared distances of one row (O(|S|), not O(E |S|))
+  // per-row buffers: log kernel values and squared distances of one row (O(|S|), not O(E |S|));
+  // raw column-major pointers: point s occupies src[s d .. s d + d - 1]
   std::vector<double> logk(static_cast<std::size_t>(num_src)), r2(static_cast<std::size_t>(num_src));
+  std::vector<double> acc_score(static_cast<std::size_t>(d)), acc_shift(static_cast<std::size_t>(d));
   const double neg_inf = -std::numeric_limits<double>::infinity();
-  Eigen::VectorXd acc_score(d), acc_shift(d);
+  const double* src = sources.data();
 
   for (long e = 0; e < num_eval; ++e) {
     const long skip = exclude.empty() ? -1 : exclude[std::size_t(e)];
+    const double* ev = eval.data() + e * d;
     // step 1: log-kernel row and its maximum
     double row_max = neg_inf;
     for (long s = 0; s < num_src; ++s) {
-      if (s == skip) {
-        logk[std::size_t(s)] = neg_inf;
-        continue;
+      const double* ps = src + s * d;
+      double dist2 = 0.0;
+      for (long a = 0; a < d; ++a) {
+        const double diff = ps[a] - ev[a];
+        dist2 += diff * diff;
       }
-      const double dist2 = (sources.col(s) - eval.col(e)).squaredNorm();
       r2[std::size_t(s)] = dist2;
       double l = kernel.logValue(dist2);
       if (weighted) l += source_log_weight[std::size_t(s)];
       logk[std::size_t(s)] = l;
       row_max = std::max(row_max, l);
+    }
+    if (skip >= 0 && skip < num_src) {  // leave-one-out: recompute the max without the excluded source
+      logk[std::size_t(skip)] = neg_inf;
+      row_max = neg_inf;
+      for (long s = 0; s < num_src; ++s) row_max = std::max(row_max, logk[std::size_t(s)]);
     }
     if (!(row_max > neg_inf)) {  // no sources (or all weights -inf): q-side terms are zero
       out.log_sum[e] = neg_inf;
@@ -53,22 +62,27 @@ void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Po
     }
     // steps 2-4: softmax-weighted sums with the row max subtracted
     double total = 0.0;
-    acc_score.setZero();
-    acc_shift.setZero();
+    std::fill(acc_score.begin(), acc_score.end(), 0.0);
+    std::fill(acc_shift.begin(), acc_shift.end(), 0.0);
     for (long s = 0; s < num_src; ++s) {
       const double l = logk[std::size_t(s)];
       if (l == neg_inf) continue;
       const double w = std::exp(l - row_max);
       total += w;
-      if (what.score || what.shift) {
-        const auto diff = sources.col(s) - eval.col(e);
-        if (what.shift) acc_shift.noalias() += w * diff;
-        if (what.score) acc_score.noalias() += (w * kernel.scoreCoefficient(r2[std::size_t(s)])) * diff;
+      if (!what.score && !what.shift) continue;
+      const double* ps = src + s * d;
+      const double wc = what.score ? w * kernel.scoreCoefficient(r2[std::size_t(s)]) : 0.0;
+      for (long a = 0; a < d; ++a) {
+        const double diff = ps[a] - ev[a];
+        acc_shift[std::size_t(a)] += w * diff;
+        acc_score[std::size_t(a)] += wc * diff;
       }
     }
     out.log_sum[e] = row_max + std::log(total);
-    if (what.score) out.score.col(e) = acc_score / total;
-    if (what.shift) out.shift.col(e) = acc_shift / total;
+    for (long a = 0; a < d; ++a) {
+      if (what.score) out.score(a, e) = acc_score[std::size_t(a)] / total;
+      if (what.shift) out.shift(a, e) = acc_shift[std::size_t(a)] / total;
+    }
   }
 }
 

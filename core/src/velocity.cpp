@@ -1,6 +1,15 @@
 // Velocity fields of KDE-approximated divergences: plug-in (GFD/DM) and exact smoothed, any mixture,
 // multi-scale. MATH.md §1.3, §3.2-§3.5, §3.7, §7.2, §7.3. Pure functions; any thread.
 //
+// Conventions chosen here (see also MATH.md §9 for the exposed uncertainties):
+// * rows with no q sources (N = 1 with leave-one-out) have log q_hat = -inf: their q-side terms (score_q,
+//   shift_q, mu_q) are zero, rho = q/p is clamped to ratio_min, every field stays finite;
+// * drift_double's DM self-mask and the Sinkhorn plan's masked diagonal follow opt.leave_one_out (off gives
+//   MATH.md §8 item 3's unmasked matched batch);
+// * sinkhorn always uses the Gaussian cost |x - y|^2 / 2 with eps = h^2; the kernel kind is not used;
+// * ExactSmoothed smooths over the padded bounding box of particles and data: evaluation points outside
+//   that box (e.g. a wide quiver view) see a truncated smoothing sum, i.e. a field decaying to 0 there.
+//
 // [SECTION] options validation
 // [SECTION] plug-in field at one bandwidth (MATH.md §3.7 steps 1-6)
 // [SECTION] exact smoothed field at one bandwidth (MATH.md §3.4)
