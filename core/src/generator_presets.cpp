@@ -103,9 +103,9 @@ GeneratorScenario generatorPreset(std::string_view name) {
       if (n == p.name) entry = &p;
     if (!entry) break;
     if (n == eight + div)
-      return collapsedStart(n, "eight_gaussians", div, entry->description, 0.1, {0.15, 0.05});
+      return collapsedStart(n, "eight_gaussians", div, entry->description, 0.3, {0.15, 0.05});
     if (n == bimodal + div)
-      return collapsedStart(n, "unequal_bimodal", div, entry->description, 0.1, {-0.8, 0.0});
+      return collapsedStart(n, "unequal_bimodal", div, entry->description, 0.3, {-0.8, 0.0});
   }
   std::string names;
   for (const PresetEntry& p : kPresets) names += (names.empty() ? "" : ", ") + std::string(p.name);
