@@ -23,6 +23,7 @@ constexpr Row kKeys[] = {
     {"H", "this help"},
     {"Tab", "hide / show all panels"},
     {"1 - 6", "canvas tool: probe, pick, brush, erase, drag, blob"},
+    {"Esc", "clear the picked particle and the probe"},
 };
 
 constexpr Row kMouse[] = {

@@ -138,8 +138,9 @@ constexpr std::array kHelp = {
                       "points; drag: move a particle; blob: drop a blob of particles. Right-drag pans, the wheel "
                       "zooms."},
     ParamHelp{"brush_radius", "Radius of the brush and eraser in data units (the data spans about [-1, 1])."},
-    ParamHelp{"brush_points", "Data points the brush adds per frame while dragging."},
-    ParamHelp{"blob_count", "Particles added by one blob click."},
+    ParamHelp{"brush_points", "Data points the brush adds per frame while dragging (inside the brush radius). Usual 2 - 10."},
+    ParamHelp{"blob_count", "Particles added by one blob click, drawn around the click point. Usual 50 - 500; they join the "
+                          "flow at once without a reset."},
     ParamHelp{"clear_data", "Remove all data points but one (the KDE needs at least one), then paint a new target "
                             "with the brush while the flow runs."},
     ParamHelp{"blob_radius", "Standard deviation of a dropped blob, data units."},

@@ -83,7 +83,8 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float text_h = ImGui::GetTextLineHeight();
-  const ImVec2 p0(pos.x + kLeftMargin, pos.y + 2.f);                 // plot area, top left
+  const float header_h = opt.title != nullptr ? text_h + 2.f : 2.f;    // title line above the frame
+  const ImVec2 p0(pos.x + kLeftMargin, pos.y + header_h);             // plot area, top left
   const ImVec2 p1(pos.x + size.x - 4.f, pos.y + size.y - text_h - 4.f);  // bottom right
   if (p1.x - p0.x < 20.f || p1.y - p0.y < 20.f || !ImGui::IsItemVisible()) {
     ImGui::PopID();
@@ -131,17 +132,21 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
   dl->AddRect(p0, p1, ImGui::GetColorU32(ImGuiCol_Border));
 
   dl->PushClipRect(p0, p1, true);
-  // change markers: vertical lines, labels where they do not overlap the previous one
+  // change markers: vertical lines; labels from the most recent backwards (the change the user
+  // just made matters most), each only where it does not overlap a label already drawn
   const ImU32 marker_col = IM_COL32(255, 200, 80, 150);
-  float last_label_end = -1e9f;
-  for (const auto& m : markers) {
-    if (m.x < x0 || m.x > x1) continue;
-    const float x = px(m.x);
+  float next_label_start = p1.x + 1e4f;
+  for (auto it = markers.rbegin(); it != markers.rend(); ++it) {
+    if (it->x < x0 || it->x > x1) continue;
+    const float x = px(it->x);
     dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), marker_col, 1.f);
-    const float tw = ImGui::CalcTextSize(m.label).x;
-    if (x + 2.f > last_label_end && x + 2.f + tw < p1.x + tw * 0.5f) {
-      dl->AddText(ImVec2(x + 2.f, p0.y + 1.f), IM_COL32(255, 210, 120, 220), m.label);
-      last_label_end = x + 2.f + tw + 6.f;
+    const float tw = ImGui::CalcTextSize(it->label).x;
+    const float lx = std::min(x + 2.f, p1.x - tw - 1.f);  // near the right edge: left of the line
+    if (lx + tw + 6.f <= next_label_start && lx >= p0.x) {
+      const ImVec2 a(lx, p0.y + 1.f);
+      dl->AddRectFilled(ImVec2(a.x - 1, a.y), ImVec2(a.x + tw + 1, a.y + text_h), IM_COL32(0, 0, 0, 150));
+      dl->AddText(a, IM_COL32(255, 210, 120, 230), it->label);
+      next_label_start = lx;
     }
   }
   // series, decimated to the point budget
@@ -165,17 +170,33 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
     dl->AddLine(ImVec2(px(opt.cursor_x), p0.y), ImVec2(px(opt.cursor_x), p1.y), ImGui::GetColorU32(ImGuiCol_Text, 0.35f));
   dl->PopClipRect();
 
-  // title and legend
-  if (opt.title) dl->AddText(ImVec2(p0.x + 4.f, p0.y + 2.f), ImGui::GetColorU32(ImGuiCol_Text), opt.title);
+  // title above the frame; the legend follows it on the same line when it fits, else it goes
+  // inside the frame at the top right
+  float legend_w = 0;
+  for (const auto& s : series) legend_w += ImGui::CalcTextSize(s.label).x + 20.f;
+  const ImU32 label_col = ImGui::GetColorU32(ImGuiCol_Text);
+  float hx = p0.x;
+  if (opt.title) {
+    dl->AddText(ImVec2(hx, pos.y), label_col, opt.title);
+    hx += ImGui::CalcTextSize(opt.title).x + 12.f;
+  }
   if (opt.legend && !series.empty()) {
-    float ly = p0.y + 2.f;
-    for (const auto& s : series) {
-      const float tw = ImGui::CalcTextSize(s.label).x;
-      const ImVec2 a(p1.x - tw - 16.f, ly);
-      dl->AddRectFilled(ImVec2(a.x - 2, a.y), ImVec2(p1.x - 2, a.y + text_h), IM_COL32(0, 0, 0, 110));
-      dl->AddRectFilled(ImVec2(a.x, a.y + text_h * 0.35f), ImVec2(a.x + 9.f, a.y + text_h * 0.65f), s.color);
-      dl->AddText(ImVec2(a.x + 12.f, a.y), ImGui::GetColorU32(ImGuiCol_Text), s.label);
-      ly += text_h;
+    if (opt.title && hx + legend_w <= p1.x) {
+      for (const auto& s : series) {
+        dl->AddRectFilled(ImVec2(hx, pos.y + text_h * 0.35f), ImVec2(hx + 9.f, pos.y + text_h * 0.65f), s.color);
+        dl->AddText(ImVec2(hx + 12.f, pos.y), label_col, s.label);
+        hx += ImGui::CalcTextSize(s.label).x + 20.f;
+      }
+    } else {
+      float ly = p0.y + 2.f;
+      for (const auto& s : series) {
+        const float tw = ImGui::CalcTextSize(s.label).x;
+        const ImVec2 a(p1.x - tw - 16.f, ly);
+        dl->AddRectFilled(ImVec2(a.x - 2, a.y), ImVec2(p1.x - 2, a.y + text_h), IM_COL32(20, 20, 24, 200));
+        dl->AddRectFilled(ImVec2(a.x, a.y + text_h * 0.35f), ImVec2(a.x + 9.f, a.y + text_h * 0.65f), s.color);
+        dl->AddText(ImVec2(a.x + 12.f, a.y), label_col, s.label);
+        ly += text_h;
+      }
     }
   }
 

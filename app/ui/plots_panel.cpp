@@ -109,9 +109,9 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   // the groups of small multiples
   std::vector<PlotGroup> groups;
   if (state.plots_grouped) {
-    groups = {{"distances (reference kernel)", {kMmd2, kEnergy, kSlicedW2}, true},
-              {"KDE divergence estimates", {kKlQp, kKlPq, kChi2}, true},
-              {"objective of the flow", {kObjective}, true},
+    groups = {{"distances", {kMmd2, kEnergy, kSlicedW2}, true},
+              {"KDE estimates", {kKlQp, kKlPq, kChi2}, true},
+              {"objective", {kObjective}, true},
               {"modes covered", {kModes}, false}};
   } else {
     for (int m = 0; m < kNumMetrics; ++m) groups.push_back({kMetricNames[m], {m}, m != kModes});

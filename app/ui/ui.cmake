@@ -8,13 +8,12 @@ if(DRIFTLAB_BUILD_TESTS)
   set(ui_dir ${CMAKE_CURRENT_LIST_DIR})
 
   add_executable(driftlab_ui_tests
-    ${ui_dir}/tests/test_main.cpp ${ui_dir}/tests/plot_math_test.cpp ${ui_dir}/plot_math.cpp)
-  target_link_libraries(driftlab_ui_tests PRIVATE doctest::doctest)
+    ${ui_dir}/tests/test_main.cpp ${ui_dir}/tests/plot_math_test.cpp ${ui_dir}/tests/param_help_test.cpp
+    ${ui_dir}/plot_math.cpp ${ui_dir}/param_help.cpp)
+  target_link_libraries(driftlab_ui_tests PRIVATE driftlab::core doctest::doctest)  # core: names only
   driftlab_configure_target(driftlab_ui_tests)
   add_test(NAME ui_unit_tests COMMAND driftlab_ui_tests)
-endif()
 
-if(DRIFTLAB_BUILD_TESTS)
   file(GLOB ui_sources CONFIGURE_DEPENDS ${ui_dir}/*.cpp)
   add_executable(driftlab_ui_smoke ${ui_dir}/tests/ui_smoke_test.cpp ${ui_sources})
   target_link_libraries(driftlab_ui_smoke PRIVATE driftlab::core PkgConfig::IMGUI doctest::doctest)

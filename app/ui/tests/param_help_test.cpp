@@ -1,0 +1,37 @@
+// Tests of app/ui/param_help.cpp: every (?) text exists once, says something substantial, and
+// the options MATH.md marks as choices cite it. (That every drawn control has a text is checked
+// by the headless smoke test through missingHelpKeys().)
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "../param_help.hpp"
+#include "driftlab/divergence.hpp"
+
+using namespace driftlab::app::ui;
+
+TEST_CASE("help keys are unique and every text is a few sentences long") {
+  std::set<std::string> keys;
+  for (const auto& h : paramHelpTable()) {
+    CHECK_MESSAGE(keys.insert(h.key).second, "duplicate help key " << std::string(h.key));
+    CHECK_MESSAGE(std::string(h.text).size() >= 40, "help text too short for " << std::string(h.key));
+  }
+  CHECK(keys.size() >= 50);
+  CHECK(paramHelp("no-such-control") == nullptr);
+}
+
+TEST_CASE("every divergence of the engine has a weight help text") {
+  for (int i = 0; i < driftlab::kNumDivergences; ++i) {
+    const std::string key = std::string("weights.") + driftlab::divergenceName(static_cast<driftlab::Divergence>(i));
+    CHECK_MESSAGE(paramHelp(key) != nullptr, "no help for " << key);
+  }
+}
+
+TEST_CASE("choices that MATH.md marks as open cite their section") {
+  // the chi2 normalization is an option because MATH.md §9 marks the paper's constant unverified
+  CHECK(std::string(paramHelp("chi2")).find("MATH.md §9") != std::string::npos);
+  CHECK(std::string(paramHelp("velocity")).find("MATH.md §3.4") != std::string::npos);
+  CHECK(std::string(paramHelp("bandwidth.rate")).find("MATH.md §7.1") != std::string::npos);
+  CHECK(std::string(paramHelp("weights.mixed")).find("MATH.md §3.5") != std::string::npos);
+}
