@@ -111,7 +111,7 @@ class Shell {
   void screenshotTo(const std::string& path);
   // headless helpers
   std::shared_ptr<const Snapshot> waitForFreshSnapshot(std::uint64_t steps_target, long frame_index);
-  bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots);
+  bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps);
 
   ShellOptions opt_;
   Scenario scenario_;
@@ -268,6 +268,7 @@ void Shell::startRun(const Scenario& s, bool paused) {
   worker_.reset();  // joins the previous run's thread (at most one step of waiting, on a load)
   scenario_ = s;
   worker_ = std::make_unique<FlowWorker>(s.params, paused);
+  scene_.forget();  // snapshot ids restart with the new worker
   worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
   need_fit_ = true;
   sent_quiver_n_ = 0;  // the new worker needs the view rectangle again
@@ -500,6 +501,7 @@ int Shell::interactiveLoop() {
     buildFrame(frame, true);
     maybeSendView(false);
     renderFrame(frame);
+    if (opt_.frames > 0 && frames + 1 >= opt_.frames && !opt_.screenshot.empty()) pending_screenshot_ = opt_.screenshot;
     captureFrame();
     target_.blitToScreen(fbw, fbh);
     glfwSwapBuffers(window_);
@@ -526,8 +528,28 @@ int Shell::interactiveLoop() {
 // exactly the one sent). Waiting is allowed here only: headless capture, never the interactive loop.
 std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_target, long frame_index) {
   using namespace std::chrono_literals;
-  auto deadline = Clock::now() + 20s;
-  while (worker_->stepsDone() < steps_target && Clock::now() < deadline) std::this_thread::sleep_for(100us);
+  auto deadline = Clock::now() + 60s;
+  // a rolled-back step or an engine failure consumes a step without counting it; both publish a
+  // warning or an error and leave the worker idle: stop waiting once that is seen and nothing moves
+  auto start_snap = worker_->latest();
+  auto signature = [](const Snapshot* s) {
+    return s ? s->error + "|" + (s->warnings.empty() ? std::string() : s->warnings.back()) + "|" +
+                   std::to_string(s->warnings.size())
+             : std::string();
+  };
+  const std::string sig_before = signature(start_snap.get());
+  std::uint64_t last_done = worker_->stepsDone();
+  auto last_progress = Clock::now();
+  while (worker_->stepsDone() < steps_target && Clock::now() < deadline) {
+    std::this_thread::sleep_for(100us);
+    std::uint64_t done = worker_->stepsDone();
+    if (done != last_done) {
+      last_done = done;
+      last_progress = Clock::now();
+    }
+    auto s = worker_->latest();
+    if (signature(s.get()) != sig_before && Clock::now() - last_progress > 300ms) break;
+  }
   if (worker_->stepsDone() < steps_target) {
     std::fprintf(stderr, "driftlab: warning: frame %ld: the engine did not finish its steps (rolled back?)\n",
                  frame_index);
@@ -539,7 +561,7 @@ std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_
                              std::clamp(ui_.view.density_n, 2, 512)});
   auto before = worker_->latest();
   std::uint64_t before_id = before ? before->snapshot_id : 0;
-  deadline = Clock::now() + 20s;
+  deadline = Clock::now() + 60s;
   while (Clock::now() < deadline) {
     auto s = worker_->latest();
     if (s && s->snapshot_id > before_id && (s->velocity.empty() || s->velocity.x1 == x1) &&
@@ -548,11 +570,11 @@ std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_
     if (s && !s->error.empty() && s->snapshot_id > before_id && s->velocity.empty()) return s;
     std::this_thread::sleep_for(100us);
   }
-  std::fprintf(stderr, "driftlab: warning: frame %ld: no fresh snapshot within 20 s\n", frame_index);
+  std::fprintf(stderr, "driftlab: warning: frame %ld: no fresh snapshot within 60 s\n", frame_index);
   return worker_->latest();
 }
 
-bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::string>& shots) {
+bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps) {
   while (script_pos_ < script_.size() && script_[script_pos_].frame <= f) {
     const ScriptEvent& ev = script_[script_pos_++];
     try {
@@ -561,7 +583,10 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
       else if (ev.verb == "pause") paused = true;
       else if (ev.verb == "resume") paused = false;
       else if (ev.verb == "reset") worker_->send(cmd::Reset{});
-      else if (ev.verb == "step") worker_->send(cmd::StepOnce{});
+      else if (ev.verb == "step") {
+        worker_->send(cmd::StepOnce{});
+        ++extra_steps;
+      }
       else if (ev.verb == "newseed") worker_->send(cmd::NewSeed{std::stoull(ev.arg)});
       else if (ev.verb == "fit") need_fit_ = true;
       else if (ev.verb == "screenshot") shots.push_back(ev.arg);
@@ -612,8 +637,10 @@ int Shell::headlessLoop() {
   long f = 0;
   for (; f < opt_.frames && !quit; ++f) {
     std::vector<std::string> shots;
-    if (!runScriptEvents(f, paused, quit, shots)) return 2;
     std::uint64_t target = worker_->stepsDone();
+    int extra_steps = 0;
+    if (!runScriptEvents(f, paused, quit, shots, extra_steps)) return 2;
+    target += static_cast<std::uint64_t>(extra_steps);
     if (!paused) {
       for (int k = 0; k < opt_.steps_per_frame; ++k) worker_->send(cmd::StepOnce{});
       target += static_cast<std::uint64_t>(opt_.steps_per_frame);

@@ -60,9 +60,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "driftlab: --headless needs --frames N\n");
     return 2;
   }
-  if (!opt.headless && (!opt.record.empty() || !opt.png_dir.empty() || !opt.script.empty() || !opt.screenshot.empty())) {
-    std::fprintf(stderr, "driftlab: --screenshot, --record, --png-dir and --script need --headless "
-                         "(in the window: F12 screenshot, F9 record)\n");
+  if (!opt.headless && (!opt.record.empty() || !opt.png_dir.empty() || !opt.script.empty())) {
+    std::fprintf(stderr, "driftlab: --record, --png-dir and --script need --headless (in the window: F9 records)\n");
+    return 2;
+  }
+  if (!opt.headless && !opt.screenshot.empty() && opt.frames < 1) {
+    std::fprintf(stderr, "driftlab: --screenshot needs --frames N (or --headless); in the window F12 takes one\n");
     return 2;
   }
   const char* display = std::getenv("DISPLAY");

@@ -67,10 +67,12 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     copyPoints(s.velocities, velocities_);
     copyPoints(s.data, data_);
     int n = static_cast<int>(particles_.size() / 2);
-    // a reset (step went back) or a new particle set restarts start colours, trails and the picked path
-    bool restarted = !have_snapshot_ || s.step < last_step_ || (s.step == 0 && last_step_ != 0) || n != n_before;
-    if (restarted || start_.size() != particles_.size()) {
-      if (restarted || start_.size() > particles_.size()) {
+    // a reset (step went back) restarts start colours, trails and the picked path; a changed particle
+    // count restarts the trails and keeps the start colours of the particles that stay
+    bool new_run = !have_snapshot_ || s.step < last_step_ || (s.step == 0 && last_step_ != 0);
+    bool restarted = new_run || n != n_before;
+    if (new_run || start_.size() != particles_.size()) {
+      if (new_run || start_.size() > particles_.size()) {
         start_ = particles_;
       } else {  // particles were added: new ones start where they appear
         start_.insert(start_.end(), particles_.begin() + static_cast<long>(start_.size()), particles_.end());
@@ -93,7 +95,7 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     for (Divergence d : s.terms) term_names_.emplace_back(divergenceName(d));
     data_colors_.assign(data_.size() / 2, kDataColor);
     data_layer_.upload(data_.data(), data_colors_.data(), static_cast<int>(data_.size() / 2));
-    if (restarted) picked_path_.clear();
+    if (new_run) picked_path_.clear();
     updateColors(s, view);
     updateTrails(s, view, restarted);
     updateHeat(s, view);
@@ -115,6 +117,12 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
   have_snapshot_ = true;
   snapshot_id_ = s.snapshot_id;
   last_view_ = view;
+}
+
+void Scene::forget() {
+  have_snapshot_ = false;
+  last_step_ = -1;
+  picked_path_.clear();
 }
 
 void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {

@@ -48,6 +48,8 @@ class Scene {
  public:
   // adopt a snapshot (no-op when its id and the relevant view options are unchanged)
   void sync(const Snapshot& s, const ViewOptions& view);
+  // a new run (new worker): the next snapshot is adopted whatever its id
+  void forget();
   // draws into the currently bound framebuffer; cam's viewport is in logical pixels
   void draw(const Camera& cam, const ViewOptions& view, float dpi_scale, const SceneOverlay& overlay);
 
