@@ -361,3 +361,16 @@ TEST_CASE("divergence names, weight lists and labels round-trip; bad lists name 
   CHECK_FALSE(isFDivergence(Divergence::MMD));
   CHECK_THROWS_AS(fDivergenceWeight(Divergence::MMD, 1.0, 0.5, Chi2Convention::Full), InvalidArgument);
 }
+
+TEST_CASE("a non-finite evaluation point gets a NaN velocity, never a silent zero") {
+  Points x = bf::randomPoints(2, 6, -1.0, 1.0, 28u);
+  const Points y = bf::randomPoints(2, 7, -1.0, 1.0, 29u);
+  x(0, 2) = NAN;
+  for (Divergence t : {Divergence::Drift, Divergence::ForwardKL, Divergence::MMD, Divergence::Chi2}) {
+    const Points v = particleVelocity(x, y, options(KernelKind::Gaussian, 0.3, t, true));
+    const std::string dname = divergenceName(t);
+    CAPTURE(dname);
+    CHECK(std::isnan(v(0, 2)));
+    CHECK_FALSE(v.allFinite());
+  }
+}

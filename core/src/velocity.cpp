@@ -306,6 +306,16 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
     for (std::size_t t = 0; t < f.per_term.size(); ++t) res.per_term[t] += factor * f.per_term[t];
   }
   res.v = res.attraction + res.repulsion;
+  // a non-finite evaluation point gets a NaN velocity (never a silent zero from an empty-looking kernel
+  // row), so the engine's blow-up check sees it whatever path computed the sums
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (long e = 0; e < num_eval; ++e) {
+    if (eval.col(e).allFinite()) continue;
+    res.v.col(e).setConstant(nan);
+    res.attraction.col(e).setConstant(nan);
+    res.repulsion.col(e).setConstant(nan);
+    for (Points& term : res.per_term) term.col(e).setConstant(nan);
+  }
   if (!request.breakdown) {
     res.attraction.resize(0, 0);
     res.repulsion.resize(0, 0);
@@ -317,12 +327,11 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
     const double log_z = logNormalizer(opt.kernel, int(d));
     const std::span<const int> exclude_q = opt.leave_one_out ? self_index : std::span<const int>();
     const KdeRowsPQ rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{false, false});
-    const double nan = std::numeric_limits<double>::quiet_NaN();
     const double log_m = std::log(double(data.cols()));
     res.log_p.resize(num_eval);
     res.log_q.resize(num_eval);
     for (long e = 0; e < num_eval; ++e) {
-      const bool ok = std::isfinite(log_z);
+      const bool ok = std::isfinite(log_z) && eval.col(e).allFinite();
       res.log_p[e] = ok ? rows.p.log_sum[e] - log_m - log_z : nan;
       res.log_q[e] = !ok ? nan
                      : rows.q.log_sum[e] == kNegInf ? kNegInf
