@@ -238,9 +238,13 @@ TEST_CASE("MATH 8.12: exact smoothed velocity equals -N dF/dx_i of the quadratur
   Points x(1, 5), y(1, 6);
   x << -0.9, -0.2, 0.35, 0.8, 1.3;
   y << -1.1, -0.6, 0.0, 0.4, 0.9, 1.5;
-  for (const char* name : {"forward_kl", "reverse_kl", "chi2", "mmd", "mixed"}) {
+  // the items named by MATH.md (fwd KL, rev KL, chi2) plus every other gradient field: the remaining
+  // f-divergences, MMD (functional (1/2Z) int (mu_p - mu_q)^2), the Gaussian drift (h^2 KL) and the mixture
+  for (const char* name : {"forward_kl", "reverse_kl", "chi2", "chi2_reverse", "hellinger", "js", "alpha", "mmd",
+                           "drift", "mixed"}) {
     VelocityOptions o = single(KernelKind::Gaussian, 0.5, Divergence::ForwardKL, true);
     o.weights = DivergenceWeights::fromName(name);
+    o.alpha = -0.6;
     o.mode = VelocityMode::ExactSmoothed;
     o.smoothed_grid = 10001;
     o.ratio_min = 1e-300;
@@ -487,6 +491,34 @@ TEST_CASE("objectiveValue: forward/reverse KL, chi2 and hellinger estimators aga
     VelocityOptions mix = single(KernelKind::Gaussian, h, Divergence::ForwardKL, loo);
     mix.weights = DivergenceWeights::mixedDefault();
     CHECK(objectiveValue(x, y, mix) == doctest::Approx(rkl + 0.5 * (chi - 1)).epsilon(1e-12));
+  }
+  // chi2_reverse, js and alpha (MATH.md §3.6 Monte-Carlo forms documented in objective.cpp)
+  for (bool loo : {true, false}) {
+    double chi_rev = 0, js_x = 0, js_y = 0, alpha_sum = 0;
+    const double alpha = -0.6;
+    for (long i = 0; i < 14; ++i) {
+      const double p = bf::sums(x.col(i), y, -1, ks).s / 17.0;
+      const double q = bf::sums(x.col(i), x, loo ? int(i) : -1, ks).s / (loo ? 13.0 : 14.0);
+      js_x += std::log(2 * q / (p + q)) / 14.0;
+      alpha_sum += std::pow(q / p, alpha - 1) / 14.0;
+    }
+    for (long j = 0; j < 17; ++j) {
+      const double p = bf::sums(y.col(j), y, loo ? int(j) : -1, ks).s / (loo ? 16.0 : 17.0);
+      const double q = bf::sums(y.col(j), x, -1, ks).s / 14.0;
+      chi_rev += (p / q) / 17.0;
+      js_y += std::log(2 * p / (p + q)) / 17.0;
+    }
+    CAPTURE(loo);
+    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::Chi2Reverse, loo)) ==
+          doctest::Approx(chi_rev - 1).epsilon(1e-12));
+    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::JS, loo)) ==
+          doctest::Approx(0.5 * (js_x + js_y)).epsilon(1e-12));
+    VelocityOptions a = single(KernelKind::Gaussian, h, Divergence::Alpha, loo);
+    a.alpha = alpha;
+    CHECK(objectiveValue(x, y, a) == doctest::Approx((alpha_sum - 1) / (alpha * (alpha - 1))).epsilon(1e-12));
+    a.alpha = 1.0;  // the limit alpha -> 1 is the forward KL
+    CHECK(objectiveValue(x, y, a) ==
+          doctest::Approx(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::ForwardKL, loo))).epsilon(1e-14));
   }
   // non-integrable kernel: density terms are NaN, mmd and drift stay finite
   VelocityOptions c = single(KernelKind::Cauchy, h, Divergence::ReverseKL, true);
