@@ -52,6 +52,16 @@ if(DRIFTLAB_BUILD_TESTS)
   target_link_libraries(driftlab_png_stats PRIVATE PkgConfig::IMGUI)   # for -I/usr/include/stb -lstb
   driftlab_configure_target(driftlab_png_stats)
 
+  # GUI-free unit tests of the app's pure parts (camera, colour maps, scripts)
+  find_package(doctest REQUIRED)
+  add_executable(driftlab_app_unit_tests ${CMAKE_CURRENT_SOURCE_DIR}/tests/app/app_unit_test.cpp
+                 ${CMAKE_CURRENT_SOURCE_DIR}/app/script.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/render/camera.cpp
+                 ${CMAKE_CURRENT_SOURCE_DIR}/app/render/colormap.cpp)
+  target_include_directories(driftlab_app_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/app)
+  target_link_libraries(driftlab_app_unit_tests PRIVATE driftlab::core doctest::doctest)
+  driftlab_configure_target(driftlab_app_unit_tests)
+  add_test(NAME app_unit_tests COMMAND driftlab_app_unit_tests)
+
   find_program(DRIFTLAB_XVFB_RUN xvfb-run)
   find_program(DRIFTLAB_BASH bash)
   if(DRIFTLAB_XVFB_RUN AND DRIFTLAB_BASH)
