@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -298,4 +299,35 @@ TEST_CASE("generator scenario: JSON round trip, strict fields, settings and pres
                        doctest::Contains("generator.batch"), InvalidArgument);
   CHECK_THROWS_WITH_AS(generatorScenarioFromJson("{\"name\": \"x\"}", "g.json"), doctest::Contains("\"generator\""),
                        InvalidArgument);
+}
+
+TEST_CASE("generator: a non-finite step is skipped, the learning rate halved and a warning given") {
+  GeneratorParams p = smallParams();
+  Mlp broken(p.arch, 1);
+  broken.bias(broken.numLayers() - 1)(0) = std::numeric_limits<float>::quiet_NaN();  // every output x is NaN
+  GeneratorEngine engine(p, broken, 0);
+  const std::vector<float> before(engine.network().parameters().begin(), engine.network().parameters().end());
+  const TrainReport rep = engine.step();
+  CHECK_FALSE(rep.ok);
+  CHECK(rep.warning.find("learning rate halved") != std::string::npos);
+  CHECK(engine.currentLr() == doctest::Approx(0.5 * p.adam.lr).epsilon(1e-15));
+  CHECK(engine.params().adam.lr == doctest::Approx(0.5 * p.adam.lr).epsilon(1e-15));
+  CHECK(engine.optimizer().stepCount() == 0);  // no update was applied
+  const auto after = engine.network().parameters();
+  for (std::size_t i = 0; i < before.size(); ++i)
+    CHECK((after[i] == before[i] || (std::isnan(after[i]) && std::isnan(before[i]))));
+}
+
+TEST_CASE("generator: the latent grid image of a 2-D latent is the network on the grid nodes") {
+  GeneratorParams p = smallParams();
+  p.arch.input_dim = 2;
+  GeneratorEngine engine(p);
+  const Points img = engine.latentGridImage(5, 2.0);
+  REQUIRE(img.cols() == 25);
+  Mlp::Matrix z(2, 1);
+  z << -2.0f + 4.0f * 3 / 4, -2.0f + 4.0f * 1 / 4;  // node ix = 3, iy = 1
+  CHECK((engine.network().evaluate(z).cast<double>().col(0) - img.col(1 * 5 + 3)).cwiseAbs().maxCoeff() < 1e-6);
+  p.arch.input_dim = 3;
+  GeneratorEngine three(p);
+  CHECK_THROWS_WITH_AS(three.latentGridImage(5), doctest::Contains("2-D latent"), InvalidArgument);
 }

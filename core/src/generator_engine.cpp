@@ -266,7 +266,9 @@ TrainReport GeneratorEngine::step() {
   rep.step = step_;
 
   auto t2 = std::chrono::steady_clock::now();
-  bool finite = std::isfinite(rep.loss) && v_.allFinite();
+  // non-finite outputs can meet a field that stays finite (no kernel weight reaches them), so
+  // they are checked on their own
+  bool finite = std::isfinite(rep.loss) && v_.allFinite() && x_.allFinite();
   if (finite) {
     const PointsF grad_out = (v_ * (-2.0 * eta / (static_cast<double>(n) * d))).cast<float>();
     net_.backward(grad_out);
@@ -285,7 +287,7 @@ TrainReport GeneratorEngine::step() {
     adam_.setOptions(o);
     params_.adam.lr = o.lr;
     rep.ok = false;
-    rep.warning = "non-finite loss or gradient at step " + std::to_string(step_) +
+    rep.warning = "non-finite output, loss or gradient at step " + std::to_string(step_) +
                   ": update skipped, learning rate halved to " + num(o.lr);
   }
   rep.network_ms = network_ms + msSince(t2);

@@ -68,7 +68,7 @@ struct GeneratorParams {
 
 // One training step's outcome.
 struct TrainReport {
-  bool ok = true;              // false: non-finite loss/gradient, update skipped, lr halved
+  bool ok = true;              // false: non-finite output/loss/gradient, update skipped, lr halved
   long step = 0;               // steps done after this one
   double loss = 0.0;           // mean over batch*d elements of ||eta v||^2 (torch mse_loss), MATH.md §5.1
   double drift_rms = 0.0;      // sqrt(mean_i ||v_i||^2)
@@ -107,7 +107,7 @@ class GeneratorEngine {
 
   // one training step (MATH.md §5.1-5.2): z ~ N(0, I), x = f(z), fresh data batch y,
   // v = field at x (negatives = x with self-mask, positives = y), loss = mean ||eta v||^2,
-  // dL/dx = -2 eta v / (N d), backward, Adam. Non-finite loss or gradient: update skipped,
+  // dL/dx = -2 eta v / (N d), backward, Adam. Non-finite output, loss or gradient: update skipped,
   // lr halved, warning in the report.
   TrainReport step();
 
