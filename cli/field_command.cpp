@@ -102,21 +102,21 @@ void runField(const FieldArgs& a) {
 const CommandRegistration kField("field", [](CLI::App& app) {
   auto a = std::make_shared<FieldArgs>();
   CLI::App* sub = app.add_subcommand("field", "Velocity of the flow at each particle (CSV in, CSV vx,vy... out)");
-  sub->add_option("--data", a->data, "data CSV (law p), header x,y...")->required();
-  sub->add_option("--particles", a->particles, "particle CSV (law q), header x,y...")->required();
-  sub->add_option("--kernel", a->kernel, "kernel name (see 'driftlab-cli kernels'; default gaussian)");
-  sub->add_option("--bandwidth", a->bandwidth, "bandwidth h > 0, or silverman | median")->required();
-  auto* div = sub->add_option("--divergence", a->divergence, "field name or mixed (default mixed)");
-  auto* w = sub->add_option("--weights", a->weights, "weighted mixture, e.g. reverse_kl=1,chi2=0.5");
+  sub->add_option("--data", a->data, "data CSV (law p), header x,y...")->type_name("Y.csv")->required();
+  sub->add_option("--particles", a->particles, "particle CSV (law q), header x,y...")->type_name("X.csv")->required();
+  sub->add_option("--kernel", a->kernel, "kernel name (see 'driftlab-cli kernels'; default gaussian)")->type_name("NAME");
+  sub->add_option("--bandwidth", a->bandwidth, "bandwidth h > 0, or silverman | median")->type_name("H")->required();
+  auto* div = sub->add_option("--divergence", a->divergence, "field name or mixed (default mixed)")->type_name("NAME");
+  auto* w = sub->add_option("--weights", a->weights, "weighted mixture, e.g. reverse_kl=1,chi2=0.5")->type_name("LIST");
   w->excludes(div);
-  sub->add_option("--alpha", a->alpha, "alpha-divergence parameter (default 0.5)");
+  sub->add_option("--alpha", a->alpha, "alpha-divergence parameter (default 0.5)")->type_name("A");
   sub->add_flag("--include-self", a->include_self, "include each particle in its own q_hat (no leave-one-out)");
-  sub->add_option("--nu", a->nu, "student_t degrees of freedom (default 3)");
-  sub->add_option("--beta", a->beta, "imq exponent (default 0.5)");
-  sub->add_option("--c", a->c, "imq offset (default 1)");
-  sub->add_option("--chi2", a->chi2, "chi2 convention: full (weight 2q/p, default) or half (q/p)");
-  sub->add_option("--velocity", a->velocity, "plugin (default) or smoothed (exact smoothed velocity, 1-D/2-D)");
-  sub->add_option("--out", a->out, "output CSV (default: stdout)");
+  sub->add_option("--nu", a->nu, "student_t degrees of freedom (default 3)")->type_name("NU");
+  sub->add_option("--beta", a->beta, "imq exponent (default 0.5)")->type_name("B");
+  sub->add_option("--c", a->c, "imq offset (default 1)")->type_name("C");
+  sub->add_option("--chi2", a->chi2, "chi2 convention: full (weight 2q/p, default) or half (q/p)")->type_name("full|half");
+  sub->add_option("--velocity", a->velocity, "plugin (default) or smoothed (exact smoothed velocity, 1-D/2-D)")->type_name("plugin|smoothed");
+  sub->add_option("--out", a->out, "output CSV (default: stdout)")->type_name("V.csv");
   sub->callback([a] { runField(*a); });
 });
 

@@ -143,17 +143,17 @@ void runRun(const RunArgs& a) {
 const CommandRegistration kRun("run", [](CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   CLI::App* sub = app.add_subcommand("run", "Headless run of a scenario file or preset; prints a metrics table");
-  auto* sc = sub->add_option("--scenario", a->scenario, "scenario JSON file (see README 'Scenario format')");
-  auto* pr = sub->add_option("--preset", a->preset, "built-in preset (see 'driftlab-cli presets'; default: default)");
+  auto* sc = sub->add_option("--scenario", a->scenario, "scenario JSON file (see README 'Scenario format')")->type_name("F.json");
+  auto* pr = sub->add_option("--preset", a->preset, "built-in preset (see 'driftlab-cli presets'; default: default)")->type_name("NAME");
   sc->excludes(pr);
-  sub->add_option("--set", a->sets, "override one setting, key=value (repeatable; e.g. --set kernel=laplacian)")
+  sub->add_option("--set", a->sets, "override one setting, key=value (repeatable; e.g. --set kernel=laplacian)")->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  sub->add_option("--steps", a->steps, "number of steps (default: the scenario's steps)");
-  sub->add_option("--metrics", a->metrics_out, "write the metrics CSV here");
-  sub->add_option("--every", a->every, "metrics every K steps (default: the scenario's metrics_every)");
-  sub->add_option("--final", a->final_out, "write the final particles CSV here");
-  sub->add_option("--seed", a->seed, "seed S: data seed S, init seed S + 1");
-  sub->add_option("--save-scenario", a->save_scenario, "write the resolved scenario (after --set etc.) as JSON");
+  sub->add_option("--steps", a->steps, "number of steps (default: the scenario's steps)")->type_name("N");
+  sub->add_option("--metrics", a->metrics_out, "write the metrics CSV here")->type_name("OUT.csv");
+  sub->add_option("--every", a->every, "metrics every K steps (default: the scenario's metrics_every)")->type_name("K");
+  sub->add_option("--final", a->final_out, "write the final particles CSV here")->type_name("OUT.csv");
+  sub->add_option("--seed", a->seed, "seed S: data seed S, init seed S + 1")->type_name("S");
+  sub->add_option("--save-scenario", a->save_scenario, "write the resolved scenario (after --set etc.) as JSON")->type_name("OUT.json");
   sub->add_flag("--quiet", a->quiet, "no table on stdout (warnings and errors still go to stderr)");
   sub->callback([a] { runRun(*a); });
 });

@@ -35,10 +35,10 @@ void runSample(const SampleArgs& a) {
 const CommandRegistration kSample("sample", [](CLI::App& app) {
   auto args = std::make_shared<SampleArgs>();
   CLI::App* sub = app.add_subcommand("sample", "Samples of a built-in dataset as CSV (x,y header, %.17g values)");
-  sub->add_option("--dataset", args->dataset, "dataset name (see 'driftlab-cli datasets')")->required();
-  sub->add_option("--n", args->n, "number of samples (default 1000)");
-  sub->add_option("--seed", args->seed, "random seed (default 1)");
-  sub->add_option("--out", args->out, "output CSV file (default: stdout)");
+  sub->add_option("--dataset", args->dataset, "dataset name (see 'driftlab-cli datasets')")->type_name("NAME")->required();
+  sub->add_option("--n", args->n, "number of samples (default 1000)")->type_name("N");
+  sub->add_option("--seed", args->seed, "random seed (default 1)")->type_name("S");
+  sub->add_option("--out", args->out, "output CSV file (default: stdout)")->type_name("F.csv");
   sub->callback([args] { runSample(*args); });
 });
 

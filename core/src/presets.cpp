@@ -19,9 +19,15 @@ struct Preset {
 };
 
 // the paper's point (GFD mixed strategy, MATH.md §3.5): same collapsed start on eight_gaussians
+// h = 0.2: at 0.1 no field reaches a second mode from the collapsed start; at 0.3 all three cover them
 void collapsedOnEight(Scenario& s) {
   s.params.dataset = "eight_gaussians";
   s.params.init = "collapsed";
+  s.params.bandwidth.rule = BandwidthRule::Fixed;
+  s.params.bandwidth.h = 0.2;
+  s.params.kernel.h = 0.2;
+  s.params.step = 0.04;
+  s.steps = 300;
 }
 
 void setFixedBandwidth(Scenario& s, double h) {
@@ -35,11 +41,13 @@ const std::vector<Preset>& presets() {
       {"default",
        "eight Gaussians from a centred Gaussian blob, mixed reverse-KL + chi2 flow: watch all 8 modes fill "
        "evenly while the energy distance falls",
-       [](Scenario&) {}},
+       [](Scenario& s) { s.steps = 300; }},
       {"checkerboard",
-       "checkerboard target (DM notebook): sharp square edges need a small bandwidth; corners fill last",
+       "checkerboard target (DM notebook) with forward KL, h = 0.05 and step h^2 (the Gaussian DM mean shift): "
+       "the sharp square edges need a small bandwidth; empty squares drain last",
        [](Scenario& s) {
          s.params.dataset = "checkerboard";
+         s.params.weights = DivergenceWeights::single(Divergence::ForwardKL);
          setFixedBandwidth(s, 0.05);
          s.params.step = 0.0025;
          s.steps = 600;
@@ -59,48 +67,62 @@ const std::vector<Preset>& presets() {
        "two moons with the mixed flow: the blob splits in two and each half bends into a crescent",
        [](Scenario& s) { s.params.dataset = "two_moons"; }},
       {"far_init",
-       "particles start in a blob far from the data (init 'far' is our choice; DM settings unpublished, "
-       "MATH.md §9): the kernel tails alone must pull them in",
+       "Drifting Model mean shift (h = 0.3) from a blob far from the data (init 'far' is our choice; DM settings "
+       "unpublished, MATH.md §9): the cloud travels as one, then splits over the 8 modes",
        [](Scenario& s) {
          s.params.init = "far";
-         s.steps = 800;
+         s.params.weights = DivergenceWeights::single(Divergence::Drift);
+         setFixedBandwidth(s, 0.3);
+         s.params.step = 0.5;
+         s.steps = 400;
        }},
       {"collapsed_init",
-       "all particles start within 1e-3 of one point (our choice, MATH.md §9): repulsion between particles "
-       "must first blow the cluster apart",
-       [](Scenario& s) { s.params.init = "collapsed"; }},
+       "Drifting Model mean shift (h = 0.3) with all particles starting within 1e-3 of one point (our choice, "
+       "MATH.md §9): the repulsion term must first blow the cluster apart",
+       [](Scenario& s) {
+         s.params.init = "collapsed";
+         s.params.weights = DivergenceWeights::single(Divergence::Drift);
+         setFixedBandwidth(s, 0.3);
+         s.params.step = 0.5;
+         s.steps = 400;
+       }},
       {"mode_collapse_forward_kl",
-       "forward KL alone from a collapsed start on eight Gaussians: mode-seeking, so some modes are never "
-       "reached (compare mode_blur_chi2, mode_cover_mixed)",
+       "forward KL alone from a collapsed start on eight Gaussians (h = 0.2): count the modes it reaches and "
+       "compare with mode_blur_chi2 and mode_cover_mixed",
        [](Scenario& s) {
          collapsedOnEight(s);
          s.params.weights = DivergenceWeights::single(Divergence::ForwardKL);
        }},
       {"mode_blur_chi2",
-       "chi2(q||p) alone from the same collapsed start: particles are pushed out of over-dense regions but "
-       "the spread stays blurred between modes",
+       "chi2(q||p) alone from the same collapsed start: over-dense regions are pushed apart hardest; look for "
+       "particles left between the modes (blur)",
        [](Scenario& s) {
          collapsedOnEight(s);
          s.params.weights = DivergenceWeights::single(Divergence::Chi2);
        }},
       {"mode_cover_mixed",
-       "reverse KL + chi2 mixture from the same collapsed start: the paper's fix, covering every mode "
-       "without blur (GFD, MATH.md §3.5)",
+       "reverse KL + chi2 mixture from the same collapsed start: the paper's mixed strategy, which GFD reports "
+       "covers every mode without blur (MATH.md §3.5)",
        [](Scenario& s) { collapsedOnEight(s); }},
       {"unequal_bimodal_mixed",
        "unequal bimodal target (weights 0.3 / 0.7): check that the particle mass splits 30/70 rather "
        "than 50/50",
-       [](Scenario& s) { s.params.dataset = "unequal_bimodal"; }},
+       [](Scenario& s) {
+         s.params.dataset = "unequal_bimodal";
+         setFixedBandwidth(s, 0.2);
+         s.params.step = 0.04;
+         s.steps = 300;
+       }},
       {"bandwidth_too_small",
-       "h = 0.01 is far below the mode spacing: particles only feel data within a hair's width and the "
-       "field is nearly zero elsewhere; slow, patchy convergence",
+       "h = 0.01 is far below the particle spacing: density ratios become extreme and the displacement cap "
+       "throttles the whole flow; watch the flow time barely advance",
        [](Scenario& s) {
          setFixedBandwidth(s, 0.01);
          s.params.step = 0.0005;
        }},
       {"bandwidth_too_large",
-       "h = 0.6 blurs the eight modes into one ring-shaped blob: the flow converges fast but to an "
-       "over-smoothed shape (energy distance plateaus)",
+       "h = 0.6 is wider than the gaps between modes: the coarse shape is matched fast, but each mode's fine "
+       "structure resolves slowly (compare the energy distance with 'default')",
        [](Scenario& s) {
          setFixedBandwidth(s, 0.6);
          s.params.step = 0.05;
@@ -110,8 +132,8 @@ const std::vector<Preset>& presets() {
        "polynomially, not exponentially (MATH.md §7.1); compare with 'default'",
        [](Scenario& s) { s.params.kernel.kind = KernelKind::Laplacian; }},
       {"mmd_flow",
-       "MMD gradient flow (unnormalized Gaussian kernel, MATH.md §3.3): smooth but slow, and particles can "
-       "stall between modes",
+       "MMD gradient flow (unnormalized Gaussian kernel h = 0.2, MATH.md §3.3): no density ratios, so no "
+       "blow-ups; particles between modes move slowly",
        [](Scenario& s) {
          s.params.weights = DivergenceWeights::single(Divergence::MMD);
          setFixedBandwidth(s, 0.2);
