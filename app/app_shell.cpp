@@ -591,6 +591,12 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
       else if (ev.verb == "fit") need_fit_ = true;
       else if (ev.verb == "screenshot") shots.push_back(ev.arg);
       else if (ev.verb == "quit") quit = true;
+      else if (ev.verb == "click") {
+        float x = 0, y = 0;
+        parseClick(ev.arg, x, y);
+        auto latest = worker_->latest();
+        clickAt(canvas_, cam_, scene_, ui_.view, latest.get(), {x, y}, actions_.send);
+      }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, e.what());
       return false;

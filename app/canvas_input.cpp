@@ -19,6 +19,24 @@ Eigen::VectorXd toVec(Vec2f p) {
   return v;
 }
 
+// one brush tick: a few uniform data points in the brush disc, or an erase of the disc
+void brushEvent(const ViewOptions& view, Vec2f world, const std::function<void(Command)>& send) {
+  if (!send) return;
+  if (view.tool == CanvasTool::Erase) {
+    send(cmd::EraseData{toVec(world), static_cast<double>(view.brush_radius)});
+    return;
+  }
+  std::mt19937_64 rng(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  Points pts(2, std::max(view.brush_points, 1));
+  for (int i = 0; i < pts.cols(); ++i) {
+    double r = view.brush_radius * std::sqrt(u(rng)), a = 6.283185307179586 * u(rng);
+    pts(0, i) = world.x + r * std::cos(a);
+    pts(1, i) = world.y + r * std::sin(a);
+  }
+  send(cmd::AddData{pts});
+}
+
 }  // namespace
 
 std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) {
@@ -48,6 +66,37 @@ std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) 
     return out;
   } catch (const std::exception&) {
     return std::nullopt;  // e.g. parameters the engine has not validated yet: no read-out this frame
+  }
+}
+
+void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, ViewOptions& view, const Snapshot* frame,
+             Vec2f world, const std::function<void(Command)>& send) {
+  auto now = std::chrono::steady_clock::now();
+  switch (view.tool) {
+    case CanvasTool::Probe:
+      if (frame) {
+        in.probe = probeField(*frame, world);
+        in.probe_snapshot = frame->snapshot_id;
+        in.last_probe = now;
+      }
+      break;
+    case CanvasTool::Pick:
+      view.picked_particle = scene.nearestParticle(world, 12.f / cam.pixelsPerUnit());
+      break;
+    case CanvasTool::DropBlob: {
+      std::mt19937_64 rng(in.blob_seed++);
+      std::normal_distribution<double> g(0.0, view.blob_radius);
+      Points pts(2, std::max(view.blob_count, 1));
+      for (int i = 0; i < pts.cols(); ++i) {
+        pts(0, i) = world.x + g(rng);
+        pts(1, i) = world.y + g(rng);
+      }
+      if (send) send(cmd::AddParticles{pts});
+      break;
+    }
+    case CanvasTool::Brush:
+    case CanvasTool::Erase: brushEvent(view, world, send); break;
+    case CanvasTool::DragParticle: break;
   }
 }
 
@@ -104,19 +153,8 @@ void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene,
       in.camera_moved = io.MouseDelta.x != 0 || io.MouseDelta.y != 0;
     } else if (!in.panning && now - in.last_edit >= kEditPeriod && send) {
       in.last_edit = now;
-      if (view.tool == CanvasTool::Brush) {
-        // a few uniform points in the brush disc per edit tick
-        std::mt19937_64 rng(static_cast<std::uint64_t>(now.time_since_epoch().count()));
-        std::uniform_real_distribution<double> u(0.0, 1.0);
-        Points pts(2, std::max(view.brush_points, 1));
-        for (int i = 0; i < pts.cols(); ++i) {
-          double r = view.brush_radius * std::sqrt(u(rng)), a = 6.283185307179586 * u(rng);
-          pts(0, i) = world.x + r * std::cos(a);
-          pts(1, i) = world.y + r * std::sin(a);
-        }
-        send(cmd::AddData{pts});
-      } else if (view.tool == CanvasTool::Erase) {
-        send(cmd::EraseData{toVec(world), static_cast<double>(view.brush_radius)});
+      if (view.tool == CanvasTool::Brush || view.tool == CanvasTool::Erase) {
+        brushEvent(view, world, send);
       } else if (view.tool == CanvasTool::DragParticle && in.dragged_particle >= 0) {
         send(cmd::MoveParticle{in.dragged_particle, toVec(world)});
       }
@@ -127,30 +165,7 @@ void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene,
   // release: a click (no movement) runs the click tools
   in.left_down = false;
   if (in.moved || !over_canvas) return;
-  switch (view.tool) {
-    case CanvasTool::Probe:
-      if (frame) {
-        in.probe = probeField(*frame, world);
-        in.probe_snapshot = frame->snapshot_id;
-        in.last_probe = now;
-      }
-      break;
-    case CanvasTool::Pick:
-      view.picked_particle = scene.nearestParticle(world, 12.f / cam.pixelsPerUnit());
-      break;
-    case CanvasTool::DropBlob: {
-      std::mt19937_64 rng(in.blob_seed++);
-      std::normal_distribution<double> g(0.0, view.blob_radius);
-      Points pts(2, std::max(view.blob_count, 1));
-      for (int i = 0; i < pts.cols(); ++i) {
-        pts(0, i) = world.x + g(rng);
-        pts(1, i) = world.y + g(rng);
-      }
-      if (send) send(cmd::AddParticles{pts});
-      break;
-    }
-    default: break;
-  }
+  clickAt(in, cam, scene, view, frame, world, send);
 }
 
 }  // namespace driftlab::app

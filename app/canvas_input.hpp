@@ -39,6 +39,12 @@ struct CanvasInput {
 void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene, ViewOptions& view,
                        const Snapshot* frame, const std::function<void(Command)>& send);
 
+// a left click (press and release without moving) at a world point with the current tool:
+// Probe reads the field, Pick selects the nearest particle, DropBlob adds particles, Brush/Erase
+// apply one brush event; used by the mouse and by scripts ("click X Y")
+void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, ViewOptions& view, const Snapshot* frame,
+             Vec2f world, const std::function<void(Command)>& send);
+
 // the field at one point: velocity, attraction/repulsion and log densities (render thread)
 std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at);
 

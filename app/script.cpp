@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -35,6 +36,13 @@ double parseNumber(const std::string& v, const std::string& key, double lo, doub
 
 }  // namespace
 
+bool parseClick(std::string_view arg, float& x, float& y) {
+  std::istringstream in{std::string(arg)};
+  std::string rest;
+  if (!(in >> x >> y) || (in >> rest)) return false;
+  return std::isfinite(x) && std::isfinite(y);
+}
+
 void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key_equals_value) {
   std::string kv(key_equals_value);
   auto eq = kv.find('=');
@@ -66,6 +74,14 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
     else if (v == "mode") view.coloring = ParticleColoring::NearestMode;
     else if (v == "plain") view.coloring = ParticleColoring::Plain;
     else bad("start|speed|mode|plain");
+  } else if (key == "tool") {
+    if (v == "probe") view.tool = CanvasTool::Probe;
+    else if (v == "pick") view.tool = CanvasTool::Pick;
+    else if (v == "brush") view.tool = CanvasTool::Brush;
+    else if (v == "erase") view.tool = CanvasTool::Erase;
+    else if (v == "drag") view.tool = CanvasTool::DragParticle;
+    else if (v == "blob") view.tool = CanvasTool::DropBlob;
+    else bad("probe|pick|brush|erase|drag|blob");
   } else if (key == "quiver") view.show_quiver = parseOnOff(v, key);
   else if (key == "particle_arrows") view.show_particle_arrows = parseOnOff(v, key);
   else if (key == "trails") view.show_trails = parseOnOff(v, key);
@@ -84,7 +100,7 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
   else if (key == "data_size") view.data_size = static_cast<float>(parseNumber(v, key, 1, 64));
   else
     throw InvalidArgument("view: unknown key '" + key +
-                          "' (heat, arrows, split, coloring, quiver, particle_arrows, trails, grid, particles, data, "
+                          "' (heat, arrows, split, coloring, tool, quiver, particle_arrows, trails, grid, particles, data, "
                           "circle, legend, panels, arrow_scale, heat_opacity, trail_length, quiver_n, density_n, "
                           "particle_size, data_size)");
 }
@@ -122,15 +138,19 @@ std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& s
                   verb == "quit";
     if (no_arg) {
       if (!arg.empty()) fail("'" + verb + "' takes no argument");
-    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot") {
+    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot" || verb == "click") {
       if (arg.empty()) fail("'" + verb + "' needs an argument");
     } else {
-      fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot)");
+      fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click)");
     }
     if (verb == "newseed") {
       unsigned long long seed = 0;
       auto [p2, e2] = std::from_chars(arg.data(), arg.data() + arg.size(), seed);
       if (e2 != std::errc() || p2 != arg.data() + arg.size()) fail("newseed: expected an unsigned integer");
+    }
+    if (verb == "click") {
+      float x = 0, y = 0;
+      if (!parseClick(arg, x, y)) fail("click: expected two world coordinates X Y");
     }
     events.push_back(ev);
   }

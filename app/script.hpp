@@ -4,6 +4,7 @@
 //   <frame> pause | resume | reset | step | fit | quit
 //   <frame> newseed SEED
 //   <frame> screenshot PATH
+//   <frame> click X Y            a left click at world (X, Y) with the current tool (view tool=...)
 //   # comment, blank lines ignored
 // Frames count rendered frames from 0. Parsing checks every line up front (including the values
 // of `set` against the scenario) so a typo fails before anything runs. GL-free; any thread.
@@ -29,8 +30,12 @@ struct ScriptEvent {
 std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name, const Scenario& start);
 std::vector<ScriptEvent> loadScript(const std::string& path, const Scenario& start);
 
+// "X Y" of a click command; false if it is not two finite numbers
+bool parseClick(std::string_view arg, float& x, float& y);
+
 // view settings shared by scripts and tests: heat=none|logp|logq|logratio|speed,
 // arrows=normalized|true|log, split=total|attrep|terms, coloring=start|speed|mode|plain,
+// tool=probe|pick|brush|erase|drag|blob,
 // quiver|particle_arrows|trails|grid|particles|data|circle|panels=on|off, arrow_scale=X,
 // heat_opacity=X, trail_length=N, quiver_n=N, density_n=N, particle_size=X, data_size=X.
 // Throws InvalidArgument naming the key or value.
