@@ -76,7 +76,7 @@ void drawDivergenceSection(const Snapshot* frame, ParamShadow& s, const UiAction
 
   // alpha (only used by the alpha divergence)
   ImGui::BeginDisabled(p.weights[Divergence::Alpha] <= 0);
-  sliderDouble("alpha", &p.alpha, -2.0, 4.0, "%.2f");
+  sliderDouble("alpha value", &p.alpha, -2.0, 4.0, "%.2f");
   if (editFinished()) sendShadow(frame, s, actions);
   ImGui::EndDisabled();
   helpMarker("alpha");

@@ -109,7 +109,9 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
   const ImU32 grid_col = ImGui::GetColorU32(ImGuiCol_Border, 0.5f);
   const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   dl->AddRectFilled(p0, p1, ImGui::GetColorU32(ImGuiCol_FrameBg));
-  const auto yt = niceTicks(ylo, yhi, opt.log_y, std::max(2, static_cast<int>(h / (text_h * 1.6f))));
+  auto yt = niceTicks(ylo, yhi, opt.log_y, std::max(2, static_cast<int>(h / (text_h * 1.6f))));
+  if (opt.integer_y)
+    yt.erase(std::remove_if(yt.begin(), yt.end(), [](double v) { return v != std::round(v); }), yt.end());
   const double ystep = (!opt.log_y && yt.size() > 1) ? yt[1] - yt[0] : 0.0;
   for (double v : yt) {
     const float y = py(opt.log_y ? std::log10(v) : v);

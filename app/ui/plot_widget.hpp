@@ -29,6 +29,7 @@ struct PlotOptions {
   ImVec2 size{-1.f, 160.f};        // -1 = fill the available width
   double x_min = 0, x_max = 0;     // equal = fit to the data; the plots panel passes one range to link the plots
   double y_min = 0, y_max = 0;     // equal = fit to the visible data (e.g. a mode count uses [0, K])
+  bool integer_y = false;          // counts: only whole-number y ticks
   const char* title = nullptr;     // drawn inside the frame, top left
   const char* x_label = "x";       // used in the hover read-out ("step", "t")
   bool legend = true;

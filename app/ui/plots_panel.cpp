@@ -142,6 +142,7 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
     if (g.metrics.size() == 1 && g.metrics[0] == kModes) {  // counts: the whole range 0 .. K
       opt.y_min = -0.3;
       opt.y_max = cols.modes_total + 0.3;
+      opt.integer_y = true;
     }
     opt.cursor_x = state.plot_cursor_x;
     opt.show_cursor = state.plot_cursor;
