@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <random>
 #include <thread>
@@ -110,7 +111,9 @@ class Shell {
   bool captureFrame();
   void screenshotTo(const std::string& path);
   // headless helpers
-  std::shared_ptr<const Snapshot> waitForFreshSnapshot(std::uint64_t steps_target, long frame_index);
+  std::array<float, 4> sendNudgedView(long frame_index);
+  void waitForSteps(std::uint64_t steps_target, long frame_index);
+  std::shared_ptr<const Snapshot> waitForView(const std::array<float, 4>& rect, std::uint64_t after_id, long frame_index);
   bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps);
 
   ShellOptions opt_;
@@ -202,7 +205,8 @@ void Shell::initImGui() {
   if (!opt_.headless && opt_.frames < 0) {
     std::string dir = configDir();
     std::error_code ec;
-    if (!dir.empty() && std::filesystem::create_directories(dir, ec), !dir.empty() && !ec) {
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    if (!dir.empty() && !ec) {
       ini_path_ = dir + "/imgui.ini";
       io.IniFilename = ini_path_.c_str();
     }
@@ -268,6 +272,7 @@ void Shell::startRun(const Scenario& s, bool paused) {
   worker_.reset();  // joins the previous run's thread (at most one step of waiting, on a load)
   scenario_ = s;
   worker_ = std::make_unique<FlowWorker>(s.params, paused);
+  if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name).c_str());
   scene_.forget();  // snapshot ids restart with the new worker
   worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
   need_fit_ = true;
@@ -338,11 +343,7 @@ void Shell::maybeSendView(bool force) {
   if (!changed || !worker_) return;
   auto now = Clock::now();
   if (!force && now - last_view_send_ < std::chrono::milliseconds(120)) return;
-  // quiver nodes: quiver_n across the longer side, proportionally fewer across the other, so cells are square
-  float w = r[2] - r[0], h = r[3] - r[1];
   int qn = std::clamp(v.quiver_n, 2, 256), dn = std::clamp(v.density_n, 2, 512);
-  (void)w;
-  (void)h;
   worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], qn, dn});
   sent_rect_ = r;
   sent_quiver_n_ = v.quiver_n;
@@ -522,22 +523,32 @@ int Shell::interactiveLoop() {
 
 // [SECTION] headless loop
 
-// After the steps of this frame: ask the worker for grid fields at the current state (a SetView
-// processed after the last step) and wait for the snapshot that carries them. The rectangle is
-// nudged by a frame-parity epsilon so that snapshot can be recognised (its GridField rectangle is
-// exactly the one sent). Waiting is allowed here only: headless capture, never the interactive loop.
-std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_target, long frame_index) {
+// Headless frames are deterministic: each frame advances exactly its steps, and its grid fields
+// (quiver, heat map) are computed at the state after those steps. The worker refreshes grids at
+// once after a SetView, so the shell sends one whose rectangle is nudged by one float ULP on odd
+// frames: the snapshot carrying that exact rectangle is the fresh one. With one step per frame the
+// SetView travels in the same batch as the StepOnce (the worker applies commands, then steps, then
+// refreshes the grids: one grid evaluation per frame); with several steps it is sent after the
+// last step is done. Waiting is allowed here only: headless capture, never the interactive loop.
+std::array<float, 4> Shell::sendNudgedView(long frame_index) {
+  auto r = gridRect();
+  if (frame_index % 2 == 1) r[2] = std::nextafter(r[2], std::numeric_limits<float>::infinity());
+  worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], std::clamp(ui_.view.quiver_n, 2, 256),
+                             std::clamp(ui_.view.density_n, 2, 512)});
+  return r;
+}
+
+void Shell::waitForSteps(std::uint64_t steps_target, long frame_index) {
   using namespace std::chrono_literals;
   auto deadline = Clock::now() + 60s;
   // a rolled-back step or an engine failure consumes a step without counting it; both publish a
   // warning or an error and leave the worker idle: stop waiting once that is seen and nothing moves
-  auto start_snap = worker_->latest();
   auto signature = [](const Snapshot* s) {
     return s ? s->error + "|" + (s->warnings.empty() ? std::string() : s->warnings.back()) + "|" +
                    std::to_string(s->warnings.size())
              : std::string();
   };
-  const std::string sig_before = signature(start_snap.get());
+  const std::string sig_before = signature(worker_->latest().get());
   std::uint64_t last_done = worker_->stepsDone();
   auto last_progress = Clock::now();
   while (worker_->stepsDone() < steps_target && Clock::now() < deadline) {
@@ -547,27 +558,25 @@ std::shared_ptr<const Snapshot> Shell::waitForFreshSnapshot(std::uint64_t steps_
       last_done = done;
       last_progress = Clock::now();
     }
-    auto s = worker_->latest();
-    if (signature(s.get()) != sig_before && Clock::now() - last_progress > 300ms) break;
+    if (signature(worker_->latest().get()) != sig_before && Clock::now() - last_progress > 300ms) break;
   }
-  if (worker_->stepsDone() < steps_target) {
+  if (worker_->stepsDone() < steps_target)
     std::fprintf(stderr, "driftlab: warning: frame %ld: the engine did not finish its steps (rolled back?)\n",
                  frame_index);
-  }
-  auto r = gridRect();
-  float nudge = (frame_index % 2 == 0) ? 0.f : (r[2] - r[0]) * 1e-6f;
-  float x1 = r[2] + nudge;
-  worker_->send(cmd::SetView{r[0], r[1], x1, r[3], std::clamp(ui_.view.quiver_n, 2, 256),
-                             std::clamp(ui_.view.density_n, 2, 512)});
-  auto before = worker_->latest();
-  std::uint64_t before_id = before ? before->snapshot_id : 0;
-  deadline = Clock::now() + 60s;
+}
+
+std::shared_ptr<const Snapshot> Shell::waitForView(const std::array<float, 4>& r, std::uint64_t after_id,
+                                                   long frame_index) {
+  using namespace std::chrono_literals;
+  auto deadline = Clock::now() + 60s;
   while (Clock::now() < deadline) {
     auto s = worker_->latest();
-    if (s && s->snapshot_id > before_id && (s->velocity.empty() || s->velocity.x1 == x1) &&
-        (s->velocity.empty() ? true : s->velocity.x0 == r[0]))
-      return s;
-    if (s && !s->error.empty() && s->snapshot_id > before_id && s->velocity.empty()) return s;
+    if (s && s->snapshot_id > after_id) {
+      bool has_grid = !s->velocity.empty();
+      if (has_grid && s->velocity.x0 == r[0] && s->velocity.x1 == r[2] && s->velocity.y1 == r[3]) return s;
+      // no grids at all (not a 2-D run, or the engine failed): nothing better will come
+      if (!has_grid && (s->particles.rows() != 2 || !s->error.empty())) return s;
+    }
     std::this_thread::sleep_for(100us);
   }
   std::fprintf(stderr, "driftlab: warning: frame %ld: no fresh snapshot within 60 s\n", frame_index);
@@ -643,17 +652,25 @@ int Shell::headlessLoop() {
   long f = 0;
   for (; f < opt_.frames && !quit; ++f) {
     std::vector<std::string> shots;
+    auto before = worker_->latest();
+    std::uint64_t before_id = before ? before->snapshot_id : 0;
     std::uint64_t target = worker_->stepsDone();
     int extra_steps = 0;
     if (!runScriptEvents(f, paused, quit, shots, extra_steps)) return 2;
-    target += static_cast<std::uint64_t>(extra_steps);
-    if (!paused) {
-      for (int k = 0; k < opt_.steps_per_frame; ++k) worker_->send(cmd::StepOnce{});
-      target += static_cast<std::uint64_t>(opt_.steps_per_frame);
-    }
+    int steps = extra_steps + (paused ? 0 : opt_.steps_per_frame);
     if (need_fit_) fitView();
     auto w0 = Clock::now();
-    auto frame = waitForFreshSnapshot(target, f);
+    for (int k = 0; k < (paused ? 0 : opt_.steps_per_frame); ++k) worker_->send(cmd::StepOnce{});
+    target += static_cast<std::uint64_t>(steps);
+    std::array<float, 4> rect{};
+    if (steps <= 1) {
+      rect = sendNudgedView(f);  // same batch as the step: grids follow the step
+      waitForSteps(target, f);
+    } else {
+      waitForSteps(target, f);
+      rect = sendNudgedView(f);
+    }
+    auto frame = waitForView(rect, before_id, f);
     wait_s += std::chrono::duration<double>(Clock::now() - w0).count();
     glfwPollEvents();
     buildFrame(frame, false);
