@@ -87,6 +87,9 @@ struct Timing {
   double median = 0.0;     // seconds per call (wall)
   double cpu_ratio = 0.0;  // process CPU seconds / wall seconds over all runs
   int runs = 0;
+  // CPU seconds per call: on a machine shared with other jobs this, not the wall time, shows what
+  // the code costs; rate per CPU-second x threads = the rate on that many idle cores if it scales
+  double cpuPerCall() const { return median * cpu_ratio; }
 };
 
 // runs fn at least min_runs times and until min_seconds have passed (at most max_runs)
@@ -153,8 +156,8 @@ void benchTable(const BenchArgs& a, ThreadPool& pool) {
   const double budget = a.quick ? 0.3 : 1.0;  // seconds of timing per measurement
   std::printf("\nexact float32 path ('exact'), forward-KL field (pairs/s, fields/s) and engine steps/s (default\n"
               "mixed flow, Euler), eight_gaussians data, gaussian init, h = 0.1, leave-one-out\n");
-  std::printf("%-10s %7s %11s %10s %9s %9s %7s %9s %9s\n", "kernel", "N=M", "pairs/s", "fields/s", "ms/field",
-              "steps/s", "threads", "cpu/wall", "peak MiB");
+  std::printf("%-10s %7s %11s %10s %9s %9s %7s %9s %12s %9s\n", "kernel", "N=M", "pairs/s", "fields/s", "ms/field",
+              "steps/s", "threads", "cpu/wall", "pairs/cpu-s", "peak MiB");
   for (KernelKind kind : kernels)
     for (int n : sizes) {
       const Points data = sampleDataset("eight_gaussians", n, 1).points;
@@ -173,9 +176,9 @@ void benchTable(const BenchArgs& a, ThreadPool& pool) {
       params.kernel.kind = kind;
       FlowEngine engine(params);
       const Timing step = timeMedian([&] { (void)engine.step(); }, min_runs, budget, 50);
-      std::printf("%-10s %7d %11.3g %10.3g %9.2f %9.3g %7d %9.2f %9.0f\n", kernelName(kind), n, pairs / field.median,
-                  1.0 / field.median, 1e3 * field.median, 1.0 / step.median, pool.size(), field.cpu_ratio,
-                  peakRssMiB());
+      std::printf("%-10s %7d %11.3g %10.3g %9.2f %9.3g %7d %9.2f %12.3g %9.0f\n", kernelName(kind), n,
+                  pairs / field.median, 1.0 / field.median, 1e3 * field.median, 1.0 / step.median, pool.size(),
+                  field.cpu_ratio, pairs / field.cpuPerCall(), peakRssMiB());
       std::fflush(stdout);
     }
 }
@@ -189,21 +192,27 @@ void benchScaling(const BenchArgs& a, ThreadPool& pool) {
   const double pairs = double(n) * double(2 * n);
   const double budget = a.quick ? 0.3 : 1.0;
   std::printf("\nprecision and threads, forward-KL field, N = M = %d\n", n);
-  std::printf("%-10s %-8s %8s %11s %9s\n", "kernel", "path", "threads", "pairs/s", "cpu/wall");
+  std::printf("%-10s %-8s %8s %11s %9s %12s\n", "kernel", "path", "threads", "pairs/s", "cpu/wall", "pairs/cpu-s");
   ThreadPool one(1);
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian}) {
     const VelocityOptions opt = forwardKlOptions(kind, 0.1);
-    double rate_one = 0, rate_all = 0;
+    double rate_one = 0, rate_all = 0, cpu_rate_one = 0, cpu_rate_all = 0;
     for (ComputePath path : {ComputePath::Exact32, ComputePath::Exact64})
       for (ThreadPool* p : {&one, &pool}) {
         ThreadPoolScope pool_scope(*p);
         ComputePathScope path_scope(path);
         const Timing t = timeMedian([&] { (void)evaluateField(x, self, x, data, opt); }, 3, budget, 50);
-        std::printf("%-10s %-8s %8d %11.3g %9.2f\n", kernelName(kind), computePathName(path), p->size(),
-                    pairs / t.median, t.cpu_ratio);
-        if (path == ComputePath::Exact32) (p == &one ? rate_one : rate_all) = pairs / t.median;
+        std::printf("%-10s %-8s %8d %11.3g %9.2f %12.3g\n", kernelName(kind), computePathName(path), p->size(),
+                    pairs / t.median, t.cpu_ratio, pairs / t.cpuPerCall());
+        if (path == ComputePath::Exact32) {
+          (p == &one ? rate_one : rate_all) = pairs / t.median;
+          (p == &one ? cpu_rate_one : cpu_rate_all) = pairs / t.cpuPerCall();
+        }
       }
-    std::printf("%-10s speedup exact %d threads vs 1: %.2fx\n", kernelName(kind), pool.size(), rate_all / rate_one);
+    // parallel efficiency from CPU time: independent of other jobs on the machine
+    std::printf("%-10s exact, %d threads vs 1: wall-clock speedup %.2fx; CPU-time efficiency %.2f (speedup on idle "
+                "cores ~%.2fx)\n", kernelName(kind), pool.size(), rate_all / rate_one, cpu_rate_all / cpu_rate_one,
+                pool.size() * cpu_rate_all / cpu_rate_one);
   }
   std::fflush(stdout);
 }
@@ -224,9 +233,13 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
     const double setup = wallNow() - t0;
     ComputePathScope path_scope(ComputePath::Grid);
     const Timing step = timeMedian([&] { (void)engine.step(); }, a.quick ? 3 : 5, a.quick ? 1.0 : 3.0, 20);
-    std::printf("default preset: %.3g steps/s (%.1f ms/step, median of %d, cpu/wall %.2f), setup %.2f s, "
-                "peak RSS %.0f MiB, %d threads\n",
-                1.0 / step.median, 1e3 * step.median, step.runs, step.cpu_ratio, setup, peakRssMiB(), pool.size());
+    std::printf("default preset: %.3g steps/s (%.1f ms/step, median of %d, cpu/wall %.2f, %.1f CPU-ms/step), "
+                "setup %.2f s, peak RSS %.0f MiB, %d threads\n",
+                1.0 / step.median, 1e3 * step.median, step.runs, step.cpu_ratio, 1e3 * step.cpuPerCall(), setup,
+                peakRssMiB(), pool.size());
+    // what one metrics row costs the worker (it computes them on fixed subsamples, MetricsOptions)
+    const Timing metrics = timeMedian([&] { (void)engine.metrics(); }, 1, a.quick ? 0.5 : 1.0, 5);
+    std::printf("metrics row (fixed subsamples): %.1f ms\n", 1e3 * metrics.median);
     std::fflush(stdout);
   }
   std::printf("%-26s %-12s %-10s %8s %10s %10s\n", "preset", "kernel", "h", "rel RMS", "grid ms", "exact ms");

@@ -8,10 +8,12 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <unsupported/Eigen/FFT>
 #include <vector>
 
 #include "fast_kde.hpp"
+#include "simd_exp.hpp"
 
 namespace driftlab::kde {
 namespace {
@@ -21,8 +23,8 @@ using Complex = std::complex<double>;
 // a row total below this fraction of (total source weight x k(0)) is within ~1e3 FFT round-offs
 // of zero and is recomputed exactly (grid_kde.hpp)
 constexpr double kResolvable = 1e-12;
-// at most this many exact kernel pairs for those rows per call (~10 ms on 2 cores)
-constexpr double kFarPairBudget = 2e7;
+// at most this many exact kernel pairs for those rows per call (~2 ms on 2 cores)
+constexpr double kFarPairBudget = 4e6;
 
 // channels of the convolution: 0 = k (sum), 1/2 = -u k (shift numerator), 3/4 = -u gamma k (score)
 constexpr int kChannels = 5;
@@ -247,8 +249,11 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     }
   }, 4096);
   std::vector<Complex> rho_hat(std::size_t(n) * n, Complex(0.0, 0.0));
-  double total_weight = 0.0;
-  for (long s = 0; s < num_src; ++s) total_weight += weightOf(s);
+  double total_weight = double(num_src);
+  if (weighted) {
+    total_weight = 0.0;
+    for (long s = 0; s < num_src; ++s) total_weight += weightOf(s);
+  }
   pool.parallelFor(0, g, [&](long lo, long hi, int) {
     for (long i = lo; i < hi; ++i)
       for (long j = 0; j < g; ++j) {
@@ -307,58 +312,96 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     for (int a = -1; a <= 1; ++a)
       for (int b = -1; b <= 1; ++b) self_table[c][a + 1][b + 1] = need[c] ? gk.at(c, a, b) : 0.0;
 
-  // 3. bilinear interpolation back to the rows; rows below the resolvable level go exact
+  // 3. bilinear interpolation back to the rows; rows below the resolvable level go exact.
+  //    log_sum first holds the row total; one vectorised log pass follows.
   out.log_sum.resize(num_eval);
   if (what.score) out.score.setZero(2, num_eval); else out.score.resize(0, 0);
   if (what.shift) out.shift.setZero(2, num_eval); else out.shift.resize(0, 0);
   const double resolvable = kResolvable * total_weight * kernel.value(0.0);
   const double inv_h2 = 1.0 / (h * h);
   std::vector<std::vector<long>> exact_rows(static_cast<std::size_t>(threads));
-  pool.parallelFor(0, num_eval, [&](long lo, long hi, int t) {
-    for (long e = lo; e < hi; ++e) {
-      const CellWeights cw = cellOf(eval(0, e), eval(1, e), x0, y0, inv_cell, g);
-      double v[kChannels] = {0, 0, 0, 0, 0};
-      for (int a = 0; a < 2; ++a)
-        for (int b = 0; b < 2; ++b) {
-          const double* node = &field[std::size_t(((cw.i + a) * g + cw.j + b) * nc)];
-          const double w = cw.wx[a] * cw.wy[b];
-          for (int k = 0; k < nc; ++k) v[active[std::size_t(k)]] += w * node[k];
+  auto interpolate = [&](auto nc_constant) {
+    constexpr int NC = decltype(nc_constant)::value;
+    int chan[NC];
+    for (int k = 0; k < NC; ++k) chan[k] = active[std::size_t(k)];
+    pool.parallelFor(0, num_eval, [&](long lo, long hi, int t) {
+      for (long e = lo; e < hi; ++e) {
+        const CellWeights cw = cellOf(eval(0, e), eval(1, e), x0, y0, inv_cell, g);
+        double acc[NC] = {};
+        for (int a = 0; a < 2; ++a)
+          for (int b = 0; b < 2; ++b) {
+            const double* node = &field[std::size_t(((cw.i + a) * g + cw.j + b) * NC)];
+            const double w = cw.wx[a] * cw.wy[b];
+            for (int k = 0; k < NC; ++k) acc[k] += w * node[k];
+          }
+        const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
+        if (self >= 0 && self < num_src) {
+          const double w = weightOf(self);
+          if (sources(0, self) == eval(0, e) && sources(1, self) == eval(1, e)) {
+            // the usual case (a particle leaving itself out): same cell, same weights, so the
+            // 4 x 4 node sum folds into 3 x 3 offset products
+            const double xx[3] = {cw.wx[0] * cw.wx[1], cw.wx[0] * cw.wx[0] + cw.wx[1] * cw.wx[1], cw.wx[0] * cw.wx[1]};
+            const double yy[3] = {cw.wy[0] * cw.wy[1], cw.wy[0] * cw.wy[0] + cw.wy[1] * cw.wy[1], cw.wy[0] * cw.wy[1]};
+            for (int k = 0; k < NC; ++k) {
+              const auto& tab = self_table[chan[k]];
+              double sub = 0.0;
+              for (int da = 0; da < 3; ++da)
+                sub += xx[da] * (yy[0] * tab[da][0] + yy[1] * tab[da][1] + yy[2] * tab[da][2]);
+              acc[k] -= w * sub;
+            }
+          } else {
+            const CellWeights cs = cellOf(sources(0, self), sources(1, self), x0, y0, inv_cell, g);
+            for (int k = 0; k < NC; ++k) {
+              double sub = 0.0;
+              for (int a = 0; a < 2; ++a)
+                for (int b = 0; b < 2; ++b)
+                  for (int a2 = 0; a2 < 2; ++a2)
+                    for (int b2 = 0; b2 < 2; ++b2) {
+                      const long da = (cw.i + a) - (cs.i + a2), db = (cw.j + b) - (cs.j + b2);
+                      const double kv = (std::abs(da) <= 1 && std::abs(db) <= 1)
+                                            ? self_table[chan[k]][da + 1][db + 1]
+                                            : gk.at(chan[k], int(da), int(db));
+                      sub += cw.wx[a] * cw.wy[b] * cs.wx[a2] * cs.wy[b2] * kv;
+                    }
+              acc[k] -= w * sub;
+            }
+          }
         }
-      const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
-      if (self >= 0 && self < num_src) {
-        const CellWeights cs = cellOf(sources(0, self), sources(1, self), x0, y0, inv_cell, g);
-        const double w = weightOf(self);
-        for (int c = 0; c < kChannels; ++c) {
-          if (!need[c]) continue;
-          double sub = 0.0;
-          for (int a = 0; a < 2; ++a)
-            for (int b = 0; b < 2; ++b)
-              for (int a2 = 0; a2 < 2; ++a2)
-                for (int b2 = 0; b2 < 2; ++b2) {
-                  const long da = (cw.i + a) - (cs.i + a2), db = (cw.j + b) - (cs.j + b2);
-                  const double kv = (std::abs(da) <= 1 && std::abs(db) <= 1) ? self_table[c][da + 1][db + 1]
-                                                                             : gk.at(c, int(da), int(db));
-                  sub += cw.wx[a] * cw.wy[b] * cs.wx[a2] * cs.wy[b2] * kv;
-                }
-          v[c] -= w * sub;
+        double v[kChannels] = {0, 0, 0, 0, 0};
+        for (int k = 0; k < NC; ++k) v[chan[k]] = acc[k];
+        if (!(v[0] > resolvable)) {
+          exact_rows[std::size_t(t)].push_back(e);
+          out.log_sum[e] = 1.0;  // placeholder, replaced by the exact row below
+          continue;
+        }
+        out.log_sum[e] = v[0];
+        const double inv = 1.0 / v[0];
+        if (what.shift) {
+          out.shift(0, e) = v[1] * inv;
+          out.shift(1, e) = v[2] * inv;
+        }
+        if (what.score) {
+          out.score(0, e) = gauss ? v[1] * inv * inv_h2 : v[3] * inv;
+          out.score(1, e) = gauss ? v[2] * inv * inv_h2 : v[4] * inv;
         }
       }
-      if (!(v[0] > resolvable)) {
-        exact_rows[std::size_t(t)].push_back(e);
-        continue;
-      }
-      out.log_sum[e] = max_lw + std::log(v[0]);
-      const double inv = 1.0 / v[0];
-      if (what.shift) {
-        out.shift(0, e) = v[1] * inv;
-        out.shift(1, e) = v[2] * inv;
-      }
-      if (what.score) {
-        out.score(0, e) = gauss ? v[1] * inv * inv_h2 : v[3] * inv;
-        out.score(1, e) = gauss ? v[2] * inv * inv_h2 : v[4] * inv;
-      }
-    }
-  }, 1024);
+    }, 1024);
+  };
+  switch (nc) {
+    case 1: interpolate(std::integral_constant<int, 1>{}); break;
+    case 3: interpolate(std::integral_constant<int, 3>{}); break;
+    default: interpolate(std::integral_constant<int, 5>{}); break;
+  }
+  {
+    using L = simd::Lanes<double>;
+    double* ls = out.log_sum.data();
+    const long vec_end = num_eval - num_eval % L::kWidth;
+    pool.parallelFor(0, vec_end / L::kWidth, [&](long lo, long hi, int) {
+      for (long i = lo * L::kWidth; i < hi * L::kWidth; i += L::kWidth)
+        L::store(ls + i, L::add(simd::vlog<double>(L::load(ls + i)), L::set1(max_lw)));
+    }, 1024);
+    for (long i = vec_end; i < num_eval; ++i) ls[i] = std::log(ls[i]) + max_lw;
+  }
 
   // 4. unresolvable rows (far from all sources): exact float32 path on those rows only
   std::vector<long> far;

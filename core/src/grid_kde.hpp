@@ -12,7 +12,7 @@
 // Rows the grid cannot resolve -- total below 1e-12 of (total source weight x k(0)), i.e. far from
 // all sources, where FFT round-off would dominate -- are recomputed by the exact float32 path
 // (over an evenly strided, reweighted subsample of the sources when there are so many such rows
-// that the exact sums would exceed ~2e7 pairs: then those far rows are approximate).
+// that the exact sums would exceed ~4e6 pairs: then those far rows are approximate).
 // Any thread (uses `pool`).
 #pragma once
 

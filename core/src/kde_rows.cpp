@@ -7,11 +7,25 @@
 #include <limits>
 #include <vector>
 
+#include "driftlab/compute_path.hpp"
+#include "driftlab/thread_pool.hpp"
+#include "fast_kde.hpp"
+#include "grid_kde.hpp"
+
 namespace driftlab::kde {
 
 void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sources, const KernelEvaluator& kernel,
              std::span<const double> source_log_weight, const RowOutputs& what, RowSums& out) {
-  // dispatch: only the float64 reference exists so far (the speed work routes its paths here)
+  // dispatch (issue 4): the path of the caller's ComputePathScope (default exact64), on the current
+  // thread pool; a fast path that does not cover the case (d > 3; grid: d != 2 or a box too wide for
+  // h) declines, and the next one takes over: grid -> exact float32 -> float64 SIMD -> this reference
+  ThreadPool& pool = currentThreadPool();
+  const ComputePath path = resolveComputePath(currentComputePath(), int(eval.rows()), long(eval.cols()),
+                                              long(sources.cols()));
+  if (path == ComputePath::Grid && kdeRowsGrid(eval, exclude, sources, kernel, source_log_weight, what, out, pool))
+    return;
+  const FastPrecision precision = path == ComputePath::Exact64 ? FastPrecision::Float64 : FastPrecision::Float32;
+  if (kdeRowsFast(precision, eval, exclude, sources, kernel, source_log_weight, what, out, pool)) return;
   kdeRowsReference(eval, exclude, sources, kernel, source_log_weight, what, out);
 }
 

@@ -64,6 +64,11 @@ struct Lanes<float> {
     return {_mm256_castsi256_ps(_mm256_slli_epi32(e, 23))};
   }
   static V roundNearest(V a) { return {_mm256_round_ps(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
+  // t = n + 1.5 2^23 holds the integer n in its low mantissa bits: 2^n from those bits directly
+  static V pow2FromMagic(V t) {
+    return {_mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(t.v), 23),
+                                                 _mm256_set1_epi32(127 << 23)))};
+  }
   // a = m 2^e with m in [sqrt(1/2), sqrt(2)); a > 0 normal
   static void frexpCentered(V a, V& m, V& e) {
     const __m256i bits = _mm256_castps_si256(a.v);
@@ -126,6 +131,10 @@ struct Lanes<double> {
     return {_mm256_castsi256_pd(_mm256_slli_epi64(e, 52))};
   }
   static V roundNearest(V a) { return {_mm256_round_pd(a.v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)}; }
+  static V pow2FromMagic(V t) {  // t = n + 1.5 2^52
+    return {_mm256_castsi256_pd(_mm256_add_epi64(_mm256_slli_epi64(_mm256_castpd_si256(t.v), 52),
+                                                 _mm256_set1_epi64x(1023LL << 52)))};
+  }
   static void frexpCentered(V a, V& m, V& e) {
     const __m256i bits = _mm256_castpd_si256(a.v);
     const __m256i off = _mm256_sub_epi64(bits, _mm256_set1_epi64x(0x3fe6a09e667f3bcdLL));
@@ -193,6 +202,10 @@ struct ScalarLanes {
   static V rsqrt(V a) { return {T(1) / std::sqrt(a.v)}; }
   static V pow2i(V n) { return {std::ldexp(T(1), static_cast<int>(n.v))}; }
   static V roundNearest(V a) { return {std::nearbyint(a.v)}; }
+  static V pow2FromMagic(V t) {
+    const T magic = sizeof(T) == 4 ? T(12582912.0) : T(6755399441055744.0);
+    return {std::ldexp(T(1), static_cast<int>(t.v - magic))};
+  }
   static void frexpCentered(V a, V& m, V& e) {
     int k = 0;
     T mm = std::frexp(a.v, &k);  // [0.5, 1)
@@ -234,7 +247,10 @@ inline typename Lanes<T>::V vexpUnflushed(typename Lanes<T>::V x) {
   using L = Lanes<T>;
   using V = typename L::V;
   x = L::max(x, L::set1(ExpLimits<T>::kMin));
-  const V n = L::roundNearest(L::mul(x, L::set1(T(1.44269504088896340736))));
+  // n = round(x / ln 2) by the 1.5 2^p trick: the fma rounds to an integer in the low bits
+  const V magic = L::set1(sizeof(T) == 4 ? T(12582912.0) : T(6755399441055744.0));
+  const V t = L::fma(x, L::set1(T(1.44269504088896340736)), magic);
+  const V n = L::sub(t, magic);
   V p;
   if constexpr (sizeof(T) == 4) {
     // Cody-Waite split of ln 2 (hi part exact in float), Cephes expf polynomial on |r| <= ln2/2
@@ -259,7 +275,7 @@ inline typename Lanes<T>::V vexpUnflushed(typename Lanes<T>::V x) {
     p = L::set1(kC[0]);
     for (int i = 1; i < 14; ++i) p = L::fma(p, r, L::set1(kC[i]));
   }
-  return L::mul(p, L::pow2i(n));
+  return L::mul(p, L::pow2FromMagic(t));
 }
 
 // e^x, lane-wise, for any x: 0 below kMin (never a denormal), clamped at kMax.
