@@ -40,9 +40,15 @@ const std::vector<NamedDescription>& presets() {
 
 void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& actions) {
   // presets and scenario files
-  if (ImGui::BeginCombo("preset", "load a preset...")) {
+  const NamedDescription* current = nullptr;
+  for (const auto& p : presets())
+    if (p.name == state.preset) current = &p;
+  if (ImGui::BeginCombo("preset", current != nullptr ? current->name.c_str() : "load a preset...")) {
     for (const auto& p : presets()) {
-      if (ImGui::Selectable(p.name.c_str())) call(actions.load_preset, p.name);
+      if (ImGui::Selectable(p.name.c_str(), current == &p)) {
+        state.preset = p.name;
+        call(actions.load_preset, p.name);
+      }
       if (ImGui::IsItemHovered() && !p.description.empty()) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.f);
@@ -54,9 +60,17 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
     ImGui::EndCombo();
   }
   helpMarker("preset");
+  if (current != nullptr && !current->description.empty()) {  // the lesson: what to notice
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", current->description.c_str());
+    ImGui::PopStyleColor();
+  }
   ImGui::InputText("file", &state.scenario_path);
   helpMarker("scenario");
-  if (ImGui::Button("Load")) call(actions.load_scenario, state.scenario_path);
+  if (ImGui::Button("Load")) {
+    state.preset.clear();  // a file replaces the preset's lesson text
+    call(actions.load_scenario, state.scenario_path);
+  }
   ImGui::SameLine();
   if (ImGui::Button("Save")) call(actions.save_scenario, state.scenario_path);
 

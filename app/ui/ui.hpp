@@ -49,6 +49,8 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  bool show_help = false; bool show_panels = true; std::string scenario_path = "scenario.json";
                  // additions of app-ui (all with defaults):
                  bool plots_grouped = true;          // grouped plots (4) or one per metric (8)
+                 std::string preset;                 // last preset chosen (its "what to notice" text is
+                                                     // shown); the shell may set it for --preset
                  bool show_plots = true;             // the plots window
                  double plot_cursor_x = 0;           // x hovered in one plot, drawn as a cursor in all
                  bool plot_cursor = false;

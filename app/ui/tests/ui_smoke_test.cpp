@@ -69,6 +69,7 @@ struct Harness {
   AppStatus status;
   std::vector<Command> sent;
   int presets_loaded = 0;
+  std::string last_preset;
 
   explicit Harness(float w = 1280.f, float h = 720.f) {
     ctx = ImGui::CreateContext();
@@ -80,7 +81,10 @@ struct Harness {
     int tw = 0, th = 0;
     io.Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
     actions.send = [this](Command c) { sent.push_back(std::move(c)); };
-    actions.load_preset = [this](const std::string&) { ++presets_loaded; };
+    actions.load_preset = [this](const std::string& name) {
+      ++presets_loaded;
+      last_preset = name;
+    };
     status.ui_fps = 60.f;
     status.message = "loaded scenario.json";
   }
@@ -313,4 +317,28 @@ TEST_CASE("a mixture with every weight at zero is refused in the panel, not sent
   CHECK(h.state.shadow.local_error.find("weights") != std::string::npos);
   h.frame(snap.get());
   CHECK(h.state.shadow.params.weights[Divergence::ReverseKL] == doctest::Approx(1.0).epsilon(1e-12));
+}
+
+TEST_CASE("choosing a preset in the combo asks the shell to load it and keeps its name") {
+  Harness h(1280.f, 3000.f);
+  const auto snap = makeSnapshot(FlowParams{}, 1);
+  h.frame(snap.get());
+  const ImVec2 combo = h.find("Controls", "preset", snap.get(), 20.f);
+  REQUIRE(combo.x >= 0);
+  h.mouse(combo, true);  // open the combo
+  h.frame(snap.get());
+  h.mouse(combo, false);
+  h.frame(snap.get());
+  h.frame(snap.get());
+  // the popup lists the presets below the combo: click the second entry
+  const float row = ImGui::GetTextLineHeightWithSpacing();
+  const ImVec2 entry(combo.x, combo.y + ImGui::GetFrameHeight() * 0.5f + row * 1.5f + 4.f);
+  h.mouse(entry, true);
+  h.frame(snap.get());
+  h.mouse(entry, false);
+  h.frame(snap.get());
+  REQUIRE(h.presets_loaded == 1);
+  CHECK_FALSE(h.last_preset.empty());
+  CHECK(h.state.preset == h.last_preset);
+  CHECK(h.sent.empty());  // the shell loads presets; no engine command from the panel itself
 }
