@@ -144,6 +144,8 @@ class Shell {
   std::array<float, 4> sent_rect_{0, 0, 0, 0};
   int sent_quiver_n_ = 0, sent_density_n_ = 0;
   Clock::time_point last_view_send_{};
+  std::array<float, 4> moving_rect_{0, 0, 0, 0};  // rectangle of the previous frame (pan detection)
+  Clock::time_point last_rect_change_{};
   std::vector<std::string> dropped_;
   bool record_failed_ = false;
 
@@ -328,21 +330,29 @@ void Shell::fitView() {
   need_fit_ = false;
 }
 
-// the worker computes its grid fields over the visible rectangle; tell it when the view changes
-// (throttled: a pan sends at most ~8 rectangles per second)
 std::array<float, 4> Shell::gridRect() const {
   if (!(free_rect_[2] > free_rect_[0])) return cam_.visibleRect();
   Vec2f a = cam_.screenToWorld({free_rect_[0], free_rect_[3]}), b = cam_.screenToWorld({free_rect_[2], free_rect_[1]});
   return {a.x, a.y, b.x, b.y};
 }
 
+// The worker computes its grid fields over the free canvas and recomputes them at once when the
+// rectangle changes, which at large N costs seconds: while the user pans or zooms, send the new
+// rectangle only once the view has been still for 200 ms (or every second during a long drag).
 void Shell::maybeSendView(bool force) {
   auto r = gridRect();
   const ViewOptions& v = ui_.view;
+  auto now = Clock::now();
+  if (r != moving_rect_) {
+    moving_rect_ = r;
+    last_rect_change_ = now;
+  }
   bool changed = r != sent_rect_ || v.quiver_n != sent_quiver_n_ || v.density_n != sent_density_n_;
   if (!changed || !worker_) return;
-  auto now = Clock::now();
-  if (!force && now - last_view_send_ < std::chrono::milliseconds(120)) return;
+  bool settled = now - last_rect_change_ >= std::chrono::milliseconds(200);
+  bool overdue = now - last_view_send_ >= std::chrono::seconds(1);
+  bool first = sent_quiver_n_ == 0;
+  if (!force && !first && !settled && !overdue) return;
   int qn = std::clamp(v.quiver_n, 2, 256), dn = std::clamp(v.density_n, 2, 512);
   worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], qn, dn});
   sent_rect_ = r;
