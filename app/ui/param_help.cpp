@@ -182,6 +182,8 @@ constexpr std::array kHelp = {
     ParamHelp{"plots.log_y", "Logarithmic y axes: decays become straight lines; values <= 0 leave gaps."},
     ParamHelp{"plots.layout", "grouped: distances, divergences, objective and mode coverage in four plots. one "
                               "per metric: eight small plots."},
+    ParamHelp{"plots.copy_csv", "Copy the whole metric history to the clipboard as CSV (the same columns as "
+                                "driftlab-cli run writes), e.g. to compare runs in a spreadsheet or notebook."},
     ParamHelp{"plots.metrics", "All metrics use a fixed reference kernel, independent of the flow's kernel "
                                "(MATH.md §3.6): MMD^2 and energy distance (0 at p = q), sliced W2, KDE estimates of "
                                "KL(q||p), KL(p||q) and chi2, modes covered (mixtures), and the objective the flow "

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "driftlab/metrics.hpp"
 #include "imgui.h"
 #include "panels.hpp"
 #include "plot_widget.hpp"
@@ -65,6 +66,15 @@ void rebuild(HistoryColumns& c, const std::shared_ptr<const MetricHistory>& h) {
   }
 }
 
+// the whole history as CSV (the CLI's metric columns), for pasting into a spreadsheet or notebook
+std::string historyCsv(const MetricHistory& h) {
+  std::string out;
+  for (const auto& c : metricsColumns()) out += (out.empty() ? "" : ",") + c;
+  out += "\n";
+  for (const auto& m : h.rows) out += formatMetricsRow(m) + "\n";
+  return out;
+}
+
 struct PlotGroup {
   const char* title;
   std::vector<int> metrics;
@@ -94,6 +104,9 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   ImGui::SameLine();
   ImGui::TextDisabled("metrics");
   helpMarker("plots.metrics");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("copy CSV") && history) ImGui::SetClipboardText(historyCsv(*history).c_str());
+  helpMarker("plots.copy_csv");
 
   const bool have = history && !cols.steps.empty();
   if (!have) {

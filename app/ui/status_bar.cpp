@@ -2,6 +2,7 @@
 // step size, bandwidth, params version, run state, recording, the latest engine warning (yellow)
 // and the shell's message (red when an error). Render thread only.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -20,6 +21,17 @@ void separator() {
   ImGui::SameLine();
   ImGui::TextDisabled("|");
   ImGui::SameLine();
+}
+
+// mean |v| over the particles, cached per snapshot (the bar is drawn every frame)
+double meanSpeed(const Snapshot& s) {
+  static std::uint64_t cached_id = ~std::uint64_t{0};  // render thread only
+  static double cached = 0.0;
+  if (s.snapshot_id != cached_id) {
+    cached_id = s.snapshot_id;
+    cached = s.velocities.cols() > 0 ? static_cast<double>(s.velocities.colwise().norm().mean()) : 0.0;
+  }
+  return cached;
 }
 
 }  // namespace
@@ -56,6 +68,10 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
       ImGui::Text("eta %.3g (eff %.3g)", frame->step_size, frame->eta_used);
       separator();
       ImGui::Text("h %.4g", frame->bandwidth);
+      separator();
+      ImGui::Text("mean |v| %.3g", meanSpeed(*frame));
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("mean particle speed: falls towards 0 as the flow reaches equilibrium (UX.md lesson 2)");
       separator();
       ImGui::TextDisabled("v%llu", static_cast<unsigned long long>(frame->params_version));
     }
