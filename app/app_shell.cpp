@@ -372,7 +372,7 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
     io.DisplayFramebufferScale = ImVec2(1, 1);
   }
   ImGui::NewFrame();
-  status_.ui_fps = io.Framerate;
+  if (!opt_.headless) status_.ui_fps = io.Framerate;
   status_.recording = recorder_.active();
   status_.recording_path = recorder_.path();
   if (!scene_.errors().empty() && status_.message.empty()) setMessage(scene_.errors(), true);
@@ -683,6 +683,16 @@ int Shell::headlessLoop() {
     auto frame = waitForView(rect, before_id, f);
     wait_s += std::chrono::duration<double>(Clock::now() - w0).count();
     glfwPollEvents();
+    // the worker is paused between frames only because the shell drives it step by step: show
+    // the run as running, at the rate of this capture (panels and recordings read these fields)
+    double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    status_.ui_fps = elapsed > 0 ? static_cast<float>(static_cast<double>(f + 1) / elapsed) : 0.f;
+    if (frame && !paused && frame->paused) {
+      auto shown = std::make_shared<Snapshot>(*frame);
+      shown->paused = false;
+      shown->steps_per_second = elapsed > 0 ? static_cast<double>(frame->step) / elapsed : 0.0;
+      frame = shown;
+    }
     buildFrame(frame, false);
     renderFrame(frame);
     if (!shots.empty() || recorder_.active() || png_seq.active() || (f + 1 == opt_.frames && !opt_.screenshot.empty()))
