@@ -22,6 +22,14 @@ void drawDivergenceSection(const Snapshot* frame, ParamShadow& shadow, const UiA
 
 // the "Plots" window (plots_panel.cpp)
 void drawPlotsPanel(const Snapshot* frame, UiState& state);
+// its small multiples: metric indices in the order mmd2, energy, sliced_w2, kl_qp, kl_pq, chi2,
+// modes_covered, objective; the mode plot only for mixture datasets
+struct PlotGroup {
+  const char* title;
+  std::vector<int> metrics;
+  bool allow_log;  // mode counts stay linear
+};
+std::vector<PlotGroup> plotGroups(bool grouped, bool mixture);
 
 // the status bar along the bottom (status_bar.cpp)
 void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus& status);

@@ -75,13 +75,25 @@ std::string historyCsv(const MetricHistory& h) {
   return out;
 }
 
-struct PlotGroup {
-  const char* title;
-  std::vector<int> metrics;
-  bool allow_log;  // mode counts stay linear
-};
 
 }  // namespace
+
+std::vector<PlotGroup> plotGroups(bool grouped, bool mixture) {
+  std::vector<PlotGroup> groups;
+  if (grouped) {
+    groups = {{"distances", {kMmd2, kEnergy, kSlicedW2}, true},
+              {"KDE estimates", {kKlQp, kKlPq, kChi2}, true},
+              {"objective", {kObjective}, true},
+              {"modes covered", {kModes}, false}};
+  } else {
+    for (int m = 0; m < kNumMetrics; ++m) groups.push_back({kMetricNames[m], {m}, m != kModes});
+  }
+  if (!mixture)  // not a mixture: no mode plot
+    groups.erase(std::remove_if(groups.begin(), groups.end(),
+                                [](const PlotGroup& g) { return g.metrics.size() == 1 && g.metrics[0] == kModes; }),
+                 groups.end());
+  return groups;
+}
 
 void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   static HistoryColumns cols;  // render thread only
@@ -101,7 +113,6 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   ImGui::SameLine();
   ImGui::Checkbox("grouped", &state.plots_grouped);
   helpMarker("plots.layout");
-  ImGui::SameLine();
   ImGui::TextDisabled("metrics");
   helpMarker("plots.metrics");
   ImGui::SameLine();
@@ -119,18 +130,7 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   std::vector<PlotMarker> markers;
   for (std::size_t i = 0; i < mx.size(); ++i) markers.push_back({mx[i], history->markers[i].label.c_str()});
 
-  // the groups of small multiples
-  std::vector<PlotGroup> groups;
-  if (state.plots_grouped) {
-    groups = {{"distances", {kMmd2, kEnergy, kSlicedW2}, true},
-              {"KDE estimates", {kKlQp, kKlPq, kChi2}, true},
-              {"objective", {kObjective}, true},
-              {"modes covered", {kModes}, false}};
-  } else {
-    for (int m = 0; m < kNumMetrics; ++m) groups.push_back({kMetricNames[m], {m}, m != kModes});
-  }
-  if (cols.modes_total <= 0) groups.erase(groups.end() - 1);  // not a mixture: no mode plot
-
+  const std::vector<PlotGroup> groups = plotGroups(state.plots_grouped, cols.modes_total > 0);
   // linked x axes: every plot shows the whole run; one hover cursor for all
   const double x0 = xs.front(), x1 = xs.back() > xs.front() ? xs.back() : xs.front() + 1.0;
   const float spacing = ImGui::GetStyle().ItemSpacing.y;

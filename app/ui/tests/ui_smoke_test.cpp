@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "../panels.hpp"
 #include "../plot_widget.hpp"
 #include "../ui.hpp"
 #include "../widgets.hpp"
@@ -341,4 +342,21 @@ TEST_CASE("choosing a preset in the combo asks the shell to load it and keeps it
   CHECK_FALSE(h.last_preset.empty());
   CHECK(h.state.preset == h.last_preset);
   CHECK(h.sent.empty());  // the shell loads presets; no engine command from the panel itself
+}
+
+TEST_CASE("the plot groups show every metric once and a mode plot only for mixtures") {
+  for (bool grouped : {true, false}) {
+    for (bool mixture : {true, false}) {
+      const auto groups = plotGroups(grouped, mixture);
+      std::vector<int> seen(8, 0);
+      for (const auto& g : groups)
+        for (int m : g.metrics) ++seen[m];
+      for (int m = 0; m < 8; ++m) CHECK(seen[m] == (m == 6 && !mixture ? 0 : 1));  // 6 = modes covered
+      bool has_mode_plot = false;
+      for (const auto& g : groups) has_mode_plot = has_mode_plot || std::string(g.title) == "modes covered";
+      CHECK(has_mode_plot == mixture);
+    }
+  }
+  CHECK(plotGroups(true, true).size() == 4);
+  CHECK(plotGroups(false, false).size() == 7);
 }
