@@ -102,7 +102,7 @@ class Shell {
   int interactiveLoop();
   int headlessLoop();
   void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
-  void renderFrame(const std::shared_ptr<const Snapshot>& frame);
+  void renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_screen = false, int fbw = 0, int fbh = 0);
   void maybeSendView(bool force);
   std::array<float, 4> gridRect() const;  // world rectangle of the free canvas
   void fitView();
@@ -399,12 +399,17 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   ImGui::Render();
 }
 
-void Shell::renderFrame(const std::shared_ptr<const Snapshot>& frame) {
-  if (!target_.resize(target_w_, target_h_)) {
+// to_screen: straight into the window (interactive frames that nobody captures: saves a full-screen
+// copy on software GL); otherwise into the fixed-size offscreen target that captures read
+void Shell::renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_screen, int fbw, int fbh) {
+  if (to_screen) {
+    gl::bindScreen(fbw, fbh);
+  } else if (!target_.resize(target_w_, target_h_)) {
     setMessage("cannot create the offscreen framebuffer", true);
     return;
+  } else {
+    target_.bind();
   }
-  target_.bind();
   gl::clear(kBackground[0], kBackground[1], kBackground[2], 1.f);
   render::SceneOverlay so;
   if (frame) {
@@ -511,10 +516,13 @@ int Shell::interactiveLoop() {
     cam_.setViewport(static_cast<float>(ww), static_cast<float>(wh));
     buildFrame(frame, true);
     maybeSendView(false);
-    renderFrame(frame);
     if (opt_.frames > 0 && frames + 1 >= opt_.frames && !opt_.screenshot.empty()) pending_screenshot_ = opt_.screenshot;
-    captureFrame();
-    target_.blitToScreen(fbw, fbh);
+    bool capture = recorder_.active() || screenshot_requested_ || !pending_screenshot_.empty();
+    renderFrame(frame, !capture, fbw, fbh);
+    if (capture) {
+      captureFrame();
+      target_.blitToScreen(fbw, fbh);
+    }
     glfwSwapBuffers(window_);
     if (opt_.frames > 0 && ++frames >= opt_.frames) break;
   }
