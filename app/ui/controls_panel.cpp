@@ -38,7 +38,7 @@ const std::vector<NamedDescription>& presets() {
   return catalog;
 }
 
-void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& actions) {
+void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status) {
   // presets and scenario files
   const NamedDescription* current = nullptr;
   for (const auto& p : presets())
@@ -95,8 +95,12 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
 
   // capture and view
   if (ImGui::Button("Screenshot")) call(actions.screenshot);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("save a PNG of the canvas (F12)");
   ImGui::SameLine();
-  if (ImGui::Button("Record")) call(actions.toggle_recording);
+  if (status.recording) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.7f, 0.15f, 0.15f, 1.f));
+  if (ImGui::Button(status.recording ? "Stop rec" : "Record")) call(actions.toggle_recording);
+  if (status.recording) ImGui::PopStyleColor();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("start / stop recording a video of the canvas (F9)");
   ImGui::SameLine();
   if (ImGui::Button("Fit view")) call(actions.fit_view);
   ImGui::SameLine();
@@ -105,7 +109,7 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
 
 }  // namespace
 
-void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& actions) {
+void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status) {
   // a rejected command, in red, where the user is looking
   if (frame != nullptr && !frame->error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.f, 0.35f, 0.3f, 1.f));
@@ -114,7 +118,7 @@ void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& a
     helpMarker("engine_error");
   }
   if (frame == nullptr) ImGui::TextDisabled("waiting for the engine's first frame...");
-  if (ImGui::CollapsingHeader("Run", ImGuiTreeNodeFlags_DefaultOpen)) drawRunSection(frame, state, actions);
+  if (ImGui::CollapsingHeader("Run", ImGuiTreeNodeFlags_DefaultOpen)) drawRunSection(frame, state, actions, status);
   drawFlowParams(frame, state, actions);
   drawViewOptions(frame, state, actions);
 }

@@ -14,7 +14,7 @@ namespace driftlab::app::ui {
 float statusBarHeight();
 
 // the "Controls" window body parts (controls_panel.cpp, flow_params_panel.cpp, view_panel.cpp)
-void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& actions);
+void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status);
 void drawFlowParams(const Snapshot* frame, UiState& state, const UiActions& actions);
 void drawViewOptions(const Snapshot* frame, UiState& state, const UiActions& actions);
 // the divergence-mixture section (divergence_panel.cpp); edits shadow.params

@@ -31,7 +31,7 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
     if (ImGui::Begin("Controls")) {
       coverEdges();
       ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.5f);
-      drawControlsPanel(frame, state, actions);
+      drawControlsPanel(frame, state, actions, status);
       ImGui::PopItemWidth();
     }
     ImGui::End();
