@@ -2,7 +2,9 @@
 set -u
 APP="$1"; STATS="$2"; OUT="$3"; SRC="$4"
 mkdir -p "$OUT"
-XVFB=(xvfb-run -a -s "-screen 0 1280x720x24")
+# -a searches a free display from -n upwards; starting at a per-process number instead of 99 keeps
+# concurrent xvfb-run users (parallel ctest, other jobs on the machine) from racing for :99
+XVFB=(xvfb-run -a -n $((100 + $$ % 800)) -s "-screen 0 1280x720x24")
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # value of key in driftlab_png_stats output
 stat_of() { "$STATS" "${@:2}" | sed -n "s/^$1=//p"; }
