@@ -87,6 +87,7 @@ struct FlowWorker::Impl {
   detail::GridFields grids;
   bool grids_dirty = true;                        // particles, data or parameters changed
   Clock::time_point next_grid{};                  // earliest time of the next grid refresh
+  Clock::time_point last_grid{};                  // start of the last grid refresh
   Points display_v;                               // velocity at the current state while paused
   bool display_v_valid = false;
   bool velocities_stale = true;                   // engine.velocities() is not the current field
@@ -96,6 +97,7 @@ struct FlowWorker::Impl {
   bool bandwidth_stale = true;
   std::deque<std::pair<Clock::time_point, long>> rate_window;  // (time, step index)
   int steps_since_metrics = 0;
+  bool metrics_due = false;                       // a reset asked for a row at step 0
   int steps_since_publish = 0;
   Clock::time_point last_publish{};
   bool publish_due = false;
@@ -185,6 +187,7 @@ void FlowWorker::Impl::iterate(std::vector<Command>& batch) {
   const bool had_commands = !batch.empty();
   try {
     if (had_commands) applyBatch(batch);
+    if (metrics_due) recordMetrics();  // once per batch, however many resets it held
     bool rolled_back = false;
     if (!paused || step_once > 0) {
       if (paused) --step_once;
@@ -194,8 +197,10 @@ void FlowWorker::Impl::iterate(std::vector<Command>& batch) {
     }
     refreshDisplay();
     const auto now = Clock::now();
-    const bool force = had_commands || paused != was_paused || rolled_back || (paused && publish_due);
-    const bool timely = steps_since_publish >= steps_per_publish && now - last_publish >= kPublishInterval;
+    // a rollback's warning goes out at the normal cadence (a stuck run must not flood readers)
+    const bool force = had_commands || paused != was_paused || (paused && publish_due);
+    const bool timely =
+        (steps_since_publish >= steps_per_publish || rolled_back) && now - last_publish >= kPublishInterval;
     if (force || timely) publish();
   } catch (const std::exception& e) {
     fail(e.what());
@@ -386,6 +391,8 @@ void FlowWorker::Impl::apply(const cmd::SetMetricsEvery& c) {
 // and the change should be visible soon (grid refresh still respects its rate limit)
 void FlowWorker::Impl::stateChanged() {
   grids_dirty = true;
+  // a change is shown ~10 times per second at most, without waiting out the cost-based delay
+  next_grid = std::min(next_grid, last_grid + kGridInterval);
   velocities_stale = true;
   display_v_valid = false;
   bandwidth_stale = true;
@@ -394,7 +401,11 @@ void FlowWorker::Impl::stateChanged() {
 
 void FlowWorker::Impl::addMarker(const std::string& label) {
   history.markers.push_back(ChangeMarker{engine.stepIndex(), engine.time(), label});
-  if (history.markers.size() > kMaxMarkers) history.markers.erase(history.markers.begin());
+  if (history.markers.size() > kMaxMarkers) {
+    // drop the oldest quarter at once (amortized O(1) per marker)
+    history.markers.erase(history.markers.begin(),
+                          history.markers.begin() + static_cast<std::ptrdiff_t>(kMaxMarkers / 4));
+  }
   history_changed = true;
   last_edit_label.clear();
 }
@@ -415,7 +426,8 @@ void FlowWorker::Impl::restartHistory(const std::string& label) {
   addMarker(label);
   rate_window.clear();
   eta_used = 0.0;
-  recordMetrics();
+  steps_since_metrics = 0;
+  metrics_due = true;
 }
 
 // [SECTION] stepping, metrics, grid fields
@@ -443,6 +455,7 @@ void FlowWorker::Impl::doStep() {
 // one metrics row; a failure is a warning, not a reason to stop the flow
 void FlowWorker::Impl::recordMetrics() {
   steps_since_metrics = 0;
+  metrics_due = false;
   try {
     history.rows.push_back(engine.metrics());
   } catch (const std::exception& e) {
@@ -468,6 +481,7 @@ void FlowWorker::Impl::refreshDisplay() {
   if (!grids_dirty || start < next_grid) return;
   // cleared first: a refresh that throws is not retried in a tight loop
   grids_dirty = false;
+  last_grid = start;
   next_grid = start + kGridInterval;
   const VelocityOptions opt = engine.velocityOptions();
   bandwidth = opt.kernel.h;
@@ -508,7 +522,12 @@ double FlowWorker::Impl::stepsPerSecond() const {
 // builds a fresh immutable snapshot off-lock, then swaps the pointer in
 void FlowWorker::Impl::publish() {
   if (bandwidth_stale) {
-    bandwidth = engine.currentBandwidth();
+    // the rule can fail on degenerate data (e.g. Silverman on one point); the step then reports
+    // it, and publishing must still work: keep the last value
+    try {
+      bandwidth = engine.currentBandwidth();
+    } catch (const std::exception&) {
+    }
     bandwidth_stale = false;
   }
   if (history_changed) {
