@@ -83,7 +83,10 @@ float arrowLegend(ImDrawList* dl, const ArrowLegend& a, const Camera& cam, ImVec
     ref_speed = nice(70.f / std::max(ppu_per_speed, 1e-20f));
     ref_len = ref_speed * ppu_per_speed;
     std::snprintf(line1, sizeof line1, "arrow = |v| of %s", formatTick(ref_speed, ref_speed).c_str());
-    std::snprintf(line2, sizeof line2, "true length, locked scale; max |v| %.3g", a.max_speed);
+    if (a.clipped > 0)
+      std::snprintf(line2, sizeof line2, "locked scale; %d faded arrows clipped; max |v| %.3g", a.clipped, a.max_speed);
+    else
+      std::snprintf(line2, sizeof line2, "true length, locked scale; max |v| %.3g", a.max_speed);
   } else if (a.mode == ArrowMode::Normalized) {
     std::snprintf(line1, sizeof line1, "arrows: direction of v");
     std::snprintf(line2, sizeof line2, "colour/opacity = |v|, max %.3g", a.max_speed);

@@ -10,7 +10,8 @@ namespace driftlab::app::render {
 
 namespace {
 
-constexpr int kMaxTrailParticles = 4000;  // trails of more particles are unreadable and cost GPU memory
+constexpr int kMaxTrailParticles = 4000;
+constexpr float kMaxCells = 2.5f;         // TrueLength arrows are clipped at this many grid cells  // trails of more particles are unreadable and cost GPU memory
 const Rgba8 kDataColor{205, 212, 225, 170};
 const Rgb kTotalArrow{0.92f, 0.93f, 0.96f};
 const Rgb kAttraction{0.35f, 0.75f, 1.0f};
@@ -203,7 +204,7 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
     case HeatMap::LogP: base = &s.log_p; heat_legend_.title = "log p(x)  (data KDE)"; break;
     case HeatMap::LogQ: base = &s.log_q; heat_legend_.title = "log q(x)  (particle KDE)"; break;
     case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (clear = equilibrium)"; break;
-    case HeatMap::Speed: base = &s.speed; heat_legend_.title = "|v(x)|"; break;
+    case HeatMap::Speed: base = &s.speed; heat_legend_.title = "log10 |v(x)|"; break;
   }
   if (base->empty() || base->nx < 1 || base->ny < 1) {
     heat_legend_.visible = true;
@@ -212,6 +213,10 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
     return;
   }
   values = base->values;
+  if (view.heat_map == HeatMap::Speed) {
+    // speeds span many decades (the density ratio hits its clamp in the tails): show them in log10
+    for (float& v : values) v = v > 0 && std::isfinite(v) ? std::log10(v) : std::numeric_limits<float>::quiet_NaN();
+  }
   if (view.heat_map == HeatMap::LogRatio) {
     if (s.log_q.values.size() != values.size()) {
       values.clear();
@@ -258,8 +263,8 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
     }
     default:
       heat_legend_.map = ColorMap::Magma;
-      heat_legend_.lo = 0;
-      heat_legend_.hi = std::max(quantile(finite, 0.99f), 1e-12f);
+      heat_legend_.lo = quantile(finite, 0.02f);
+      heat_legend_.hi = std::max(quantile(finite, 0.99f), heat_legend_.lo + 1e-3f);
       break;
   }
   heat_layer_.upload(values.data(), base->nx, base->ny, base->x0, base->y0, base->x1, base->y1);
@@ -349,8 +354,18 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
       }
       float rel = vmax > 0 ? std::min(m / vmax, 1.f) : 0.f;
       float len = 0;
+      bool clipped = false;
       switch (view.arrow_mode) {
-        case ArrowMode::TrueLength: len = m * view.arrow_scale; break;  // locked scale: never rescaled per frame
+        case ArrowMode::TrueLength:
+          // locked scale, never rescaled per frame; arrows longer than kMaxCells grid cells are
+          // clipped to that length and drawn faded (the legend says so)
+          len = m * view.arrow_scale;
+          if (len > kMaxCells * spacing) {
+            len = kMaxCells * spacing;
+            clipped = true;
+            ++arrow_legend_.clipped;
+          }
+          break;
         case ArrowMode::Normalized: len = len_unit; break;
         case ArrowMode::LogLength:
           len = len_unit * std::min(std::log1p(m / log_ref) / std::log1p(vmax / log_ref), 1.5f);
@@ -363,7 +378,7 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
       } else if (view.arrow_mode == ArrowMode::Normalized) {
         a.color = toRgba8(src.color, 0.25f + 0.75f * std::sqrt(rel));  // opacity carries the magnitude
       } else {
-        a.color = toRgba8(src.color, 0.9f);
+        a.color = toRgba8(src.color, clipped ? 0.35f : 0.9f);
       }
       arrows_.push_back(a);
     }

@@ -31,6 +31,7 @@ struct ArrowLegend {
   ArrowMode mode = ArrowMode::Normalized;
   float world_per_speed = 0;  // TrueLength: displayed world length per unit |v|
   float max_speed = 0;        // largest |v| among the drawn arrows
+  int clipped = 0;            // TrueLength arrows drawn shortened (faded) because they were too long
   std::vector<std::pair<std::string, Rgb>> entries;  // split colours: "attraction", "repulsion", term names
 };
 
