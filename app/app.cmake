@@ -61,6 +61,7 @@ if(DRIFTLAB_BUILD_TESTS)
   target_link_libraries(driftlab_app_unit_tests PRIVATE driftlab::core doctest::doctest)
   driftlab_configure_target(driftlab_app_unit_tests)
   add_test(NAME app_unit_tests COMMAND driftlab_app_unit_tests)
+  set_tests_properties(app_unit_tests PROPERTIES LABELS app)
 
   find_program(DRIFTLAB_XVFB_RUN xvfb-run)
   find_program(DRIFTLAB_BASH bash)
