@@ -108,6 +108,7 @@ class Shell {
   void fitView();
   // capture
   void toggleRecording();
+  void toggleRecordingTo(const std::string& path);
   bool captureFrame();
   void screenshotTo(const std::string& path);
   // headless helpers
@@ -431,7 +432,10 @@ void Shell::renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_sc
 
 // [SECTION] capture
 
-void Shell::toggleRecording() {
+void Shell::toggleRecording() { toggleRecordingTo(""); }
+
+// path "" = a time-stamped MP4 in the working directory (F9); timed test runs pass --record's path
+void Shell::toggleRecordingTo(const std::string& requested) {
   if (recorder_.active()) {
     bool ok = false;
     std::string msg = recorder_.stop(&ok);
@@ -439,9 +443,9 @@ void Shell::toggleRecording() {
     glfwSetWindowAttrib(window_, GLFW_RESIZABLE, GLFW_TRUE);
     return;
   }
-  std::string path = capture::timestampedPath("", "driftlab", "mp4");
+  std::string path = requested.empty() ? capture::timestampedPath("", "driftlab", "mp4") : requested;
   // the FBO size is fixed for the whole recording (even sizes for yuv420p)
-  std::string err = recorder_.start(path, capture::Recorder::Format::Mp4, target_w_, target_h_, opt_.fps);
+  std::string err = recorder_.start(path, capture::Recorder::formatForPath(path), target_w_, target_h_, opt_.fps);
   if (!err.empty()) {
     setMessage(err, true);
     return;
@@ -517,6 +521,14 @@ int Shell::interactiveLoop() {
     buildFrame(frame, true);
     maybeSendView(false);
     if (opt_.frames > 0 && frames + 1 >= opt_.frames && !opt_.screenshot.empty()) pending_screenshot_ = opt_.screenshot;
+    // timed runs with --record exercise the F9 path: start at the first frame, stop after the last
+    if (frames == 0 && !opt_.record.empty() && !recorder_.active()) {
+      toggleRecordingTo(opt_.record);
+      if (!recorder_.active()) {
+        std::fprintf(stderr, "driftlab: %s\n", status_.message.c_str());
+        return 1;
+      }
+    }
     bool capture = recorder_.active() || screenshot_requested_ || !pending_screenshot_.empty();
     renderFrame(frame, !capture, fbw, fbh);
     if (capture) {
@@ -526,7 +538,11 @@ int Shell::interactiveLoop() {
     glfwSwapBuffers(window_);
     if (opt_.frames > 0 && ++frames >= opt_.frames) break;
   }
-  if (recorder_.active()) std::fprintf(stderr, "driftlab: %s\n", recorder_.stop().c_str());
+  if (recorder_.active()) {
+    toggleRecording();  // the F9 stop path: checks the frames and reports the path
+    std::fprintf(stderr, "driftlab: %s\n", status_.message.c_str());
+    if (status_.message_is_error) return 1;
+  }
   if (opt_.frames > 0) {
     // timed test runs (--frames without --headless): the UI rate and the engine rate side by side
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -60,8 +60,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "driftlab: --headless needs --frames N\n");
     return 2;
   }
-  if (!opt.headless && (!opt.record.empty() || !opt.png_dir.empty() || !opt.script.empty())) {
-    std::fprintf(stderr, "driftlab: --record, --png-dir and --script need --headless (in the window: F9 records)\n");
+  if (!opt.headless && (!opt.png_dir.empty() || !opt.script.empty())) {
+    std::fprintf(stderr, "driftlab: --png-dir and --script need --headless (in the window: F9 records)\n");
+    return 2;
+  }
+  if (!opt.headless && !opt.record.empty() && opt.frames < 1) {
+    std::fprintf(stderr, "driftlab: --record needs --frames N (or --headless); in the window F9 toggles recording\n");
     return 2;
   }
   if (!opt.headless && !opt.screenshot.empty() && opt.frames < 1) {

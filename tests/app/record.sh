@@ -14,3 +14,15 @@ echo "$probe" | grep -qx "width=320" || fail "width"
 echo "$probe" | grep -qx "height=240" || fail "height"
 echo "$probe" | grep -qx "pix_fmt=yuv420p" || fail "pix_fmt"
 echo "$probe" | grep -qx "nb_read_frames=24" || fail "frame count"
+
+# the interactive F9 path (fixed-size FBO of the window, frames piped while the loop runs, stop
+# checks and reports the frame count): a timed window run with --record
+rm -f "$OUT/rec_window.mp4"
+"${XVFB[@]}" "$APP" --preset default --frames 15 --size 640x480 --record "$OUT/rec_window.mp4" 2>"$OUT/rec_window.log" \
+  || { cat "$OUT/rec_window.log" >&2; fail "window record"; }
+grep -q "recorded 15 frames (640x480)" "$OUT/rec_window.log" || fail "window record summary: $(cat "$OUT/rec_window.log")"
+probe=$(ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=codec_name,width,height,nb_read_frames \
+  -of default=nw=1 "$OUT/rec_window.mp4") || fail "ffprobe cannot read rec_window.mp4"
+echo "$probe" | tr '\n' ' '; echo
+echo "$probe" | grep -qx "width=640" && echo "$probe" | grep -qx "height=480" || fail "window record size"
+echo "$probe" | grep -qx "nb_read_frames=15" || fail "window record frame count"
