@@ -372,7 +372,9 @@ void FlowWorker::Impl::apply(const cmd::SetView& c) {
   view = v;
   custom_view = true;
   grids_dirty = true;
-  next_grid = Clock::time_point{};  // the user is looking somewhere new: refresh at once
+  // the user is looking somewhere new: refresh soon, but a pan sends one view per frame, so
+  // still at most ~10 times per second
+  next_grid = std::min(next_grid, last_grid + kGridInterval);
 }
 
 void FlowWorker::Impl::apply(const cmd::SetStepsPerPublish& c) {
