@@ -1,0 +1,219 @@
+// The headless loop: a hidden window and a fixed-size FBO, each frame advancing the engine by an
+// exact number of steps and waiting for the snapshot of that state (the only place where the
+// render thread waits for the engine), then rendering, capturing and running script events.
+// Main thread only.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <thread>
+
+#include "capture/screenshot.hpp"
+#include "shell.hpp"
+
+namespace driftlab::app {
+
+// Headless frames are deterministic: each frame advances exactly its steps, and its grid fields
+// (quiver, heat map) are computed at the state after those steps. The worker refreshes grids at
+// once after a SetView, so the shell sends one whose rectangle is nudged by one float ULP on odd
+// frames: the snapshot carrying that exact rectangle is the fresh one. With one step per frame the
+// SetView travels in the same batch as the StepOnce (the worker applies commands, then steps, then
+// refreshes the grids: one grid evaluation per frame); with several steps it is sent after the
+// last step is done. Waiting is allowed here only: headless capture, never the interactive loop.
+std::array<float, 4> Shell::sendNudgedView(long frame_index) {
+  auto r = gridRect();
+  if (frame_index % 2 == 1) r[2] = std::nextafter(r[2], std::numeric_limits<float>::infinity());
+  worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], std::clamp(ui_.view.quiver_n, 2, 256),
+                             std::clamp(ui_.view.density_n, 2, 512)});
+  return r;
+}
+
+void Shell::waitForSteps(std::uint64_t steps_target, long frame_index) {
+  using namespace std::chrono_literals;
+  auto deadline = Clock::now() + 60s;
+  // a rolled-back step or an engine failure consumes a step without counting it; both publish a
+  // warning or an error and leave the worker idle: stop waiting once that is seen and nothing moves
+  auto signature = [](const Snapshot* s) {
+    return s ? s->error + "|" + (s->warnings.empty() ? std::string() : s->warnings.back()) + "|" +
+                   std::to_string(s->warnings.size())
+             : std::string();
+  };
+  const std::string sig_before = signature(worker_->latest().get());
+  std::uint64_t last_done = worker_->stepsDone();
+  auto last_progress = Clock::now();
+  while (worker_->stepsDone() < steps_target && Clock::now() < deadline) {
+    std::this_thread::sleep_for(100us);
+    std::uint64_t done = worker_->stepsDone();
+    if (done != last_done) {
+      last_done = done;
+      last_progress = Clock::now();
+    }
+    if (signature(worker_->latest().get()) != sig_before && Clock::now() - last_progress > 300ms) break;
+  }
+  if (worker_->stepsDone() < steps_target)
+    std::fprintf(stderr, "driftlab: warning: frame %ld: the engine did not finish its steps (rolled back?)\n",
+                 frame_index);
+}
+
+std::shared_ptr<const Snapshot> Shell::waitForView(const std::array<float, 4>& r, std::uint64_t after_id,
+                                                   long frame_index) {
+  using namespace std::chrono_literals;
+  auto deadline = Clock::now() + 60s;
+  while (Clock::now() < deadline) {
+    auto s = worker_->latest();
+    if (s && s->snapshot_id > after_id) {
+      bool has_grid = !s->velocity.empty();
+      if (has_grid && s->velocity.x0 == r[0] && s->velocity.x1 == r[2] && s->velocity.y1 == r[3]) return s;
+      // no grids at all (not a 2-D run, or the engine failed): nothing better will come
+      if (!has_grid && (s->particles.rows() != 2 || !s->error.empty())) return s;
+    }
+    std::this_thread::sleep_for(100us);
+  }
+  std::fprintf(stderr, "driftlab: warning: frame %ld: no fresh snapshot within 60 s\n", frame_index);
+  return worker_->latest();
+}
+
+bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps) {
+  while (script_pos_ < script_.size() && script_[script_pos_].frame <= f) {
+    const ScriptEvent& ev = script_[script_pos_++];
+    try {
+      if (ev.verb == "set") worker_->send(cmd::SetParam{ev.arg});
+      else if (ev.verb == "view") applyViewSetting(ui_.view, ui_.show_panels, ev.arg);
+      else if (ev.verb == "pause") paused = true;
+      else if (ev.verb == "resume") paused = false;
+      else if (ev.verb == "reset") worker_->send(cmd::Reset{});
+      else if (ev.verb == "step") {
+        worker_->send(cmd::StepOnce{});
+        ++extra_steps;
+      }
+      else if (ev.verb == "newseed") worker_->send(cmd::NewSeed{std::stoull(ev.arg)});
+      else if (ev.verb == "fit") need_fit_ = true;
+      else if (ev.verb == "screenshot") shots.push_back(ev.arg);
+      else if (ev.verb == "quit") quit = true;
+      else if (ev.verb == "click") {
+        float x = 0, y = 0;
+        parseClick(ev.arg, x, y);
+        auto latest = worker_->latest();
+        clickAt(canvas_, cam_, scene_, ui_.view, latest.get(), {x, y}, actions_.send);
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, e.what());
+      return false;
+    }
+  }
+  return true;
+}
+
+int Shell::headlessLoop() {
+  using namespace std::chrono_literals;
+  target_w_ = opt_.width;
+  target_h_ = opt_.height;
+  dpi_scale_ = 1.f;
+  cam_.setViewport(static_cast<float>(target_w_), static_cast<float>(target_h_));
+  // the worker starts paused; every frame advances exactly steps_per_frame steps
+  startRun(scenario_, true);
+  // two layout passes (auto-sized panels settle in the second) so the first frame is already fitted
+  auto first = worker_->latest();
+  for (int pass = 0; pass < 2; ++pass) {
+    need_fit_ = true;
+    buildFrame(first, false);
+  }
+  if (!opt_.record.empty()) {
+    bool known = false;
+    auto fmt = capture::Recorder::formatForPath(opt_.record, &known);
+    std::string err = known ? recorder_.start(opt_.record, fmt, target_w_, target_h_, opt_.fps)
+                            : "record " + opt_.record + ": expected a .mp4 or .gif file name";
+    if (!err.empty()) {
+      std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+      return 2;
+    }
+  }
+  capture::Recorder png_seq;
+  if (!opt_.png_dir.empty()) {
+    std::string err = png_seq.start(opt_.png_dir, capture::Recorder::Format::PngSequence, target_w_, target_h_);
+    if (!err.empty()) {
+      std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+      return 2;
+    }
+  }
+  bool paused = false, quit = false;
+  double wait_s = 0;  // time spent waiting for the engine (steps + grid fields)
+  auto t0 = Clock::now();
+  long f = 0;
+  for (; f < opt_.frames && !quit; ++f) {
+    std::vector<std::string> shots;
+    auto before = worker_->latest();
+    std::uint64_t before_id = before ? before->snapshot_id : 0;
+    std::uint64_t target = worker_->stepsDone();
+    int extra_steps = 0;
+    if (!runScriptEvents(f, paused, quit, shots, extra_steps)) return 2;
+    int steps = extra_steps + (paused ? 0 : opt_.steps_per_frame);
+    if (need_fit_) fitView();
+    auto w0 = Clock::now();
+    for (int k = 0; k < (paused ? 0 : opt_.steps_per_frame); ++k) worker_->send(cmd::StepOnce{});
+    target += static_cast<std::uint64_t>(steps);
+    std::array<float, 4> rect{};
+    if (steps <= 1) {
+      rect = sendNudgedView(f);  // same batch as the step: grids follow the step
+      waitForSteps(target, f);
+    } else {
+      waitForSteps(target, f);
+      rect = sendNudgedView(f);
+    }
+    auto frame = waitForView(rect, before_id, f);
+    wait_s += std::chrono::duration<double>(Clock::now() - w0).count();
+    glfwPollEvents();
+    // the worker is paused between frames only because the shell drives it step by step: show
+    // the run as running, at the rate of this capture (panels and recordings read these fields)
+    double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    status_.ui_fps = elapsed > 0 ? static_cast<float>(static_cast<double>(f + 1) / elapsed) : 0.f;
+    if (frame && !paused && frame->paused) {
+      auto shown = std::make_shared<Snapshot>(*frame);
+      shown->paused = false;
+      shown->steps_per_second = elapsed > 0 ? static_cast<double>(frame->step) / elapsed : 0.0;
+      frame = shown;
+    }
+    buildFrame(frame, false);
+    renderFrame(frame);
+    if (!shots.empty() || recorder_.active() || png_seq.active() || (f + 1 == opt_.frames && !opt_.screenshot.empty()))
+      target_.readPixels(pixels_);
+    if (recorder_.active()) {
+      std::string err = recorder_.addFrame(pixels_);
+      if (!err.empty()) {
+        std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+        return 1;
+      }
+    }
+    if (png_seq.active()) {
+      std::string err = png_seq.addFrame(pixels_);
+      if (!err.empty()) {
+        std::fprintf(stderr, "driftlab: %s\n", err.c_str());
+        return 1;
+      }
+    }
+    for (const auto& s : shots) screenshotTo(s);
+    glfwSwapBuffers(window_);
+  }
+  // the last rendered frame is the screenshot
+  if (!opt_.screenshot.empty()) {
+    if (pixels_.empty()) target_.readPixels(pixels_);
+    screenshotTo(opt_.screenshot);
+    if (status_.message_is_error) return 1;
+  }
+  int rc = 0;
+  for (capture::Recorder* r : {&recorder_, &png_seq}) {
+    if (!r->active()) continue;
+    bool ok = false;
+    std::string msg = r->stop(&ok);
+    std::fprintf(stderr, "driftlab: %s\n", msg.c_str());
+    if (!ok) rc = 1;
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto last = worker_->latest();
+  std::fprintf(stderr, "driftlab: rendered %ld frames in %.2f s (%.1f fps; %.2f s waiting for the engine), engine step %ld, %s\n",
+               f, secs, secs > 0 ? static_cast<double>(f) / secs : 0.0, wait_s, last ? last->step : 0L,
+               gl::contextDescription().c_str());
+  return rc;
+}
+
+}  // namespace driftlab::app

@@ -1,0 +1,108 @@
+// The shell's state and member functions, shared by app_shell.cpp (window, ImGui, loading,
+// frame building, capture, interactive loop) and headless_loop.cpp (deterministic offscreen
+// capture). Internal to the app; main thread only.
+#pragma once
+
+#include "render/gl.hpp"  // epoxy before GLFW (TOOLCHAIN.md §3)
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app_shell.hpp"
+#include "canvas_input.hpp"
+#include "capture/recorder.hpp"
+#include "driftlab/flow_worker.hpp"
+#include "driftlab/scenario.hpp"
+#include "render/camera.hpp"
+#include "render/scene.hpp"
+#include "script.hpp"
+#include "shortcuts.hpp"
+#include "ui/ui.hpp"
+
+namespace driftlab::app {
+
+class Shell {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit Shell(const ShellOptions& o) : opt_(o) {}
+  ~Shell();
+  Shell(const Shell&) = delete;
+  Shell& operator=(const Shell&) = delete;
+  int run();
+  // files dropped on the window (GLFW drop callback); loaded by the loop
+  void onDrop(int count, const char** paths) {
+    for (int i = 0; i < count; ++i) dropped_.emplace_back(paths[i]);
+  }
+
+ private:
+  // set-up
+  bool createWindow();
+  void initImGui();
+  void makeActions();
+  // scenario loading (interactive: errors become the status message)
+  bool loadInitial();
+  void startRun(const Scenario& s, bool paused);
+  void loadScenarioFile(const std::string& path);
+  void loadPreset(const std::string& name);
+  void saveScenarioFile(const std::string& path);
+  void setMessage(const std::string& m, bool error);
+  // loops
+  int interactiveLoop();
+  int headlessLoop();
+  void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
+  void renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_screen = false, int fbw = 0, int fbh = 0);
+  void maybeSendView(bool force);
+  std::array<float, 4> gridRect() const;  // world rectangle of the free canvas
+  void fitView();
+  // capture
+  void toggleRecording();
+  void toggleRecordingTo(const std::string& path);
+  bool captureFrame();
+  void screenshotTo(const std::string& path);
+  // headless helpers
+  std::array<float, 4> sendNudgedView(long frame_index);
+  void waitForSteps(std::uint64_t steps_target, long frame_index);
+  std::shared_ptr<const Snapshot> waitForView(const std::array<float, 4>& rect, std::uint64_t after_id, long frame_index);
+  bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps);
+
+  ShellOptions opt_;
+  Scenario scenario_;
+  GLFWwindow* window_ = nullptr;
+  bool imgui_ready_ = false;
+  std::unique_ptr<FlowWorker> worker_;
+  ui::UiState ui_;
+  ui::AppStatus status_;
+  ui::UiActions actions_;
+  ShortcutActions shortcuts_;
+  Camera cam_;
+  render::Scene scene_;
+  CanvasInput canvas_;
+  gl::RenderTarget target_;
+  capture::Recorder recorder_;
+  std::string pixels_;
+  std::vector<ScriptEvent> script_;
+  std::size_t script_pos_ = 0;
+  std::string ini_path_;
+  bool need_fit_ = true;
+  bool screenshot_requested_ = false;
+  std::string pending_screenshot_;
+  int target_w_ = 0, target_h_ = 0;
+  float dpi_scale_ = 1.f;
+  std::array<float, 4> free_rect_{0, 0, 0, 0};  // screen rectangle not covered by docked panels
+  // last view rectangle sent to the worker
+  std::array<float, 4> sent_rect_{0, 0, 0, 0};
+  int sent_quiver_n_ = 0, sent_density_n_ = 0;
+  Clock::time_point last_view_send_{};
+  std::array<float, 4> moving_rect_{0, 0, 0, 0};  // rectangle of the previous frame (pan detection)
+  Clock::time_point last_rect_change_{};
+  std::vector<std::string> dropped_;
+  bool record_failed_ = false;
+};
+
+}  // namespace driftlab::app
