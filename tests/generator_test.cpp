@@ -35,6 +35,7 @@ GeneratorParams smallParams() {
   p.sample_count = 64;
   p.eta = 0.3;
   p.compute_path = ComputePath::Exact64;  // the checks below compare with float64 references
+  p.field.displacement_cap = 0.0;         // the plain DM loss (the cap has its own test)
   return p;
 }
 
@@ -330,4 +331,30 @@ TEST_CASE("generator: the latent grid image of a 2-D latent is the network on th
   p.arch.input_dim = 3;
   GeneratorEngine three(p);
   CHECK_THROWS_WITH_AS(three.latentGridImage(5), doctest::Contains("2-D latent"), InvalidArgument);
+}
+
+TEST_CASE("generator: displacement cap limits each target displacement to cap * h along v") {
+  GeneratorParams p = smallParams();
+  p.eta = 10.0;
+  p.field.displacement_cap = 0.5;
+  GeneratorEngine engine(p);
+  const TrainReport rep = engine.step();
+  REQUIRE(rep.ok);
+  const Points& v = engine.lastVelocities();
+  const Points& d = engine.lastDisplacements();
+  const double cap = 0.5 * 0.2;
+  int capped = 0;
+  for (int i = 0; i < v.cols(); ++i) {
+    const double full = p.eta * v.col(i).norm();
+    if (full > cap) {
+      ++capped;
+      CHECK(d.col(i).norm() == doctest::Approx(cap).epsilon(1e-12));
+      CHECK(d.col(i).dot(v.col(i)) == doctest::Approx(d.col(i).norm() * v.col(i).norm()).epsilon(1e-12));
+    } else {
+      CHECK((d.col(i) - p.eta * v.col(i)).cwiseAbs().maxCoeff() < 1e-15);
+    }
+  }
+  CHECK(capped == rep.capped);
+  CHECK(capped > 0);
+  CHECK(rep.loss == doctest::Approx(d.squaredNorm() / (2.0 * p.batch)).epsilon(1e-12));
 }

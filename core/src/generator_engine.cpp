@@ -186,6 +186,7 @@ void GeneratorEngine::reset() {
   last_loss_ = 0.0;
   x_.resize(0, 0);
   v_.resize(0, 0);
+  d_.resize(0, 0);
   y_.resize(0, 0);
 }
 
@@ -257,10 +258,24 @@ TrainReport GeneratorEngine::step() {
   }
   rep.field_ms = msSince(t1);
 
-  // MATH.md §5.1/§5.3: L = mean over N*d elements of ||x - sg(x + eta v)||^2 = eta^2 mean ||v||^2;
-  // dL/dx = -2 eta v / (N d)
+  // The target's displacement d_i = eta v_i, capped per sample at displacement_cap * h as in
+  // particle mode (MATH.md §3.7 step 7; 0 = off). Without the cap a clamped f-divergence weight
+  // (rho up to 1e6) lets a few samples own the whole gradient.
+  const double cap = params_.field.displacement_cap > 0 ? params_.field.displacement_cap * opt.kernel.h : 0.0;
+  d_ = eta * v_;
+  if (cap > 0) {
+    for (int i = 0; i < n; ++i) {
+      const double len = d_.col(i).norm();
+      if (len > cap) {
+        d_.col(i) *= cap / len;
+        ++rep.capped;
+      }
+    }
+  }
+  // MATH.md §5.1/§5.3: L = mean over N*d elements of ||x - sg(x + d)||^2 = mean ||d||^2
+  // (= eta^2 mean ||v||^2 uncapped); dL/dx = -2 d / (N d)
   const double sq = v_.squaredNorm();
-  rep.loss = eta * eta * sq / (static_cast<double>(n) * d);
+  rep.loss = d_.squaredNorm() / (static_cast<double>(n) * d);
   rep.drift_rms = std::sqrt(sq / n);
   ++step_;
   rep.step = step_;
@@ -270,7 +285,7 @@ TrainReport GeneratorEngine::step() {
   // they are checked on their own
   bool finite = std::isfinite(rep.loss) && v_.allFinite() && x_.allFinite();
   if (finite) {
-    const PointsF grad_out = (v_ * (-2.0 * eta / (static_cast<double>(n) * d))).cast<float>();
+    const PointsF grad_out = (d_ * (-2.0 / (static_cast<double>(n) * d))).cast<float>();
     net_.backward(grad_out);
     double g2 = 0.0;
     for (float g : net_.parameterGradients()) g2 += static_cast<double>(g) * g;

@@ -27,6 +27,7 @@ GeneratorScenario officialToy(const std::string& name, const std::string& datase
   f.bandwidth.h = 0.05;
   f.weights = DivergenceWeights::single(Divergence::DriftDouble);
   f.leave_one_out = true;  // DM self-mask
+  f.displacement_cap = 0.0;  // the DM loss has no cap
   f.metrics_h = 0.1;
   s.params.eta = 1.0;
   s.steps = 2000;
@@ -49,6 +50,9 @@ GeneratorScenario collapsedStart(const std::string& name, const std::string& dat
   f.bandwidth.h = h;
   f.weights = DivergenceWeights::fromName(divergence);
   f.leave_one_out = true;
+  // per-sample cap of the target displacement at 0.5 h (particle mode's default): the clamped
+  // chi2 / reverse-KL weights (up to 1e6) would otherwise hand the gradient to a few samples
+  f.displacement_cap = 0.5;
   f.metrics_h = 0.1;
   s.params.network_init = NetworkInit::Collapsed;
   s.params.init_scale = 1e-3;

@@ -1,6 +1,6 @@
 // Generator scenario files and "key=value" settings. The layout reuses the particle-flow
 // scenario JSON (scenario.hpp, owned elsewhere) for the field and adds "kind": "generator" plus
-// a "generator" object; the flow-only sections (init, integrator, geometry) are not written.
+// a "generator" object; the flow-only sections init and geometry are not written.
 // Any thread.
 #include <cerrno>
 #include <cmath>
@@ -154,8 +154,9 @@ GenJson generatorScenarioToJsonValue(const GeneratorScenario& s) {
   GenJson j;
   j["kind"] = kKind;
   for (auto it = flow.begin(); it != flow.end(); ++it) {
-    // particle-only sections: not used by generator training
-    if (it.key() == "init" || it.key() == "integrator" || it.key() == "geometry") continue;
+    // particle-only sections: not used by generator training ("integrator" stays: it holds the
+    // displacement_cap that generator mode applies to the target displacement)
+    if (it.key() == "init" || it.key() == "geometry") continue;
     j[it.key()] = it.value();
   }
   const GeneratorParams& p = s.params;

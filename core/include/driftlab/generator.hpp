@@ -33,8 +33,9 @@ NetworkInit parseNetworkInit(std::string_view name);  // throws InvalidArgument
 struct GeneratorParams {
   // The field: dataset (data_seed, data_csv), kernel, bandwidth rule, divergence weights,
   // alpha, chi2 convention, leave_one_out (= DM's self-mask of each generated sample from its
-  // own negatives), ratio clamp, velocity mode, metrics_h. The particle fields (init,
-  // particles, init_seed), the integrator, step and displacement cap are not used here.
+  // own negatives), ratio clamp, velocity mode, metrics_h, and displacement_cap: each sample's
+  // target displacement eta v_i is capped at displacement_cap * h (0 = off; the DM toy presets
+  // use 0). The particle fields (init, particles, init_seed), integrator and step are not used.
   FlowParams field;
 
   // network
@@ -70,7 +71,8 @@ struct GeneratorParams {
 struct TrainReport {
   bool ok = true;              // false: non-finite output/loss/gradient, update skipped, lr halved
   long step = 0;               // steps done after this one
-  double loss = 0.0;           // mean over batch*d elements of ||eta v||^2 (torch mse_loss), MATH.md §5.1
+  double loss = 0.0;           // mean over batch*d elements of ||d||^2, d = eta v capped (torch mse_loss), MATH.md §5.1
+  int capped = 0;              // samples whose displacement hit displacement_cap * h
   double drift_rms = 0.0;      // sqrt(mean_i ||v_i||^2)
   double grad_norm = 0.0;      // ||dL/dtheta||_2
   double lr = 0.0;             // learning rate used
@@ -106,8 +108,8 @@ class GeneratorEngine {
   void reset();
 
   // one training step (MATH.md §5.1-5.2): z ~ N(0, I), x = f(z), fresh data batch y,
-  // v = field at x (negatives = x with self-mask, positives = y), loss = mean ||eta v||^2,
-  // dL/dx = -2 eta v / (N d), backward, Adam. Non-finite output, loss or gradient: update skipped,
+  // v = field at x (negatives = x with self-mask, positives = y), d = eta v capped per sample,
+  // loss = mean ||d||^2, dL/dx = -2 d / (N d), backward, Adam. Non-finite output, loss or gradient: update skipped,
   // lr halved, warning in the report.
   TrainReport step();
 
@@ -134,6 +136,7 @@ class GeneratorEngine {
   double lastLoss() const { return last_loss_; }
   const Points& lastBatch() const { return x_; }          // last training batch (d x N)
   const Points& lastVelocities() const { return v_; }     // its velocity (d x N)
+  const Points& lastDisplacements() const { return d_; }  // target displacements d = eta v capped (d x N)
   const Points& lastData() const { return y_; }           // last data batch (d x M)
   const Points& modeCentres() const { return mode_centres_; }
   const std::vector<double>& modeWeights() const { return mode_weights_; }
@@ -155,7 +158,7 @@ class GeneratorEngine {
   Points csv_data_;              // dataset == "csv": the file's points, resampled per batch
   Points mode_centres_;
   std::vector<double> mode_weights_;
-  Points x_, v_, y_;
+  Points x_, v_, d_, y_;
   long step_ = 0;
   double last_loss_ = 0.0;
 };
