@@ -306,6 +306,28 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   rho_hat.clear();
   rho_hat.shrink_to_fit();
 
+  // node layout for the interpolation: [A, C_1/A, ..., C_{nc-1}/A, log A]. Default: plain bilinear
+  // A and C (rebuilt as A (C/A)), consistent with the pre-sharpened kernels. Option log_tails:
+  // bilinear log A and C/A (smooth where A decays exponentially); measured worse with sharpening
+  // (docs/PERFORMANCE.md), kept for experiments. A node below the resolvable level gets
+  // log A = log(level); rows touching it always use the linear values.
+  const double resolvable = kResolvable * total_weight * kernel.value(0.0);
+  const int ns = nc + 1;
+  std::vector<double> node(std::size_t(g * g * ns));
+  pool.parallelFor(0, g * g, [&](long lo, long hi, int) {
+    for (long i = lo; i < hi; ++i) {
+      const double* f = &field[std::size_t(i * nc)];
+      double* o = &node[std::size_t(i * ns)];
+      const bool ok = f[0] > resolvable;
+      o[0] = f[0];
+      // the ratio even at unresolved nodes: the linear path rebuilds C = A (C/A) there exactly
+      for (int k = 1; k < nc; ++k) o[k] = f[0] != 0.0 ? f[k] / f[0] : 0.0;
+      o[nc] = std::log(ok ? f[0] : resolvable);
+    }
+  }, 4096);
+  field.clear();
+  field.shrink_to_fit();
+
   // self-contribution table for a left-out source at the evaluation point: offsets -1..1 cells
   double self_table[kChannels][3][3];
   for (int c = 0; c < kChannels; ++c)
@@ -317,7 +339,6 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   out.log_sum.resize(num_eval);
   if (what.score) out.score.setZero(2, num_eval); else out.score.resize(0, 0);
   if (what.shift) out.shift.setZero(2, num_eval); else out.shift.resize(0, 0);
-  const double resolvable = kResolvable * total_weight * kernel.value(0.0);
   const double inv_h2 = 1.0 / (h * h);
   std::vector<std::vector<long>> exact_rows(static_cast<std::size_t>(threads));
   auto interpolate = [&](auto nc_constant) {
@@ -327,15 +348,27 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     pool.parallelFor(0, num_eval, [&](long lo, long hi, int t) {
       for (long e = lo; e < hi; ++e) {
         const CellWeights cw = cellOf(eval(0, e), eval(1, e), x0, y0, inv_cell, g);
-        double acc[NC] = {};
+        // lin[k]: plain bilinear A and numerators C_k; ratio[k]: bilinear C_k/A; log_a: bilinear log A
+        double lin[NC] = {}, ratio[NC] = {}, log_a = 0.0;
+        bool all_resolved = true;
         for (int a = 0; a < 2; ++a)
           for (int b = 0; b < 2; ++b) {
-            const double* node = &field[std::size_t(((cw.i + a) * g + cw.j + b) * NC)];
+            const double* nd = &node[std::size_t(((cw.i + a) * g + cw.j + b) * (NC + 1))];
             const double w = cw.wx[a] * cw.wy[b];
-            for (int k = 0; k < NC; ++k) acc[k] += w * node[k];
+            all_resolved = all_resolved && nd[0] > resolvable;
+            lin[0] += w * nd[0];
+            for (int k = 1; k < NC; ++k) {
+              lin[k] += w * nd[0] * nd[k];
+              ratio[k] += w * nd[k];
+            }
+            log_a += w * nd[NC];
           }
+        double acc[NC];
         const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
+        double self_term[NC] = {};
+        bool has_self = false;
         if (self >= 0 && self < num_src) {
+          has_self = true;
           const double w = weightOf(self);
           if (sources(0, self) == eval(0, e) && sources(1, self) == eval(1, e)) {
             // the usual case (a particle leaving itself out): same cell, same weights, so the
@@ -347,7 +380,7 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
               double sub = 0.0;
               for (int da = 0; da < 3; ++da)
                 sub += xx[da] * (yy[0] * tab[da][0] + yy[1] * tab[da][1] + yy[2] * tab[da][2]);
-              acc[k] -= w * sub;
+              self_term[k] = w * sub;
             }
           } else {
             const CellWeights cs = cellOf(sources(0, self), sources(1, self), x0, y0, inv_cell, g);
@@ -363,9 +396,21 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
                                             : gk.at(chan[k], int(da), int(db));
                       sub += cw.wx[a] * cw.wy[b] * cs.wx[a2] * cs.wy[b2] * kv;
                     }
-              acc[k] -= w * sub;
+              self_term[k] = w * sub;
             }
           }
+        }
+        if (options.log_tails && all_resolved && !(has_self && self_term[0] > 0.25 * lin[0])) {
+          // log-domain interpolation; a (small) self term is removed with the same correction
+          // factor kappa = A_log / A_lin the rest of the row receives
+          const double a_log = std::exp(log_a);
+          const double kappa = a_log / lin[0];
+          acc[0] = a_log - kappa * self_term[0];
+          for (int k = 1; k < NC; ++k) acc[k] = a_log * ratio[k] - kappa * self_term[k];
+        } else {
+          // self-dominated (an isolated particle) or next to an unresolved node: linear values, from
+          // which the binned self contribution cancels exactly
+          for (int k = 0; k < NC; ++k) acc[k] = lin[k] - self_term[k];
         }
         double v[kChannels] = {0, 0, 0, 0, 0};
         for (int k = 0; k < NC; ++k) v[chan[k]] = acc[k];

@@ -30,6 +30,7 @@ struct GridOptions {
   int max_cells = 1024;      // per axis; a box that needs more uses coarser cells ...
   double min_cells_per_h = 3.0;  // ... down to this resolution, below which the grid declines
   bool sharpen = true;       // pre-sharpen the kernels (see above)
+  bool log_tails = false;    // interpolate log A and C/A instead of A and C (see grid_kde.cpp)
 };
 
 struct GridStats {
