@@ -5,6 +5,15 @@
 // before the thread starts). Readers never wait for a step: the queue mutex is held only to
 // push or swap out the command vector, the snapshot mutex only to copy or exchange a pointer.
 //
+// Behaviour readers rely on:
+// - Snapshot::error holds the last rejection of the latest command batch (a batch without one
+//   clears it); an engine failure inside the loop also sets it and pauses the run.
+// - params.particles / params.samples are the *requested* counts: brush edits change the point
+//   sets, not these fields, so a stale SetParams from the UI does not undo the edits.
+// - Reset / NewSeed restart the metric history (the step counter restarts at 0) with one marker.
+// - Grid fields are cell-centred over the SetView rectangle (default: data box padded by 25% on
+//   each side), refreshed at most ~10 times per second and at most ~1/4 of the worker's time.
+//
 // [SECTION] constants and helpers
 // [SECTION] Impl: shared and worker-only state
 // [SECTION] the worker loop
