@@ -86,10 +86,11 @@ std::string loadAverage() {
 struct Timing {
   double median = 0.0;     // seconds per call (wall)
   double cpu_ratio = 0.0;  // process CPU seconds / wall seconds over all runs
+  double cpu_total = 0.0;  // process CPU seconds over all runs
   int runs = 0;
-  // CPU seconds per call: on a machine shared with other jobs this, not the wall time, shows what
-  // the code costs; rate per CPU-second x threads = the rate on that many idle cores if it scales
-  double cpuPerCall() const { return median * cpu_ratio; }
+  // mean CPU seconds per call: on a machine shared with other jobs this, not the wall time, shows
+  // what the code costs; rate per CPU-second x threads = the rate on that many idle cores if it scales
+  double cpuPerCall() const { return cpu_total / std::max(1, runs); }
 };
 
 // runs fn at least min_runs times and until min_seconds have passed (at most max_runs)
@@ -104,7 +105,8 @@ Timing timeMedian(const std::function<void()>& fn, int min_runs, double min_seco
   Timing r;
   std::sort(t.begin(), t.end());
   r.median = t[t.size() / 2];
-  r.cpu_ratio = (cpuNow() - c0) / std::max(1e-9, wallNow() - w0);
+  r.cpu_total = cpuNow() - c0;
+  r.cpu_ratio = r.cpu_total / std::max(1e-9, wallNow() - w0);
   r.runs = int(t.size());
   return r;
 }
