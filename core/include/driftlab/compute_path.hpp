@@ -3,8 +3,9 @@
 //   exact64 : float64 SIMD lanes + threads (same values as the scalar reference to ~1e-13)
 //   exact   : float32 SIMD lanes + threads, double per-row totals (~1e-5 relative)
 //   grid    : 2-D only: cloud-in-cell binning on a G x G grid, FFT convolution, bilinear
-//             interpolation back, O(N + M + G^2 log G); ~1e-3 relative RMS on the presets
-//             (docs/PERFORMANCE.md); rows the grid cannot resolve fall back to exact
+//             interpolation back, O(N + M + G^2 log G); forward-KL fields ~0.3-0.7 % relative
+//             RMS, mixed-divergence fields far from the data much worse (docs/PERFORMANCE.md);
+//             rows the grid cannot resolve fall back to exact
 //   auto    : exact64 for small sums, exact for medium, grid for large 2-D sums
 // Pure functions; any thread.
 #pragma once
@@ -18,9 +19,10 @@ enum class ComputePath { Exact64, Exact32, Grid, Auto };
 const char* computePathName(ComputePath path);     // exact64, exact, grid, auto
 ComputePath parseComputePath(std::string_view name);  // throws InvalidArgument naming the value
 
-// Auto thresholds, in kernel pairs (rows x sources) of one kernel-row sum; measured on the
-// 2-core test machine (docs/PERFORMANCE.md): below kAutoExact32Pairs float64 costs < 2 ms,
-// above kAutoGridPairs (2-D only) the grid is faster than exact float32 at < 1% error.
+// Auto thresholds, in kernel pairs (rows x sources) of one kernel-row sum, from the measurements
+// in docs/PERFORMANCE.md: below kAutoExact32Pairs a float64 sum costs < ~2 ms; below
+// kAutoGridPairs (N = M ~ 16384) the exact float32 field still runs at ~7+ fields/s on 2 idle
+// cores, above it only the grid keeps the app interactive (its error: docs/PERFORMANCE.md).
 inline constexpr double kAutoExact32Pairs = 1 << 20;
 inline constexpr double kAutoGridPairs = 1 << 28;
 
