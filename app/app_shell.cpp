@@ -470,7 +470,7 @@ int Shell::interactiveLoop() {
     // timed test runs (--frames without --headless): the UI rate and the engine rate side by side
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     auto last = worker_->latest();
-    std::fprintf(stderr, "driftlab: %ld interactive frames in %.2f s (%.1f UI fps); engine at step %ld, %.1f steps/s, N %ld, M %ld\n",
+    std::fprintf(stderr, "driftlab: %ld interactive frames in %.2f s (%.1f UI fps); engine at step %ld, %.3g steps/s, N %ld, M %ld\n",
                  frames, secs, secs > 0 ? static_cast<double>(frames) / secs : 0.0, last ? last->step : 0L,
                  last ? last->steps_per_second : 0.0, last ? static_cast<long>(last->particles.cols()) : 0L,
                  last ? static_cast<long>(last->data.cols()) : 0L);
