@@ -228,6 +228,17 @@ void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
   sliderDouble("displacement cap", &p.displacement_cap, 0.0, 2.0, p.displacement_cap > 0 ? "%.2f h" : "off");
   if (editFinished()) sendShadow(frame, s, actions);
   helpMarker("displacement_cap");
+  int cap_mode = static_cast<int>(p.cap_mode);
+  ImGui::TextUnformatted("cap applies");
+  ImGui::SameLine();
+  bool cap_changed = ImGui::RadioButton("per particle", &cap_mode, static_cast<int>(CapMode::PerParticle));
+  ImGui::SameLine();
+  cap_changed |= ImGui::RadioButton("globally", &cap_mode, static_cast<int>(CapMode::Global));
+  helpMarker("cap_mode");
+  if (cap_changed && cap_mode != static_cast<int>(p.cap_mode)) {
+    p.cap_mode = static_cast<CapMode>(cap_mode);
+    sendShadow(frame, s, actions);
+  }
   ImGui::SliderInt("steps / frame", &s.steps_per_publish, 1, 200, "%d",
                    ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   if (editFinished() && actions.send) actions.send(cmd::SetStepsPerPublish{s.steps_per_publish});

@@ -130,6 +130,10 @@ constexpr std::array kHelp = {
     ParamHelp{"displacement_cap", "Maximum move per step, in bandwidths (MATH.md §3.7 step 7); 0 = off. Usual "
                                   "0.25 - 1. Keeps chi2 and Gaussian far-field blow-ups in check; when it is "
                                   "active the effective step (status bar) is below eta."},
+    ParamHelp{"cap_mode", "Per particle (default): each particle's move is clipped to cap x h and the step "
+                          "stays eta, as in the GFD mixture code (MATH.md §3.5). Globally: the whole step shrinks to "
+                          "cap x h / max|v| (MATH.md §3.7 step 7) - an exact time rescaling, but one runaway "
+                          "particle with a huge chi2/reverse-KL weight then freezes the whole flow."},
     ParamHelp{"steps_per_frame", "Engine steps between two published frames. Higher = faster flow on screen, "
                                  "choppier motion. The engine never blocks the UI."},
     // ---- canvas tools ----

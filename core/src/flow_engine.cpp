@@ -239,23 +239,35 @@ StepReport FlowEngine::step() {
   const double vmax = maxColumnNorm(v1);
   report.max_speed = vmax;
 
-  // displacement cap, MATH.md §3.7 step 7: eta_eff = min(eta, c h / max_i |v_i|)
+  // displacement cap (MATH.md §3.7 step 7). Global: eta_eff = min(eta, c h / max_i |v_i|), the whole
+  // ensemble slows down. PerParticle: eta stays, each particle's move is clipped to c h (GFD code,
+  // MATH.md §3.5), so one runaway particle cannot freeze the others.
   const double cap = params_.displacement_cap;
   const double cap_length = cap * opt.kernel.h;
+  const bool global_cap = params_.cap_mode == CapMode::Global;
   double eta_eff = eta_;
-  if (cap > 0.0 && vmax > 0.0) eta_eff = std::min(eta_, cap_length / vmax);
+  if (cap > 0.0 && global_cap && vmax > 0.0) eta_eff = std::min(eta_, cap_length / vmax);
+  // dx = eta v, with columns longer than cap_length shortened to it (PerParticle mode only)
+  auto cappedDisplacement = [&](const Points& v, double eta) {
+    Points dx = eta * v;
+    if (cap > 0.0 && !global_cap) {
+      for (Eigen::Index i = 0; i < dx.cols(); ++i) {
+        const double len = dx.col(i).norm();
+        if (len > cap_length) dx.col(i) *= cap_length / len;
+      }
+    }
+    return dx;
+  };
 
   Points x_new = x_;
   if (params_.integrator == Integrator::Euler) {
     // x <- x + eta_eff v
-    const Points dx = eta_eff * v1;
-    geometry_->move(x_new, dx);
+    geometry_->move(x_new, cappedDisplacement(v1, eta_eff));
   } else {
     // Heun (RK2): predictor x~ = x + eta_eff v1, v2 = velocity of the moved ensemble at t + eta_eff,
     // x <- x + eta_eff/2 (v1 + v2)
     Points x_pred = x_;
-    const Points dx_pred = eta_eff * v1;
-    geometry_->move(x_pred, dx_pred);
+    geometry_->move(x_pred, cappedDisplacement(v1, eta_eff));
     if (!x_pred.allFinite()) return rollback("position");
     const VelocityOptions opt2 = params_.velocityOptions(x_pred, y_, t_ + eta_eff);
     Points v2 = particleVelocity(x_pred, y_, opt2);
@@ -264,9 +276,10 @@ StepReport FlowEngine::step() {
     const Points v_sum = v1 + v2;
     // the corrector may be faster than v1: shrink the step so the cap still holds exactly
     const double half_max = 0.5 * maxColumnNorm(v_sum);
-    if (cap > 0.0 && half_max > 0.0 && eta_eff * half_max > cap_length) eta_eff = cap_length / half_max;
-    const Points dx = (0.5 * eta_eff) * v_sum;
-    geometry_->move(x_new, dx);
+    if (cap > 0.0 && global_cap && half_max > 0.0 && eta_eff * half_max > cap_length) {
+      eta_eff = cap_length / half_max;
+    }
+    geometry_->move(x_new, cappedDisplacement(v_sum, 0.5 * eta_eff));
   }
   if (!x_new.allFinite()) return rollback("position");
 

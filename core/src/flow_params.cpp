@@ -69,6 +69,21 @@ Integrator parseIntegrator(std::string_view name) {
   detail::throwInvalidArgument("integrator: unknown '" + std::string(name) + "' (expected one of euler, heun)");
 }
 
+const char* capModeName(CapMode m) {
+  switch (m) {
+    case CapMode::PerParticle: return "per_particle";
+    case CapMode::Global: return "global";
+  }
+  return "per_particle";
+}
+
+CapMode parseCapMode(std::string_view name) {
+  if (name == "per_particle") return CapMode::PerParticle;
+  if (name == "global") return CapMode::Global;
+  detail::throwInvalidArgument("integrator.cap_mode: unknown '" + std::string(name) +
+                               "' (expected one of per_particle, global)");
+}
+
 void FlowParams::validate() const {
   // data (law p)
   if (dataset == "csv") {
@@ -153,7 +168,7 @@ bool FlowParams::operator==(const FlowParams& o) const {
          kernel_eq && bandwidth_eq && weights.w == o.weights.w && alpha == o.alpha && chi2 == o.chi2 &&
          leave_one_out == o.leave_one_out && ratio_min == o.ratio_min && ratio_max == o.ratio_max &&
          velocity_mode == o.velocity_mode && smoothed_grid == o.smoothed_grid && integrator == o.integrator &&
-         step == o.step && displacement_cap == o.displacement_cap && geometry == o.geometry &&
+         step == o.step && displacement_cap == o.displacement_cap && cap_mode == o.cap_mode && geometry == o.geometry &&
          metrics_h == o.metrics_h;
 }
 

@@ -62,6 +62,7 @@ std::string describeParamsChange(const FlowParams& a, const FlowParams& b) {
   add(a.integrator != b.integrator, std::string("integrator=") + integratorName(b.integrator));
   add(a.step != b.step, "step=" + num(b.step));
   add(a.displacement_cap != b.displacement_cap, "displacement_cap=" + num(b.displacement_cap));
+  add(a.cap_mode != b.cap_mode, std::string("cap_mode=") + capModeName(b.cap_mode));
   add(a.geometry != b.geometry, "geometry");
   add(a.metrics_h != b.metrics_h, "metrics_h=" + num(b.metrics_h));
 

@@ -261,7 +261,8 @@ Json scenarioToJsonValue(const Scenario& s) {
   div["smoothed_grid"] = p.smoothed_grid;
   j["divergence"] = div;
 
-  j["integrator"] = Json{{"type", integratorName(p.integrator)}, {"step", p.step}, {"displacement_cap", p.displacement_cap}};
+  j["integrator"] = Json{{"type", integratorName(p.integrator)}, {"step", p.step}, {"displacement_cap", p.displacement_cap},
+                         {"cap_mode", capModeName(p.cap_mode)}};
   j["geometry"] = geometryName(p.geometry);
   j["metrics"] = Json{{"reference_h", p.metrics_h}};
   return j;
@@ -346,7 +347,7 @@ void readScenarioInto(const Json& j, Scenario& s) {
     f.readInt("smoothed_grid", -2147483648LL, 2147483647LL, p.smoothed_grid);
   }
   if (const Json* v = top.get("integrator")) {
-    const Fields f(*v, "integrator", {"type", "step", "displacement_cap"});
+    const Fields f(*v, "integrator", {"type", "step", "displacement_cap", "cap_mode"});
     std::string type = integratorName(p.integrator);
     f.readString("type", type);
     if (type == "euler") p.integrator = Integrator::Euler;
@@ -354,6 +355,9 @@ void readScenarioInto(const Json& j, Scenario& s) {
     else fail("integrator.type", "unknown '" + type + "' (expected one of euler, heun)");
     f.readDouble("step", p.step);
     f.readDouble("displacement_cap", p.displacement_cap);
+    std::string cap_mode = capModeName(p.cap_mode);
+    f.readString("cap_mode", cap_mode);
+    p.cap_mode = parseCapMode(cap_mode);
   }
   if (const Json* v = top.get("geometry")) {
     if (!v->is_string() || v->get<std::string>() != "euclidean") {

@@ -15,9 +15,16 @@ namespace driftlab {
 
 enum class Integrator { Euler, Heun };
 enum class GeometryKind { Euclidean };  // the sphere S^2 comes later (MATH.md §4.1)
+// How the per-step displacement cap applies (MATH.md §3.5, §3.7 step 7):
+// PerParticle clips each particle's move to cap * h (as the GFD mixture code does, [GFD-sec(b)]);
+// Global shrinks the whole step to eta_eff = min(eta, cap h / max_i |v_i|) (MATH.md §3.7), which
+// keeps the flow an exact time-rescaling but lets one runaway particle freeze everybody.
+enum class CapMode { PerParticle, Global };
 
 const char* integratorName(Integrator i);          // euler, heun
 Integrator parseIntegrator(std::string_view name);  // throws InvalidArgument
+const char* capModeName(CapMode m);                 // per_particle, global
+CapMode parseCapMode(std::string_view name);        // throws InvalidArgument
 
 struct FlowParams {
   // target data (law p)
@@ -47,6 +54,7 @@ struct FlowParams {
   Integrator integrator = Integrator::Euler;
   double step = 0.01;              // eta, in flow-time units
   double displacement_cap = 0.5;   // max per-step displacement, in bandwidths (MATH.md §3.7 step 7); 0 = off
+  CapMode cap_mode = CapMode::PerParticle;
   GeometryKind geometry = GeometryKind::Euclidean;
 
   // metrics reference kernel
