@@ -17,6 +17,7 @@
 #include "driftlab/compute_path.hpp"
 #include "driftlab/error.hpp"
 #include "driftlab/thread_pool.hpp"
+#include "driftlab/velocity.hpp"
 
 using namespace driftlab;
 
@@ -330,4 +331,47 @@ TEST_CASE("compute path names round-trip; auto picks by size and dimension") {
   CHECK(resolveComputePath(ComputePath::Auto, 3, 1000000, 1000000) == ComputePath::Exact32);
   CHECK(resolveComputePath(ComputePath::Grid, 3, 10, 10) == ComputePath::Exact32);
   CHECK(resolveComputePath(ComputePath::Exact64, 2, 1000000, 1000000) == ComputePath::Exact64);
+}
+
+TEST_CASE("every divergence through evaluateField: exact float32 path agrees with float64 to 1e-4 (LOO, far particle)") {
+  const Points data = ring(300, 31);
+  Points particles = gaussianCloud(2, 250, 0.0, 0.5, 32);
+  particles(0, 5) = 8.0;  // 80 h from the data: far rows on both paths
+  std::vector<int> self(250);
+  for (int i = 0; i < 250; ++i) self[std::size_t(i)] = i;
+  for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::StudentT}) {
+    for (int d = 0; d <= kNumDivergences; ++d) {  // every base field, then the default mixture
+      VelocityOptions opt;
+      opt.kernel.kind = kind;
+      opt.kernel.h = 0.1;
+      opt.weights = d < kNumDivergences ? DivergenceWeights::single(static_cast<Divergence>(d))
+                                        : DivergenceWeights::mixedDefault();
+      FieldResult f64, f32;
+      {
+        ComputePathScope scope(ComputePath::Exact64);
+        f64 = evaluateField(particles, self, particles, data, opt);
+      }
+      {
+        ComputePathScope scope(ComputePath::Exact32);
+        f32 = evaluateField(particles, self, particles, data, opt);
+      }
+      CAPTURE(std::string(kernelName(kind)));
+      CAPTURE(opt.weights.label());
+      REQUIRE(f32.v.allFinite());
+      CHECK(normwiseError(f32.v, f64.v) <= 1e-4);
+    }
+  }
+}
+
+TEST_CASE("the default compute path is float64 and a scope switches it on this thread only") {
+  CHECK(currentComputePath() == ComputePath::Exact64);
+  {
+    ComputePathScope scope(ComputePath::Grid);
+    CHECK(currentComputePath() == ComputePath::Grid);
+    ComputePath seen = ComputePath::Auto;
+    std::thread t([&] { seen = currentComputePath(); });
+    t.join();
+    CHECK(seen == ComputePath::Exact64);
+  }
+  CHECK(currentComputePath() == ComputePath::Exact64);
 }
