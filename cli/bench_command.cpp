@@ -324,6 +324,10 @@ void runBench(const BenchArgs& a) {
     benchField(a);
     return;
   }
+  // bad options fail before anything is measured
+  if (!a.sizes.empty()) (void)parseSizes(a.sizes);
+  (void)parseKernels(a.kernel);
+  if (!a.no_grid) (void)parseInteger("--grid-n", a.grid_n, 1000, kMaxPoints);
   std::printf("driftlab bench: %s, %u hardware threads, using %d; load average at start %s\n",
               firstLineWith("/proc/cpuinfo", "model name").c_str(), std::thread::hardware_concurrency(), pool.size(),
               loadAverage().c_str());
