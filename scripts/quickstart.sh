@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # driftlab quick start: install whatever Debian 12 packages are missing, build, then
-#   run   - a headless run of the default scenario that prints its metrics
+#   run   - the desktop app on the default scenario; without a display, a short demo recording
+#           made headlessly under Xvfb (its path is printed)
 #   test  - the whole test suite (ctest), plus the ThreadSanitizer check when it exists
 # Idempotent: packages are installed only when one is missing, and an up-to-date build is a
 # no-op. Works as root, or as a user with sudo (used only for apt-get).
@@ -73,8 +74,19 @@ build
 
 case "$mode" in
   run)
-    say "running the default scenario headless: build/bin/driftlab-cli run --preset default"
-    build/bin/driftlab-cli run --preset default
+    if [[ -n "${DISPLAY:-}" && -x build/bin/driftlab ]]; then
+      say "starting the app: build/bin/driftlab --preset default (H shows the keyboard shortcuts)"
+      exec build/bin/driftlab --preset default
+    fi
+    if [[ ! -x build/bin/driftlab ]]; then
+      say "the app was not built (DRIFTLAB_BUILD_APP=OFF?): running the default scenario headless instead"
+      exec build/bin/driftlab-cli run --preset default
+    fi
+    out="$PWD/driftlab-demo.mp4"
+    say "no display (DISPLAY is not set): recording a 4-second demo of the default preset headlessly under Xvfb instead"
+    xvfb-run -a -s "-screen 0 1280x720x24" build/bin/driftlab --headless --preset default --frames 120 \
+      --record "$out"
+    say "demo recording written to $out"
     ;;
   test)
     say "running the test suite: ctest --test-dir build --output-on-failure -j2"
