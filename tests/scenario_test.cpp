@@ -455,7 +455,7 @@ TEST_CASE("scenario: every listed setting key is accepted with a sensible value"
       {"alpha", "0.3"}, {"bandwidth", "0.15"}, {"bandwidth.h", "0.12"}, {"bandwidth.min", "0.01"},
       {"bandwidth.rate", "1"}, {"bandwidth.rule", "anneal"}, {"bandwidth.scales", "0.05,0.1"}, {"beta", "0.7"},
       {"c", "2"}, {"chi2", "half"}, {"data_csv", "d.csv"}, {"data_seed", "5"}, {"dataset", "two_moons"},
-      {"description", "text"}, {"displacement_cap", "0.25"}, {"cap_mode", "global"}, {"divergence", "js"}, {"init", "far"},
+      {"description", "text"}, {"displacement_cap", "0.25"}, {"cap_mode", "global"}, {"path", "grid"}, {"divergence", "js"}, {"init", "far"},
       {"init_csv", "x.csv"}, {"init_seed", "6"}, {"integrator", "heun"}, {"kernel", "matern32"},
       {"leave_one_out", "false"}, {"metrics_every", "5"}, {"metrics_h", "0.2"}, {"name", "mine"}, {"nu", "4"},
       {"particles", "100"}, {"ratio_max", "1e4"}, {"ratio_min", "1e-4"}, {"samples", "200"}, {"seed", "3"},

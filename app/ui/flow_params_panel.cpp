@@ -247,6 +247,19 @@ void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
 
 void drawAdvancedSection(const Snapshot* frame, ParamShadow& s, const UiActions& actions) {
   FlowParams& p = s.params;
+  // compute path of the kernel sums (issue 4): the grid is what keeps 1e6 particles interactive
+  static const ComputePath kPaths[] = {ComputePath::Auto, ComputePath::Exact32, ComputePath::Exact64,
+                                       ComputePath::Grid};
+  if (ImGui::BeginCombo("compute path", computePathName(p.path))) {
+    for (const ComputePath c : kPaths) {
+      if (ImGui::Selectable(computePathName(c), c == p.path) && c != p.path) {
+        p.path = c;
+        sendShadow(frame, s, actions);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  helpMarker("compute_path");
   sliderDoubleLog("ratio min", &p.ratio_min, 1e-12, 1.0, "%.1e");
   if (editFinished()) sendShadow(frame, s, actions);
   helpMarker("ratio_clamp");

@@ -130,6 +130,10 @@ constexpr std::array kHelp = {
     ParamHelp{"displacement_cap", "Maximum move per step, in bandwidths (MATH.md §3.7 step 7); 0 = off. Usual "
                                   "0.25 - 1. Keeps chi2 and Gaussian far-field blow-ups in check; when it is "
                                   "active the effective step (status bar) is below eta."},
+    ParamHelp{"compute_path", "How the kernel sums are computed. auto: float64 for small runs, float32 SIMD for "
+                              "medium ones, the 2-D FFT grid above ~16k x 16k. exact = float32 (~1e-6 relative), "
+                              "exact64 = float64, grid = O(N + M + G^2 log G) binning + FFT: ~0.5% error on "
+                              "forward-KL fields, worse for chi2/mixed far from the data (docs/PERFORMANCE.md)."},
     ParamHelp{"cap_mode", "Per particle (default): each particle's move is clipped to cap x h and the step "
                           "stays eta, as in the GFD mixture code (MATH.md §3.5). Globally: the whole step shrinks to "
                           "cap x h / max|v| (MATH.md §3.7 step 7) - an exact time rescaling, but one runaway "

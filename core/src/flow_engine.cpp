@@ -217,6 +217,8 @@ void FlowEngine::setParams(const FlowParams& p) {
 // [SECTION] one step (Euler / Heun, displacement cap, rollback)
 
 StepReport FlowEngine::step() {
+  // kernel sums of this step take the run's compute path (float64 / float32 / grid, issue 4)
+  const ComputePathScope path_scope(params_.path);
   StepReport report;
   // nothing is committed before the end, so a rollback only has to halve the step
   auto rollback = [&](const char* what) {
@@ -403,6 +405,7 @@ double FlowEngine::currentBandwidth() const { return velocityOptions().kernel.h;
 
 // the reference kernel comes from the parameters (metrics_h), so curves stay comparable
 Metrics FlowEngine::metrics(const MetricsOptions& opt) const {
+  const ComputePathScope path_scope(params_.path);
   MetricsOptions o = opt;
   o.reference_h = params_.metrics_h;
   Metrics m = computeMetrics(x_, y_, mode_centres_, mode_weights_, velocityOptions(), o);

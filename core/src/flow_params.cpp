@@ -168,7 +168,7 @@ bool FlowParams::operator==(const FlowParams& o) const {
          kernel_eq && bandwidth_eq && weights.w == o.weights.w && alpha == o.alpha && chi2 == o.chi2 &&
          leave_one_out == o.leave_one_out && ratio_min == o.ratio_min && ratio_max == o.ratio_max &&
          velocity_mode == o.velocity_mode && smoothed_grid == o.smoothed_grid && integrator == o.integrator &&
-         step == o.step && displacement_cap == o.displacement_cap && cap_mode == o.cap_mode && geometry == o.geometry &&
+         step == o.step && displacement_cap == o.displacement_cap && cap_mode == o.cap_mode && path == o.path && geometry == o.geometry &&
          metrics_h == o.metrics_h;
 }
 

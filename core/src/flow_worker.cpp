@@ -136,6 +136,7 @@ struct FlowWorker::Impl {
   void apply(const cmd::SetView& c);
   void apply(const cmd::SetStepsPerPublish& c);
   void apply(const cmd::SetMetricsEvery& c);
+  void apply(const cmd::SaveModel& c);
   void applyParams(const FlowParams& p, const std::string& label);
   void stateChanged();
   void addMarker(const std::string& label);
@@ -398,6 +399,11 @@ void FlowWorker::Impl::apply(const cmd::SetMetricsEvery& c) {
   metrics_every = c.steps;
 }
 
+// a particle run has no network to save (generator_worker.cpp writes model files)
+void FlowWorker::Impl::apply(const cmd::SaveModel&) {
+  throw InvalidArgument("save model: only in generator mode");
+}
+
 // particles, data or parameters changed: grids, displayed velocities and bandwidth are stale,
 // and the change should be visible soon (grid refresh still respects its rate limit)
 void FlowWorker::Impl::stateChanged() {
@@ -499,6 +505,7 @@ void FlowWorker::Impl::refreshDisplay() {
   bandwidth_stale = false;
   if (engine.dim() == 2) {
     const detail::GridView v = custom_view ? view : detail::paddedDataView(engine.data(), view);
+    const ComputePathScope path_scope(engine.params().path);  // grids follow the run's path (issue 4)
     grids = detail::computeGridFields(engine.particles(), engine.data(), opt, v);
   } else {
     grids = detail::GridFields{};

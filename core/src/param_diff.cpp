@@ -63,6 +63,7 @@ std::string describeParamsChange(const FlowParams& a, const FlowParams& b) {
   add(a.step != b.step, "step=" + num(b.step));
   add(a.displacement_cap != b.displacement_cap, "displacement_cap=" + num(b.displacement_cap));
   add(a.cap_mode != b.cap_mode, std::string("cap_mode=") + capModeName(b.cap_mode));
+  add(a.path != b.path, std::string("path=") + computePathName(b.path));
   add(a.geometry != b.geometry, "geometry");
   add(a.metrics_h != b.metrics_h, "metrics_h=" + num(b.metrics_h));
 

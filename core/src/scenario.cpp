@@ -264,6 +264,7 @@ Json scenarioToJsonValue(const Scenario& s) {
   j["integrator"] = Json{{"type", integratorName(p.integrator)}, {"step", p.step}, {"displacement_cap", p.displacement_cap},
                          {"cap_mode", capModeName(p.cap_mode)}};
   j["geometry"] = geometryName(p.geometry);
+  j["compute_path"] = computePathName(p.path);
   j["metrics"] = Json{{"reference_h", p.metrics_h}};
   return j;
 }
@@ -278,7 +279,7 @@ void readScenarioInto(const Json& j, Scenario& s) {
   FlowParams& p = s.params;
   const Fields top(j, "",
                    {"name", "description", "steps", "metrics_every", "data", "init", "kernel", "bandwidth",
-                    "divergence", "integrator", "geometry", "metrics"});
+                    "divergence", "integrator", "geometry", "compute_path", "metrics"});
   top.readString("name", s.name);
   top.readString("description", s.description);
   top.readInt("steps", 0, 1'000'000'000, s.steps);
@@ -358,6 +359,14 @@ void readScenarioInto(const Json& j, Scenario& s) {
     std::string cap_mode = capModeName(p.cap_mode);
     f.readString("cap_mode", cap_mode);
     p.cap_mode = parseCapMode(cap_mode);
+  }
+  if (const Json* v = top.get("compute_path")) {
+    if (!v->is_string()) fail("compute_path", "expected a string (got " + shortDump(*v) + ")");
+    try {
+      p.path = parseComputePath(v->get<std::string>());
+    } catch (const InvalidArgument&) {
+      fail("compute_path", "unknown " + shortDump(*v) + " (expected one of exact64, exact, grid, auto)");
+    }
   }
   if (const Json* v = top.get("geometry")) {
     if (!v->is_string() || v->get<std::string>() != "euclidean") {

@@ -37,7 +37,7 @@ constexpr Alias kAliases[] = {
     {"ratio_min", "divergence.ratio_min"}, {"ratio_max", "divergence.ratio_max"},
     {"velocity", "divergence.velocity"},  {"smoothed_grid", "divergence.smoothed_grid"},
     {"integrator", "integrator.type"},    {"step", "integrator.step"},
-    {"displacement_cap", "integrator.displacement_cap"}, {"cap_mode", "integrator.cap_mode"},
+    {"displacement_cap", "integrator.displacement_cap"}, {"cap_mode", "integrator.cap_mode"}, {"path", "compute_path"},
     {"metrics_h", "metrics.reference_h"}, {"steps", "steps"},
     {"metrics_every", "metrics_every"},   {"name", "name"},
     {"description", "description"},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "driftlab/bandwidth.hpp"
+#include "driftlab/compute_path.hpp"
 #include "driftlab/divergence.hpp"
 #include "driftlab/kernel.hpp"
 #include "driftlab/velocity.hpp"
@@ -56,6 +57,10 @@ struct FlowParams {
   double displacement_cap = 0.5;   // max per-step displacement, in bandwidths (MATH.md §3.7 step 7); 0 = off
   CapMode cap_mode = CapMode::PerParticle;
   GeometryKind geometry = GeometryKind::Euclidean;
+
+  // how the kernel sums are computed (issue 4, compute_path.hpp): auto = float64 for small runs,
+  // float32 SIMD for medium, the 2-D FFT grid for large ones
+  ComputePath path = ComputePath::Auto;
 
   // metrics reference kernel
   double metrics_h = 0.1;
