@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <memory>
 #include <random>
@@ -20,6 +22,7 @@
 #include "capture/screenshot.hpp"
 #include "driftlab/error.hpp"
 #include "driftlab/flow_worker.hpp"
+#include "driftlab/generator_worker.hpp"
 #include "driftlab/scenario.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // window rectangles, to find the canvas not covered by panels
@@ -154,6 +157,9 @@ void Shell::makeActions() {
   actions_.screenshot = [this] { screenshot_requested_ = true; };
   actions_.toggle_recording = [this] { toggleRecording(); };
   actions_.fit_view = [this] { fitView(); };
+  actions_.set_generator_mode = [this](bool g) { switchMode(g); };
+  actions_.load_generator_preset = [this](const std::string& n) { loadGeneratorPreset(n); };
+  actions_.save_model = [this](const std::string& p) { saveModelFile(p); };
   shortcuts_.toggle_pause = [this] {
     auto f = worker_->latest();
     worker_->send(f && f->paused ? Command{cmd::Resume{}} : Command{cmd::Pause{}});
@@ -176,9 +182,18 @@ void Shell::makeActions() {
 
 bool Shell::loadInitial() {
   try {
-    if (!opt_.scenario_path.empty() && !opt_.preset.empty())
-      throw InvalidArgument("use either --scenario or --preset, not both");
-    if (!opt_.scenario_path.empty())
+    const int sources = !opt_.scenario_path.empty() + !opt_.preset.empty() + !opt_.generator_preset.empty();
+    if (sources > 1) throw InvalidArgument("use only one of --scenario, --preset and --generator-preset");
+    if (!opt_.generator_preset.empty()) {
+      // generator mode: the flow scenario carries the generator's field (scripts, panels)
+      gen_scenario_ = generatorPreset(opt_.generator_preset);
+      gen_scenario_.params.validate();
+      generator_mode_ = true;
+      ui_.generator_preset = opt_.generator_preset;
+      scenario_ = defaultScenario();
+      scenario_.name = gen_scenario_.name;
+      scenario_.params = gen_scenario_.params.field;
+    } else if (!opt_.scenario_path.empty())
       scenario_ = loadScenario(opt_.scenario_path);
     else if (!opt_.preset.empty())
       scenario_ = presetScenario(opt_.preset);
@@ -198,6 +213,7 @@ void Shell::startRun(const Scenario& s, bool paused) {
   worker_.reset();  // joins the previous run's thread (at most one step of waiting, on a load)
   scenario_ = s;
   worker_ = std::make_unique<FlowWorker>(s.params, paused);
+  generator_mode_ = false;
   if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name).c_str());
   scene_.forget();  // snapshot ids restart with the new worker
   worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
@@ -207,6 +223,53 @@ void Shell::startRun(const Scenario& s, bool paused) {
   canvas_.probe.reset();
 }
 
+// generator mode: a GeneratorWorker instead of the FlowWorker; the canvas, panels and plots read
+// the same Snapshot (generator_worker.hpp says what its fields mean there)
+void Shell::startGeneratorRun(const GeneratorScenario& s, bool paused) {
+  auto next = std::make_unique<GeneratorWorker>(s, paused);  // throws on bad parameters: old run kept
+  worker_.reset();
+  worker_ = std::move(next);
+  generator_mode_ = true;
+  gen_scenario_ = s;
+  if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name + " (generator)").c_str());
+  scene_.forget();
+  worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
+  need_fit_ = true;
+  sent_quiver_n_ = 0;
+  ui_.view.picked_particle = -1;
+  canvas_.probe.reset();
+}
+
+void Shell::loadGeneratorPreset(const std::string& name) {
+  try {
+    startGeneratorRun(generatorPreset(name), false);
+    ui_.generator_preset = name;
+    setMessage("loaded generator preset " + name, false);
+  } catch (const std::exception& e) {
+    setMessage(e.what(), true);
+  }
+}
+
+// the worker writes the file between steps; a failure comes back as Snapshot::error
+void Shell::saveModelFile(const std::string& path) {
+  if (!generator_mode_ || !worker_) {
+    setMessage("save model: only in generator mode", true);
+    return;
+  }
+  worker_->send(cmd::SaveModel{path});
+  setMessage("saving model to " + path, false);
+}
+
+void Shell::switchMode(bool generator) {
+  if (generator == generator_mode_) return;
+  if (generator)
+    loadGeneratorPreset(ui_.generator_preset.empty() ? "gen_checkerboard" : ui_.generator_preset);
+  else if (!ui_.preset.empty())
+    loadPreset(ui_.preset);
+  else
+    startRun(defaultScenario(), false);
+}
+
 void Shell::setMessage(const std::string& m, bool error) {
   status_.message = m;
   status_.message_is_error = error;
@@ -214,6 +277,17 @@ void Shell::setMessage(const std::string& m, bool error) {
 
 void Shell::loadScenarioFile(const std::string& path) {
   try {
+    // a generator scenario (it has a "generator" object, "kind": "generator") starts generator
+    // mode, and its loader reports its errors
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().find("\"generator\"") != std::string::npos) {
+      startGeneratorRun(loadGeneratorScenario(path), false);
+      ui_.scenario_path = path;
+      setMessage("loaded generator scenario " + path, false);
+      return;
+    }
     startRun(loadScenario(path), false);
     ui_.scenario_path = path;
     setMessage("loaded scenario " + path, false);
@@ -233,6 +307,14 @@ void Shell::loadPreset(const std::string& name) {
 
 void Shell::saveScenarioFile(const std::string& path) {
   try {
+    if (generator_mode_) {
+      // the live field; generator-only keys changed by scripts are not echoed in snapshots
+      GeneratorScenario g = gen_scenario_;
+      if (auto f = worker_ ? worker_->latest() : nullptr) g.params.field = f->params;
+      saveGeneratorScenario(path, g);
+      setMessage("saved generator scenario " + path, false);
+      return;
+    }
     Scenario s = scenario_;
     if (auto f = worker_ ? worker_->latest() : nullptr) s.params = f->params;
     saveScenario(path, s);
@@ -320,7 +402,34 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   }
   ov.free_rect = free_rect_;
   render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
+  if (frame && ui_.show_latent_grid) drawLatentGrid(*frame);
   ImGui::Render();
+}
+
+// Generator mode with a 2-D latent: the image of a latent grid under the generator (GAN Lab's
+// manifold view), as thin lines between neighbouring grid nodes, behind the panels.
+void Shell::drawLatentGrid(const Snapshot& frame) {
+  const int nx = frame.latent_nx, ny = frame.latent_ny;
+  if (nx < 2 || ny < 2 || frame.latent_grid.rows() != 2 || frame.latent_grid.cols() != static_cast<Eigen::Index>(nx) * ny)
+    return;
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const ImU32 colour = IM_COL32(255, 255, 255, 70);
+  auto at = [&](int ix, int iy) {
+    const Eigen::Index k = static_cast<Eigen::Index>(iy) * nx + ix;
+    const Vec2f p = cam_.worldToScreen({frame.latent_grid(0, k), frame.latent_grid(1, k)});
+    return ImVec2(p.x, p.y);
+  };
+  std::vector<ImVec2> line;
+  for (int iy = 0; iy < ny; ++iy) {
+    line.clear();
+    for (int ix = 0; ix < nx; ++ix) line.push_back(at(ix, iy));
+    dl->AddPolyline(line.data(), nx, colour, 0, 1.f);
+  }
+  for (int ix = 0; ix < nx; ++ix) {
+    line.clear();
+    for (int iy = 0; iy < ny; ++iy) line.push_back(at(ix, iy));
+    dl->AddPolyline(line.data(), ny, colour, 0, 1.f);
+  }
 }
 
 // to_screen: straight into the window (interactive frames that nobody captures: saves a full-screen
@@ -412,7 +521,10 @@ void Shell::screenshotTo(const std::string& path) {
 // [SECTION] interactive loop
 
 int Shell::interactiveLoop() {
-  startRun(scenario_, false);
+  if (generator_mode_)
+    startGeneratorRun(gen_scenario_, false);
+  else
+    startRun(scenario_, false);
   long frames = 0;
   auto t0 = Clock::now();
   while (!glfwWindowShouldClose(window_)) {

@@ -13,6 +13,7 @@ namespace driftlab::app {
 struct ShellOptions {
   std::string scenario_path;  // --scenario
   std::string preset;         // --preset
+  std::string generator_preset;  // --generator-preset: start in generator mode
   bool headless = false;      // hidden window + FBO, deterministic stepping
   long frames = -1;           // frames to render before exiting (headless: required; interactive: optional)
   std::string screenshot;     // PNG of the last frame

@@ -111,7 +111,10 @@ int Shell::headlessLoop() {
   dpi_scale_ = 1.f;
   cam_.setViewport(static_cast<float>(target_w_), static_cast<float>(target_h_));
   // the worker starts paused; every frame advances exactly steps_per_frame steps
-  startRun(scenario_, true);
+  if (generator_mode_)
+    startGeneratorRun(gen_scenario_, true);
+  else
+    startRun(scenario_, true);
   // two layout passes (auto-sized panels settle in the second) so the first frame is already fitted
   auto first = worker_->latest();
   for (int pass = 0; pass < 2; ++pass) {

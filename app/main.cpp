@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", std::string("driftlab ") + DRIFTLAB_VERSION);
   cli.add_option("--scenario", opt.scenario_path, "scenario JSON file to start with");
   cli.add_option("--preset", opt.preset, "built-in preset to start with (driftlab-cli presets lists them)");
+  cli.add_option("--generator-preset", opt.generator_preset,
+                 "start in generator mode with this generator preset (e.g. gen_checkerboard)");
   cli.add_flag("--headless", opt.headless, "render offscreen (hidden window + FBO) and exit after --frames");
   cli.add_option("--frames", opt.frames, "frames to render, then exit (required with --headless)")
       ->check(CLI::Range(1L, 10000000L));

@@ -18,6 +18,8 @@
 #include "canvas_input.hpp"
 #include "capture/recorder.hpp"
 #include "driftlab/flow_worker.hpp"
+#include "driftlab/generator.hpp"
+#include "driftlab/run_worker.hpp"
 #include "driftlab/scenario.hpp"
 #include "render/camera.hpp"
 #include "render/scene.hpp"
@@ -48,6 +50,10 @@ class Shell {
   // scenario loading (interactive: errors become the status message)
   bool loadInitial();
   void startRun(const Scenario& s, bool paused);
+  void startGeneratorRun(const GeneratorScenario& s, bool paused);  // generator mode (GeneratorWorker)
+  void loadGeneratorPreset(const std::string& name);
+  void saveModelFile(const std::string& path);
+  void switchMode(bool generator);  // the Run panel's "mode" switch
   void loadScenarioFile(const std::string& path);
   void loadPreset(const std::string& name);
   void saveScenarioFile(const std::string& path);
@@ -58,6 +64,7 @@ class Shell {
   void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
   void renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_screen = false, int fbw = 0, int fbh = 0);
   void maybeSendView(bool force);
+  void drawLatentGrid(const Snapshot& frame);  // generator mode, 2-D latent
   std::array<float, 4> gridRect() const;  // world rectangle of the free canvas
   void fitView();
   // capture
@@ -75,7 +82,9 @@ class Shell {
   Scenario scenario_;
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
-  std::unique_ptr<FlowWorker> worker_;
+  std::unique_ptr<RunWorker> worker_;  // FlowWorker (particles) or GeneratorWorker (generator)
+  bool generator_mode_ = false;
+  GeneratorScenario gen_scenario_;       // the generator run's scenario (generator mode)
   ui::UiState ui_;
   ui::AppStatus status_;
   ui::UiActions actions_;

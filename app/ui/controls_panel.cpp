@@ -2,8 +2,11 @@
 // seed, capture buttons; then the parameter sections (flow_params_panel.cpp) and the view
 // section (view_panel.cpp). Render thread only.
 #include <cstdint>
+#include <cstdio>
+#include <string>
 #include <random>
 
+#include "driftlab/generator.hpp"
 #include "driftlab/scenario.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
@@ -38,12 +41,103 @@ const std::vector<NamedDescription>& presets() {
   return catalog;
 }
 
+const std::vector<NamedDescription>& generatorPresets() {
+  static const std::vector<NamedDescription> catalog = generatorPresetCatalog();
+  return catalog;
+}
+
+// mode switch: particles (FlowWorker) | generator (GeneratorWorker, issue 5); the shell starts
+// the other worker. Returns true in generator mode.
+bool drawModeSwitch(const Snapshot* frame, const UiActions& actions) {
+  const bool generator = frame != nullptr && frame->generator_mode;
+  ImGui::TextUnformatted("mode:");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("particles", !generator) && generator && actions.set_generator_mode)
+    actions.set_generator_mode(false);
+  ImGui::SameLine();
+  if (ImGui::RadioButton("generator", generator) && !generator && actions.set_generator_mode)
+    actions.set_generator_mode(true);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("train a network x = f(z) with the drifting loss of the same field (MATH.md §5)");
+  return generator;
+}
+
+// the generator's own live settings (the field's are in the parameter sections below); each is
+// sent as a SetParam when Enter is pressed, so the marker names it ("lr=0.002"). A network change
+// (latent, widths) re-initializes the network: the worker says so in a warning.
+void drawGeneratorSettings(const Snapshot& frame, const UiActions& actions) {
+  auto sendSetting = [&](const std::string& kv) { sendCommand(actions, cmd::SetParam{kv}); };
+  char buf[64];
+  const ImGuiInputTextFlags enter = ImGuiInputTextFlags_EnterReturnsTrue;
+  ImGui::PushItemWidth(ImGui::GetFontSize() * 7.f);
+  double lr = frame.generator_lr;
+  if (ImGui::InputDouble("lr", &lr, 0.0, 0.0, "%.6g", enter)) {
+    std::snprintf(buf, sizeof buf, "lr=%.9g", lr);
+    sendSetting(buf);
+  }
+  ImGui::SameLine();
+  double eta = frame.generator_eta;
+  if (ImGui::InputDouble("drift eta", &eta, 0.0, 0.0, "%.6g", enter)) {
+    std::snprintf(buf, sizeof buf, "eta=%.9g", eta);
+    sendSetting(buf);
+  }
+  int batch = frame.generator_batch;
+  if (ImGui::InputInt("batch", &batch, 0, 0, enter)) sendSetting("batch=" + std::to_string(batch));
+  ImGui::SameLine();
+  int data_batch = frame.generator_data_batch;
+  if (ImGui::InputInt("data batch", &data_batch, 0, 0, enter)) sendSetting("data_batch=" + std::to_string(data_batch));
+  int latent = frame.generator_latent;
+  if (ImGui::InputInt("latent", &latent, 0, 0, enter)) sendSetting("latent=" + std::to_string(latent));
+  ImGui::SameLine();
+  std::string widths = frame.generator_widths;
+  if (ImGui::InputText("widths", &widths, enter)) sendSetting("widths=" + widths);
+  ImGui::PopItemWidth();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("hidden layer widths, e.g. 256,256,256 (re-initializes the network)");
+}
+
+// generator mode: preset, what is training, model saving
+void drawGeneratorSection(const Snapshot* frame, UiState& state, const UiActions& actions) {
+  const NamedDescription* current = nullptr;
+  for (const auto& p : generatorPresets())
+    if (p.name == state.generator_preset) current = &p;
+  if (ImGui::BeginCombo("generator", current != nullptr ? current->name.c_str() : "load a generator preset...")) {
+    for (const auto& p : generatorPresets()) {
+      if (ImGui::Selectable(p.name.c_str(), current == &p)) {
+        state.generator_preset = p.name;
+        call(actions.load_generator_preset, p.name);
+      }
+      if (ImGui::IsItemHovered() && !p.description.empty()) ImGui::SetTooltip("%s", p.description.c_str());
+    }
+    ImGui::EndCombo();
+  }
+  if (current != nullptr && !current->description.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", current->description.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (frame != nullptr) {
+    ImGui::TextWrapped("%s", frame->generator_settings.c_str());
+    ImGui::Text("training step %ld", frame->train_step);
+    drawGeneratorSettings(*frame, actions);
+    if (frame->latent_nx >= 2) ImGui::Checkbox("latent grid", &state.show_latent_grid);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image of a grid over the 2-D latent space (GAN Lab's manifold view)");
+  }
+  ImGui::InputText("model", &state.model_path);
+  ImGui::SameLine();
+  if (ImGui::Button("Save model")) call(actions.save_model, state.model_path);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("write the network and its scenario; sample with: driftlab-cli generate --model FILE --n K");
+  if (frame != nullptr && !frame->generator_notice.empty()) ImGui::TextDisabled("%s", frame->generator_notice.c_str());
+}
+
 void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status) {
+  const bool generator = drawModeSwitch(frame, actions);
+  if (generator) drawGeneratorSection(frame, state, actions);
   // presets and scenario files
   const NamedDescription* current = nullptr;
   for (const auto& p : presets())
     if (p.name == state.preset) current = &p;
-  if (ImGui::BeginCombo("preset", current != nullptr ? current->name.c_str() : "load a preset...")) {
+  if (!generator && ImGui::BeginCombo("preset", current != nullptr ? current->name.c_str() : "load a preset...")) {
     for (const auto& p : presets()) {
       if (ImGui::Selectable(p.name.c_str(), current == &p)) {
         state.preset = p.name;
@@ -59,8 +153,8 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
     }
     ImGui::EndCombo();
   }
-  helpMarker("preset");
-  if (current != nullptr && !current->description.empty()) {  // the lesson: what to notice
+  if (!generator) helpMarker("preset");
+  if (!generator && current != nullptr && !current->description.empty()) {  // the lesson: what to notice
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", current->description.c_str());
     ImGui::PopStyleColor();

@@ -139,10 +139,14 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   bool any_hovered = false;
   double hovered_x = 0;
   std::string title;
+  // generator mode: the objective column holds the training loss (= E||eta v||^2, MATH.md §5.1)
+  const bool generator = frame != nullptr && frame->generator_mode;
+  auto metricName = [generator](int m) { return generator && m == kObjective ? "loss" : kMetricNames[m]; };
   for (const auto& g : groups) {
     std::vector<PlotSeries> series;
-    for (int m : g.metrics) series.push_back({kMetricNames[m], xs.data(), cols.y[m].data(), n, kMetricColors[m]});
+    for (int m : g.metrics) series.push_back({metricName(m), xs.data(), cols.y[m].data(), n, kMetricColors[m]});
     title = g.title;
+    if (generator && g.metrics.size() == 1 && g.metrics[0] == kObjective) title = "loss (training)";
     if (g.metrics.size() == 1 && g.metrics[0] == kModes) title += " (of " + std::to_string(cols.modes_total) + ")";
     PlotOptions opt;
     opt.log_y = state.log_y && g.allow_log;

@@ -20,6 +20,9 @@ struct UiActions {                                   // provided by the shell (a
   std::function<void(driftlab::Command)> send;        // forwards to the FlowWorker
   std::function<void(const std::string&)> load_scenario, save_scenario, load_preset;  // shell reports errors via AppStatus
   std::function<void()> screenshot, toggle_recording, fit_view;
+  // generator mode (issue 5): switch mode, load a generator preset, save the trained model
+  std::function<void(bool)> set_generator_mode;
+  std::function<void(const std::string&)> load_generator_preset, save_model;
 };
 
 struct AppStatus { float ui_fps = 0; bool recording = false; std::string recording_path; std::string message;
@@ -58,7 +61,12 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  // outputs of drawUi for the shell: the horizontal span of the display that the side
                  // panels leave free (pixels; the whole width when the panels are hidden), e.g. for
                  // fit-view and canvas overlays such as the colour bar
-                 float free_x0 = 0, free_x1 = 0; };
+                 float free_x0 = 0, free_x1 = 0;
+                 // generator mode (genapp): the generator preset chosen and the model file name
+                 std::string generator_preset = "gen_checkerboard";
+                 std::string model_path = "model.json";
+                 bool show_latent_grid = true;       // 2-D latent: the warped latent grid on the canvas
+};
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null
 void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status);

@@ -62,6 +62,24 @@ struct Snapshot {
   std::shared_ptr<const MetricHistory> history;  // shared between snapshots until it changes
   std::vector<std::string> warnings;  // recent engine warnings, oldest first (at most 8)
   std::string error;                  // last rejected command, e.g. "step: must be > 0 (got -1)"
+
+  // generator mode (GeneratorWorker, generator_worker.hpp); defaults leave particle mode as it was.
+  // There: params = the field part of the generator's parameters, particles = samples of the fixed
+  // noise batch, velocities = their drift arrows, step = train_step = training steps done, time =
+  // training time (step * eta), metric rows' objective = the training loss.
+  bool generator_mode = false;
+  long train_step = 0;
+  std::string generator_name;         // the generator scenario's name (e.g. "gen_checkerboard")
+  std::string generator_settings;     // one line: architecture, lr, batch sizes, eta
+  std::string generator_notice;       // last success of a command, e.g. "saved model.json (step 120)"
+  // the generator settings in force (the panel's live controls; params holds the field part)
+  double generator_lr = 0.0, generator_eta = 0.0;
+  int generator_batch = 0, generator_data_batch = 0, generator_latent = 0;
+  std::string generator_widths;       // "256,256,256" (the "widths" setting's format)
+  // 2-D latent only: the image of a latent_nx x latent_ny grid (row-major, iy * nx + ix) under the
+  // generator, GAN Lab's manifold view; empty otherwise
+  PointsF latent_grid;                // 2 x (latent_nx latent_ny)
+  int latent_nx = 0, latent_ny = 0;
 };
 
 }  // namespace driftlab
