@@ -200,7 +200,8 @@ bool Shell::loadInitial() {
     else
       scenario_ = defaultScenario();
     scenario_.params.validate();
-    if (!opt_.script.empty()) script_ = loadScript(opt_.script, scenario_);
+    if (!opt_.script.empty())
+      script_ = generator_mode_ ? loadScript(opt_.script, gen_scenario_) : loadScript(opt_.script, scenario_);
     for (const auto& kv : opt_.view_settings) applyViewSetting(ui_.view, ui_.show_panels, kv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());

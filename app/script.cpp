@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "driftlab/error.hpp"
@@ -105,9 +106,12 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
                           "particle_size, data_size)");
 }
 
-std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name, const Scenario& start) {
+namespace {
+
+// check_set applies one `set` value to the caller's scenario copy (throws InvalidArgument)
+std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::string& source_name,
+                                         const std::function<void(const std::string&)>& check_set) {
   std::vector<ScriptEvent> events;
-  Scenario scenario = start;  // `set` lines are applied in frame order to check their values
   ViewOptions view;
   bool panels = true;
   std::istringstream in{std::string(text)};
@@ -158,7 +162,7 @@ std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& s
   // check values in the order they will run
   for (const auto& ev : events) {
     try {
-      if (ev.verb == "set") applySetting(scenario, ev.arg);
+      if (ev.verb == "set") check_set(ev.arg);
       if (ev.verb == "view") applyViewSetting(view, panels, ev.arg);
     } catch (const InvalidArgument& e) {
       throw InvalidArgument("script " + source_name + " line " + std::to_string(ev.line) + ": " + e.what());
@@ -167,12 +171,33 @@ std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& s
   return events;
 }
 
-std::vector<ScriptEvent> loadScript(const std::string& path, const Scenario& start) {
+std::string readScriptFile(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw InvalidArgument("script " + path + ": cannot open the file");
   std::stringstream ss;
   ss << f.rdbuf();
-  return parseScript(ss.str(), path, start);
+  return ss.str();
+}
+
+}  // namespace
+
+std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name, const Scenario& start) {
+  Scenario scenario = start;  // `set` lines are applied in frame order to check their values
+  return parseScriptWith(text, source_name, [&](const std::string& kv) { applySetting(scenario, kv); });
+}
+
+std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name,
+                                     const GeneratorScenario& start) {
+  GeneratorScenario scenario = start;  // generator keys and flow keys (applyGeneratorSetting)
+  return parseScriptWith(text, source_name, [&](const std::string& kv) { applyGeneratorSetting(scenario, kv); });
+}
+
+std::vector<ScriptEvent> loadScript(const std::string& path, const Scenario& start) {
+  return parseScript(readScriptFile(path), path, start);
+}
+
+std::vector<ScriptEvent> loadScript(const std::string& path, const GeneratorScenario& start) {
+  return parseScript(readScriptFile(path), path, start);
 }
 
 }  // namespace driftlab::app

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "driftlab/generator.hpp"
 #include "driftlab/scenario.hpp"
 #include "view_options.hpp"
 
@@ -29,6 +30,10 @@ struct ScriptEvent {
 // throws InvalidArgument "script F line N: <what>" for a bad line; events sorted by frame (stable)
 std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name, const Scenario& start);
 std::vector<ScriptEvent> loadScript(const std::string& path, const Scenario& start);
+// generator mode: `set` lines are checked with applyGeneratorSetting (generator and flow keys)
+std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& source_name,
+                                     const GeneratorScenario& start);
+std::vector<ScriptEvent> loadScript(const std::string& path, const GeneratorScenario& start);
 
 // "X Y" of a click command; false if it is not two finite numbers
 bool parseClick(std::string_view arg, float& x, float& y);

@@ -116,6 +116,24 @@ TEST_CASE("script: a bad line is an InvalidArgument naming the file and the line
   CHECK(message("-5 pause\n").find("frame number") != std::string::npos);
 }
 
+TEST_CASE("script: in generator mode set lines take generator keys and flow keys, and bad values name the line") {
+  const auto g = driftlab::generatorPreset("gen_checkerboard");
+  auto ev = driftlab::app::parseScript("0 set latent=2\n10 set lr=0.002\n5 set kernel=gaussian\n", "gen.txt", g);
+  REQUIRE(ev.size() == 3);
+  CHECK(ev[1].arg == "kernel=gaussian");
+  // a generator key is not a particle-flow setting
+  CHECK_THROWS_AS(driftlab::app::parseScript("0 set lr=0.002\n", "flow.txt", driftlab::defaultScenario()),
+                  driftlab::InvalidArgument);
+  std::string message;
+  try {
+    driftlab::app::parseScript("0 set lr=0.002\n7 set batch=1\n", "gen.txt", g);
+  } catch (const driftlab::InvalidArgument& e) {
+    message = e.what();
+  }
+  CHECK(message.find("gen.txt line 2") != std::string::npos);
+  CHECK(message.find("batch") != std::string::npos);
+}
+
 TEST_CASE("view settings: each key changes its field and bad values are rejected") {
   driftlab::app::ViewOptions v;
   bool panels = true;

@@ -10,9 +10,10 @@ grep -q "engine step 20" "$OUT/generator.log" || { cat "$OUT/generator.log" >&2;
 nonbg=$(stat_of nonbg "$OUT/generator.png")
 expect_gt "$nonbg" 1000 "generator frame: drawn pixels"
 echo "generator frame: ok ($nonbg drawn pixels)"
-# canvas only: the samples and data alone still draw
+# canvas only, a script with generator keys (2-D latent: the latent grid is drawn): still draws
+printf '0 set latent=2\n0 set widths=32,32\n1 set kernel=gaussian\n' > "$OUT/gen_script.txt"
 "${XVFB[@]}" "$APP" --headless --generator-preset gen_eight_gaussians_mixed --frames 3 --no-panels "${FAST[@]}" \
-  --screenshot "$OUT/generator_canvas.png" 2>"$OUT/generator_canvas.log" || { cat "$OUT/generator_canvas.log" >&2; fail "canvas run"; }
+  --script "$OUT/gen_script.txt" --screenshot "$OUT/generator_canvas.png" 2>"$OUT/generator_canvas.log" || { cat "$OUT/generator_canvas.log" >&2; fail "canvas run"; }
 nonbg=$(stat_of nonbg "$OUT/generator_canvas.png")
 expect_gt "$nonbg" 300 "generator canvas: drawn pixels"
 echo "generator canvas: ok ($nonbg drawn pixels)"
