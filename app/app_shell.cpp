@@ -190,6 +190,8 @@ bool Shell::loadInitial() {
       gen_scenario_.params.validate();
       generator_mode_ = true;
       ui_.generator_preset = opt_.generator_preset;
+      // samples jump as the network learns: trails are clutter there (--view trails=on brings them)
+      ui_.view.show_trails = false;
       scenario_ = defaultScenario();
       scenario_.name = gen_scenario_.name;
       scenario_.params = gen_scenario_.params.field;
@@ -263,8 +265,10 @@ void Shell::saveModelFile(const std::string& path) {
 
 void Shell::switchMode(bool generator) {
   if (generator == generator_mode_) return;
-  if (generator)
+  if (generator) {
+    ui_.view.show_trails = false;  // samples jump as the network learns: trails are clutter
     loadGeneratorPreset(ui_.generator_preset.empty() ? "gen_checkerboard" : ui_.generator_preset);
+  }
   else if (!ui_.preset.empty())
     loadPreset(ui_.preset);
   else

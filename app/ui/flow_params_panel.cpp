@@ -100,6 +100,9 @@ void drawDataSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
     markSent(frame, s);
   }
   helpMarker("dataset");
+  // generator mode: the samples come from the network, not from an initial layout of particles
+  const bool generator = frame != nullptr && frame->generator_mode;
+  ImGui::BeginDisabled(generator);
   const std::string init_label = p.init == "csv" ? "csv: " + p.init_csv : p.init;
   if (std::string d = catalogCombo("initial q", init_label, inits); !d.empty()) {
     p.init = d;
@@ -107,15 +110,16 @@ void drawDataSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
     markSent(frame, s);
   }
   helpMarker("init");
+  ImGui::EndDisabled();
 
   // counts: log sliders, applied on release (a resize reallocates engine buffers)
   const ImGuiSliderFlags log_flags = ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp;
-  ImGui::BeginDisabled(p.init == "csv");
+  ImGui::BeginDisabled(p.init == "csv" || generator);
   ImGui::SliderInt("particles N", &p.particles, 16, 100000, "%d", log_flags);
   if (editFinished()) sendShadow(frame, s, actions);
   ImGui::EndDisabled();
   helpMarker("particles");
-  ImGui::BeginDisabled(p.dataset == "csv");
+  ImGui::BeginDisabled(p.dataset == "csv" || generator);
   ImGui::SliderInt("samples M", &p.samples, 16, 100000, "%d", log_flags);
   if (editFinished()) sendShadow(frame, s, actions);
   ImGui::EndDisabled();
@@ -123,9 +127,12 @@ void drawDataSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
   ImGui::InputScalar("data seed", ImGuiDataType_U64, &p.data_seed);
   if (editFinished()) sendShadow(frame, s, actions);
   helpMarker("data_seed");
+  ImGui::BeginDisabled(generator);
   ImGui::InputScalar("init seed", ImGuiDataType_U64, &p.init_seed);
   if (editFinished()) sendShadow(frame, s, actions);
+  ImGui::EndDisabled();
   helpMarker("init_seed");
+  if (generator) ImGui::TextDisabled("generator mode: the network settings are in the Run section");
 }
 
 void drawKernelSection(const Snapshot* frame, ParamShadow& s, const UiActions& actions) {
@@ -211,6 +218,8 @@ void drawKernelSection(const Snapshot* frame, ParamShadow& s, const UiActions& a
 
 void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& actions) {
   FlowParams& p = s.params;
+  // generator mode: the network moves the samples (drift eta is in the Run section)
+  ImGui::BeginDisabled(frame != nullptr && frame->generator_mode);
   int integ = static_cast<int>(p.integrator);
   ImGui::TextUnformatted("integrator");
   ImGui::SameLine();
@@ -224,6 +233,7 @@ void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
   }
   sliderDoubleLog("step size", &p.step, 1e-4, 1.0, "%.4g");
   if (editFinished()) sendShadow(frame, s, actions);
+  ImGui::EndDisabled();
   helpMarker("step");
   sliderDouble("displacement cap", &p.displacement_cap, 0.0, 2.0, p.displacement_cap > 0 ? "%.2f h" : "off");
   if (editFinished()) sendShadow(frame, s, actions);
