@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer check of the FlowWorker: configures a separate build directory with
 # -DDRIFTLAB_SANITIZE=thread, builds driftlab_tests and runs the worker test cases (worker:*),
-# which include the stress test (thousands of random commands against a concurrent reader).
+# which include the stress test (thousands of random commands against a concurrent reader), and the
+# GeneratorWorker cases (generator worker:*).
 # Exits non-zero on any ThreadSanitizer report or test failure.
 #
 # Usage: scripts/tsan_check.sh [build-dir]    (default: build-tsan, relative to the repository root)
@@ -31,7 +32,7 @@ echo "tsan_check: running worker:* under ThreadSanitizer (log: $log)"
 # halt_on_error: the first report ends the run with a non-zero exit status
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 status=0
-"$dir/bin/driftlab_tests" -tc='worker:*' >"$log" 2>&1 || status=$?
+"$dir/bin/driftlab_tests" -tc='worker:*,generator worker:*' >"$log" 2>&1 || status=$?
 tail -n 5 "$log"
 if grep -q "ThreadSanitizer" "$log"; then
   echo "tsan_check: FAILED: ThreadSanitizer reported a problem (see $log)" >&2

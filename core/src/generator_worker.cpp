@@ -448,6 +448,7 @@ void GeneratorWorker::Impl::refreshDisplay() {
   bandwidth = opt.kernel.h;
   if (engine.dim() == 2) {
     const detail::GridView v = custom_view ? view : detail::paddedDataView(display_data, view);
+    const ComputePathScope path_scope(p.compute_path);  // the training field's path (generator.hpp)
     grids = detail::computeGridFields(samples, display_data, opt, v);
   } else {
     grids = detail::GridFields{};

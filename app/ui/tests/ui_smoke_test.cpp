@@ -360,3 +360,43 @@ TEST_CASE("the plot groups show every metric once and a mode plot only for mixtu
   CHECK(plotGroups(true, true).size() == 4);
   CHECK(plotGroups(false, false).size() == 7);
 }
+
+TEST_CASE("generator mode: the Run panel shows the generator, Save model and the mode switch call the shell") {
+  Harness h(1280.f, 3000.f);
+  auto snap = makeSnapshot(FlowParams{}, 1);
+  snap->generator_mode = true;
+  snap->train_step = 120;
+  snap->generator_name = "gen_checkerboard";
+  snap->generator_settings = "32-256-256-256-2 silu, lr 0.001, batch 2048/2048, eta 1";
+  snap->generator_lr = 1e-3;
+  snap->generator_eta = 1.0;
+  snap->generator_batch = 2048;
+  snap->generator_data_batch = 2048;
+  snap->generator_latent = 2;
+  snap->generator_widths = "256,256,256";
+  snap->latent_nx = snap->latent_ny = 3;
+  snap->latent_grid = PointsF::Random(2, 9);
+  std::vector<std::string> saved;
+  std::vector<bool> modes;
+  h.actions.save_model = [&](const std::string& p) { saved.push_back(p); };
+  h.actions.set_generator_mode = [&](bool g) { modes.push_back(g); };
+  h.state.model_path = "trained.json";
+  for (int i = 0; i < 2; ++i) h.frame(snap.get());
+  CHECK(h.sent.empty());  // drawing alone sends nothing
+  const ImVec2 save = h.find("Controls", "Save model", snap.get(), 290.f);
+  REQUIRE(save.x >= 0);
+  h.mouse(save, true);
+  h.frame(snap.get());
+  h.mouse(save, false);
+  h.frame(snap.get());
+  REQUIRE(saved.size() == 1);
+  CHECK(saved[0] == "trained.json");
+  const ImVec2 particles = h.find("Controls", "particles", snap.get(), 70.f);
+  REQUIRE(particles.x >= 0);
+  h.mouse(particles, true);
+  h.frame(snap.get());
+  h.mouse(particles, false);
+  h.frame(snap.get());
+  REQUIRE(modes.size() == 1);
+  CHECK_FALSE(modes[0]);
+}
