@@ -17,6 +17,14 @@ printf '0 set latent=2\n0 set widths=32,32\n1 set kernel=gaussian\n' > "$OUT/gen
 nonbg=$(stat_of nonbg "$OUT/generator_canvas.png")
 expect_gt "$nonbg" 300 "generator canvas: drawn pixels"
 echo "generator canvas: ok ($nonbg drawn pixels)"
+# deterministic: two identical headless runs with a mid-run change give the same frame
+printf '2 set kernel=gaussian\n3 set lr=0.002\n' > "$OUT/gen_change.txt"
+for i in 1 2; do
+  "${XVFB[@]}" "$APP" --headless --generator-preset gen_checkerboard --frames 5 --no-panels "${FAST[@]}" \
+    --script "$OUT/gen_change.txt" --screenshot "$OUT/gen_det_$i.png" 2>"$OUT/gen_det_$i.log" || fail "determinism run $i"
+done
+cmp -s "$OUT/gen_det_1.png" "$OUT/gen_det_2.png" || fail "two identical generator runs gave different frames"
+echo "generator determinism: ok"
 # bad input: one line, exit 2
 
 "${XVFB[@]}" "$APP" --headless --generator-preset no_such_generator --frames 1 2>"$OUT/bad.log"
