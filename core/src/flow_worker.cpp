@@ -37,6 +37,7 @@
 #include "driftlab/flow_engine.hpp"
 #include "driftlab/scenario.hpp"
 #include "field_grids.hpp"
+#include "worker_channels.hpp"
 #include "param_diff.hpp"
 
 namespace driftlab {
@@ -66,11 +67,8 @@ struct FlowWorker::Impl {
   void run(std::stop_token st);
 
   // ---- shared between threads ----
-  std::mutex queue_mutex;
-  std::condition_variable_any queue_cv;
-  std::vector<Command> pending;                   // guarded by queue_mutex
-  mutable std::mutex snapshot_mutex;              // guards only `latest`
-  std::shared_ptr<const Snapshot> latest;
+  detail::CommandQueue queue;
+  detail::SnapshotSlot slot;
   std::atomic<std::uint64_t> steps_done{0};       // successful steps (rolled-back ones do not count)
 
   // ---- worker state: worker thread only ----
@@ -171,21 +169,9 @@ void FlowWorker::Impl::run(std::stop_token st) {
     fail(e.what());
   }
   while (!st.stop_requested()) {
-    std::vector<Command> batch;
-    {
-      std::unique_lock lock(queue_mutex);
-      if (pending.empty() && paused && step_once == 0) {
-        // paused with nothing to do: sleep until a command arrives, stop is requested, or a
-        // pending grid refresh becomes due (no busy loop)
-        const auto has_command = [&] { return !pending.empty(); };
-        if (grids_dirty) {
-          queue_cv.wait_until(lock, st, next_grid, has_command);
-        } else {
-          queue_cv.wait(lock, st, has_command);
-        }
-      }
-      batch.swap(pending);
-    }
+    // paused with nothing to do: sleep until a command arrives, stop is requested, or a pending
+    // display refresh becomes due (no busy loop)
+    std::vector<Command> batch = queue.take(st, paused && step_once == 0, grids_dirty, next_grid);
     if (st.stop_requested()) break;
     iterate(batch);
   }
@@ -592,12 +578,7 @@ void FlowWorker::Impl::publish() {
   s->warnings.assign(warnings.begin(), warnings.end());
   s->error = error;
 
-  std::shared_ptr<const Snapshot> old;
-  {
-    std::lock_guard lock(snapshot_mutex);
-    old = std::exchange(latest, std::move(s));
-  }
-  // `old` is released here, outside the lock
+  slot.publish(std::move(s));
   last_publish = Clock::now();
   steps_since_publish = 0;
   publish_due = false;
@@ -613,24 +594,15 @@ FlowWorker::FlowWorker(const FlowParams& params, bool start_paused)
 FlowWorker::~FlowWorker() {
   // jthread's destructor would do the same; explicit so the order is visible
   impl_->thread.request_stop();
-  impl_->queue_cv.notify_all();
+  impl_->queue.wakeAll();
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
 // thread: any
-void FlowWorker::send(Command c) {
-  {
-    std::lock_guard lock(impl_->queue_mutex);
-    impl_->pending.push_back(std::move(c));
-  }
-  impl_->queue_cv.notify_one();
-}
+void FlowWorker::send(Command c) { impl_->queue.push(std::move(c)); }
 
 // thread: any; copies a pointer under a mutex that is never held during a step
-std::shared_ptr<const Snapshot> FlowWorker::latest() const {
-  std::lock_guard lock(impl_->snapshot_mutex);
-  return impl_->latest;
-}
+std::shared_ptr<const Snapshot> FlowWorker::latest() const { return impl_->slot.latest(); }
 
 // thread: any
 std::uint64_t FlowWorker::stepsDone() const { return impl_->steps_done.load(); }

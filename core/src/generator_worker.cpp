@@ -18,11 +18,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <exception>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -32,6 +30,7 @@
 #include "driftlab/model_file.hpp"
 #include "field_grids.hpp"
 #include "param_diff.hpp"
+#include "worker_channels.hpp"
 
 namespace driftlab {
 
@@ -76,11 +75,8 @@ struct GeneratorWorker::Impl {
   void run(std::stop_token st);
 
   // ---- shared between threads ----
-  std::mutex queue_mutex;
-  std::condition_variable_any queue_cv;
-  std::vector<Command> pending;                   // guarded by queue_mutex
-  mutable std::mutex snapshot_mutex;              // guards only `latest`
-  std::shared_ptr<const Snapshot> latest;
+  detail::CommandQueue queue;
+  detail::SnapshotSlot slot;
   std::atomic<std::uint64_t> steps_done{0};       // training steps taken (a skipped update counts: the step index advanced)
 
   // ---- worker state: worker thread only ----
@@ -182,19 +178,9 @@ void GeneratorWorker::Impl::run(std::stop_token st) {
     fail(e.what());
   }
   while (!st.stop_requested()) {
-    std::vector<Command> batch;
-    {
-      std::unique_lock lock(queue_mutex);
-      if (pending.empty() && paused && step_once == 0) {
-        const auto has_command = [&] { return !pending.empty(); };
-        if (display_dirty) {
-          queue_cv.wait_until(lock, st, next_display, has_command);
-        } else {
-          queue_cv.wait(lock, st, has_command);
-        }
-      }
-      batch.swap(pending);
-    }
+    // paused with nothing to do: sleep until a command arrives, stop is requested, or a pending
+    // display refresh becomes due (no busy loop)
+    std::vector<Command> batch = queue.take(st, paused && step_once == 0, display_dirty, next_display);
     if (st.stop_requested()) break;
     iterate(batch);
   }
@@ -536,11 +522,7 @@ void GeneratorWorker::Impl::publish() {
   s->latent_nx = latent_grid.cols() > 0 ? kLatentGridN : 0;
   s->latent_ny = s->latent_nx;
 
-  std::shared_ptr<const Snapshot> old;
-  {
-    std::lock_guard lock(snapshot_mutex);
-    old = std::exchange(latest, std::move(s));
-  }
+  slot.publish(std::move(s));
   last_publish = Clock::now();
   steps_since_publish = 0;
   publish_due = false;
@@ -555,24 +537,15 @@ GeneratorWorker::GeneratorWorker(const GeneratorScenario& scenario, bool start_p
 
 GeneratorWorker::~GeneratorWorker() {
   impl_->thread.request_stop();
-  impl_->queue_cv.notify_all();
+  impl_->queue.wakeAll();
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
 // thread: any
-void GeneratorWorker::send(Command c) {
-  {
-    std::lock_guard lock(impl_->queue_mutex);
-    impl_->pending.push_back(std::move(c));
-  }
-  impl_->queue_cv.notify_one();
-}
+void GeneratorWorker::send(Command c) { impl_->queue.push(std::move(c)); }
 
 // thread: any
-std::shared_ptr<const Snapshot> GeneratorWorker::latest() const {
-  std::lock_guard lock(impl_->snapshot_mutex);
-  return impl_->latest;
-}
+std::shared_ptr<const Snapshot> GeneratorWorker::latest() const { return impl_->slot.latest(); }
 
 // thread: any
 std::uint64_t GeneratorWorker::stepsDone() const { return impl_->steps_done.load(); }
