@@ -25,6 +25,16 @@ using Complex = std::complex<double>;
 constexpr double kResolvable = 1e-12;
 // at most this many exact kernel pairs for those rows per call (~2 ms on 2 cores)
 constexpr double kFarPairBudget = 4e6;
+// at most this many (row, grid node) pairs when many far rows are summed over the node masses
+// (~0.15 s on 2 cores; only while a cloud is far from the data, i.e. the first steps of a run)
+constexpr double kFarNodePairBudget = 5e8;
+// cell of the node masses those rows are summed over (coarser than the FFT grid: cost ~ nodes)
+constexpr double kFarCellsPerH = 6.0;
+// a left-out row whose remainder is below this fraction of its binned total is recomputed exactly
+// (the remainder would be float round-off of the float nodes)
+constexpr double kSelfDominated = 1e-4;
+// rows ahead whose grid nodes are prefetched in the interpolation loop
+constexpr long kPrefetchAhead = 8;
 
 // channels of the convolution: 0 = k (sum), 1/2 = -u k (shift numerator), 3/4 = -u gamma k (score)
 constexpr int kChannels = 5;
@@ -183,17 +193,40 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   const long num_eval = eval.cols(), num_src = sources.cols();
   const double h = kernel.spec().h;
 
-  // grid geometry: the bounding box of everything, one spare cell each side
-  double x0 = sources(0, 0), x1 = x0, y0 = sources(1, 0), y1 = y0;
+  // grid geometry: the bounding box of everything (split over the pool), one spare cell each side
+  struct Box {
+    double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
+  };
+  std::vector<Box> boxes(static_cast<std::size_t>(pool.size()));
   for (const Points* pts : {&eval, &sources})
-    for (long i = 0; i < pts->cols(); ++i) {
-      x0 = std::min(x0, (*pts)(0, i));
-      x1 = std::max(x1, (*pts)(0, i));
-      y0 = std::min(y0, (*pts)(1, i));
-      y1 = std::max(y1, (*pts)(1, i));
-    }
+    pool.parallelFor(0, pts->cols(), [&](long lo, long hi, int t) {
+      Box b = boxes[std::size_t(t)];
+      for (long i = lo; i < hi; ++i) {
+        b.x0 = std::min(b.x0, (*pts)(0, i));
+        b.x1 = std::max(b.x1, (*pts)(0, i));
+        b.y0 = std::min(b.y0, (*pts)(1, i));
+        b.y1 = std::max(b.y1, (*pts)(1, i));
+      }
+      boxes[std::size_t(t)] = b;
+    }, 16384);
+  double x0 = sources(0, 0), x1 = x0, y0 = sources(1, 0), y1 = y0;
+  for (const Box& b : boxes) {
+    x0 = std::min(x0, b.x0);
+    x1 = std::max(x1, b.x1);
+    y0 = std::min(y0, b.y0);
+    y1 = std::max(y1, b.y1);
+  }
   const double extent = std::max(x1 - x0, y1 - y0);
-  double cell = h / options.cells_per_h;
+  // resolution: the finest of the allowed steps that keeps the grid within fine_cells per axis (a
+  // small box gets finer cells for free; discrete steps keep the cached spectra valid while the
+  // box moves), never coarser than cells_per_h unless the box needs more than max_cells
+  double cells_per_h = options.cells_per_h;
+  for (double cph : {12.0, 8.0})
+    if (cph > cells_per_h && extent * cph / h + 3 <= options.fine_cells) {
+      cells_per_h = cph;
+      break;
+    }
+  double cell = h / cells_per_h;
   if (extent / cell + 3 > options.max_cells) cell = extent / (options.max_cells - 3);
   if (!(h / cell >= options.min_cells_per_h) || !std::isfinite(extent)) return false;
   // FFT size first, then the grid fills it: n only changes when the box crosses a size step, so
@@ -265,7 +298,6 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   }, 8);
   partial.clear();
   partial.shrink_to_fit();
-
   // 2. forward FFT (rows >= g are zero), products with the kernel spectra, two real channels per
   //    inverse FFT (real part + i imaginary part), only the g x g corner is needed back
   fftRows(rho_hat, n, 0, int(g), false, pool);
@@ -306,25 +338,17 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   rho_hat.clear();
   rho_hat.shrink_to_fit();
 
-  // node layout for the interpolation: [A, C_1/A, ..., C_{nc-1}/A, log A]. Default: plain bilinear
-  // A and C (rebuilt as A (C/A)), consistent with the pre-sharpened kernels. Option log_tails:
-  // bilinear log A and C/A (smooth where A decays exponentially); measured worse with sharpening
-  // (docs/PERFORMANCE.md), kept for experiments. A node below the resolvable level gets
-  // log A = log(level); rows touching it always use the linear values.
+  // nodes hold [A, C_1, ..., C_{nc-1}] side by side (the field buffer itself), interpolated
+  // bilinearly, consistent with the pre-sharpened kernels
   const double resolvable = kResolvable * total_weight * kernel.value(0.0);
-  const int ns = nc + 1;
-  std::vector<double> node(std::size_t(g * g * ns));
-  pool.parallelFor(0, g * g, [&](long lo, long hi, int) {
-    for (long i = lo; i < hi; ++i) {
-      const double* f = &field[std::size_t(i * nc)];
-      double* o = &node[std::size_t(i * ns)];
-      const bool ok = f[0] > resolvable;
-      o[0] = f[0];
-      // the ratio even at unresolved nodes: the linear path rebuilds C = A (C/A) there exactly
-      for (int k = 1; k < nc; ++k) o[k] = f[0] != 0.0 ? f[k] / f[0] : 0.0;
-      o[nc] = std::log(ok ? f[0] : resolvable);
-    }
-  }, 4096);
+  // Stored as float: at a million rows the interpolation is bound by random node reads, and float
+  // nodes (12 bytes for 3 channels) keep a 300 x 300 grid inside L2. Float round-off (~6e-8 of a
+  // node's value) only matters where a left-out particle is nearly all of its own total; such
+  // rows are recomputed exactly below (kSelfDominated).
+  std::vector<float> node(field.size());
+  pool.parallelFor(0, long(field.size()), [&](long lo, long hi, int) {
+    for (long i = lo; i < hi; ++i) node[std::size_t(i)] = float(field[std::size_t(i)]);
+  }, 1 << 16);
   field.clear();
   field.shrink_to_fit();
 
@@ -337,9 +361,14 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   // 3. bilinear interpolation back to the rows; rows below the resolvable level go exact.
   //    log_sum first holds the row total; one vectorised log pass follows.
   out.log_sum.resize(num_eval);
-  if (what.score) out.score.setZero(2, num_eval); else out.score.resize(0, 0);
-  if (what.shift) out.shift.setZero(2, num_eval); else out.shift.resize(0, 0);
+  // every row is written below (or by step 4), so no zero fill
+  out.score.resize(what.score ? 2 : 0, what.score ? num_eval : 0);
+  out.shift.resize(what.shift ? 2 : 0, what.shift ? num_eval : 0);
   const double inv_h2 = 1.0 / (h * h);
+  const bool want_score = what.score, want_shift = what.shift;
+  double* const log_sum_out = out.log_sum.data();
+  double* const score_out = out.score.data();
+  double* const shift_out = out.shift.data();
   std::vector<std::vector<long>> exact_rows(static_cast<std::size_t>(threads));
   auto interpolate = [&](auto nc_constant) {
     constexpr int NC = decltype(nc_constant)::value;
@@ -348,27 +377,28 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     pool.parallelFor(0, num_eval, [&](long lo, long hi, int t) {
       for (long e = lo; e < hi; ++e) {
         const CellWeights cw = cellOf(eval(0, e), eval(1, e), x0, y0, inv_cell, g);
-        // lin[k]: plain bilinear A and numerators C_k; ratio[k]: bilinear C_k/A; log_a: bilinear log A
-        double lin[NC] = {}, ratio[NC] = {}, log_a = 0.0;
-        bool all_resolved = true;
+        // software prefetch of the nodes a few rows ahead: rows come in arbitrary order, so
+        // the node reads are cache misses; overlapping them roughly halves this loop
+        if (e + kPrefetchAhead < hi) {
+          const CellWeights ahead =
+              cellOf(eval(0, e + kPrefetchAhead), eval(1, e + kPrefetchAhead), x0, y0, inv_cell, g);
+          const float* p0 = &node[std::size_t((ahead.i * g + ahead.j) * NC)];
+          __builtin_prefetch(p0);
+          __builtin_prefetch(p0 + 2 * NC - 1);
+          __builtin_prefetch(p0 + g * NC);
+          __builtin_prefetch(p0 + (g + 2) * NC - 1);
+        }
+        double lin[NC] = {};  // bilinear A and numerators C_k
         for (int a = 0; a < 2; ++a)
           for (int b = 0; b < 2; ++b) {
-            const double* nd = &node[std::size_t(((cw.i + a) * g + cw.j + b) * (NC + 1))];
+            const float* nd = &node[std::size_t(((cw.i + a) * g + cw.j + b) * NC)];
             const double w = cw.wx[a] * cw.wy[b];
-            all_resolved = all_resolved && nd[0] > resolvable;
-            lin[0] += w * nd[0];
-            for (int k = 1; k < NC; ++k) {
-              lin[k] += w * nd[0] * nd[k];
-              ratio[k] += w * nd[k];
-            }
-            log_a += w * nd[NC];
+            for (int k = 0; k < NC; ++k) lin[k] += w * nd[k];
           }
         double acc[NC];
         const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
         double self_term[NC] = {};
-        bool has_self = false;
         if (self >= 0 && self < num_src) {
-          has_self = true;
           const double w = weightOf(self);
           if (sources(0, self) == eval(0, e) && sources(1, self) == eval(1, e)) {
             // the usual case (a particle leaving itself out): same cell, same weights, so the
@@ -400,34 +430,24 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
             }
           }
         }
-        if (options.log_tails && all_resolved && !(has_self && self_term[0] > 0.25 * lin[0])) {
-          // log-domain interpolation; a (small) self term is removed with the same correction
-          // factor kappa = A_log / A_lin the rest of the row receives
-          const double a_log = std::exp(log_a);
-          const double kappa = a_log / lin[0];
-          acc[0] = a_log - kappa * self_term[0];
-          for (int k = 1; k < NC; ++k) acc[k] = a_log * ratio[k] - kappa * self_term[k];
-        } else {
-          // self-dominated (an isolated particle) or next to an unresolved node: linear values, from
-          // which the binned self contribution cancels exactly
-          for (int k = 0; k < NC; ++k) acc[k] = lin[k] - self_term[k];
-        }
+        // the binned self contribution cancels exactly from the bilinear values
+        for (int k = 0; k < NC; ++k) acc[k] = lin[k] - self_term[k];
         double v[kChannels] = {0, 0, 0, 0, 0};
         for (int k = 0; k < NC; ++k) v[chan[k]] = acc[k];
-        if (!(v[0] > resolvable)) {
+        if (!(v[0] > resolvable) || !(v[0] > kSelfDominated * lin[0])) {
           exact_rows[std::size_t(t)].push_back(e);
-          out.log_sum[e] = 1.0;  // placeholder, replaced by the exact row below
+          log_sum_out[e] = 1.0;  // placeholder, replaced by the exact row below
           continue;
         }
-        out.log_sum[e] = v[0];
+        log_sum_out[e] = v[0];
         const double inv = 1.0 / v[0];
-        if (what.shift) {
-          out.shift(0, e) = v[1] * inv;
-          out.shift(1, e) = v[2] * inv;
+        if (want_shift) {
+          shift_out[2 * e] = v[1] * inv;
+          shift_out[2 * e + 1] = v[2] * inv;
         }
-        if (what.score) {
-          out.score(0, e) = gauss ? v[1] * inv * inv_h2 : v[3] * inv;
-          out.score(1, e) = gauss ? v[2] * inv * inv_h2 : v[4] * inv;
+        if (want_score) {
+          score_out[2 * e] = gauss ? v[1] * inv * inv_h2 : v[3] * inv;
+          score_out[2 * e + 1] = gauss ? v[2] * inv * inv_h2 : v[4] * inv;
         }
       }
     }, 1024);
@@ -456,19 +476,85 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     stats->fft = n;
     stats->exact_rows = long(far.size());
   }
-  if (!far.empty()) {
-    Points sub_eval(2, long(far.size()));
-    for (std::size_t i = 0; i < far.size(); ++i) sub_eval.col(long(i)) = eval.col(far[i]);
-    // budget: when many rows are far (e.g. the whole cloud far from the data), sum them over an
-    // evenly strided subsample of the sources, reweighted by the stride so the totals stay
-    // unbiased; a far row's sum is dominated by its few nearest sources, so the direction of its
-    // score is kept while the cost stays O(budget) instead of O(rows x sources)
-    const long stride = std::max(1L, long(std::ceil(double(far.size()) * double(num_src) / kFarPairBudget)));
-    std::vector<int> sub_ex(exclude.empty() ? 0 : far.size());
+  if (far.empty()) return true;
+  auto store = [&](const std::vector<long>& rows, const RowSums& sub, double log_sum_shift, double shift_scale) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const long e = rows[i];
+      out.log_sum[e] = sub.log_sum[long(i)] + log_sum_shift;
+      if (what.shift) out.shift.col(e) = shift_scale * sub.shift.col(long(i));
+      if (what.score) out.score.col(e) = sub.score.col(long(i));
+    }
+  };
+  auto rowsOf = [&](const std::vector<long>& rows) {
+    Points pts(2, long(rows.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) pts.col(long(i)) = eval.col(rows[i]);
+    return pts;
+  };
+  std::vector<long> far_self, far_plain;  // rows that leave their own source out, and the others
+  for (long e : far) {
+    const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
+    (self >= 0 && self < num_src ? far_self : far_plain).push_back(e);
+  }
+  if (double(far.size()) * double(num_src) <= kFarPairBudget) {  // affordable: exact sums over the sources
+    far_self.clear();
+    far_plain = far;
+  } else if (!far_plain.empty()) {
+    // many far rows (a cloud far from the data): sum over the deposited node masses instead of the
+    // sources -- a far row sees every source through its kernel tail, so the node count, not the
+    // source count, sets the cost. Binning blurs each source by the CIC tent (variance cell^2/6 per
+    // axis); for the Gaussian, whose log-gradient grows with the distance, that blur would bias far
+    // scores by up to tens of percent, so the node sums use the narrowed bandwidth
+    // h_eff^2 = h^2 - cell^2/6: tent * k_{h_eff} ~ (h_eff/h)^d k_h. The other truncated kernels have
+    // bounded log-gradients (|grad log k| <= ~2/h), where the blur moves a far score by < 0.3 %.
+    const double node_cell = h / kFarCellsPerH;
+    const long node_g = long(std::ceil(extent / node_cell)) + 3;
+    std::vector<double> node_mass(std::size_t(node_g * node_g), 0.0);
+    for (long s = 0; s < num_src; ++s) {
+      const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, 1.0 / node_cell, node_g);
+      const double w = weightOf(s);
+      for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) node_mass[std::size_t((cw.i + a) * node_g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+    }
+    std::vector<long> nonempty;
+    for (long k = 0; k < node_g * node_g; ++k)
+      if (node_mass[std::size_t(k)] > 0.0) nonempty.push_back(k);
+    const long num_nodes = long(nonempty.size());
+    const long node_stride =
+        std::max(1L, long(std::ceil(double(far_plain.size()) * double(num_nodes) / kFarNodePairBudget)));
+    const long m = (num_nodes + node_stride - 1) / node_stride;
+    Points node_pts(2, m);
+    std::vector<double> node_lw(static_cast<std::size_t>(m));
+    for (long k = 0; k < m; ++k) {
+      const long id = nonempty[std::size_t(k * node_stride)];
+      node_pts(0, k) = x0 + double(id / node_g) * node_cell;
+      node_pts(1, k) = y0 + double(id % node_g) * node_cell;
+      node_lw[std::size_t(k)] = std::log(node_mass[std::size_t(id)] * double(node_stride)) + max_lw;
+    }
+    KernelSpec node_spec = kernel.spec();
+    double log_sum_shift = 0.0, shift_scale = 1.0;
+    if (gauss) {
+      const double h2 = h * h, h_eff2 = h2 - node_cell * node_cell / 6.0;
+      node_spec.h = std::sqrt(h_eff2);
+      log_sum_shift = 0.5 * double(kernel.dim()) * std::log(h2 / h_eff2);
+      shift_scale = h2 / h_eff2;  // Gaussian: shift = h^2 score, and the node sums' score is the far score
+    }
+    const KernelEvaluator node_kernel(node_spec, kernel.dim());
+    RowSums sub;
+    kdeRowsFast(FastPrecision::Float32, rowsOf(far_plain), {}, node_pts, node_kernel, node_lw, what, sub, pool);
+    store(far_plain, sub, log_sum_shift, shift_scale);
+    far_plain.clear();
+  }
+  for (const std::vector<long>* rows : {&far_plain, &far_self}) {
+    if (rows->empty()) continue;
+    // exact sums over the sources; over budget (rows far from all other particles, each leaving
+    // itself out -- rare), over an evenly strided subsample of the sources reweighted by the
+    // stride: approximate, but such a row's sum is dominated by its few nearest sources
+    const long stride = std::max(1L, long(std::ceil(double(rows->size()) * double(num_src) / kFarPairBudget)));
+    std::vector<int> sub_ex(exclude.empty() ? 0 : rows->size());
     RowSums sub;
     if (stride == 1) {
-      for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t(far[i])];
-      kdeRowsFast(FastPrecision::Float32, sub_eval, sub_ex, sources, kernel, source_log_weight, what, sub, pool);
+      for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t((*rows)[i])];
+      kdeRowsFast(FastPrecision::Float32, rowsOf(*rows), sub_ex, sources, kernel, source_log_weight, what, sub, pool);
     } else {
       const long m = (num_src + stride - 1) / stride;
       Points sub_src(2, m);
@@ -478,17 +564,12 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
         if (weighted) sub_lw[std::size_t(j)] += source_log_weight[std::size_t(j * stride)];
       }
       for (std::size_t i = 0; i < sub_ex.size(); ++i) {
-        const long ex = exclude[std::size_t(far[i])];
+        const long ex = exclude[std::size_t((*rows)[i])];
         sub_ex[i] = (ex >= 0 && ex % stride == 0) ? int(ex / stride) : -1;
       }
-      kdeRowsFast(FastPrecision::Float32, sub_eval, sub_ex, sub_src, kernel, sub_lw, what, sub, pool);
+      kdeRowsFast(FastPrecision::Float32, rowsOf(*rows), sub_ex, sub_src, kernel, sub_lw, what, sub, pool);
     }
-    for (std::size_t i = 0; i < far.size(); ++i) {
-      const long e = far[i];
-      out.log_sum[e] = sub.log_sum[long(i)];
-      if (what.shift) out.shift.col(e) = sub.shift.col(long(i));
-      if (what.score) out.score.col(e) = sub.score.col(long(i));
-    }
+    store(*rows, sub, 0.0, 1.0);
   }
   return true;
 }

@@ -7,12 +7,18 @@
 //
 // Accuracy: binning and interpolation each blur the kernel by a tent of width one cell (variance
 // cell^2/6 per axis); the sampled kernels are pre-sharpened by k - (cell^2/6) Laplacian(k) to
-// cancel the leading term. The cell is h / cells_per_h (default 6). Left-out sources (LOO) are
-// removed exactly: their grid contribution is the 4 x 4 node sum, subtracted per row.
+// cancel the leading term. The cell is h / 6, or h / 8 or h / 12 when the grid then stays within
+// 320 cells per axis (a small box, e.g. a collapsed start). Left-out sources (LOO) are removed
+// exactly: their grid contribution is the 4 x 4 node sum, subtracted per row.
 // Rows the grid cannot resolve -- total below 1e-12 of (total source weight x k(0)), i.e. far from
-// all sources, where FFT round-off would dominate -- are recomputed by the exact float32 path
-// (over an evenly strided, reweighted subsample of the sources when there are so many such rows
-// that the exact sums would exceed ~4e6 pairs: then those far rows are approximate).
+// all sources, where FFT round-off would dominate -- are recomputed: by the exact float32 path when
+// that costs under ~4e6 pairs; else (a cloud far from the data, the first steps of many presets)
+// over the source masses deposited on an h/6 node grid, with the Gaussian narrowed to
+// h_eff^2 = h^2 - cell^2/6 so that the deposit blur does not bias the far scores (scores to ~0.1 %;
+// totals to a few percent, since the tent is not a Gaussian that far into the tail -- they enter
+// the fields only through density ratios, which the ratio clamp saturates there). Rows that leave
+// their own source out (a particle far from all others) over budget use an evenly strided,
+// reweighted subsample of the sources (approximate; rare).
 // Any thread (uses `pool`).
 #pragma once
 
@@ -26,11 +32,11 @@
 namespace driftlab::kde {
 
 struct GridOptions {
-  double cells_per_h = 6.0;  // grid resolution: cells per bandwidth
+  double cells_per_h = 6.0;  // grid resolution: cells per bandwidth (at least) ...
+  int fine_cells = 320;      // ... raised to 8 or 12 when the grid then stays within this many cells per axis
   int max_cells = 1024;      // per axis; a box that needs more uses coarser cells ...
   double min_cells_per_h = 3.0;  // ... down to this resolution, below which the grid declines
   bool sharpen = true;       // pre-sharpen the kernels (see above)
-  bool log_tails = false;    // interpolate log A and C/A instead of A and C (see grid_kde.cpp)
 };
 
 struct GridStats {
