@@ -24,6 +24,7 @@
 
 #include "driftlab/error.hpp"
 #include "driftlab/functional.hpp"
+#include "driftlab/thread_pool.hpp"
 #include "drift_double.hpp"
 #include "kde_rows.hpp"
 #include "sinkhorn_drift.hpp"
@@ -100,58 +101,79 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
   if (need_score || need_shift)
     rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{need_score, need_shift});
 
-  // rho = q_hat / p_hat = exp(log q_hat - log p_hat) (Z_k cancels), clamped, MATH.md §3.5 / §3.7 step 5
+  ScaleField out{Points::Zero(d, num_eval), Points::Zero(d, num_eval), {}};
+  if (want_terms) out.per_term.assign(terms.size(), Points::Zero(d, num_eval));
+
+  // row-local terms (drift, f-divergences, MMD): one pass over the rows, split over the thread pool
+  // (at a million particles these loops would otherwise cost as much as the grid sums themselves)
   const double log_m = std::log(double(data.cols()));
   const double log_rmin = std::log(opt.ratio_min), log_rmax = std::log(opt.ratio_max);
-  Vec rho;
-  if (need_score) {
-    rho.resize(num_eval);
-    for (long e = 0; e < num_eval; ++e) {
-      const double log_q = rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)];
-      double log_rho = (rows.q.log_sum[e] == kNegInf) ? kNegInf : log_q - (rows.p.log_sum[e] - log_m);
-      log_rho = std::isnan(log_rho) ? 0.0 : std::min(std::max(log_rho, log_rmin), log_rmax);
-      rho[e] = std::exp(log_rho);
+  // raw column pointers (columns are contiguous): Eigen column blocks of runtime size cost more than
+  // the arithmetic here
+  auto column = [d](const Points& m, long e) { return m.data() + e * d; };
+  currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
+    for (long e = lo; e < hi; ++e) {
+      // rho = q_hat / p_hat = exp(log q_hat - log p_hat) (Z_k cancels), clamped, MATH.md §3.5 / §3.7 step 5
+      double rho = 0.0;
+      if (need_score) {
+        const double log_q = rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)];
+        double log_rho = (rows.q.log_sum[e] == kNegInf) ? kNegInf : log_q - (rows.p.log_sum[e] - log_m);
+        log_rho = std::isnan(log_rho) ? 0.0 : std::min(std::max(log_rho, log_rmin), log_rmax);
+        rho = std::exp(log_rho);
+      }
+      double* out_att = out.attraction.data() + e * d;
+      double* out_rep = out.repulsion.data() + e * d;
+      for (std::size_t k = 0; k < terms.size(); ++k) {
+        const Divergence t = terms[k];
+        // each row-local term is a_p * (p-side vector) - a_q * (q-side vector)
+        const double* p_vec = nullptr;
+        const double* q_vec = nullptr;
+        double a_p = 1.0, a_q = 1.0;
+        if (t == Divergence::Drift) {
+          // DM mean shift V = V+ - V-, single normalization (MATH.md §1.3, §3.7 step 6)
+          p_vec = column(rows.p.shift, e);
+          q_vec = column(rows.q.shift, e);
+        } else if (isFDivergence(t)) {
+          // v = w(rho) (score_p - score_q), MATH.md §3.2
+          a_p = a_q = fDivergenceWeight(t, rho, opt.alpha, opt.chi2);
+          p_vec = column(rows.p.score, e);
+          q_vec = column(rows.q.score, e);
+        } else if (t == Divergence::MMD) {
+          // v = grad[(1/M) sum k(x, y) - (1/N') sum k(x, x')] = mu_p score_p - mu_q score_q, MATH.md §3.3
+          a_p = std::exp(rows.p.log_sum[e] - log_m);
+          a_q = rows.q.log_sum[e] == kNegInf ? 0.0 : std::exp(rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)]);
+          p_vec = column(rows.p.score, e);
+          q_vec = column(rows.q.score, e);
+        } else {
+          continue;  // whole-batch terms below
+        }
+        const double weight = opt.weights[t];
+        double* term = want_terms ? out.per_term[k].data() + e * d : nullptr;
+        for (long a = 0; a < d; ++a) {
+          const double att = a_p * p_vec[a], rep = -a_q * q_vec[a];
+          out_att[a] += weight * att;
+          out_rep[a] += weight * rep;
+          if (term) term[a] = weight * (att + rep);
+        }
+      }
     }
-  }
+  }, 2048);
 
-  ScaleField out{Points::Zero(d, num_eval), Points::Zero(d, num_eval), {}};
-  Points att(d, num_eval), rep(d, num_eval);
-  for (Divergence t : terms) {
-    const double weight = opt.weights[t];
-    if (t == Divergence::Drift) {
-      // DM mean shift V = V+ - V-, single normalization (MATH.md §1.3, §3.7 step 6)
-      att = rows.p.shift;
-      rep = -rows.q.shift;
-    } else if (isFDivergence(t)) {
-      // v = w(rho) (score_p - score_q), MATH.md §3.2
-      for (long e = 0; e < num_eval; ++e) {
-        const double w = fDivergenceWeight(t, rho[e], opt.alpha, opt.chi2);
-        att.col(e) = w * rows.p.score.col(e);
-        rep.col(e) = -w * rows.q.score.col(e);
-      }
-    } else if (t == Divergence::MMD) {
-      // v = grad[(1/M) sum k(x, y) - (1/N') sum k(x, x')] = mu_p score_p - mu_q score_q, MATH.md §3.3
-      for (long e = 0; e < num_eval; ++e) {
-        const double mu_p = std::exp(rows.p.log_sum[e] - log_m);
-        const double mu_q =
-            rows.q.log_sum[e] == kNegInf ? 0.0 : std::exp(rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)]);
-        att.col(e) = mu_p * rows.p.score.col(e);
-        rep.col(e) = -mu_q * rows.q.score.col(e);
-      }
-    } else if (t == Divergence::DriftDouble) {
+  // whole-batch terms: their normalizations couple all rows
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    const Divergence t = terms[k];
+    if (t != Divergence::DriftDouble && t != Divergence::Sinkhorn) continue;
+    FieldParts parts;
+    if (t == Divergence::DriftDouble) {
       // DM Alg. 2; its self-mask follows leave_one_out (off = item 3's unmasked matched batch)
-      FieldParts parts = driftDoubleField(eval, self_index, particles, data, kernel, opt.leave_one_out);
-      att = std::move(parts.attraction);
-      rep = std::move(parts.repulsion);
+      parts = driftDoubleField(eval, self_index, particles, data, kernel, opt.leave_one_out);
     } else {  // Sinkhorn: Gaussian cost, eps = h^2 (the kernel kind is not used), MATH.md §7.3
-      FieldParts parts =
-          sinkhornDriftField(eval, self_index, particles, data, h * h, opt.leave_one_out, opt.sinkhorn_iterations);
-      att = std::move(parts.attraction);
-      rep = std::move(parts.repulsion);
+      parts = sinkhornDriftField(eval, self_index, particles, data, h * h, opt.leave_one_out, opt.sinkhorn_iterations);
     }
-    out.attraction += weight * att;
-    out.repulsion += weight * rep;
-    if (want_terms) out.per_term.push_back(weight * (att + rep));
+    const double weight = opt.weights[t];
+    out.attraction += weight * parts.attraction;
+    out.repulsion += weight * parts.repulsion;
+    if (want_terms) out.per_term[k] = weight * (parts.attraction + parts.repulsion);
   }
   return out;
 }
@@ -281,14 +303,20 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
                                      ? identityIndex(particles.cols()) : std::vector<int>();
 
   FieldResult res;
-  res.attraction = Points::Zero(d, num_eval);
-  res.repulsion = Points::Zero(d, num_eval);
-  if (request.breakdown) {
-    res.terms = activeTerms(opt.weights);
-    res.per_term.assign(res.terms.size(), Points::Zero(d, num_eval));
+  if (request.breakdown) res.terms = activeTerms(opt.weights);
+  if (multi) {
+    res.attraction = Points::Zero(d, num_eval);
+    res.repulsion = Points::Zero(d, num_eval);
+    if (request.breakdown) res.per_term.assign(res.terms.size(), Points::Zero(d, num_eval));
   }
   for (std::size_t s = 0; s < hs.size(); ++s) {
     ScaleField f = scaleField(eval, self_index, particles, data, opt, hs[s], request.breakdown);
+    if (!multi) {  // one bandwidth: the scale's field is the result (no copies at a million rows)
+      res.attraction = std::move(f.attraction);
+      res.repulsion = std::move(f.repulsion);
+      res.per_term = std::move(f.per_term);
+      break;
+    }
     double factor = 1.0;
     if (multi) {
       // each scale's total field divided by its RMS over the particles (MATH.md §7.2); RMS 0 -> contributes 0
@@ -305,17 +333,22 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
     res.repulsion += factor * f.repulsion;
     for (std::size_t t = 0; t < f.per_term.size(); ++t) res.per_term[t] += factor * f.per_term[t];
   }
-  res.v = res.attraction + res.repulsion;
   // a non-finite evaluation point gets a NaN velocity (never a silent zero from an empty-looking kernel
   // row), so the engine's blow-up check sees it whatever path computed the sums
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (long e = 0; e < num_eval; ++e) {
-    if (eval.col(e).allFinite()) continue;
-    res.v.col(e).setConstant(nan);
-    res.attraction.col(e).setConstant(nan);
-    res.repulsion.col(e).setConstant(nan);
-    for (Points& term : res.per_term) term.col(e).setConstant(nan);
-  }
+  res.v.resize(d, num_eval);
+  currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
+    for (long e = lo; e < hi; ++e) {
+      if (eval.col(e).allFinite()) {
+        res.v.col(e) = res.attraction.col(e) + res.repulsion.col(e);
+        continue;
+      }
+      res.v.col(e).setConstant(nan);
+      res.attraction.col(e).setConstant(nan);
+      res.repulsion.col(e).setConstant(nan);
+      for (Points& term : res.per_term) term.col(e).setConstant(nan);
+    }
+  }, 4096);
   if (!request.breakdown) {
     res.attraction.resize(0, 0);
     res.repulsion.resize(0, 0);
