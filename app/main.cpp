@@ -9,9 +9,11 @@
 #include <string>
 
 #include "app_shell.hpp"
+#include "driftlab/allocator.hpp"
 #include "driftlab/scenario.hpp"
 
 int main(int argc, char** argv) {
+  driftlab::keepLargeAllocationsMapped();  // before any thread starts
   driftlab::app::ShellOptions opt;
   std::string size = "1280x720";
   CLI::App cli{"driftlab: live particles, quiver fields, density maps and divergence curves of KDE gradient flows"};

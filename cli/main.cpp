@@ -8,6 +8,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "driftlab/allocator.hpp"
 #include "driftlab/error.hpp"
 
 namespace {
@@ -24,6 +25,7 @@ int reportError(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  driftlab::keepLargeAllocationsMapped();  // before any thread starts
   CLI::App app{"driftlab-cli: headless Gradient Flow Drifting runs, velocity fields and samples "
                "(Wasserstein gradient flows of KDE-approximated divergences)",
                "driftlab-cli"};
