@@ -119,6 +119,30 @@ TEST_CASE("generator worker: Pause stops training, StepOnce advances exactly one
   CHECK(r->history->markers.size() == 1u);
 }
 
+// The display has its own cadences (points, grid fields); a paused worker must still deliver the
+// grids of every view it is sent, back to back (the headless capture sends one per frame), drawn
+// from the samples of the current network.
+TEST_CASE("generator worker: paused, each new view gets its grid fields from the current samples") {
+  const GeneratorScenario sc = smallScenario();
+  GeneratorWorker w(sc, true);
+  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.paused && !s.velocity.empty(); }));
+  w.send(cmd::StepOnce{});
+  w.send(cmd::SetView{-1.25f, -1.5f, 1.5f, 1.5f, 8, 12});
+  auto a = waitFor(w, [](const Snapshot& s) { return s.train_step == 1 && !s.velocity.empty() && s.velocity.x0 == -1.25f; });
+  REQUIRE(a);
+  w.send(cmd::SetView{-1.0f, -1.5f, 1.5f, 1.5f, 8, 12});  // well within the grids' training-time interval
+  auto b = waitFor(w, [](const Snapshot& s) { return !s.velocity.empty() && s.velocity.x0 == -1.0f; }, 20.0);
+  REQUIRE(b);
+  CHECK(b->train_step == 1);
+  // the same network after one step, rebuilt here: the shown samples are its fixed-noise batch
+  GeneratorEngine e(sc.params);
+  e.step();
+  const PointsF expected = e.samples().cast<float>();
+  REQUIRE(b->particles.cols() == expected.cols());
+  CHECK((b->particles - expected).cwiseAbs().maxCoeff() == 0.0f);
+  CHECK(b->velocity.nx == 8);
+}
+
 TEST_CASE("generator worker: particle commands are rejected in one line and the run goes on") {
   GeneratorWorker w(smallScenario());
   REQUIRE(waitFor(w, [](const Snapshot& s) { return s.train_step >= 2; }));

@@ -6,11 +6,14 @@
 // before the thread starts). The queue mutex is held only to push or swap out the command
 // vector, the snapshot mutex only to exchange a pointer, so readers never wait for a step.
 //
-// What is shown (refreshed at most ~10 times per second and at most ~1/4 of the worker's time,
-// because one refresh runs the network on the whole display batch and evaluates the field):
-// samples of the fixed noise batch, their drift arrows (GeneratorEngine::sampleVelocities), a
-// fixed display data batch, grid fields of the samples against that batch, and for a 2-D latent
-// the image of a latent grid.
+// What is shown: samples of the fixed noise batch, their drift arrows
+// (GeneratorEngine::sampleVelocities), a fixed display data batch, grid fields of the samples
+// against that batch, and for a 2-D latent the image of a latent grid. The worker's time belongs
+// to training steps, so the display has two rate-limited refreshes, each held to about 1/16 of
+// the worker's time: the points (samples, arrows, latent grid: ~15 ms at the toy sizes, a
+// training step is ~25 ms) at most ~7 times per second, and the grid fields (~140 ms for a 96 x 96
+// heat map against 2048 + 2048 points) at most twice per second. A command that changes what is
+// shown (parameters, view, reset) brings the next refresh forward to the minimum interval.
 //
 // [SECTION] constants | Impl | loop | commands | stepping and display | publishing | GeneratorWorker
 #include "driftlab/generator_worker.hpp"
@@ -40,8 +43,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kPublishInterval = std::chrono::microseconds(16'667);  // ~60 publishes per second
-constexpr auto kDisplayInterval = std::chrono::milliseconds(100);     // samples + grids ~10 times per second
-constexpr int kDisplayCostFactor = 4;         // ... and at most ~1/4 of the worker's time
+constexpr auto kPointsInterval = std::chrono::milliseconds(150);      // samples + arrows <= ~7 times per second
+constexpr auto kGridsInterval = std::chrono::milliseconds(500);       // grid fields <= 2 times per second
+constexpr int kDisplayCostFactor = 16;        // ... and each at most ~1/16 of the worker's time
+constexpr auto kPromptInterval = std::chrono::milliseconds(100);      // after a command that changes the view
 constexpr auto kRateWindow = std::chrono::seconds(1);
 constexpr std::size_t kMaxHistoryRows = 20'000;
 constexpr std::size_t kMaxMarkers = 1'000;
@@ -102,10 +107,13 @@ struct GeneratorWorker::Impl {
   Points samples, sample_v, display_data;
   PointsF latent_grid;
   detail::GridFields grids;
-  bool display_dirty = true;
+  bool display_dirty = true;                      // the points are stale
+  bool grids_dirty = true;                        // the grid fields are stale
   bool data_dirty = true;                         // the display data batch must be redrawn
-  Clock::time_point next_display{};
+  Clock::time_point next_display{};               // earliest next points refresh
   Clock::time_point last_display{};
+  Clock::time_point next_grids{};                 // earliest next grid refresh (always with a points refresh)
+  Clock::time_point last_grids{};
   double bandwidth = 0.0;
 
   std::deque<std::pair<Clock::time_point, long>> rate_window;
@@ -149,6 +157,8 @@ struct GeneratorWorker::Impl {
   void doStep();
   void recordMetrics();
   void refreshDisplay();
+  void refreshGrids(const GeneratorParams& p);
+  void displayWanted();
   void addWarning(const std::string& w);
   double stepsPerSecond() const;
   void publish();
@@ -180,7 +190,11 @@ void GeneratorWorker::Impl::run(std::stop_token st) {
   while (!st.stop_requested()) {
     // paused with nothing to do: sleep until a command arrives, stop is requested, or a pending
     // display refresh becomes due (no busy loop)
-    std::vector<Command> batch = queue.take(st, paused && step_once == 0, display_dirty, next_display);
+    const bool display_pending = display_dirty || grids_dirty;
+    const Clock::time_point wake_at = display_dirty && grids_dirty ? std::min(next_display, next_grids)
+                                      : display_dirty              ? next_display
+                                                                   : next_grids;
+    std::vector<Command> batch = queue.take(st, paused && step_once == 0, display_pending, wake_at);
     if (st.stop_requested()) break;
     iterate(batch);
   }
@@ -321,8 +335,7 @@ void GeneratorWorker::Impl::apply(const cmd::SetView& c) {
   detail::validateGridView(v);
   view = v;
   custom_view = true;
-  display_dirty = true;
-  next_display = std::min(next_display, last_display + kDisplayInterval);
+  displayWanted();
 }
 
 void GeneratorWorker::Impl::apply(const cmd::SetStepsPerPublish& c) {
@@ -353,9 +366,17 @@ void GeneratorWorker::Impl::apply(const cmd::SaveModel& c) {
 
 // network or field changed: the display is stale, show it soon (rate limit still applies)
 void GeneratorWorker::Impl::stateChanged() {
-  display_dirty = true;
-  next_display = std::min(next_display, last_display + kDisplayInterval);
+  displayWanted();
   publish_due = true;
+}
+
+// points and grids both stale after a command: refresh them within kPromptInterval of the last
+// refresh, not at their training-time cadence (a headless capture sends a view per frame)
+void GeneratorWorker::Impl::displayWanted() {
+  display_dirty = true;
+  grids_dirty = true;
+  next_display = std::min(next_display, last_display + kPromptInterval);
+  next_grids = std::min(next_grids, last_grids + kPromptInterval);
 }
 
 void GeneratorWorker::Impl::addMarker(const std::string& label) {
@@ -383,6 +404,7 @@ void GeneratorWorker::Impl::doStep() {
   if (!r.ok || !r.warning.empty()) addWarning(r.warning.empty() ? "training step failed" : r.warning);
   steps_done.fetch_add(1);
   display_dirty = true;
+  grids_dirty = true;
   ++steps_since_publish;
   const auto now = Clock::now();
   rate_window.emplace_back(now, engine.stepIndex());
@@ -415,21 +437,42 @@ void GeneratorWorker::Impl::recordMetrics() {
   publish_due = true;
 }
 
-// samples, arrows, display data, grid fields, latent grid; rate-limited like FlowWorker's grids
+// samples, arrows, display data and latent grid, then the grid fields when they are due; each
+// rate-limited on its own (top of file)
 void GeneratorWorker::Impl::refreshDisplay() {
   const auto start = Clock::now();
-  if (!display_dirty || start < next_display) return;
+  bool grids_due = grids_dirty && start >= next_grids;
+  // the grid fields are computed from the samples, so a grid refresh also refreshes the points
+  if (!grids_due && (!display_dirty || start < next_display)) return;
   display_dirty = false;  // cleared first: a refresh that throws is not retried in a tight loop
   last_display = start;
-  next_display = start + kDisplayInterval;
+  next_display = start + kPointsInterval;
   const GeneratorParams& p = engine.params();
   if (data_dirty || display_data.rows() != engine.dim()) {
     display_data = engine.dataBatch(std::min(p.sample_count, kMaxDisplayData), kDisplayDataIndex);
     data_dirty = false;
+    grids_dirty = true;
+    grids_due = true;  // new data: grids drawn against the old batch would not match it
   }
   samples = engine.samples();
   sample_v = engine.sampleVelocities(samples);
   if (!sample_v.allFinite() || sample_v.cols() != samples.cols()) sample_v = Points::Zero(samples.rows(), samples.cols());
+  if (p.arch.input_dim == 2 && engine.dim() == 2)
+    latent_grid = engine.latentGridImage(kLatentGridN, kLatentGridLim).cast<float>();
+  else
+    latent_grid.resize(0, 0);
+  publish_due = true;
+  const auto points_done = Clock::now();
+  next_display = start + std::max<Clock::duration>(kPointsInterval, kDisplayCostFactor * (points_done - start));
+  if (grids_due) refreshGrids(p);
+}
+
+// grid fields of the current samples against the display data (2-D only)
+void GeneratorWorker::Impl::refreshGrids(const GeneratorParams& p) {
+  const auto start = Clock::now();
+  grids_dirty = false;
+  last_grids = start;
+  next_grids = start + kGridsInterval;
   const VelocityOptions opt = p.velocityOptions(samples, display_data, engine.stepIndex());
   bandwidth = opt.kernel.h;
   if (engine.dim() == 2) {
@@ -439,13 +482,7 @@ void GeneratorWorker::Impl::refreshDisplay() {
   } else {
     grids = detail::GridFields{};
   }
-  if (p.arch.input_dim == 2 && engine.dim() == 2)
-    latent_grid = engine.latentGridImage(kLatentGridN, kLatentGridLim).cast<float>();
-  else
-    latent_grid.resize(0, 0);
-  publish_due = true;
-  const auto cost = Clock::now() - start;
-  next_display = start + std::max<Clock::duration>(kDisplayInterval, kDisplayCostFactor * cost);
+  next_grids = start + std::max<Clock::duration>(kGridsInterval, kDisplayCostFactor * (Clock::now() - start));
 }
 
 void GeneratorWorker::Impl::addWarning(const std::string& w) {
