@@ -119,6 +119,7 @@ bool Shell::createWindow() {
   }
   glfwMakeContextCurrent(window_);
   glfwSwapInterval(opt_.headless ? 0 : 1);
+  if (gl::contextDescription().find("llvmpipe") != std::string::npos) ui_.view.max_drawn_points = kSoftwareMaxDrawnPoints;
   glfwSetWindowUserPointer(window_, this);
   glfwSetDropCallback(window_, dropCallback);
   return true;

@@ -11,6 +11,7 @@ namespace driftlab::app::render {
 namespace {
 
 constexpr int kMaxTrailParticles = 4000;
+
 constexpr float kMaxCells = 2.5f;         // TrueLength arrows are clipped at this many grid cells  // trails of more particles are unreadable and cost GPU memory
 const Rgba8 kDataColor{205, 212, 225, 170};
 const Rgb kTotalArrow{0.92f, 0.93f, 0.96f};
@@ -94,8 +95,7 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     per_term_ = s.per_term;
     term_names_.clear();
     for (Divergence d : s.terms) term_names_.emplace_back(divergenceName(d));
-    data_colors_.assign(data_.size() / 2, kDataColor);
-    data_layer_.upload(data_.data(), data_colors_.data(), static_cast<int>(data_.size() / 2));
+    uploadData(view);
     if (new_run) picked_path_.clear();
     updateColors(s, view);
     updateTrails(s, view, restarted);
@@ -126,57 +126,107 @@ void Scene::forget() {
   picked_path_.clear();
 }
 
-void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {
-  int n = static_cast<int>(particles_.size() / 2);
-  particle_colors_.resize(static_cast<std::size_t>(n));
-  ParticleColoring mode = view.coloring;
-  if (mode == ParticleColoring::NearestMode && s.mode_centres.cols() == 0) mode = ParticleColoring::StartPosition;
-  std::vector<float> speed;
-  float speed_hi = 1;
-  if (mode == ParticleColoring::Speed) {
-    speed.resize(static_cast<std::size_t>(n), 0.f);
-    if (velocities_.size() == particles_.size())
-      for (int i = 0; i < n; ++i) speed[i] = std::hypot(velocities_[2 * i], velocities_[2 * i + 1]);
-    speed_hi = std::max(quantile(speed, 0.95f), 1e-12f);
+void Scene::uploadData(const ViewOptions& view) {
+  const int n = static_cast<int>(data_.size() / 2);
+  data_stride_ = drawStride(n, view.max_drawn_points);
+  const int drawn = (n + data_stride_ - 1) / data_stride_;
+  data_colors_.assign(static_cast<std::size_t>(drawn), kDataColor);
+  if (data_stride_ == 1) {
+    data_layer_.upload(data_.data(), data_colors_.data(), n);
+    return;
   }
-  for (int i = 0; i < n; ++i) {
-    Rgb c;
+  drawn_points_.resize(static_cast<std::size_t>(drawn) * 2);
+  for (int j = 0; j < drawn; ++j) {
+    drawn_points_[2 * j] = data_[2 * static_cast<std::size_t>(j) * data_stride_];
+    drawn_points_[2 * j + 1] = data_[2 * static_cast<std::size_t>(j) * data_stride_ + 1];
+  }
+  data_layer_.upload(drawn_points_.data(), data_colors_.data(), drawn);
+}
+
+namespace {
+
+// colour of particle i under the view's colouring (StartPosition needs the start cloud's centre and
+// radius, Speed the robust top speed)
+struct ParticleColorer {
+  ParticleColoring mode;
+  const std::vector<float>& particles;
+  const std::vector<float>& velocities;
+  const std::vector<float>& start;
+  float cx, cy, radius, speed_hi;
+  const Snapshot& s;
+
+  Rgb operator()(std::size_t i) const {
     switch (mode) {
-      case ParticleColoring::StartPosition:
-        c = positionColor(start_[2 * i], start_[2 * i + 1], start_cx_, start_cy_, start_radius_);
-        break;
-      case ParticleColoring::Speed:
-        c = sampleColorMap(ColorMap::Viridis, 0.15f + 0.85f * std::min(speed[i] / speed_hi, 1.f));
-        break;
+      case ParticleColoring::StartPosition: return positionColor(start[2 * i], start[2 * i + 1], cx, cy, radius);
+      case ParticleColoring::Speed: {
+        const float speed = velocities.size() == particles.size() ? std::hypot(velocities[2 * i], velocities[2 * i + 1]) : 0.f;
+        return sampleColorMap(ColorMap::Viridis, 0.15f + 0.85f * std::min(speed / speed_hi, 1.f));
+      }
       case ParticleColoring::NearestMode: {
         int best = 0;
         float best_d = std::numeric_limits<float>::max();
         for (int k = 0; k < s.mode_centres.cols(); ++k) {
-          float d = std::pow(particles_[2 * i] - s.mode_centres(0, k), 2.f) +
-                    std::pow(particles_[2 * i + 1] - s.mode_centres(1, k), 2.f);
+          const float dx = particles[2 * i] - s.mode_centres(0, k), dy = particles[2 * i + 1] - s.mode_centres(1, k);
+          const float d = dx * dx + dy * dy;
           if (d < best_d) { best_d = d; best = k; }
         }
-        c = categoryColor(best);
-        break;
+        return categoryColor(best);
       }
-      case ParticleColoring::Plain: c = {1.0f, 0.62f, 0.2f}; break;
+      case ParticleColoring::Plain: break;
     }
-    particle_colors_[i] = toRgba8(c, 0.95f);
+    return {1.0f, 0.62f, 0.2f};
   }
-  particle_layer_.upload(particles_.data(), particle_colors_.data(), n);
-  updateTrailColors();
+};
+
+ParticleColorer makeColorer(const Snapshot& s, const ViewOptions& view, const std::vector<float>& particles,
+                            const std::vector<float>& velocities, const std::vector<float>& start, float cx, float cy,
+                            float radius) {
+  ParticleColoring mode = view.coloring;
+  if (mode == ParticleColoring::NearestMode && s.mode_centres.cols() == 0) mode = ParticleColoring::StartPosition;
+  float speed_hi = 1;
+  if (mode == ParticleColoring::Speed && velocities.size() == particles.size()) {
+    std::vector<float> speed;  // robust top over at most ~4096 particles
+    const std::size_t n = particles.size() / 2, step = std::max<std::size_t>(1, n / 4096);
+    for (std::size_t i = 0; i < n; i += step) speed.push_back(std::hypot(velocities[2 * i], velocities[2 * i + 1]));
+    speed_hi = std::max(quantile(speed, 0.95f), 1e-12f);
+  }
+  return ParticleColorer{mode, particles, velocities, start, cx, cy, radius, speed_hi, s};
 }
 
-void Scene::updateTrailColors() {
+}  // namespace
+
+void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {
+  const int n = static_cast<int>(particles_.size() / 2);
+  particle_stride_ = drawStride(n, view.max_drawn_points);
+  const int drawn = (n + particle_stride_ - 1) / particle_stride_;
+  const ParticleColorer colorOf = makeColorer(s, view, particles_, velocities_, start_, start_cx_, start_cy_, start_radius_);
+  particle_colors_.resize(static_cast<std::size_t>(drawn));
+  for (int j = 0; j < drawn; ++j)
+    particle_colors_[static_cast<std::size_t>(j)] = toRgba8(colorOf(static_cast<std::size_t>(j) * particle_stride_), 0.95f);
+  if (particle_stride_ == 1) {
+    particle_layer_.upload(particles_.data(), particle_colors_.data(), n);
+  } else {
+    drawn_points_.resize(static_cast<std::size_t>(drawn) * 2);
+    for (int j = 0; j < drawn; ++j) {
+      drawn_points_[2 * j] = particles_[2 * static_cast<std::size_t>(j) * particle_stride_];
+      drawn_points_[2 * j + 1] = particles_[2 * static_cast<std::size_t>(j) * particle_stride_ + 1];
+    }
+    particle_layer_.upload(drawn_points_.data(), particle_colors_.data(), drawn);
+  }
+  updateTrailColors(s, view);
+}
+
+void Scene::updateTrailColors(const Snapshot& s, const ViewOptions& view) {
   trail_colors_.clear();
-  for (std::size_t i = 0; i < particle_colors_.size(); i += static_cast<std::size_t>(trail_stride_)) {
-    Rgba8 c = particle_colors_[i];
+  const ParticleColorer colorOf = makeColorer(s, view, particles_, velocities_, start_, start_cx_, start_cy_, start_radius_);
+  for (std::size_t i = 0; i < particles_.size() / 2; i += static_cast<std::size_t>(trail_stride_)) {
+    Rgba8 c = toRgba8(colorOf(i), 0.95f);
     c.a = 150;
     trail_colors_.push_back(c);
   }
 }
 
-void Scene::updateTrails(const Snapshot& /*s*/, const ViewOptions& view, bool restarted) {
+void Scene::updateTrails(const Snapshot& s, const ViewOptions& view, bool restarted) {
   int n = static_cast<int>(particles_.size() / 2);
   if (!view.show_trails || n == 0) return;
   int stride = std::max(1, (n + kMaxTrailParticles - 1) / kMaxTrailParticles);
@@ -185,7 +235,7 @@ void Scene::updateTrails(const Snapshot& /*s*/, const ViewOptions& view, bool re
   if (restarted || stride != trail_stride_ || tn != trail_layer_.particles() || rows != trail_layer_.rows()) {
     trail_stride_ = stride;
     trail_layer_.reset(tn, rows);
-    updateTrailColors();
+    updateTrailColors(s, view);
   }
   trail_row_.resize(static_cast<std::size_t>(tn) * 2);
   for (int j = 0; j < tn; ++j) {

@@ -64,12 +64,16 @@ class Scene {
   int nearestParticle(Vec2f w, float max_dist) const;
   // bounding box {x0, y0, x1, y1} of data and particles; nullopt before the first snapshot
   std::optional<std::array<float, 4>> bounds() const;
+  // every k-th particle / data point is drawn (drawStride, view_options.hpp)
+  int particleDrawStride() const { return particle_stride_; }
+  int dataDrawStride() const { return data_stride_; }
   // path of the picked particle since it was picked (world points)
   const std::vector<float>& pickedPath() const { return picked_path_; }
 
  private:
   void updateColors(const Snapshot& s, const ViewOptions& view);
-  void updateTrailColors();
+  void updateTrailColors(const Snapshot& s, const ViewOptions& view);
+  void uploadData(const ViewOptions& view);
   void updateTrails(const Snapshot& s, const ViewOptions& view, bool restarted);
   void updateHeat(const Snapshot& s, const ViewOptions& view);
   void buildArrows(const Camera& cam, const ViewOptions& view);
@@ -95,6 +99,8 @@ class Scene {
   HeatLayer heat_layer_;
   TrailLayer trail_layer_;
   int trail_stride_ = 1;
+  int particle_stride_ = 1, data_stride_ = 1;
+  std::vector<float> drawn_points_;  // strided copy uploaded when a layer is over kMaxDrawnPoints
   std::vector<float> trail_row_;
   std::vector<ArrowInstance> arrows_;
   std::vector<LineVertex> lines_;

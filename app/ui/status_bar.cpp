@@ -62,6 +62,17 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
       ImGui::Text("%.0f fps", static_cast<double>(status.ui_fps));
       separator();
       ImGui::Text("N %d  M %d", static_cast<int>(frame->particles.cols()), static_cast<int>(frame->data.cols()));
+      const int max_points = state.view.max_drawn_points;
+      const int particle_stride = drawStride(frame->particles.cols(), max_points);
+      const int data_stride = drawStride(frame->data.cols(), max_points);
+      if (particle_stride > 1 || data_stride > 1) {
+        ImGui::SameLine();
+        ImGui::TextColored(kYellow, "(drawn: 1 in %d / 1 in %d)", particle_stride, data_stride);
+        if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("software OpenGL: above %d points per layer every k-th point is drawn (same\n"
+                            "distribution, interactive frame rates); the engine still moves all of them",
+                            max_points);
+      }
       separator();
       ImGui::Text("step %ld  t %.4g", frame->step, frame->time);
       separator();
