@@ -3,6 +3,7 @@
 #include <string>
 
 #include "driftlab/error.hpp"
+#include "grid_kde.hpp"
 
 namespace driftlab {
 
@@ -30,6 +31,8 @@ ComputePath resolveComputePath(ComputePath path, int dim, long rows, long source
   if (pairs >= kAutoExact32Pairs) return ComputePath::Exact32;
   return ComputePath::Exact64;
 }
+
+bool gridPathCovers(double extent, double h) { return kde::gridCell(extent, h) > 0.0; }
 
 namespace {
 thread_local ComputePath t_current_path = ComputePath::Exact64;

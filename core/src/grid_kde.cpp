@@ -136,7 +136,9 @@ struct Spectra {
 
 std::shared_ptr<const Spectra> kernelSpectra(const SpectraKey& key, const GridKernel& gk, ThreadPool& pool) {
   static std::mutex mutex;
-  static std::vector<std::shared_ptr<const Spectra>> cache;  // most recent last, at most 4
+  // most recent last, at most 8: a step's two sums, the display grids and the densities each
+  // have their own FFT size or channel set
+  static std::vector<std::shared_ptr<const Spectra>> cache;
   {
     std::lock_guard<std::mutex> lock(mutex);
     for (const auto& s : cache)
@@ -162,7 +164,7 @@ std::shared_ptr<const Spectra> kernelSpectra(const SpectraKey& key, const GridKe
   }
   std::lock_guard<std::mutex> lock(mutex);
   cache.push_back(spectra);
-  if (cache.size() > 4) cache.erase(cache.begin());
+  if (cache.size() > 8) cache.erase(cache.begin());
   return spectra;
 }
 
@@ -185,6 +187,22 @@ inline CellWeights cellOf(double x, double y, double x0, double y0, double inv_c
 }
 
 }  // namespace
+
+double gridCell(double extent, double h, const GridOptions& options) {
+  if (!std::isfinite(extent) || !(h > 0.0)) return 0.0;
+  // the finest of the allowed steps that keeps the grid within fine_cells per axis (a small box
+  // gets finer cells for free; discrete steps keep the cached spectra valid while the box moves),
+  // never coarser than cells_per_h unless the box needs more than max_cells
+  double cells_per_h = options.cells_per_h;
+  for (double cph : {12.0, 8.0})
+    if (cph > cells_per_h && extent * cph / h + 3 <= options.fine_cells) {
+      cells_per_h = cph;
+      break;
+    }
+  double cell = h / cells_per_h;
+  if (extent / cell + 3 > options.max_cells) cell = extent / (options.max_cells - 3);
+  return h / cell >= options.min_cells_per_h ? cell : 0.0;
+}
 
 bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points& sources,
                  const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,
@@ -217,18 +235,8 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     y1 = std::max(y1, b.y1);
   }
   const double extent = std::max(x1 - x0, y1 - y0);
-  // resolution: the finest of the allowed steps that keeps the grid within fine_cells per axis (a
-  // small box gets finer cells for free; discrete steps keep the cached spectra valid while the
-  // box moves), never coarser than cells_per_h unless the box needs more than max_cells
-  double cells_per_h = options.cells_per_h;
-  for (double cph : {12.0, 8.0})
-    if (cph > cells_per_h && extent * cph / h + 3 <= options.fine_cells) {
-      cells_per_h = cph;
-      break;
-    }
-  double cell = h / cells_per_h;
-  if (extent / cell + 3 > options.max_cells) cell = extent / (options.max_cells - 3);
-  if (!(h / cell >= options.min_cells_per_h) || !std::isfinite(extent)) return false;
+  const double cell = gridCell(extent, h, options);
+  if (!(cell > 0.0)) return false;
   // FFT size first, then the grid fills it: n only changes when the box crosses a size step, so
   // the cached kernel spectra (keyed by n) survive most steps of a moving particle cloud
   const long g_needed = long(std::ceil(extent / cell)) + 3;

@@ -45,6 +45,10 @@ struct GridStats {
   long exact_rows = 0;     // rows recomputed exactly
 };
 
+// the grid cell for a bounding box of side `extent` (max over the axes) and bandwidth h, or 0 when
+// the grid declines (the box needs more than max_cells at min_cells_per_h, or a non-finite box)
+double gridCell(double extent, double h, const GridOptions& options = {});
+
 // true when handled; false when the grid path does not apply (dimension != 2, or the box is too
 // large for the bandwidth at max_cells) -- the caller then uses an exact path.
 bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points& sources,

@@ -3,9 +3,8 @@
 //   exact64 : float64 SIMD lanes + threads (same values as the scalar reference to ~1e-13)
 //   exact   : float32 SIMD lanes + threads, double per-row totals (~1e-5 relative)
 //   grid    : 2-D only: cloud-in-cell binning on a G x G grid, FFT convolution, bilinear
-//             interpolation back, O(N + M + G^2 log G); forward-KL fields ~0.3-0.7 % relative
-//             RMS, mixed-divergence fields far from the data much worse (docs/PERFORMANCE.md);
-//             rows the grid cannot resolve fall back to exact
+//             interpolation back, O(N + M + G^2 log G); < 1 % relative RMS on the 2-D presets
+//             (docs/PERFORMANCE.md); rows the grid cannot resolve are summed separately
 //   auto    : exact64 for small sums, exact for medium, grid for large 2-D sums
 // Pure functions; any thread.
 #pragma once
@@ -28,6 +27,10 @@ inline constexpr double kAutoGridPairs = 1 << 28;
 
 // the concrete path (never Auto) for one kernel-row sum of `rows` x `sources` pairs in dimension dim
 ComputePath resolveComputePath(ComputePath path, int dim, long rows, long sources);
+
+// true when the grid path takes 2-D sums whose points span a box of side `extent` (the larger
+// axis) at bandwidth h; false when it declines (box wider than ~340 h) and the exact path runs
+bool gridPathCovers(double extent, double h);
 
 // The path the kernel sums take on the calling thread: the innermost ComputePathScope's, else
 // Exact64. So library calls (the CLI `field` command, tests) stay float64 unless a caller opts
