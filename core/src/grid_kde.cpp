@@ -25,11 +25,11 @@ using Complex = std::complex<double>;
 constexpr double kResolvable = 1e-12;
 // at most this many exact kernel pairs for those rows per call (~2 ms on 2 cores)
 constexpr double kFarPairBudget = 4e6;
-// at most this many (row, grid node) pairs when many far rows are summed over the node masses
-// (~0.15 s on 2 cores; only while a cloud is far from the data, i.e. the first steps of a run)
-constexpr double kFarNodePairBudget = 5e8;
 // cell of the node masses those rows are summed over (coarser than the FFT grid: cost ~ nodes)
 constexpr double kFarCellsPerH = 6.0;
+// Gaussian rows whose total is below this fraction of (total source weight x k(0)) -- about 4.5 h
+// and more from every source -- take the tail convolution (see the interpolation)
+constexpr double kTailLevel = 1e-5;
 // a left-out row whose remainder is below this fraction of its binned total is recomputed exactly
 // (the remainder would be float round-off of the float nodes)
 constexpr double kSelfDominated = 1e-4;
@@ -317,32 +317,61 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   // two cache lines instead of two per channel (double: leave-one-out subtracts the self term,
   // which can be nearly all of an isolated particle's total)
   const int nc = int(active.size());
-  std::vector<double> field(std::size_t(g * g * nc));
-  int slot[kChannels] = {-1, -1, -1, -1, -1};
-  for (int k = 0; k < nc; ++k) slot[active[std::size_t(k)]] = k;
-  std::vector<Complex> work(std::size_t(n) * n);
-  const double scale = 1.0;  // Eigen's inverse FFT is normalized
-  for (std::size_t k = 0; k < active.size(); k += 2) {
-    const int ca = active[k];
-    const int cb = k + 1 < active.size() ? active[k + 1] : -1;
-    pool.parallelFor(0, long(n) * n, [&](long lo, long hi, int) {
+  // field[(node) * count + k]: the convolution of the deposit with the channels chans[k]
+  auto convolve = [&](const Spectra& spec, const std::vector<int>& chans) {
+    const int count = int(chans.size());
+    std::vector<double> out_field(std::size_t(g * g * count));
+    std::vector<Complex> work(std::size_t(n) * n);
+    for (int k = 0; k < count; k += 2) {
+      const int ca = chans[std::size_t(k)];
+      const int cb = k + 1 < count ? chans[std::size_t(k + 1)] : -1;
+      pool.parallelFor(0, long(n) * n, [&](long lo, long hi, int) {
+        for (long i = lo; i < hi; ++i) {
+          Complex v = rho_hat[std::size_t(i)] * spec.channel[ca][std::size_t(i)];
+          if (cb >= 0) v += Complex(0.0, 1.0) * rho_hat[std::size_t(i)] * spec.channel[cb][std::size_t(i)];
+          work[std::size_t(i)] = v;
+        }
+      }, 4096);
+      fftCols(work, n, 0, n, true, int(g), pool);
+      fftRows(work, n, 0, int(g), true, pool);
+      for (long i = 0; i < g; ++i)
+        for (long j = 0; j < g; ++j) {  // Eigen's inverse FFT is normalized
+          const Complex v = work[std::size_t(i) * n + j];
+          out_field[std::size_t((i * g + j) * count + k)] = v.real();
+          if (cb >= 0) out_field[std::size_t((i * g + j) * count + k + 1)] = v.imag();
+        }
+    }
+    return out_field;
+  };
+  std::vector<double> field = convolve(*spectra, active);
+  // Gaussian tails (issue 4): beyond ~4.5 h from every source the sharpened kernel over-corrects
+  // (k - (c^2/6) Laplacian k is a first-order fix) and bilinear interpolation of an exponential is
+  // biased, together 5-10 % at 6-7 h. Rows there use a second convolution with the Gaussian
+  // narrowed by the deposit variance (h_t^2 = h^2 - c^2/6, no sharpening), interpolated in the
+  // log domain: log A and C/A are nearly linear across a cell in the tail.
+  const bool use_tail = gauss;
+  const double tail_h2 = h * h - cell * cell / 6.0;
+  std::vector<float> tail_node;  // [log A, C_x/A, C_y/A] per node; log A = -inf below resolvable
+  if (use_tail) {
+    KernelSpec tail_spec = kernel.spec();
+    tail_spec.h = std::sqrt(tail_h2);
+    const KernelEvaluator tail_kernel(tail_spec, kernel.dim());
+    const GridKernel tail_gk{&tail_kernel, cell, radius, false};
+    const SpectraKey tail_key{n, radius, cell, tail_spec, kernel.dim(), false, 0b111u};
+    const std::vector<double> tail_field = convolve(*kernelSpectra(tail_key, tail_gk, pool), {0, 1, 2});
+    const double floor_level = kResolvable * total_weight * kernel.value(0.0);
+    tail_node.resize(tail_field.size());
+    pool.parallelFor(0, g * g, [&](long lo, long hi, int) {
       for (long i = lo; i < hi; ++i) {
-        Complex v = rho_hat[std::size_t(i)] * spectra->channel[ca][std::size_t(i)];
-        if (cb >= 0) v += Complex(0.0, 1.0) * rho_hat[std::size_t(i)] * spectra->channel[cb][std::size_t(i)];
-        work[std::size_t(i)] = v;
+        const double a = tail_field[std::size_t(3 * i)];
+        const bool ok = a > floor_level;
+        tail_node[std::size_t(3 * i)] = ok ? float(std::log(a)) : -std::numeric_limits<float>::infinity();
+        tail_node[std::size_t(3 * i + 1)] = ok ? float(tail_field[std::size_t(3 * i + 1)] / a) : 0.f;
+        tail_node[std::size_t(3 * i + 2)] = ok ? float(tail_field[std::size_t(3 * i + 2)] / a) : 0.f;
       }
     }, 4096);
-    fftCols(work, n, 0, n, true, int(g), pool);
-    fftRows(work, n, 0, int(g), true, pool);
-    for (long i = 0; i < g; ++i)
-      for (long j = 0; j < g; ++j) {
-        const Complex v = work[std::size_t(i) * n + j] * scale;
-        field[std::size_t((i * g + j) * nc + slot[ca])] = v.real();
-        if (cb >= 0) field[std::size_t((i * g + j) * nc + slot[cb])] = v.imag();
-      }
   }
-  work.clear();
-  work.shrink_to_fit();
+
   rho_hat.clear();
   rho_hat.shrink_to_fit();
 
@@ -373,6 +402,8 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   out.score.resize(what.score ? 2 : 0, what.score ? num_eval : 0);
   out.shift.resize(what.shift ? 2 : 0, what.shift ? num_eval : 0);
   const double inv_h2 = 1.0 / (h * h);
+  const double tail_level = kTailLevel * total_weight * kernel.value(0.0);
+  const double tail_to_h = use_tail ? h * h / tail_h2 : 1.0;
   const bool want_score = what.score, want_shift = what.shift;
   double* const log_sum_out = out.log_sum.data();
   double* const score_out = out.score.data();
@@ -442,6 +473,28 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
         for (int k = 0; k < NC; ++k) acc[k] = lin[k] - self_term[k];
         double v[kChannels] = {0, 0, 0, 0, 0};
         for (int k = 0; k < NC; ++k) v[chan[k]] = acc[k];
+        // Gaussian tail rows (above): log-domain values of the narrowed convolution, unless the
+        // row's own left-out source is a visible part of its total (then the linear values, from
+        // which it cancels exactly, stay)
+        if (use_tail && acc[0] < tail_level && self_term[0] <= 1e-3 * lin[0]) {
+          double log_a = 0.0, ratio_x = 0.0, ratio_y = 0.0;
+          bool resolved = true;
+          for (int a = 0; a < 2; ++a)
+            for (int b = 0; b < 2; ++b) {
+              const float* nd = &tail_node[std::size_t(((cw.i + a) * g + cw.j + b) * 3)];
+              const double w = cw.wx[a] * cw.wy[b];
+              resolved = resolved && std::isfinite(nd[0]);
+              log_a += w * nd[0];
+              ratio_x += w * nd[1];
+              ratio_y += w * nd[2];
+            }
+          if (resolved) {
+            // back to bandwidth h: A_h = A_t h^2/h_t^2 (d = 2), shift = h^2 score = (C/A)_t h^2/h_t^2
+            v[0] = std::exp(log_a) * tail_to_h;
+            v[1] = v[0] * ratio_x * tail_to_h;
+            v[2] = v[0] * ratio_y * tail_to_h;
+          }
+        }
         if (!(v[0] > resolvable) || !(v[0] > kSelfDominated * lin[0])) {
           exact_rows[std::size_t(t)].push_back(e);
           log_sum_out[e] = 1.0;  // placeholder, replaced by the exact row below
@@ -485,11 +538,11 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     stats->exact_rows = long(far.size());
   }
   if (far.empty()) return true;
-  auto store = [&](const std::vector<long>& rows, const RowSums& sub, double log_sum_shift, double shift_scale) {
+  auto store = [&](const std::vector<long>& rows, const RowSums& sub) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const long e = rows[i];
-      out.log_sum[e] = sub.log_sum[long(i)] + log_sum_shift;
-      if (what.shift) out.shift.col(e) = shift_scale * sub.shift.col(long(i));
+      out.log_sum[e] = sub.log_sum[long(i)];
+      if (what.shift) out.shift.col(e) = sub.shift.col(long(i));
       if (what.score) out.score.col(e) = sub.score.col(long(i));
     }
   };
@@ -503,21 +556,29 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
     (self >= 0 && self < num_src ? far_self : far_plain).push_back(e);
   }
-  if (double(far.size()) * double(num_src) <= kFarPairBudget) {  // affordable: exact sums over the sources
-    far_self.clear();
-    far_plain = far;
-  } else if (!far_plain.empty()) {
-    // many far rows (a cloud far from the data): sum over the deposited node masses instead of the
-    // sources -- a far row sees every source through its kernel tail, so the node count, not the
-    // source count, sets the cost. Binning blurs each source by the CIC tent (variance cell^2/6 per
-    // axis); for the Gaussian, whose log-gradient grows with the distance, that blur would bias far
-    // scores by up to tens of percent, so the node sums use the narrowed bandwidth
-    // h_eff^2 = h^2 - cell^2/6: tent * k_{h_eff} ~ (h_eff/h)^d k_h. The other truncated kernels have
-    // bounded log-gradients (|grad log k| <= ~2/h), where the blur moves a far score by < 0.3 %.
+  if (double(far.size()) * double(num_src) <= kFarPairBudget) {
+    // affordable: exact sums over the sources
+    std::vector<int> sub_ex(exclude.empty() ? 0 : far.size());
+    for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t(far[i])];
+    RowSums sub;
+    kdeRowsFast(FastPrecision::Float32, rowsOf(far), sub_ex, sources, kernel, source_log_weight, what, sub, pool);
+    store(far, sub);
+    return true;
+  }
+  // Many far rows (a cloud far from the data): sums over deposited node masses instead of the
+  // sources -- a far row sees every source through its kernel tail, so the node count, not the
+  // source count, sets the cost. Binning blurs each source by the CIC tent (variance cell^2/6 per
+  // axis); for the Gaussian, whose log-gradient grows with the distance, that blur would bias far
+  // scores by up to tens of percent, so the node sums use the narrowed bandwidth
+  // h_eff^2 = h^2 - cell^2/6: tent * k_{h_eff} ~ (h_eff/h)^d k_h. The other truncated kernels have
+  // bounded log-gradients (|grad log k| <= ~2/h), where the blur moves a far score by < 0.3 %.
+  // `skip` leaves sources out of the deposit (see far_self below).
+  auto nodeSums = [&](const std::vector<long>& rows, const std::vector<char>& skip, RowSums& sums) {
     const double node_cell = h / kFarCellsPerH;
     const long node_g = long(std::ceil(extent / node_cell)) + 3;
     std::vector<double> node_mass(std::size_t(node_g * node_g), 0.0);
     for (long s = 0; s < num_src; ++s) {
+      if (!skip.empty() && skip[std::size_t(s)]) continue;
       const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, 1.0 / node_cell, node_g);
       const double w = weightOf(s);
       for (int a = 0; a < 2; ++a)
@@ -527,57 +588,118 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     for (long k = 0; k < node_g * node_g; ++k)
       if (node_mass[std::size_t(k)] > 0.0) nonempty.push_back(k);
     const long num_nodes = long(nonempty.size());
-    const long node_stride =
-        std::max(1L, long(std::ceil(double(far_plain.size()) * double(num_nodes) / kFarNodePairBudget)));
-    const long m = (num_nodes + node_stride - 1) / node_stride;
-    Points node_pts(2, m);
-    std::vector<double> node_lw(static_cast<std::size_t>(m));
-    for (long k = 0; k < m; ++k) {
-      const long id = nonempty[std::size_t(k * node_stride)];
-      node_pts(0, k) = x0 + double(id / node_g) * node_cell;
-      node_pts(1, k) = y0 + double(id % node_g) * node_cell;
-      node_lw[std::size_t(k)] = std::log(node_mass[std::size_t(id)] * double(node_stride)) + max_lw;
+    if (num_nodes == 0) {  // every source skipped: empty sums
+      sums.log_sum.setConstant(long(rows.size()), -std::numeric_limits<double>::infinity());
+      sums.score.setZero(what.score ? 2 : 0, what.score ? long(rows.size()) : 0);
+      sums.shift.setZero(what.shift ? 2 : 0, what.shift ? long(rows.size()) : 0);
+      return;
+    }
+    std::vector<double> node_x(static_cast<std::size_t>(num_nodes)), node_y(node_x.size()), node_lw(node_x.size());
+    for (long k = 0; k < num_nodes; ++k) {
+      const long id = nonempty[std::size_t(k)];
+      node_x[std::size_t(k)] = x0 + double(id / node_g) * node_cell;
+      node_y[std::size_t(k)] = y0 + double(id % node_g) * node_cell;
+      node_lw[std::size_t(k)] = std::log(node_mass[std::size_t(id)]) + max_lw;
     }
     KernelSpec node_spec = kernel.spec();
-    double log_sum_shift = 0.0, shift_scale = 1.0;
-    if (gauss) {
-      const double h2 = h * h, h_eff2 = h2 - node_cell * node_cell / 6.0;
-      node_spec.h = std::sqrt(h_eff2);
-      log_sum_shift = 0.5 * double(kernel.dim()) * std::log(h2 / h_eff2);
-      shift_scale = h2 / h_eff2;  // Gaussian: shift = h^2 score, and the node sums' score is the far score
-    }
+    if (gauss) node_spec.h = std::sqrt(h * h - node_cell * node_cell / 6.0);
     const KernelEvaluator node_kernel(node_spec, kernel.dim());
-    RowSums sub;
-    kdeRowsFast(FastPrecision::Float32, rowsOf(far_plain), {}, node_pts, node_kernel, node_lw, what, sub, pool);
-    store(far_plain, sub, log_sum_shift, shift_scale);
-    far_plain.clear();
-  }
-  for (const std::vector<long>* rows : {&far_plain, &far_self}) {
-    if (rows->empty()) continue;
-    // exact sums over the sources; over budget (rows far from all other particles, each leaving
-    // itself out -- rare), over an evenly strided subsample of the sources reweighted by the
-    // stride: approximate, but such a row's sum is dominated by its few nearest sources
-    const long stride = std::max(1L, long(std::ceil(double(rows->size()) * double(num_src) / kFarPairBudget)));
-    std::vector<int> sub_ex(exclude.empty() ? 0 : rows->size());
-    RowSums sub;
-    if (stride == 1) {
-      for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t((*rows)[i])];
-      kdeRowsFast(FastPrecision::Float32, rowsOf(*rows), sub_ex, sources, kernel, source_log_weight, what, sub, pool);
-    } else {
-      const long m = (num_src + stride - 1) / stride;
-      Points sub_src(2, m);
-      std::vector<double> sub_lw(std::size_t(m), std::log(double(stride)));
-      for (long j = 0; j < m; ++j) {
-        sub_src.col(j) = sources.col(j * stride);
-        if (weighted) sub_lw[std::size_t(j)] += source_log_weight[std::size_t(j * stride)];
-      }
-      for (std::size_t i = 0; i < sub_ex.size(); ++i) {
-        const long ex = exclude[std::size_t((*rows)[i])];
-        sub_ex[i] = (ex >= 0 && ex % stride == 0) ? int(ex / stride) : -1;
-      }
-      kdeRowsFast(FastPrecision::Float32, rowsOf(*rows), sub_ex, sub_src, kernel, sub_lw, what, sub, pool);
+    sums.log_sum.resize(long(rows.size()));
+    sums.score.resize(what.score ? 2 : 0, what.score ? long(rows.size()) : 0);
+    sums.shift.resize(what.shift ? 2 : 0, what.shift ? long(rows.size()) : 0);
+    // rows in square tiles; per tile only the nodes that can reach e^-30 of the tile's largest
+    // contribution (bounds from the tile's radius) -- a far row's sum comes from a thin shell of
+    // nodes, so this cuts the pairs several-fold without changing the sums beyond ~1e-12
+    const double tile = std::max(4.0 * h, extent / 32.0);
+    const long tiles_per_axis = long(std::ceil((extent + 2.0 * cell) / tile)) + 1;
+    std::vector<std::vector<long>> tile_rows(std::size_t(tiles_per_axis * tiles_per_axis));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const long e = rows[i];
+      const long tx = std::clamp(long((eval(0, e) - x0) / tile), 0L, tiles_per_axis - 1);
+      const long ty = std::clamp(long((eval(1, e) - y0) / tile), 0L, tiles_per_axis - 1);
+      tile_rows[std::size_t(tx * tiles_per_axis + ty)].push_back(long(i));
     }
-    store(*rows, sub, 0.0, 1.0);
+    const double tile_radius = tile * std::sqrt(0.5);
+    std::vector<long> busy;
+    for (std::size_t t = 0; t < tile_rows.size(); ++t)
+      if (!tile_rows[t].empty()) busy.push_back(long(t));
+    // one tile per task (its kernel sums then run inline on that thread)
+    pool.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
+    for (long b = lo; b < hi; ++b) {
+      const std::size_t t = std::size_t(busy[std::size_t(b)]);
+      const std::vector<long>& members = tile_rows[t];
+      const double cx = x0 + (double(long(t) / tiles_per_axis) + 0.5) * tile;
+      const double cy = y0 + (double(long(t) % tiles_per_axis) + 0.5) * tile;
+      double best = -std::numeric_limits<double>::infinity();
+      std::vector<double> upper(node_x.size());
+      for (std::size_t k = 0; k < node_x.size(); ++k) {
+        const double dist = std::hypot(node_x[k] - cx, node_y[k] - cy);
+        const double d_lo = std::max(0.0, dist - tile_radius), d_hi = dist + tile_radius;
+        upper[k] = node_kernel.logValue(d_lo * d_lo) + node_lw[k];
+        best = std::max(best, node_kernel.logValue(d_hi * d_hi) + node_lw[k]);
+      }
+      std::vector<long> kept;
+      for (std::size_t k = 0; k < node_x.size(); ++k)
+        if (upper[k] >= best - 30.0) kept.push_back(long(k));
+      Points kept_pts(2, long(kept.size()));
+      std::vector<double> kept_lw(kept.size());
+      for (std::size_t k = 0; k < kept.size(); ++k) {
+        kept_pts(0, long(k)) = node_x[std::size_t(kept[k])];
+        kept_pts(1, long(k)) = node_y[std::size_t(kept[k])];
+        kept_lw[k] = node_lw[std::size_t(kept[k])];
+      }
+      Points tile_eval(2, long(members.size()));
+      for (std::size_t i = 0; i < members.size(); ++i) tile_eval.col(long(i)) = eval.col(rows[std::size_t(members[i])]);
+      RowSums part;
+      kdeRowsFast(FastPrecision::Float32, tile_eval, {}, kept_pts, node_kernel, kept_lw, what, part, pool);
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const long r = members[i];
+        sums.log_sum[r] = part.log_sum[long(i)];
+        if (what.score) sums.score.col(r) = part.score.col(long(i));
+        if (what.shift) sums.shift.col(r) = part.shift.col(long(i));
+      }
+    }
+    }, 1);
+    if (gauss) {  // back to the bandwidth h: total x (h/h_eff)^d, shift = h^2 score
+      const double ratio = (h * h) / (node_spec.h * node_spec.h);
+      for (long i = 0; i < sums.log_sum.size(); ++i) sums.log_sum[i] += 0.5 * double(kernel.dim()) * std::log(ratio);
+      if (what.shift) sums.shift *= ratio;
+    }
+  };
+  if (!far_plain.empty()) {
+    RowSums sub;
+    nodeSums(far_plain, {}, sub);
+    store(far_plain, sub);
+  }
+  if (!far_self.empty()) {
+    // rows far from every source but their own (isolated particles leaving themselves out): node
+    // sums over all sources except these rows' own ones (each row's own mass would otherwise sit on
+    // its nearest nodes), plus exact sums among those left-out sources, merged per row
+    std::vector<char> skip(std::size_t(num_src), 0);
+    Points own(2, long(far_self.size()));
+    std::vector<double> own_lw(weighted ? far_self.size() : 0);
+    std::vector<int> own_ex(far_self.size());
+    for (std::size_t i = 0; i < far_self.size(); ++i) {
+      const long self = exclude[std::size_t(far_self[i])];
+      skip[std::size_t(self)] = 1;
+      own.col(long(i)) = sources.col(self);
+      if (weighted) own_lw[i] = source_log_weight[std::size_t(self)];
+      own_ex[i] = int(i);
+    }
+    RowSums rest, among;
+    nodeSums(far_self, skip, rest);
+    kdeRowsFast(FastPrecision::Float32, rowsOf(far_self), own_ex, own, kernel, own_lw, what, among, pool);
+    RowSums merged = rest;
+    for (long i = 0; i < long(far_self.size()); ++i) {
+      const double la = rest.log_sum[i], lb = among.log_sum[i];
+      const double top = std::max(la, lb);
+      if (!(top > -std::numeric_limits<double>::infinity())) continue;  // no source at all: rest's -inf row
+      const double wa = std::exp(la - top), wb = std::exp(lb - top), inv = 1.0 / (wa + wb);
+      merged.log_sum[i] = top + std::log(wa + wb);
+      if (what.score) merged.score.col(i) = (wa * rest.score.col(i) + wb * among.score.col(i)) * inv;
+      if (what.shift) merged.shift.col(i) = (wa * rest.shift.col(i) + wb * among.shift.col(i)) * inv;
+    }
+    store(far_self, merged);
   }
   return true;
 }
