@@ -10,15 +10,19 @@
 // cancel the leading term. The cell is h / 6, or h / 8 or h / 12 when the grid then stays within
 // 320 cells per axis (a small box, e.g. a collapsed start). Left-out sources (LOO) are removed
 // exactly: their grid contribution is the 4 x 4 node sum, subtracted per row.
-// Rows the grid cannot resolve -- total below 1e-12 of (total source weight x k(0)), i.e. far from
-// all sources, where FFT round-off would dominate -- are recomputed: by the exact float32 path when
-// that costs under ~4e6 pairs; else (a cloud far from the data, the first steps of many presets)
-// over the source masses deposited on an h/6 node grid, with the Gaussian narrowed to
-// h_eff^2 = h^2 - cell^2/6 so that the deposit blur does not bias the far scores (scores to ~0.1 %;
-// totals to a few percent, since the tent is not a Gaussian that far into the tail -- they enter
-// the fields only through density ratios, which the ratio clamp saturates there). Rows that leave
-// their own source out (a particle far from all others) over budget use an evenly strided,
-// reweighted subsample of the sources (approximate; rare).
+// Gaussian tails: rows below 1e-5 of (total source weight x k(0)), about 4.5 h and more from every
+// source, read a second convolution with the Gaussian narrowed by the deposit variance
+// (h_t^2 = h^2 - cell^2/6, unsharpened), interpolated as log A and C/A (the sharpening is a
+// first-order fix that over-corrects there).
+// Rows the grid cannot resolve -- total below 1e-12 of (total source weight x k(0)), where FFT
+// round-off would dominate -- are recomputed: by the exact float32 path when that costs under
+// ~4e6 pairs; else (a cloud far from the data, the first steps of many presets) over source masses
+// deposited on an h/6 node grid (Gaussian narrowed as above), per 4h tile of rows only over the
+// nodes within e^-30 of the tile's largest contribution. Rows that leave their own source out
+// (isolated particles) sum over the nodes without their own sources plus exactly among
+// themselves. Far scores are good to ~0.3 %, far totals only to a few up to ~15 % (the tent is not
+// a Gaussian that far out); totals enter the fields through density ratios, which the ratio clamp
+// saturates at such distances.
 // Any thread (uses `pool`).
 #pragma once
 
