@@ -349,10 +349,12 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   // biased, together 5-10 % at 6-7 h. Rows there use a second convolution with the Gaussian
   // narrowed by the deposit variance (h_t^2 = h^2 - c^2/6, no sharpening), interpolated in the
   // log domain: log A and C/A are nearly linear across a cell in the tail.
+  // Computed only when some row needs it (the interpolation lists them): in a settled flow no
+  // particle is that far from the data or from the other particles.
   const bool use_tail = gauss;
   const double tail_h2 = h * h - cell * cell / 6.0;
   std::vector<float> tail_node;  // [log A, C_x/A, C_y/A] per node; log A = -inf below resolvable
-  if (use_tail) {
+  auto buildTailNodes = [&] {
     KernelSpec tail_spec = kernel.spec();
     tail_spec.h = std::sqrt(tail_h2);
     const KernelEvaluator tail_kernel(tail_spec, kernel.dim());
@@ -370,10 +372,7 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
         tail_node[std::size_t(3 * i + 2)] = ok ? float(tail_field[std::size_t(3 * i + 2)] / a) : 0.f;
       }
     }, 4096);
-  }
-
-  rho_hat.clear();
-  rho_hat.shrink_to_fit();
+  };
 
   // nodes hold [A, C_1, ..., C_{nc-1}] side by side (the field buffer itself), interpolated
   // bilinearly, consistent with the pre-sharpened kernels
@@ -409,6 +408,7 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   double* const score_out = out.score.data();
   double* const shift_out = out.shift.data();
   std::vector<std::vector<long>> exact_rows(static_cast<std::size_t>(threads));
+  std::vector<std::vector<long>> tail_rows(static_cast<std::size_t>(threads));
   auto interpolate = [&](auto nc_constant) {
     constexpr int NC = decltype(nc_constant)::value;
     int chan[NC];
@@ -473,33 +473,14 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
         for (int k = 0; k < NC; ++k) acc[k] = lin[k] - self_term[k];
         double v[kChannels] = {0, 0, 0, 0, 0};
         for (int k = 0; k < NC; ++k) v[chan[k]] = acc[k];
-        // Gaussian tail rows (above): log-domain values of the narrowed convolution, unless the
-        // row's own left-out source is a visible part of its total (then the linear values, from
-        // which it cancels exactly, stay)
-        if (use_tail && acc[0] < tail_level && self_term[0] <= 1e-3 * lin[0]) {
-          double log_a = 0.0, ratio_x = 0.0, ratio_y = 0.0;
-          bool resolved = true;
-          for (int a = 0; a < 2; ++a)
-            for (int b = 0; b < 2; ++b) {
-              const float* nd = &tail_node[std::size_t(((cw.i + a) * g + cw.j + b) * 3)];
-              const double w = cw.wx[a] * cw.wy[b];
-              resolved = resolved && std::isfinite(nd[0]);
-              log_a += w * nd[0];
-              ratio_x += w * nd[1];
-              ratio_y += w * nd[2];
-            }
-          if (resolved) {
-            // back to bandwidth h: A_h = A_t h^2/h_t^2 (d = 2), shift = h^2 score = (C/A)_t h^2/h_t^2
-            v[0] = std::exp(log_a) * tail_to_h;
-            v[1] = v[0] * ratio_x * tail_to_h;
-            v[2] = v[0] * ratio_y * tail_to_h;
-          }
-        }
         if (!(v[0] > resolvable) || !(v[0] > kSelfDominated * lin[0])) {
           exact_rows[std::size_t(t)].push_back(e);
           log_sum_out[e] = 1.0;  // placeholder, replaced by the exact row below
           continue;
         }
+        // Gaussian tail rows (above), unless the row's own left-out source is a visible part of its
+        // total (then the linear values, from which it cancels exactly, stay)
+        if (use_tail && acc[0] < tail_level && self_term[0] <= 1e-3 * lin[0]) tail_rows[std::size_t(t)].push_back(e);
         log_sum_out[e] = v[0];
         const double inv = 1.0 / v[0];
         if (want_shift) {
@@ -518,6 +499,42 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     case 3: interpolate(std::integral_constant<int, 3>{}); break;
     default: interpolate(std::integral_constant<int, 5>{}); break;
   }
+  std::vector<long> tail;
+  for (const auto& r : tail_rows) tail.insert(tail.end(), r.begin(), r.end());
+  if (!tail.empty()) {
+    // log-domain values of the narrowed convolution replace the linear ones
+    buildTailNodes();
+    pool.parallelFor(0, long(tail.size()), [&](long lo, long hi, int) {
+      for (long r = lo; r < hi; ++r) {
+        const long e = tail[std::size_t(r)];
+        const CellWeights cw = cellOf(eval(0, e), eval(1, e), x0, y0, inv_cell, g);
+        double log_a = 0.0, ratio_x = 0.0, ratio_y = 0.0;
+        bool resolved = true;
+        for (int a = 0; a < 2; ++a)
+          for (int b = 0; b < 2; ++b) {
+            const float* nd = &tail_node[std::size_t(((cw.i + a) * g + cw.j + b) * 3)];
+            const double w = cw.wx[a] * cw.wy[b];
+            resolved = resolved && std::isfinite(nd[0]);
+            log_a += w * nd[0];
+            ratio_x += w * nd[1];
+            ratio_y += w * nd[2];
+          }
+        if (!resolved) continue;
+        // back to bandwidth h: A_h = A_t h^2/h_t^2 (d = 2); shift = h^2 score = (C/A)_t h^2/h_t^2
+        log_sum_out[e] = std::exp(log_a) * tail_to_h;
+        if (want_shift) {
+          shift_out[2 * e] = ratio_x * tail_to_h;
+          shift_out[2 * e + 1] = ratio_y * tail_to_h;
+        }
+        if (want_score) {
+          score_out[2 * e] = ratio_x / tail_h2;
+          score_out[2 * e + 1] = ratio_y / tail_h2;
+        }
+      }
+    }, 256);
+  }
+  rho_hat.clear();
+  rho_hat.shrink_to_fit();
   {
     using L = simd::Lanes<double>;
     double* ls = out.log_sum.data();
