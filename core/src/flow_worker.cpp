@@ -49,6 +49,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kPublishInterval = std::chrono::microseconds(16'667);  // ~60 publishes per second
 constexpr auto kGridInterval = std::chrono::milliseconds(100);        // grid fields ~10 times per second
+constexpr int kMetricsCostFactor = 10;         // costly metrics rows take at most ~1/10 of the worker's time
+constexpr auto kCheapMetrics = std::chrono::milliseconds(20);       // ... rows cheaper than this: every k steps
 constexpr int kGridCostFactor = 4;            // ... and at most ~1/4 of the worker's time
 constexpr auto kRateWindow = std::chrono::seconds(1);                 // steps_per_second window
 constexpr auto kEditMarkerMerge = std::chrono::seconds(1);            // one marker per brush stroke
@@ -104,6 +106,7 @@ struct FlowWorker::Impl {
   bool bandwidth_stale = true;
   std::deque<std::pair<Clock::time_point, long>> rate_window;  // (time, step index)
   int steps_since_metrics = 0;
+  Clock::time_point next_metrics{};               // earliest time of the next cadence row
   bool metrics_due = false;                       // a reset asked for a row at step 0
   int steps_since_publish = 0;
   Clock::time_point last_publish{};
@@ -452,15 +455,21 @@ void FlowWorker::Impl::doStep() {
   const auto now = Clock::now();
   rate_window.emplace_back(now, engine.stepIndex());
   while (rate_window.size() > 2 && now - rate_window[1].first >= kRateWindow) rate_window.pop_front();
-  if (++steps_since_metrics >= metrics_every) recordMetrics();
+  // every metrics_every steps, but never more than ~1/kMetricsCostFactor of the worker's time: at a
+  // million particles one row costs ~0.2 s, several steps' worth (issue 4)
+  if (++steps_since_metrics >= metrics_every && now >= next_metrics) recordMetrics();
 }
 
 // one metrics row; a failure is a warning, not a reason to stop the flow
 void FlowWorker::Impl::recordMetrics() {
   steps_since_metrics = 0;
   metrics_due = false;
+  const auto start = Clock::now();
   try {
     history.rows.push_back(engine.metrics());
+    // cheap rows (the usual case) keep the exact cadence; a costly one postpones the next
+    const auto cost = Clock::now() - start;
+    next_metrics = cost > kCheapMetrics ? start + kMetricsCostFactor * cost : start;
   } catch (const std::exception& e) {
     addWarning(std::string("metrics failed at step ") + std::to_string(engine.stepIndex()) + ": " + e.what());
     return;
