@@ -163,8 +163,8 @@ void printQuality(const GeneratorEngine& engine) {
   }
   const double n = kQualitySamples;
   const double expected_gen = ed + (dqq + dpp) / n, expected_floor = 2.0 * dpp / n;
-  std::printf("quality: unbiased energy distance ED(generated, data) %.4g (%d vs %d points, mean of %d draws); expected at %d points: "
-              "generated vs data %.4g, two data samples %.4g, ratio %.2f\n",
+  std::printf("quality: unbiased energy distance ED(generated, data) %.4g (%d vs %d points, mean of %d draws); "
+              "expected at %d points: generated vs data %.4g, two data samples %.4g, ratio %.2f\n",
               ed, kQualityLarge, kQualityLarge, kQualityLargeRepeats, kQualitySamples, expected_gen, expected_floor,
               expected_floor > 0 ? expected_gen / expected_floor : 0.0);
 }
