@@ -27,6 +27,8 @@ constexpr double kResolvable = 1e-12;
 constexpr double kFarPairBudget = 4e6;
 // cell of the node masses those rows are summed over (coarser than the FFT grid: cost ~ nodes)
 constexpr double kFarCellsPerH = 6.0;
+// at most this many (row, node) pairs for those rows per call (~0.3 s on 2 cores)
+constexpr double kFarNodePairBudget = 1e9;
 // Gaussian rows whose total is below this fraction of (total source weight x k(0)) -- about 4.5 h
 // and more from every source -- take the tail convolution (see the interpolation)
 constexpr double kTailLevel = 1e-5;
@@ -640,42 +642,56 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     std::vector<long> busy;
     for (std::size_t t = 0; t < tile_rows.size(); ++t)
       if (!tile_rows[t].empty()) busy.push_back(long(t));
-    // one tile per task (its kernel sums then run inline on that thread)
+    // pass 1, one tile per task: the nodes each tile keeps
+    std::vector<std::vector<long>> kept(busy.size());
     pool.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
-    for (long b = lo; b < hi; ++b) {
-      const std::size_t t = std::size_t(busy[std::size_t(b)]);
-      const std::vector<long>& members = tile_rows[t];
-      const double cx = x0 + (double(long(t) / tiles_per_axis) + 0.5) * tile;
-      const double cy = y0 + (double(long(t) % tiles_per_axis) + 0.5) * tile;
-      double best = -std::numeric_limits<double>::infinity();
       std::vector<double> upper(node_x.size());
-      for (std::size_t k = 0; k < node_x.size(); ++k) {
-        const double dist = std::hypot(node_x[k] - cx, node_y[k] - cy);
-        const double d_lo = std::max(0.0, dist - tile_radius), d_hi = dist + tile_radius;
-        upper[k] = node_kernel.logValue(d_lo * d_lo) + node_lw[k];
-        best = std::max(best, node_kernel.logValue(d_hi * d_hi) + node_lw[k]);
+      for (long b = lo; b < hi; ++b) {
+        const long t = busy[std::size_t(b)];
+        const double cx = x0 + (double(t / tiles_per_axis) + 0.5) * tile;
+        const double cy = y0 + (double(t % tiles_per_axis) + 0.5) * tile;
+        double best = -std::numeric_limits<double>::infinity();
+        for (std::size_t k = 0; k < node_x.size(); ++k) {
+          const double dist = std::hypot(node_x[k] - cx, node_y[k] - cy);
+          const double d_lo = std::max(0.0, dist - tile_radius), d_hi = dist + tile_radius;
+          upper[k] = node_kernel.logValue(d_lo * d_lo) + node_lw[k];
+          best = std::max(best, node_kernel.logValue(d_hi * d_hi) + node_lw[k]);
+        }
+        for (std::size_t k = 0; k < node_x.size(); ++k)
+          if (upper[k] >= best - 30.0) kept[std::size_t(b)].push_back(long(k));
       }
-      std::vector<long> kept;
-      for (std::size_t k = 0; k < node_x.size(); ++k)
-        if (upper[k] >= best - 30.0) kept.push_back(long(k));
-      Points kept_pts(2, long(kept.size()));
-      std::vector<double> kept_lw(kept.size());
-      for (std::size_t k = 0; k < kept.size(); ++k) {
-        kept_pts(0, long(k)) = node_x[std::size_t(kept[k])];
-        kept_pts(1, long(k)) = node_y[std::size_t(kept[k])];
-        kept_lw[k] = node_lw[std::size_t(kept[k])];
+    }, 1);
+    // over budget (e.g. a whole cloud far from data at a very small h), every stride-th kept node
+    // with its mass times the stride: bounded cost, approximate far rows
+    double pairs = 0.0;
+    for (std::size_t b = 0; b < busy.size(); ++b)
+      pairs += double(tile_rows[std::size_t(busy[b])].size()) * double(kept[b].size());
+    const long stride = std::max(1L, long(std::ceil(pairs / kFarNodePairBudget)));
+    // pass 2, one tile per task (its kernel sums then run inline on that thread)
+    pool.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
+      for (long b = lo; b < hi; ++b) {
+        const std::vector<long>& members = tile_rows[std::size_t(busy[std::size_t(b)])];
+        const std::vector<long>& nodes = kept[std::size_t(b)];
+        const long count = (long(nodes.size()) + stride - 1) / stride;
+        Points kept_pts(2, count);
+        std::vector<double> kept_lw(static_cast<std::size_t>(count));
+        for (long k = 0; k < count; ++k) {
+          const std::size_t id = std::size_t(nodes[std::size_t(k * stride)]);
+          kept_pts(0, k) = node_x[id];
+          kept_pts(1, k) = node_y[id];
+          kept_lw[std::size_t(k)] = node_lw[id] + std::log(double(stride));
+        }
+        Points tile_eval(2, long(members.size()));
+        for (std::size_t i = 0; i < members.size(); ++i) tile_eval.col(long(i)) = eval.col(rows[std::size_t(members[i])]);
+        RowSums part;
+        kdeRowsFast(FastPrecision::Float32, tile_eval, {}, kept_pts, node_kernel, kept_lw, what, part, pool);
+        for (std::size_t i = 0; i < members.size(); ++i) {
+          const long r = members[i];
+          sums.log_sum[r] = part.log_sum[long(i)];
+          if (what.score) sums.score.col(r) = part.score.col(long(i));
+          if (what.shift) sums.shift.col(r) = part.shift.col(long(i));
+        }
       }
-      Points tile_eval(2, long(members.size()));
-      for (std::size_t i = 0; i < members.size(); ++i) tile_eval.col(long(i)) = eval.col(rows[std::size_t(members[i])]);
-      RowSums part;
-      kdeRowsFast(FastPrecision::Float32, tile_eval, {}, kept_pts, node_kernel, kept_lw, what, part, pool);
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        const long r = members[i];
-        sums.log_sum[r] = part.log_sum[long(i)];
-        if (what.score) sums.score.col(r) = part.score.col(long(i));
-        if (what.shift) sums.shift.col(r) = part.shift.col(long(i));
-      }
-    }
     }, 1);
     if (gauss) {  // back to the bandwidth h: total x (h/h_eff)^d, shift = h^2 score
       const double ratio = (h * h) / (node_spec.h * node_spec.h);
