@@ -445,6 +445,7 @@ void GeneratorWorker::Impl::refreshDisplay() {
   // the grid fields are computed from the samples, so a grid refresh also refreshes the points
   if (!grids_due && (!display_dirty || start < next_display)) return;
   display_dirty = false;  // cleared first: a refresh that throws is not retried in a tight loop
+  if (grids_due) grids_dirty = false;
   last_display = start;
   next_display = start + kPointsInterval;
   const GeneratorParams& p = engine.params();
