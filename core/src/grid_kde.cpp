@@ -25,6 +25,8 @@ using Complex = std::complex<double>;
 constexpr double kResolvable = 1e-12;
 // at most this many exact kernel pairs for those rows per call (~2 ms on 2 cores)
 constexpr double kFarPairBudget = 4e6;
+// ... and only with at most this many sources
+constexpr long kExactFarSources = 100000;
 // cell of the node masses those rows are summed over (coarser than the FFT grid: cost ~ nodes)
 constexpr double kFarCellsPerH = 6.0;
 // at most this many (row, node) pairs for those rows per call (~0.3 s on 2 cores)
@@ -308,6 +310,17 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   }, 8);
   partial.clear();
   partial.shrink_to_fit();
+  // at cell h/6 the deposit doubles as the node masses of far rows (step 4): kept (g^2 doubles)
+  const bool deposit_is_far_grid = std::abs(cell * kFarCellsPerH - h) <= 1e-12 * h;
+  std::vector<double> deposit;
+  auto keepDeposit = [&] {
+    deposit.resize(std::size_t(g * g));
+    pool.parallelFor(0, g, [&](long lo, long hi, int) {
+      for (long i = lo; i < hi; ++i)
+        for (long j = 0; j < g; ++j) deposit[std::size_t(i * g + j)] = rho_hat[std::size_t(i) * n + j].real();
+    }, 8);
+  };
+  if (deposit_is_far_grid) keepDeposit();
   // 2. forward FFT (rows >= g are zero), products with the kernel spectra, two real channels per
   //    inverse FFT (real part + i imaginary part), only the g x g corner is needed back
   fftRows(rho_hat, n, 0, int(g), false, pool);
@@ -473,25 +486,35 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
         }
         // the binned self contribution cancels exactly from the bilinear values
         for (int k = 0; k < NC; ++k) acc[k] = lin[k] - self_term[k];
-        double v[kChannels] = {0, 0, 0, 0, 0};
-        for (int k = 0; k < NC; ++k) v[chan[k]] = acc[k];
-        if (!(v[0] > resolvable) || !(v[0] > kSelfDominated * lin[0])) {
+        const double total = acc[0];
+        if (!(total > resolvable) || !(total > kSelfDominated * lin[0])) {
           exact_rows[std::size_t(t)].push_back(e);
           log_sum_out[e] = 1.0;  // placeholder, replaced by the exact row below
           continue;
         }
         // Gaussian tail rows (above), unless the row's own left-out source is a visible part of its
         // total (then the linear values, from which it cancels exactly, stay)
-        if (use_tail && acc[0] < tail_level && self_term[0] <= 1e-3 * lin[0]) tail_rows[std::size_t(t)].push_back(e);
-        log_sum_out[e] = v[0];
-        const double inv = 1.0 / v[0];
-        if (want_shift) {
-          shift_out[2 * e] = v[1] * inv;
-          shift_out[2 * e + 1] = v[2] * inv;
-        }
-        if (want_score) {
-          score_out[2 * e] = gauss ? v[1] * inv * inv_h2 : v[3] * inv;
-          score_out[2 * e + 1] = gauss ? v[2] * inv * inv_h2 : v[4] * inv;
+        if (use_tail && total < tail_level && self_term[0] <= 1e-3 * lin[0]) tail_rows[std::size_t(t)].push_back(e);
+        log_sum_out[e] = total;
+        if constexpr (NC > 1) {
+          // acc[1], acc[2]: the shift numerators (channels 1, 2; the Gaussian score is shift / h^2),
+          // or, for another kernel's score alone, its score numerators (channels 3, 4);
+          // NC == 5: shift numerators, then score numerators
+          const double inv = 1.0 / total;
+          const double m1 = acc[1] * inv, m2 = acc[2] * inv;
+          if (want_shift) {
+            shift_out[2 * e] = m1;
+            shift_out[2 * e + 1] = m2;
+          }
+          if (want_score) {
+            if constexpr (NC == 5) {
+              score_out[2 * e] = acc[3] * inv;
+              score_out[2 * e + 1] = acc[4] * inv;
+            } else {
+              score_out[2 * e] = gauss ? m1 * inv_h2 : m1;
+              score_out[2 * e + 1] = gauss ? m2 * inv_h2 : m2;
+            }
+          }
         }
       }
     }, 1024);
@@ -575,8 +598,9 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     const long self = exclude.empty() ? -1 : exclude[std::size_t(e)];
     (self >= 0 && self < num_src ? far_self : far_plain).push_back(e);
   }
-  if (double(far.size()) * double(num_src) <= kFarPairBudget) {
-    // affordable: exact sums over the sources
+  if (double(far.size()) * double(num_src) <= kFarPairBudget && num_src <= kExactFarSources) {
+    // affordable: exact sums over the sources (above kExactFarSources the float copy of all
+    // sources alone costs more than node sums)
     std::vector<int> sub_ex(exclude.empty() ? 0 : far.size());
     for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t(far[i])];
     RowSums sub;
@@ -594,14 +618,30 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   // `skip` leaves sources out of the deposit (see far_self below).
   auto nodeSums = [&](const std::vector<long>& rows, const std::vector<char>& skip, RowSums& sums) {
     const double node_cell = h / kFarCellsPerH;
-    const long node_g = long(std::ceil(extent / node_cell)) + 3;
-    std::vector<double> node_mass(std::size_t(node_g * node_g), 0.0);
-    for (long s = 0; s < num_src; ++s) {
-      if (!skip.empty() && skip[std::size_t(s)]) continue;
-      const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, 1.0 / node_cell, node_g);
-      const double w = weightOf(s);
-      for (int a = 0; a < 2; ++a)
-        for (int b = 0; b < 2; ++b) node_mass[std::size_t((cw.i + a) * node_g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+    long node_g = 0;
+    std::vector<double> node_mass;
+    if (deposit_is_far_grid) {
+      // the FFT grid's deposit; a skipped source's four nodes hold only its own mass (another
+      // source there would be within two cells of a far row), so they are zeroed outright
+      // rather than subtracted (which would leave round-off far above a far row's sum)
+      node_g = g;
+      node_mass = deposit;
+      for (long s = 0; s < long(skip.size()); ++s) {
+        if (!skip[std::size_t(s)]) continue;
+        const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, inv_cell, g);
+        for (int a = 0; a < 2; ++a)
+          for (int b = 0; b < 2; ++b) node_mass[std::size_t((cw.i + a) * g + cw.j + b)] = 0.0;
+      }
+    } else {
+      node_g = long(std::ceil(extent / node_cell)) + 3;
+      node_mass.assign(std::size_t(node_g * node_g), 0.0);
+      for (long s = 0; s < num_src; ++s) {
+        if (!skip.empty() && skip[std::size_t(s)]) continue;
+        const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, 1.0 / node_cell, node_g);
+        const double w = weightOf(s);
+        for (int a = 0; a < 2; ++a)
+          for (int b = 0; b < 2; ++b) node_mass[std::size_t((cw.i + a) * node_g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+      }
     }
     std::vector<long> nonempty;
     for (long k = 0; k < node_g * node_g; ++k)
