@@ -93,7 +93,7 @@ void resizeVelocities(Points& v, Eigen::Index rows, Eigen::Index n) {
   if (n > old) v.rightCols(n - old).setZero();
 }
 
-// max_i |v_i|, or NaN when any entry is not finite (one pass, split over the thread pool: at a
+// max_i |v_i|, or NaN when an entry is not finite or |v_i|^2 overflows (one pass, split over the pool: at a
 // million particles a serial pass costs as much as a grid kernel sum)
 double maxColumnNorm(const Points& v) {
   ThreadPool& pool = currentThreadPool();

@@ -29,8 +29,9 @@ constexpr double kFarPairBudget = 4e6;
 constexpr long kExactFarSources = 100000;
 // cell of the node masses those rows are summed over (coarser than the FFT grid: cost ~ nodes)
 constexpr double kFarCellsPerH = 6.0;
-// at most this many (row, node) pairs for those rows per call (~0.3 s on 2 cores)
-constexpr double kFarNodePairBudget = 1e9;
+// at most this many (row, node) pairs for those rows per call (~1 s on 2 cores; reached only by
+// a million-particle cloud far from the data at a very small h, e.g. multiscale's 0.02 at t = 0)
+constexpr double kFarNodePairBudget = 4e9;
 // Gaussian rows whose total is below this fraction of (total source weight x k(0)) -- about 4.5 h
 // and more from every source -- take the tail convolution (see the interpolation)
 constexpr double kTailLevel = 1e-5;
