@@ -9,6 +9,7 @@
 #include <GLFW/glfw3.h>
 
 #include <array>
+#include <cstdint>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -40,7 +41,10 @@ class Shell {
   // files dropped on the window (GLFW drop callback); loaded by the loop
   void onDrop(int count, const char** paths) {
     for (int i = 0; i < count; ++i) dropped_.emplace_back(paths[i]);
+    input_seen_ = true;
   }
+  // any input event (GLFW callbacks, render thread): the loop draws the next frames
+  void onInput() { input_seen_ = true; }
 
  private:
   // set-up
@@ -112,6 +116,11 @@ class Shell {
   Clock::time_point last_rect_change_{};
   std::vector<std::string> dropped_;
   bool record_failed_ = false;
+  // render on change (interactive loop): a frame is drawn for a new snapshot, and for
+  // kSettleFrames frames after any input; otherwise the loop waits for events
+  bool input_seen_ = true;
+  int settle_frames_ = 0;
+  std::uint64_t drawn_snapshot_id_ = 0;
 };
 
 }  // namespace driftlab::app
