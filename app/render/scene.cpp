@@ -131,16 +131,18 @@ void Scene::uploadData(const ViewOptions& view) {
   data_stride_ = drawStride(n, view.max_drawn_points);
   const int drawn = (n + data_stride_ - 1) / data_stride_;
   data_colors_.assign(static_cast<std::size_t>(drawn), kDataColor);
-  if (data_stride_ == 1) {
-    data_layer_.upload(data_.data(), data_colors_.data(), n);
-    return;
-  }
+  data_layer_.upload(stridedPoints(data_, data_stride_, drawn), data_colors_.data(), drawn);
+}
+
+// every stride-th point of xy (the points themselves when stride is 1), valid until the next call
+const float* Scene::stridedPoints(const std::vector<float>& xy, int stride, int drawn) {
+  if (stride == 1) return xy.data();
   drawn_points_.resize(static_cast<std::size_t>(drawn) * 2);
   for (int j = 0; j < drawn; ++j) {
-    drawn_points_[2 * j] = data_[2 * static_cast<std::size_t>(j) * data_stride_];
-    drawn_points_[2 * j + 1] = data_[2 * static_cast<std::size_t>(j) * data_stride_ + 1];
+    drawn_points_[2 * j] = xy[2 * static_cast<std::size_t>(j) * stride];
+    drawn_points_[2 * j + 1] = xy[2 * static_cast<std::size_t>(j) * stride + 1];
   }
-  data_layer_.upload(drawn_points_.data(), data_colors_.data(), drawn);
+  return drawn_points_.data();
 }
 
 namespace {
@@ -203,16 +205,7 @@ void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {
   particle_colors_.resize(static_cast<std::size_t>(drawn));
   for (int j = 0; j < drawn; ++j)
     particle_colors_[static_cast<std::size_t>(j)] = toRgba8(colorOf(static_cast<std::size_t>(j) * particle_stride_), 0.95f);
-  if (particle_stride_ == 1) {
-    particle_layer_.upload(particles_.data(), particle_colors_.data(), n);
-  } else {
-    drawn_points_.resize(static_cast<std::size_t>(drawn) * 2);
-    for (int j = 0; j < drawn; ++j) {
-      drawn_points_[2 * j] = particles_[2 * static_cast<std::size_t>(j) * particle_stride_];
-      drawn_points_[2 * j + 1] = particles_[2 * static_cast<std::size_t>(j) * particle_stride_ + 1];
-    }
-    particle_layer_.upload(drawn_points_.data(), particle_colors_.data(), drawn);
-  }
+  particle_layer_.upload(stridedPoints(particles_, particle_stride_, drawn), particle_colors_.data(), drawn);
   updateTrailColors(s, view);
 }
 

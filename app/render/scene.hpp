@@ -74,6 +74,7 @@ class Scene {
   void updateColors(const Snapshot& s, const ViewOptions& view);
   void updateTrailColors(const Snapshot& s, const ViewOptions& view);
   void uploadData(const ViewOptions& view);
+  const float* stridedPoints(const std::vector<float>& xy, int stride, int drawn);
   void updateTrails(const Snapshot& s, const ViewOptions& view, bool restarted);
   void updateHeat(const Snapshot& s, const ViewOptions& view);
   void buildArrows(const Camera& cam, const ViewOptions& view);

@@ -178,6 +178,12 @@ struct CellWeights {
   double wx[2], wy[2];
 };
 
+// cloud-in-cell: w spread over the cell's four nodes of a g x g grid
+inline void depositCic(std::vector<double>& grid, long g, const CellWeights& cw, double w) {
+  for (int a = 0; a < 2; ++a)
+    for (int b = 0; b < 2; ++b) grid[std::size_t((cw.i + a) * g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+}
+
 inline CellWeights cellOf(double x, double y, double x0, double y0, double inv_cell, long g) {
   const double fx = (x - x0) * inv_cell, fy = (y - y0) * inv_cell;
   CellWeights cw;
@@ -289,9 +295,7 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
     rho.assign(std::size_t(g * g), 0.0);
     for (long s = lo; s < hi; ++s) {
       const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, inv_cell, g);
-      const double w = weightOf(s);
-      for (int a = 0; a < 2; ++a)
-        for (int b = 0; b < 2; ++b) rho[std::size_t((cw.i + a) * g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+      depositCic(rho, g, cw, weightOf(s));
     }
   }, 4096);
   std::vector<Complex> rho_hat(std::size_t(n) * n, Complex(0.0, 0.0));
@@ -639,9 +643,7 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
       for (long s = 0; s < num_src; ++s) {
         if (!skip.empty() && skip[std::size_t(s)]) continue;
         const CellWeights cw = cellOf(sources(0, s), sources(1, s), x0, y0, 1.0 / node_cell, node_g);
-        const double w = weightOf(s);
-        for (int a = 0; a < 2; ++a)
-          for (int b = 0; b < 2; ++b) node_mass[std::size_t((cw.i + a) * node_g + cw.j + b)] += w * cw.wx[a] * cw.wy[b];
+        depositCic(node_mass, node_g, cw, weightOf(s));
       }
     }
     std::vector<long> nonempty;
