@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "driftlab/compute_path.hpp"
 #include "driftlab/datasets.hpp"
 #include "driftlab/flow_worker.hpp"
 #include "driftlab/velocity.hpp"
@@ -231,6 +232,29 @@ TEST_CASE("worker: an engine failure inside the loop pauses the run and reports 
   w.send(cmd::Resume{});
   REQUIRE(waitFor(w, [](const Snapshot& x) { return !x.paused && x.error.empty(); }));
   REQUIRE(waitFor(w, [&](const Snapshot&) { return w.stepsDone() >= n + 3; }));
+}
+
+TEST_CASE("worker: the paused display velocity follows the run's compute path") {
+  // it was computed outside the run's ComputePathScope, i.e. with float64 exact sums: at a million
+  // particles that is 2e12 kernel pairs, and pausing the app hung the worker
+  FlowParams p = smallParams(300, 300);
+  p.path = ComputePath::Grid;
+  FlowWorker w(p, /*start_paused=*/true);
+  auto s = waitFor(w, [](const Snapshot& x) { return x.velocities.cwiseAbs().maxCoeff() > 0.0f; });
+  REQUIRE(s);
+  const Points y = sampleDataset(p.dataset, p.samples, p.data_seed).points;
+  const Points x = initialParticles(p.init, p.particles, p.init_seed, y);
+  const VelocityOptions opt = p.velocityOptions(x, y, 0.0);
+  Points v_grid, v_exact;
+  {
+    const ComputePathScope grid(ComputePath::Grid);
+    v_grid = particleVelocity(x, y, opt);
+  }
+  v_exact = particleVelocity(x, y, opt);  // default path: float64 exact
+  const Points shown = s->velocities.cast<double>();
+  const double scale = v_exact.cwiseAbs().maxCoeff();
+  CHECK((shown - v_grid).cwiseAbs().maxCoeff() <= 1e-6 * scale);   // the grid field, up to the float copy
+  CHECK((shown - v_exact).cwiseAbs().maxCoeff() >= 1e-4 * scale);  // which is not the float64 one
 }
 
 TEST_CASE("worker: grid fields match the field evaluated at the grid nodes") {

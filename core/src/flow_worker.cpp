@@ -498,9 +498,11 @@ void FlowWorker::Impl::refreshDisplay() {
   const VelocityOptions opt = engine.velocityOptions();
   bandwidth = opt.kernel.h;
   bandwidth_stale = false;
+  // the grids and the paused display velocity follow the run's path (issue 4): without it they
+  // would take float64 exact sums, N (N + M) pairs, i.e. hours at a million particles
+  const ComputePathScope path_scope(engine.params().path);
   if (engine.dim() == 2) {
     const detail::GridView v = custom_view ? view : detail::paddedDataView(engine.data(), view);
-    const ComputePathScope path_scope(engine.params().path);  // grids follow the run's path (issue 4)
     grids = detail::computeGridFields(engine.particles(), engine.data(), opt, v);
   } else {
     grids = detail::GridFields{};
