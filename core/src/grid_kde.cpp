@@ -229,14 +229,38 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   std::vector<Box> boxes(static_cast<std::size_t>(pool.size()));
   for (const Points* pts : {&eval, &sources})
     pool.parallelFor(0, pts->cols(), [&](long lo, long hi, int t) {
-      Box b = boxes[std::size_t(t)];
-      for (long i = lo; i < hi; ++i) {
-        b.x0 = std::min(b.x0, (*pts)(0, i));
-        b.x1 = std::max(b.x1, (*pts)(0, i));
-        b.y0 = std::min(b.y0, (*pts)(1, i));
-        b.y1 = std::max(b.y1, (*pts)(1, i));
+      Box& b = boxes[std::size_t(t)];
+      const double* xy = pts->data();  // x0 y0 x1 y1 ...: column-major 2 x n
+      long i = lo;
+      using L = simd::Lanes<double>;
+      if constexpr (L::kWidth % 2 == 0) {
+        // lanes alternate x, y: min/max over whole vectors, then fold the even and odd lanes.
+        // NaN coordinates are skipped, as std::min/max below skip them (min_pd keeps its second
+        // operand when one is NaN)
+        constexpr long kPerVector = L::kWidth / 2;
+        typename L::V lo_v = L::set1(std::numeric_limits<double>::infinity());
+        typename L::V hi_v = L::set1(-std::numeric_limits<double>::infinity());
+        for (; i + kPerVector <= hi; i += kPerVector) {
+          const typename L::V v = L::load(xy + 2 * i);
+          lo_v = L::min(v, lo_v);
+          hi_v = L::max(v, hi_v);
+        }
+        double lo_lanes[L::kWidth], hi_lanes[L::kWidth];
+        L::store(lo_lanes, lo_v);
+        L::store(hi_lanes, hi_v);
+        for (int k = 0; k < L::kWidth; k += 2) {
+          b.x0 = std::min(b.x0, lo_lanes[k]);
+          b.y0 = std::min(b.y0, lo_lanes[k + 1]);
+          b.x1 = std::max(b.x1, hi_lanes[k]);
+          b.y1 = std::max(b.y1, hi_lanes[k + 1]);
+        }
       }
-      boxes[std::size_t(t)] = b;
+      for (; i < hi; ++i) {
+        b.x0 = std::min(b.x0, xy[2 * i]);
+        b.x1 = std::max(b.x1, xy[2 * i]);
+        b.y0 = std::min(b.y0, xy[2 * i + 1]);
+        b.y1 = std::max(b.y1, xy[2 * i + 1]);
+      }
     }, 16384);
   double x0 = sources(0, 0), x1 = x0, y0 = sources(1, 0), y1 = y0;
   for (const Box& b : boxes) {
@@ -413,6 +437,19 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
   for (int c = 0; c < kChannels; ++c)
     for (int a = -1; a <= 1; ++a)
       for (int b = -1; b <= 1; ++b) self_table[c][a + 1][b + 1] = need[c] ? gk.at(c, a, b) : 0.0;
+  // The numerator channels (-u k(u), ...) are odd in one axis. A row at its own source's position
+  // weighs offsets -1 and +1 alike, so their self terms cancel to zero: skipping them halves the
+  // leave-one-out work per row. Checked on the table itself, so a kernel without the symmetry
+  // still gets the full sum.
+  bool self_cancels[kChannels] = {};
+  for (int c = 0; c < kChannels; ++c) {
+    bool odd_a = true, odd_b = true;
+    for (int k = 0; k < 3; ++k) {
+      odd_a = odd_a && self_table[c][0][k] == -self_table[c][2][k] && self_table[c][1][k] == 0.0;
+      odd_b = odd_b && self_table[c][k][0] == -self_table[c][k][2] && self_table[c][k][1] == 0.0;
+    }
+    self_cancels[c] = need[c] && (odd_a || odd_b);
+  }
 
   // 3. bilinear interpolation back to the rows; rows below the resolvable level go exact.
   //    log_sum first holds the row total; one vectorised log pass follows.
@@ -465,6 +502,7 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
             const double xx[3] = {cw.wx[0] * cw.wx[1], cw.wx[0] * cw.wx[0] + cw.wx[1] * cw.wx[1], cw.wx[0] * cw.wx[1]};
             const double yy[3] = {cw.wy[0] * cw.wy[1], cw.wy[0] * cw.wy[0] + cw.wy[1] * cw.wy[1], cw.wy[0] * cw.wy[1]};
             for (int k = 0; k < NC; ++k) {
+              if (self_cancels[chan[k]]) continue;  // stays 0 (see self_cancels)
               const auto& tab = self_table[chan[k]];
               double sub = 0.0;
               for (int da = 0; da < 3; ++da)
