@@ -338,9 +338,16 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
   const double nan = std::numeric_limits<double>::quiet_NaN();
   res.v.resize(d, num_eval);
   currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
+    // raw column pointers: runtime-sized Eigen column blocks cost more than the sum itself at d = 2
+    const double* pos = eval.data();
+    const double* att = res.attraction.data();
+    const double* rep = res.repulsion.data();
+    double* vel = res.v.data();
     for (long e = lo; e < hi; ++e) {
-      if (eval.col(e).allFinite()) {
-        res.v.col(e) = res.attraction.col(e) + res.repulsion.col(e);
+      bool finite = true;
+      for (long k = 0; k < d; ++k) finite = finite && std::isfinite(pos[e * d + k]);
+      if (finite) {
+        for (long k = 0; k < d; ++k) vel[e * d + k] = att[e * d + k] + rep[e * d + k];
         continue;
       }
       res.v.col(e).setConstant(nan);
