@@ -42,6 +42,16 @@ std::vector<double> columnLogWeights(const Vec& log_mass, double scale) {
   return lw;
 }
 
+// true when the eval rows are the particle columns themselves under the same self mask
+bool rowsAreColumns(const Points& eval, std::span<const int> row_mask, const Points& particles,
+                    std::span<const int> col_mask) {
+  if (eval.cols() != particles.cols() || eval.rows() != particles.rows()) return false;
+  if (row_mask.size() != col_mask.size()) return false;
+  for (std::size_t e = 0; e < row_mask.size(); ++e)
+    if (row_mask[e] != col_mask[e]) return false;
+  return eval.data() == particles.data() || eval == particles;
+}
+
 }  // namespace
 
 FieldParts driftDoubleField(const Points& eval, std::span<const int> self_index, const Points& particles,
@@ -61,13 +71,21 @@ FieldParts driftDoubleField(const Points& eval, std::span<const int> self_index,
   kde::kdeRows(data, {}, particles, kernel, {}, none, rows);
   const std::vector<double> lw_pos = columnLogWeights(rows.log_sum, 0.5);
   kde::kdeRows(particles, col_mask, particles, kernel, {}, none, rows);
-  const std::vector<double> lw_neg = columnLogWeights(rows.log_sum, 0.5);
+  const Vec log_c_neg = rows.log_sum;
+  const std::vector<double> lw_neg = columnLogWeights(log_c_neg, 0.5);
 
-  // pass 2: row masses R_e over positives and (masked) negatives
+  // pass 2: row masses R_e over positives and (masked) negatives. When the rows are the particles
+  // with the same mask (every training step of generator mode), the negative row masses are the
+  // negative column masses of pass 1 (symmetric kernel), so that pass is not repeated.
   kde::kdeRows(eval, {}, data, kernel, {}, none, rows);
   const Vec log_r_pos = rows.log_sum;
-  kde::kdeRows(eval, row_mask, particles, kernel, {}, none, rows);
-  const Vec log_r_neg = rows.log_sum;
+  Vec log_r_neg;
+  if (rowsAreColumns(eval, row_mask, particles, col_mask)) {
+    log_r_neg = log_c_neg;
+  } else {
+    kde::kdeRows(eval, row_mask, particles, kernel, {}, none, rows);
+    log_r_neg = rows.log_sum;
+  }
 
   // pass 3: column-reweighted centroids and the masses P, Q
   kde::RowSums pos, neg;
