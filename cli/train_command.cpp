@@ -139,22 +139,23 @@ void printModeQuality(const GeneratorEngine& engine) {
               static_cast<double>(inside) / static_cast<double>(dg.size()));
 }
 
-void printQuality(const GeneratorEngine& engine) {
+// `net`: the sampling network (the weight average when ema > 0) or the raw weights; `label` says which
+void printQuality(const GeneratorEngine& engine, const Mlp& net, const char* label) {
   double gen = 0.0, floor = 0.0;
   for (int r = 0; r < kQualityRepeats; ++r) {
     const std::uint64_t key = (1ull << 44) + 3 * static_cast<std::uint64_t>(r);
-    const Points x = engine.generate(kQualitySamples, 0xC0FFEEull + static_cast<std::uint64_t>(r));
+    const Points x = generateSamples(net, kQualitySamples, 0xC0FFEEull + static_cast<std::uint64_t>(r));
     gen += energyDistance(x, engine.dataBatch(kQualitySamples, key));
     floor += energyDistance(engine.dataBatch(kQualitySamples, key + 1), engine.dataBatch(kQualitySamples, key + 2));
   }
   gen /= kQualityRepeats;
   floor /= kQualityRepeats;
-  std::printf("quality: energy distance generated vs fresh data %.4g; two independent data samples %.4g; ratio %.2f "
+  std::printf("quality%s: energy distance generated vs fresh data %.4g; two independent data samples %.4g; ratio %.2f "
               "(%d samples per set, mean of %d draws)\n",
-              gen, floor, floor > 0 ? gen / floor : 0.0, kQualitySamples, kQualityRepeats);
+              label, gen, floor, floor > 0 ? gen / floor : 0.0, kQualitySamples, kQualityRepeats);
   double ed = 0.0, dqq = 0.0, dpp = 0.0;
   for (int r = 0; r < kQualityLargeRepeats; ++r) {
-    const Points x = engine.generate(kQualityLarge, 0xC0FFEE00ull + static_cast<std::uint64_t>(r));
+    const Points x = generateSamples(net, kQualityLarge, 0xC0FFEE00ull + static_cast<std::uint64_t>(r));
     const Points y = engine.dataBatch(kQualityLarge, (1ull << 44) + 1000 + static_cast<std::uint64_t>(r));
     const double xx = meanDistance(x, x, true), yy = meanDistance(y, y, true);
     ed += (2.0 * meanDistance(x, y, false) - xx - yy) / kQualityLargeRepeats;
@@ -163,9 +164,9 @@ void printQuality(const GeneratorEngine& engine) {
   }
   const double n = kQualitySamples;
   const double expected_gen = ed + (dqq + dpp) / n, expected_floor = 2.0 * dpp / n;
-  std::printf("quality: unbiased energy distance ED(generated, data) %.4g (%d vs %d points, mean of %d draws); "
+  std::printf("quality%s: unbiased energy distance ED(generated, data) %.4g (%d vs %d points, mean of %d draws); "
               "expected at %d points: generated vs data %.4g, two data samples %.4g, ratio %.2f\n",
-              ed, kQualityLarge, kQualityLarge, kQualityLargeRepeats, kQualitySamples, expected_gen, expected_floor,
+              label, ed, kQualityLarge, kQualityLarge, kQualityLargeRepeats, kQualitySamples, expected_gen, expected_floor,
               expected_floor > 0 ? expected_gen / expected_floor : 0.0);
 }
 
@@ -239,7 +240,12 @@ void runTrain(const TrainArgs& a) {
                   last.energy);
       if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(first).c_str(), modesText(last).c_str());
       std::printf("\n");
-      printQuality(engine);
+      if (engine.params().ema > 0.0) {
+        printQuality(engine, engine.samplingNetwork(), " (weight average, ema)");
+        printQuality(engine, engine.network(), " (raw weights)");
+      } else {
+        printQuality(engine, engine.network(), "");
+      }
       printModeQuality(engine);
     }
     std::fflush(stdout);

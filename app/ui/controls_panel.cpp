@@ -81,6 +81,14 @@ void drawGeneratorSettings(const Snapshot& frame, const UiActions& actions) {
     std::snprintf(buf, sizeof buf, "eta=%.9g", eta);
     sendSetting(buf);
   }
+  double ema = frame.generator_ema;
+  if (ImGui::InputDouble("weight avg", &ema, 0.0, 0.0, "%.6g", enter)) {
+    std::snprintf(buf, sizeof buf, "ema=%.9g", ema);
+    sendSetting(buf);
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("ema: the samples, the latent grid and saved models use an exponential moving average of the "
+                      "weights with this decay (0 = the raw weights); training is unchanged");
   int batch = frame.generator_batch;
   if (ImGui::InputInt("batch", &batch, 0, 0, enter)) sendSetting("batch=" + std::to_string(batch));
   ImGui::SameLine();

@@ -94,6 +94,8 @@ void GeneratorParams::validate() const {
                      std::to_string(init_center.size()) + ")");
   for (double c : init_center)
     DRIFTLAB_CHECK(std::isfinite(c), "generator.init_center: values must be finite (got " + num(c) + ")");
+  DRIFTLAB_CHECK(std::isfinite(ema) && ema >= 0.0 && ema < 1.0,
+                 "generator.ema: must be in [0, 1), 0 = off (got " + num(ema) + ")");
 }
 
 VelocityOptions GeneratorParams::velocityOptions(const Points& generated, const Points& data, long step) const {
@@ -105,7 +107,7 @@ bool GeneratorParams::operator==(const GeneratorParams& o) const {
   return field == o.field && arch == o.arch && network_init == o.network_init && init_scale == o.init_scale &&
          init_center == o.init_center && network_seed == o.network_seed && adam == o.adam && batch == o.batch &&
          data_batch == o.data_batch && eta == o.eta && compute_path == o.compute_path && noise_seed == o.noise_seed &&
-         sample_count == o.sample_count && sample_seed == o.sample_seed;
+         sample_count == o.sample_count && sample_seed == o.sample_seed && ema == o.ema;
 }
 
 std::vector<std::string> generatorMetricsColumns() {
@@ -148,6 +150,24 @@ GeneratorEngine::GeneratorEngine(const GeneratorParams& params, const Mlp& net, 
   net_ = net;
   adam_ = Adam(net_.parameterCount(), params_.adam);
   step_ = step;
+  restartAverage();
+}
+
+void GeneratorEngine::restartAverage() {
+  ema_net_ = net_;
+  ema_updates_ = 0;
+}
+
+// avg <- d avg + (1 - d) theta with d = min(ema, (1 + k) / (10 + k)) (the warm-up keeps the first
+// samples close to the raw weights instead of to the initialization)
+void GeneratorEngine::updateAverage() {
+  if (!(params_.ema > 0.0)) return;
+  ++ema_updates_;
+  const double k = static_cast<double>(ema_updates_);
+  const float decay = static_cast<float>(std::min(params_.ema, (1.0 + k) / (10.0 + k)));
+  const std::span<const float> theta = net_.parameters();
+  const std::span<float> avg = ema_net_.parameters();
+  for (std::size_t i = 0; i < avg.size(); ++i) avg[i] = decay * avg[i] + (1.0f - decay) * theta[i];
 }
 
 void GeneratorEngine::rebuildDataInfo() {
@@ -178,6 +198,7 @@ void GeneratorEngine::initNetwork() {
   net_ = Mlp(params_.arch, params_.network_seed, collapsed ? params_.init_scale : 1.0,
              collapsed ? std::span<const double>(params_.init_center) : std::span<const double>());
   adam_ = Adam(net_.parameterCount(), params_.adam);
+  restartAverage();
 }
 
 void GeneratorEngine::reset() {
@@ -209,8 +230,10 @@ std::string GeneratorEngine::setParams(const GeneratorParams& params) {
     initNetwork();
     warning = "network settings changed (" + params_.arch.label() + ", init " + networkInitName(params_.network_init) +
               "): network and optimizer re-initialized";
-  } else if (!(params.adam == old.adam)) {
-    adam_.setOptions(params.adam);  // keeps the moments: a live learning-rate change is smooth
+  } else {
+    if (!(params.adam == old.adam)) adam_.setOptions(params.adam);  // keeps the moments: a live learning-rate change is smooth
+    // switching the average on starts it at the current weights; a new decay keeps the average
+    if (params.ema > 0.0 && !(old.ema > 0.0)) restartAverage();
   }
   return warning;
 }
@@ -294,6 +317,7 @@ TrainReport GeneratorEngine::step() {
   }
   if (finite) {
     adam_.step(net_.parameters(), net_.parameterGradients());
+    updateAverage();
     last_loss_ = rep.loss;
   } else {
     // blow-up safety: keep the parameters, halve the learning rate, say so
@@ -321,7 +345,7 @@ Points generateSamples(const Mlp& net, int n, std::uint64_t seed) {
   return out;
 }
 
-Points GeneratorEngine::generate(int n, std::uint64_t seed) const { return generateSamples(net_, n, seed); }
+Points GeneratorEngine::generate(int n, std::uint64_t seed) const { return generateSamples(samplingNetwork(), n, seed); }
 
 Points GeneratorEngine::samples() const { return generate(params_.sample_count, params_.sample_seed); }
 
@@ -336,7 +360,7 @@ Points GeneratorEngine::latentGridImage(int n, double lim) const {
       z(0, iy * n + ix) = static_cast<float>(-lim + 2 * lim * ix / (n - 1));
       z(1, iy * n + ix) = static_cast<float>(-lim + 2 * lim * iy / (n - 1));
     }
-  return net_.evaluate(z).cast<double>();
+  return samplingNetwork().evaluate(z).cast<double>();
 }
 
 Points GeneratorEngine::sampleVelocities(const Points& samples) const {

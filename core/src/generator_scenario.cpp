@@ -76,7 +76,7 @@ std::vector<int> readWidthList(const GenJson& v, const std::string& field) {
 const char* const kGeneratorFields[] = {"latent",  "widths",     "output_dim", "activation",   "network_init",
                                         "init_scale", "init_center", "network_seed", "lr",        "beta1",
                                         "beta2",   "adam_eps",   "batch",      "data_batch",   "eta",  "compute_path",
-                                        "noise_seed", "sample_count", "sample_seed"};
+                                        "noise_seed", "sample_count", "sample_seed", "ema"};
 
 void readGeneratorObject(const GenJson& g, GeneratorParams& p) {
   if (!g.is_object()) fail("generator", "expected an object {...} (got " + shortJson(g) + ")");
@@ -110,6 +110,7 @@ void readGeneratorObject(const GenJson& g, GeneratorParams& p) {
   if (auto v = get("noise_seed")) p.noise_seed = readSeed(*v, pre + "noise_seed");
   if (auto v = get("sample_count")) p.sample_count = static_cast<int>(readInteger(*v, pre + "sample_count", 1, 262144));
   if (auto v = get("sample_seed")) p.sample_seed = readSeed(*v, pre + "sample_seed");
+  if (auto v = get("ema")) p.ema = readNumber(*v, pre + "ema");
 }
 
 Scenario flowPart(const GeneratorScenario& s) {
@@ -180,6 +181,7 @@ GenJson generatorScenarioToJsonValue(const GeneratorScenario& s) {
   g["noise_seed"] = p.noise_seed;
   g["sample_count"] = p.sample_count;
   g["sample_seed"] = p.sample_seed;
+  g["ema"] = p.ema;
   j["generator"] = g;
   return j;
 }
@@ -260,7 +262,7 @@ void saveGeneratorScenario(const std::string& path, const GeneratorScenario& s) 
 std::vector<std::string> generatorSettingKeys() {
   return {"lr",       "batch",        "data_batch",  "eta",          "latent",      "widths",    "activation",
           "network_init", "init_scale", "init_center", "network_seed", "noise_seed", "sample_count", "sample_seed",
-          "beta1",    "beta2",        "adam_eps",    "compute_path", "seed"};
+          "beta1",    "beta2",        "adam_eps",    "compute_path", "ema",         "seed"};
 }
 
 void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_value) {
@@ -328,6 +330,7 @@ void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_val
   else if (key == "noise_seed") p.noise_seed = seed();
   else if (key == "sample_count") p.sample_count = static_cast<int>(integer(1, 262144));
   else if (key == "sample_seed") p.sample_seed = seed();
+  else if (key == "ema") p.ema = number();
   else if (key == "seed") {
     // every seed of the run from one number (the flow's "seed" sets data_seed too)
     const std::uint64_t s0 = seed();

@@ -67,7 +67,8 @@ std::string num(double v) {
 // one line for the Run panel: what network and optimizer are training
 std::string settingsLine(const GeneratorParams& p) {
   return p.arch.label() + ", lr " + num(p.adam.lr) + ", batch " + std::to_string(p.batch) + "/" +
-         std::to_string(p.data_batch) + ", eta " + num(p.eta);
+         std::to_string(p.data_batch) + ", eta " + num(p.eta) +
+         (p.ema > 0.0 ? ", samples from weight average " + num(p.ema) : std::string());
 }
 
 }  // namespace
@@ -551,6 +552,7 @@ void GeneratorWorker::Impl::publish() {
   s->generator_notice = notice;
   s->generator_lr = engine.currentLr();  // after any blow-up halvings
   s->generator_eta = p.eta;
+  s->generator_ema = p.ema;
   s->generator_batch = p.batch;
   s->generator_data_batch = p.data_batch;
   s->generator_latent = p.arch.input_dim;

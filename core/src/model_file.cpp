@@ -225,7 +225,7 @@ GeneratorModel modelFromEngine(const GeneratorEngine& engine, const GeneratorSce
   GeneratorModel m;
   m.scenario = base;
   m.scenario.params = engine.params();
-  m.network = engine.network();
+  m.network = engine.samplingNetwork();  // what `generate` should reproduce: the average when ema > 0
   m.step = engine.stepIndex();
   return m;
 }

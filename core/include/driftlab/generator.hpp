@@ -54,6 +54,11 @@ struct GeneratorParams {
   // ample for a stochastic gradient, so Auto (exact float32 at the toy sizes) is the default
   ComputePath compute_path = ComputePath::Auto;
   std::uint64_t noise_seed = 4;               // latent noise of the training batches
+  // Exponential moving average of the weights, read out for the displayed samples, metrics,
+  // the latent-grid view, `generate` and saved models (0 = off: the raw weights). Training
+  // itself never sees it. Decay per step min(ema, (1 + k) / (10 + k)) after the k-th update,
+  // so early samples follow the raw weights. See GeneratorEngine::samplingNetwork().
+  double ema = 0.0;
 
   // display / metrics
   int sample_count = 2048;                    // size of the fixed noise batch shown and measured
@@ -128,7 +133,9 @@ class GeneratorEngine {
   GeneratorMetrics metrics(const MetricsOptions& opt = {}, int metrics_samples = 2048) const;
 
   const GeneratorParams& params() const { return params_; }
-  const Mlp& network() const { return net_; }
+  const Mlp& network() const { return net_; }  // the raw (trained) weights
+  // the network samples come from: the weight average when params.ema > 0, else network()
+  const Mlp& samplingNetwork() const { return params_.ema > 0.0 ? ema_net_ : net_; }
   const Adam& optimizer() const { return adam_; }
   long stepIndex() const { return step_; }
   double trainingTime() const { return static_cast<double>(step_) * params_.eta; }
@@ -153,7 +160,12 @@ class GeneratorEngine {
   void rebuildDataInfo();
 
   GeneratorParams params_;
+  void restartAverage();
+  void updateAverage();
+
   Mlp net_;
+  Mlp ema_net_;           // the weight average (params_.ema > 0)
+  long ema_updates_ = 0;  // updates since the average restarted
   Adam adam_;
   Points csv_data_;              // dataset == "csv": the file's points, resampled per batch
   Points mode_centres_;

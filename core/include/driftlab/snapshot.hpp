@@ -74,6 +74,7 @@ struct Snapshot {
   std::string generator_notice;       // last success of a command, e.g. "saved model.json (step 120)"
   // the generator settings in force (the panel's live controls; params holds the field part)
   double generator_lr = 0.0, generator_eta = 0.0;
+  double generator_ema = 0.0;         // weight-average decay of the shown samples (0 = raw weights)
   int generator_batch = 0, generator_data_batch = 0, generator_latent = 0;
   std::string generator_widths;       // "256,256,256" (the "widths" setting's format)
   // 2-D latent only: the image of a latent_nx x latent_ny grid (row-major, iy * nx + ix) under the
