@@ -356,7 +356,9 @@ void Shell::saveScenarioFile(const std::string& path) {
 // [SECTION] frame building (shared by both loops)
 
 void Shell::fitView() {
-  auto b = scene_.bounds();
+  // generator mode fits the data: an untrained network's samples spread several times wider,
+  // and the data is where they are headed (the checkerboard would fill a fifth of the canvas)
+  auto b = scene_.bounds(generator_mode_);
   if (!b) return;
   if (free_rect_[2] > free_rect_[0])
     cam_.fitInto((*b)[0], (*b)[1], (*b)[2], (*b)[3], free_rect_[0], free_rect_[1], free_rect_[2], free_rect_[3], 0.06f);

@@ -516,12 +516,13 @@ int Scene::nearestParticle(Vec2f w, float max_dist) const {
   return best;
 }
 
-std::optional<std::array<float, 4>> Scene::bounds() const {
+std::optional<std::array<float, 4>> Scene::bounds(bool data_only) const {
   if (!have_snapshot_) return std::nullopt;
   float inf = std::numeric_limits<float>::infinity();
   std::array<float, 4> b{inf, inf, -inf, -inf};
+  const bool only_data = data_only && data_.size() >= 2;
   for (const auto* v : {&particles_, &data_})
-    for (std::size_t i = 0; i + 1 < v->size(); i += 2) {
+    for (std::size_t i = 0; i + 1 < v->size() && !(only_data && v == &particles_); i += 2) {
       float x = (*v)[i], y = (*v)[i + 1];
       if (!std::isfinite(x) || !std::isfinite(y)) continue;
       b[0] = std::min(b[0], x); b[1] = std::min(b[1], y);

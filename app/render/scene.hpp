@@ -62,8 +62,9 @@ class Scene {
   std::string errors() const;
   // nearest particle to w within max_dist (world), or -1
   int nearestParticle(Vec2f w, float max_dist) const;
-  // bounding box {x0, y0, x1, y1} of data and particles; nullopt before the first snapshot
-  std::optional<std::array<float, 4>> bounds() const;
+  // bounding box {x0, y0, x1, y1} of data and particles (data_only: of the data alone, when there
+  // is any); nullopt before the first snapshot
+  std::optional<std::array<float, 4>> bounds(bool data_only = false) const;
   // every k-th particle / data point is drawn (drawStride, view_options.hpp)
   int particleDrawStride() const { return particle_stride_; }
   int dataDrawStride() const { return data_stride_; }
