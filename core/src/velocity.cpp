@@ -101,7 +101,9 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
   if (need_score || need_shift)
     rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{need_score, need_shift});
 
-  ScaleField out{Points::Zero(d, num_eval), Points::Zero(d, num_eval), {}};
+  // zeroed row by row in the parallel loop below (a serial memset of 2 x 16 MB was ~4 % of a
+  // million-particle step)
+  ScaleField out{Points(d, num_eval), Points(d, num_eval), {}};
   if (want_terms) out.per_term.assign(terms.size(), Points::Zero(d, num_eval));
 
   // row-local terms (drift, f-divergences, MMD): one pass over the rows, split over the thread pool
@@ -123,6 +125,7 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
       }
       double* out_att = out.attraction.data() + e * d;
       double* out_rep = out.repulsion.data() + e * d;
+      for (long a = 0; a < d; ++a) out_att[a] = out_rep[a] = 0.0;
       for (std::size_t k = 0; k < terms.size(); ++k) {
         const Divergence t = terms[k];
         // each row-local term is a_p * (p-side vector) - a_q * (q-side vector)
