@@ -302,7 +302,7 @@ typename BasicMlp<Scalar>::Matrix BasicMlp<Scalar>::backward(const Matrix& grad_
   pool.parallelFor(
       0, batch,
       [&](long c0, long c1, int chunk) {
-        std::vector<Scalar>& g = chunk == 0 ? grads_ : chunk_grads_[static_cast<std::size_t>(chunk)];
+        AlignedVector& g = chunk == 0 ? grads_ : chunk_grads_[static_cast<std::size_t>(chunk)];
         g.resize(grads_.size());
         used[static_cast<std::size_t>(chunk)] = 1;
         backwardRange(grad_output, c0, c1 - c0, g.data(), want_input_grad ? &input_grad : nullptr);

@@ -109,7 +109,11 @@ class BasicMlp {
 
   MlpArchitecture arch_;
   std::vector<LayerOffset> offsets_;
-  std::vector<Scalar> params_, grads_;
+  // Eigen-aligned storage: Eigen picks its vectorised peeling from the runtime address, so with
+  // plain vectors two identical networks could round a reduction differently depending on where
+  // the heap put them (two engines trained alike diverged in the last bits, seen in tests)
+  using AlignedVector = std::vector<Scalar, Eigen::aligned_allocator<Scalar>>;
+  AlignedVector params_, grads_;
   // forward / backward on columns [c0, c0 + n) of the cache; backward writes its parameter
   // gradient into grad (the chunk's partial sum) and dL/d(input) into input_grad if non-null
   void forwardRange(long c0, long n);
@@ -119,7 +123,7 @@ class BasicMlp {
   // hidden layer l (needed for the activation derivative)
   std::vector<Matrix> inputs_, pre_;
   Matrix output_;
-  std::vector<std::vector<Scalar>> chunk_grads_;  // per-chunk partial gradients (thread-local)
+  std::vector<AlignedVector> chunk_grads_;  // per-chunk partial gradients (thread-local)
 };
 
 extern template class BasicMlp<float>;
