@@ -18,11 +18,11 @@ mode="$1"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 say() { echo "quickstart: $*"; }
 
-# Debian packages (TOOLCHAIN.md §1, plus libcli11-dev and python3-numpy)
+# Debian packages (TOOLCHAIN.md §1, plus libcli11-dev, libfftw3-dev and python3-numpy)
 packages=(
   build-essential cmake ninja-build pkg-config
   libimgui-dev libstb-dev libglfw3-dev libepoxy-dev libgl-dev
-  libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev
+  libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev libfftw3-dev
   xvfb xauth mesa-utils ffmpeg python3-numpy
 )
 

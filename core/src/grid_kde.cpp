@@ -9,10 +9,10 @@
 #include <memory>
 #include <mutex>
 #include <type_traits>
-#include <unsupported/Eigen/FFT>
 #include <vector>
 
 #include "fast_kde.hpp"
+#include "fft1d.hpp"
 #include "simd_exp.hpp"
 
 namespace driftlab::kde {
@@ -44,7 +44,7 @@ constexpr long kPrefetchAhead = 8;
 // channels of the convolution: 0 = k (sum), 1/2 = -u k (shift numerator), 3/4 = -u gamma k (score)
 constexpr int kChannels = 5;
 
-int fastFftSize(int n) {  // smallest 2^a 3^b 5^c >= n (kissfft's fast radices)
+int fastFftSize(int n) {  // smallest 2^a 3^b 5^c >= n (sizes FFTW's codelets handle fastest)
   for (int m = std::max(n, 1);; ++m) {
     int r = m;
     for (int p : {2, 3, 5})
@@ -93,15 +93,16 @@ struct GridKernel {
   }
 };
 
-// 1-D FFTs along rows [r0, r1) of an n x n row-major complex array (in place)
+// 1-D FFTs along rows [r0, r1) of an n x n row-major complex array (in place), through an aligned
+// buffer per chunk (fft1d.hpp)
 void fftRows(std::vector<Complex>& a, int n, int r0, int r1, bool inverse, ThreadPool& pool) {
   pool.parallelFor(r0, r1, [&](long lo, long hi, int) {
-    Eigen::FFT<double> fft;
-    std::vector<Complex> tmp(static_cast<std::size_t>(n));
+    FftBuffer buf(n);
     for (long r = lo; r < hi; ++r) {
       Complex* row = a.data() + r * n;
-      if (inverse) fft.inv(tmp.data(), row, n); else fft.fwd(tmp.data(), row, n);
-      std::copy(tmp.begin(), tmp.end(), row);
+      std::copy(row, row + n, buf.data());
+      fftInPlace(buf, inverse);
+      std::copy(buf.data(), buf.data() + n, row);
     }
   }, 4);
 }
@@ -109,12 +110,12 @@ void fftRows(std::vector<Complex>& a, int n, int r0, int r1, bool inverse, Threa
 // 1-D FFTs along columns [c0, c1); output rows beyond keep_rows are not written back
 void fftCols(std::vector<Complex>& a, int n, int c0, int c1, bool inverse, int keep_rows, ThreadPool& pool) {
   pool.parallelFor(c0, c1, [&](long lo, long hi, int) {
-    Eigen::FFT<double> fft;
-    std::vector<Complex> col(static_cast<std::size_t>(n)), tmp(static_cast<std::size_t>(n));
+    FftBuffer buf(n);
+    Complex* col = buf.data();
     for (long c = lo; c < hi; ++c) {
-      for (int r = 0; r < n; ++r) col[std::size_t(r)] = a[std::size_t(r) * n + c];
-      if (inverse) fft.inv(tmp.data(), col.data(), n); else fft.fwd(tmp.data(), col.data(), n);
-      for (int r = 0; r < keep_rows; ++r) a[std::size_t(r) * n + c] = tmp[std::size_t(r)];
+      for (int r = 0; r < n; ++r) col[r] = a[std::size_t(r) * n + c];
+      fftInPlace(buf, inverse);
+      for (int r = 0; r < keep_rows; ++r) a[std::size_t(r) * n + c] = col[r];
     }
   }, 4);
 }

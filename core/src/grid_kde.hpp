@@ -1,6 +1,6 @@
 // INTERNAL: the 2-D grid path of the kernel-row primitive (kde_rows.hpp), issue 4.
 // Sources are binned onto a regular grid with cloud-in-cell (bilinear) weights, the grid is
-// convolved by FFT (Eigen's unsupported FFT, kissfft backend) with three kinds of kernels --
+// convolved by FFT (FFTW, fft1d.hpp) with three kinds of kernels --
 // k(u) for the sum, -u k(u) for the mean-shift numerator and -u gamma(|u|) k(u) for the score
 // numerator (MATH.md §3.7 steps 2-4; Gaussian: score = shift / h^2) -- and the results are
 // interpolated bilinearly back to the evaluation points. Cost O(N + M + G^2 log G).
