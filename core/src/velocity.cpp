@@ -59,16 +59,16 @@ std::vector<Divergence> activeTerms(const DivergenceWeights& w) {
   return terms;
 }
 
-// log of the number of q sources of row e: N, or N - 1 when the row's own particle is left out
-double logQCount(long n, std::span<const int> exclude_q, long e) {
-  const long count = n - ((!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? 1 : 0);
-  return count > 0 ? std::log(double(count)) : kNegInf;
-}
-
 // KDE rows of both sets at eval points (MATH.md §3.7 steps 1-4), with what the active terms need
 struct KdeRowsPQ {
   kde::RowSums p, q;
-  std::vector<double> log_q_count;  // per row
+  std::span<const int> exclude_q;  // the caller's (outlives this struct)
+  double log_n = kNegInf, log_n_minus_1 = kNegInf;
+  // log of the number of q sources of row e: N, or N - 1 when the row's own particle is left out
+  // (two values, not a per-row array: a million std::log calls were 2 % of a grid step)
+  double logQCount(long e) const {
+    return (!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? log_n_minus_1 : log_n;
+  }
 };
 
 KdeRowsPQ kdeRowsPQ(const Points& eval, std::span<const int> exclude_q, const Points& particles,
@@ -76,8 +76,10 @@ KdeRowsPQ kdeRowsPQ(const Points& eval, std::span<const int> exclude_q, const Po
   KdeRowsPQ rows;
   kde::kdeRows(eval, {}, data, kernel, {}, what, rows.p);
   kde::kdeRows(eval, exclude_q, particles, kernel, {}, what, rows.q);
-  rows.log_q_count.resize(std::size_t(eval.cols()));
-  for (long e = 0; e < eval.cols(); ++e) rows.log_q_count[std::size_t(e)] = logQCount(particles.cols(), exclude_q, e);
+  const long n = particles.cols();
+  rows.exclude_q = exclude_q;
+  rows.log_n = n > 0 ? std::log(double(n)) : kNegInf;
+  rows.log_n_minus_1 = n > 1 ? std::log(double(n - 1)) : kNegInf;
   return rows;
 }
 
@@ -118,7 +120,7 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
       // rho = q_hat / p_hat = exp(log q_hat - log p_hat) (Z_k cancels), clamped, MATH.md §3.5 / §3.7 step 5
       double rho = 0.0;
       if (need_score) {
-        const double log_q = rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)];
+        const double log_q = rows.q.log_sum[e] - rows.logQCount(e);
         double log_rho = (rows.q.log_sum[e] == kNegInf) ? kNegInf : log_q - (rows.p.log_sum[e] - log_m);
         log_rho = std::isnan(log_rho) ? 0.0 : std::min(std::max(log_rho, log_rmin), log_rmax);
         rho = std::exp(log_rho);
@@ -144,7 +146,7 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
         } else if (t == Divergence::MMD) {
           // v = grad[(1/M) sum k(x, y) - (1/N') sum k(x, x')] = mu_p score_p - mu_q score_q, MATH.md §3.3
           a_p = std::exp(rows.p.log_sum[e] - log_m);
-          a_q = rows.q.log_sum[e] == kNegInf ? 0.0 : std::exp(rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)]);
+          a_q = rows.q.log_sum[e] == kNegInf ? 0.0 : std::exp(rows.q.log_sum[e] - rows.logQCount(e));
           p_vec = column(rows.p.score, e);
           q_vec = column(rows.q.score, e);
         } else {
@@ -378,7 +380,7 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
       res.log_p[e] = ok ? rows.p.log_sum[e] - log_m - log_z : nan;
       res.log_q[e] = !ok ? nan
                      : rows.q.log_sum[e] == kNegInf ? kNegInf
-                                                     : rows.q.log_sum[e] - rows.log_q_count[std::size_t(e)] - log_z;
+                                                     : rows.q.log_sum[e] - rows.logQCount(e) - log_z;
     }
   }
   return res;
