@@ -7,7 +7,7 @@ namespace driftlab {
 // glibc serves allocations above a (dynamic, at most 32 MiB) threshold with fresh mmap()s and
 // returns freed heap tops to the system, so every step's N x 2 temporaries (16 MiB each at a
 // million particles) were page-faulted in and zeroed again: about a fifth of a grid step.
-// This keeps arrays up to 32 MiB (glibc's maximum) on the heap and freed memory mapped for reuse. Peak resident
+// This keeps arrays up to 1 GiB on the heap and freed memory mapped for reuse. Peak resident
 // memory is unchanged; it is simply not handed back between steps. No-op off glibc.
 void keepLargeAllocationsMapped();
 
