@@ -93,8 +93,6 @@ void resizeVelocities(Points& v, Eigen::Index rows, Eigen::Index n) {
   if (n > old) v.rightCols(n - old).setZero();
 }
 
-// max_i |v_i|, or NaN when an entry is not finite or |v_i|^2 overflows (one pass, split over the pool: at a
-// million particles a serial pass costs as much as a grid kernel sum)
 // a copy and a finiteness check split over the pool (serial, each was a few ms per step at a
 // million particles)
 Points parallelCopy(const Points& a) {
@@ -121,6 +119,8 @@ bool allFiniteParallel(const Points& a) {
   return true;
 }
 
+// max_i |v_i|, or NaN when an entry is not finite or |v_i|^2 overflows (one pass, split over the pool: at a
+// million particles a serial pass costs as much as a grid kernel sum)
 double maxColumnNorm(const Points& v) {
   ThreadPool& pool = currentThreadPool();
   std::vector<double> chunk_max(static_cast<std::size_t>(pool.size()), 0.0);

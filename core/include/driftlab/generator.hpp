@@ -158,11 +158,10 @@ class GeneratorEngine {
  private:
   void initNetwork();
   void rebuildDataInfo();
+  void restartAverage();  // the weight average starts at the current weights
+  void updateAverage();   // after each successful update (params_.ema > 0)
 
   GeneratorParams params_;
-  void restartAverage();
-  void updateAverage();
-
   Mlp net_;
   Mlp ema_net_;           // the weight average (params_.ema > 0)
   long ema_updates_ = 0;  // updates since the average restarted
