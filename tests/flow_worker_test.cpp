@@ -16,8 +16,10 @@
 #include "driftlab/datasets.hpp"
 #include "driftlab/flow_worker.hpp"
 #include "driftlab/velocity.hpp"
+#include "worker_wait.hpp"
 
 using namespace driftlab;
+using driftlab::testing::waitFor;
 using namespace std::chrono_literals;
 
 namespace {
@@ -43,18 +45,6 @@ FlowParams smallParams(int n = 64, int m = 64) {
   p.weights = DivergenceWeights::single(Divergence::ForwardKL);
   p.step = 0.01;
   return p;
-}
-
-// polls latest() until pred holds; the timeout only guards against a hang
-template <class Pred>
-std::shared_ptr<const Snapshot> waitFor(const FlowWorker& w, Pred pred, double seconds = 120.0) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto s = w.latest();
-    if (s && pred(*s)) return s;
-    std::this_thread::sleep_for(1ms);
-  }
-  return nullptr;
 }
 
 bool gridOk(const GridField& g) {

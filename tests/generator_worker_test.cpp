@@ -16,8 +16,10 @@
 #include "driftlab/flow_worker.hpp"
 #include "driftlab/generator_worker.hpp"
 #include "driftlab/model_file.hpp"
+#include "worker_wait.hpp"
 
 using namespace driftlab;
+using driftlab::testing::waitFor;
 using namespace std::chrono_literals;
 
 namespace {
@@ -28,17 +30,6 @@ GeneratorScenario smallScenario() {
   for (const char* kv : {"latent=2", "widths=16,16", "batch=64", "data_batch=64", "sample_count=96"}) applyGeneratorSetting(s, kv);
   s.metrics_every = 5;
   return s;
-}
-
-template <class Pred>
-std::shared_ptr<const Snapshot> waitFor(const RunWorker& w, Pred pred, double seconds = 120.0) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto s = w.latest();
-    if (s && pred(*s)) return s;
-    std::this_thread::sleep_for(1ms);
-  }
-  return nullptr;
 }
 
 bool hasMarker(const Snapshot& s, const std::string& label) {
