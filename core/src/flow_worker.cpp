@@ -223,20 +223,7 @@ void FlowWorker::Impl::fail(const std::string& what) {
 // in order; consecutive SetParams collapse to the last one (a slider drag sends one per frame).
 // Snapshot::error holds the last rejection of this batch; a batch without one clears it.
 void FlowWorker::Impl::applyBatch(std::vector<Command>& batch) {
-  std::string batch_error;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const bool superseded = std::holds_alternative<cmd::SetParams>(batch[i]) && i + 1 < batch.size() &&
-                            std::holds_alternative<cmd::SetParams>(batch[i + 1]);
-    if (superseded) continue;
-    try {
-      std::visit([this](const auto& c) { apply(c); }, batch[i]);
-    } catch (const InvalidArgument& e) {
-      batch_error = e.what();
-    } catch (const std::bad_alloc&) {
-      batch_error = "command rejected: not enough memory";
-    }
-  }
-  error = batch_error;
+  error = detail::applyCommandBatch(batch, [this](const auto& c) { apply(c); });
 }
 
 void FlowWorker::Impl::applyParams(const FlowParams& p, const std::string& label) {

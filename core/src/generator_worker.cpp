@@ -236,20 +236,7 @@ void GeneratorWorker::Impl::fail(const std::string& what) {
 
 // as FlowWorker: consecutive SetParams collapse to the last; Snapshot::error = last rejection
 void GeneratorWorker::Impl::applyBatch(std::vector<Command>& batch) {
-  std::string batch_error;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const bool superseded = std::holds_alternative<cmd::SetParams>(batch[i]) && i + 1 < batch.size() &&
-                            std::holds_alternative<cmd::SetParams>(batch[i + 1]);
-    if (superseded) continue;
-    try {
-      std::visit([this](const auto& c) { apply(c); }, batch[i]);
-    } catch (const InvalidArgument& e) {
-      batch_error = e.what();
-    } catch (const std::bad_alloc&) {
-      batch_error = "command rejected: not enough memory";
-    }
-  }
-  error = batch_error;
+  error = detail::applyCommandBatch(batch, [this](const auto& c) { apply(c); });
 }
 
 // A network change re-initializes the network (step 0): the history restarts then.

@@ -1,16 +1,20 @@
 // The two hand-off points every run worker (FlowWorker, GeneratorWorker) needs, in one place
 // (STYLE.md L3, L4): a command queue drained between steps, and the slot holding the latest
-// immutable Snapshot. Internal to core/.
+// immutable Snapshot; plus the rule both apply to a drained batch. Internal to core/.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <stop_token>
+#include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "driftlab/error.hpp"
 #include "driftlab/run_worker.hpp"
 #include "driftlab/snapshot.hpp"
 
@@ -55,6 +59,27 @@ class CommandQueue {
   std::condition_variable_any cv_;
   std::vector<Command> pending_;  // guarded by mutex_
 };
+
+// thread: the worker. Applies a drained batch in order through apply(const auto& command);
+// consecutive SetParams collapse to the last one (a slider drag sends one per frame). Returns the
+// last rejection of the batch (the snapshot's error), or "" when every command was taken.
+template <class ApplyOne>
+std::string applyCommandBatch(const std::vector<Command>& batch, ApplyOne&& apply) {
+  std::string batch_error;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const bool superseded = std::holds_alternative<cmd::SetParams>(batch[i]) && i + 1 < batch.size() &&
+                            std::holds_alternative<cmd::SetParams>(batch[i + 1]);
+    if (superseded) continue;
+    try {
+      std::visit(apply, batch[i]);
+    } catch (const InvalidArgument& e) {
+      batch_error = e.what();
+    } catch (const std::bad_alloc&) {
+      batch_error = "command rejected: not enough memory";
+    }
+  }
+  return batch_error;
+}
 
 class SnapshotSlot {
  public:
