@@ -320,6 +320,113 @@ TEST_CASE("grid path: a row far from every source is recomputed exactly; weights
                                kde::RowOutputs{}, out, pool));
 }
 
+TEST_CASE("grid path: the fused p/q pass hands over every row once and matches float64 on both sides") {
+  // kdeRowBlocksPQ on the grid path: one geometry, both sums from interleaved nodes in one pass.
+  // Stragglers 4-30 h from the data and from the other particles take the Gaussian tail and the
+  // exact far-row stages on either side; they are handed over after the fused pass.
+  const Points data = ring(2000, 61);
+  Points particles = gaussianCloud(2, 2000, 0.0, 0.5, 62);
+  const double stragglers[][2] = {{1.55, 0.0}, {1.7, 0.0}, {1.9, 0.05}, {3.0, 0.0}, {0.0, -2.4}};
+  for (int i = 0; i < 5; ++i) {
+    particles(0, i) = stragglers[i][0];
+    particles(1, i) = stragglers[i][1];
+  }
+  std::vector<int> self(2000);
+  for (int i = 0; i < 2000; ++i) self[std::size_t(i)] = i;
+  const ComputePathScope scope(ComputePath::Grid);
+  for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian}) {
+    for (const kde::RowOutputs what : {kde::RowOutputs{true, false}, kde::RowOutputs{false, true}, kde::RowOutputs{true, true}}) {
+      CAPTURE(kernelName(kind));
+      CAPTURE(what.score);
+      CAPTURE(what.shift);
+      KernelSpec spec;
+      spec.kind = kind;
+      spec.h = 0.1;
+      const KernelEvaluator kernel(spec, 2);
+      kde::RowSums p_ref, q_ref, p, q;
+      kde::kdeRowsReference(particles, {}, data, kernel, {}, what, p_ref);
+      kde::kdeRowsReference(particles, self, particles, kernel, {}, what, q_ref);
+      p.log_sum.setZero(2000);
+      q.log_sum.setZero(2000);
+      for (Points* m : {&p.score, &q.score, &p.shift, &q.shift}) m->setZero(2, 2000);
+      std::vector<std::atomic<int>> handed(2000);
+      kde::kdeRowBlocksPQ(particles, self, data, particles, kernel, what, [&](const kde::RowBlockPQ& b) {
+        CHECK((b.p_score != nullptr) == what.score);
+        CHECK((b.p_shift != nullptr) == what.shift);
+        for (long i = 0; i < b.count; ++i) {
+          const long e = b.row(i);
+          ++handed[std::size_t(e)];
+          p.log_sum[e] = b.p_log_sum[i];
+          q.log_sum[e] = b.q_log_sum[i];
+          for (int a = 0; a < 2; ++a) {
+            if (what.score) p.score(a, e) = b.p_score[2 * i + a], q.score(a, e) = b.q_score[2 * i + a];
+            if (what.shift) p.shift(a, e) = b.p_shift[2 * i + a], q.shift(a, e) = b.q_shift[2 * i + a];
+          }
+        }
+      });
+      int once = 0;
+      for (const auto& h : handed) once += h.load() == 1;
+      CHECK(once == 2000);
+      const bool gauss = kind == KernelKind::Gaussian;
+      // the bounds of the per-kernel test above (the Laplacian's score is discontinuous at r = 0)
+      if (what.score) {
+        CHECK(rmsRelative(p.score, p_ref.score) <= (gauss ? 1.2e-2 : 1e-2));
+        CHECK(rmsRelative(q.score, q_ref.score) <= (gauss ? 5e-3 : 6e-2));
+      }
+      if (what.shift) {
+        CHECK(rmsRelative(p.shift, p_ref.shift) <= 1.2e-2);
+        CHECK(rmsRelative(q.shift, q_ref.shift) <= 1e-2);
+      }
+      CHECK(std::sqrt((p.log_sum - p_ref.log_sum).squaredNorm() / 2000.0) <= 3e-2);
+      CHECK(std::sqrt((q.log_sum - q_ref.log_sum).squaredNorm() / 2000.0) <= 3e-2);
+      // the stragglers, row by row
+      for (int i = 0; i < 5; ++i) {
+        CAPTURE(i);
+        CHECK(std::abs(p.log_sum[i] - p_ref.log_sum[i]) <= 0.05);
+        CHECK(std::abs(q.log_sum[i] - q_ref.log_sum[i]) <= 0.05);
+        const Points& ps = what.score ? p.score : p.shift;
+        const Points& ps_ref = what.score ? p_ref.score : p_ref.shift;
+        const Points& qs = what.score ? q.score : q.shift;
+        const Points& qs_ref = what.score ? q_ref.score : q_ref.shift;
+        CHECK((ps.col(i) - ps_ref.col(i)).norm() <= 1e-2 * ps_ref.col(i).norm());
+        CHECK((qs.col(i) - qs_ref.col(i)).norm() <= 1e-2 * qs_ref.col(i).norm());
+      }
+    }
+  }
+}
+
+TEST_CASE("grid path through evaluateField: every row-local divergence matches the float64 field") {
+  // the plug-in field consumes the fused blocks directly; its error is the grid sums' error
+  const Points data = ring(2000, 71);
+  Points particles = gaussianCloud(2, 2000, 0.0, 0.5, 72);
+  particles(0, 0) = 3.0;  // a straggler: special rows on both sides
+  std::vector<int> self(2000);
+  for (int i = 0; i < 2000; ++i) self[std::size_t(i)] = i;
+  for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian}) {
+    for (const char* mix : {"reverse_kl=1,chi2=1", "drift=1", "mmd=1", "forward_kl=1,drift=0.5"}) {
+      VelocityOptions opt;
+      opt.kernel.kind = kind;
+      opt.kernel.h = 0.1;
+      opt.weights = DivergenceWeights::parseList(mix);
+      CAPTURE(kernelName(kind));
+      CAPTURE(mix);
+      FieldResult exact, grid;
+      {
+        const ComputePathScope scope(ComputePath::Exact64);
+        exact = evaluateField(particles, self, particles, data, opt, FieldRequest{true, false});
+      }
+      {
+        const ComputePathScope scope(ComputePath::Grid);
+        grid = evaluateField(particles, self, particles, data, opt, FieldRequest{true, false});
+      }
+      REQUIRE(grid.v.allFinite());
+      CHECK(rmsRelative(grid.v, exact.v) <= (kind == KernelKind::Gaussian ? 2e-2 : 4e-2));
+      CHECK(rmsRelative(grid.attraction, exact.attraction) <= 2e-2);
+      CHECK((grid.v.col(0) - exact.v.col(0)).norm() <= 2e-2 * exact.v.col(0).norm());
+    }
+  }
+}
+
 TEST_CASE("grid path: many far rows are summed over the node masses and still match the reference") {
   // 2000 rows far from 4000 sources (Gaussian ~13 h, where the FFT total is below round-off;
   // Laplacian ~50 h): 8e6 exact pairs would exceed the far-row budget, so these rows go through the

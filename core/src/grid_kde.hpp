@@ -59,4 +59,11 @@ bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points&
                  const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,
                  RowSums& out, ThreadPool& pool, const GridOptions& options = {}, GridStats* stats = nullptr);
 
+// kdeRowBlocksPQ's grid path (kde_rows.hpp): one geometry (the box of all three sets), both sums
+// interpolated in one pass from interleaved nodes and handed over in blocks; rows the grid cannot
+// resolve on either side go through the full stages 3-4 afterwards. False when the grid declines.
+bool kdeRowsGridPQ(const Points& eval, std::span<const int> exclude_q, const Points& data, const Points& particles,
+                   const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume,
+                   ThreadPool& pool, const GridOptions& options = {});
+
 }  // namespace driftlab::kde

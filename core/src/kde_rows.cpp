@@ -29,6 +29,37 @@ void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sou
   kdeRowsReference(eval, exclude, sources, kernel, source_log_weight, what, out);
 }
 
+void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Points& data, const Points& particles,
+                    const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume) {
+  ThreadPool& pool = currentThreadPool();
+  const ComputePath path = currentComputePath();
+  const int d = int(eval.rows());
+  const long num_eval = eval.cols();
+  if (resolveComputePath(path, d, num_eval, long(data.cols())) == ComputePath::Grid &&
+      resolveComputePath(path, d, num_eval, long(particles.cols())) == ComputePath::Grid &&
+      kdeRowsGridPQ(eval, exclude_q, data, particles, kernel, what, consume, pool))
+    return;
+  RowSums p, q;
+  kdeRows(eval, {}, data, kernel, {}, what, p);
+  kdeRows(eval, exclude_q, particles, kernel, {}, what, q);
+  pool.parallelFor(0, num_eval, [&](long lo, long hi, int) {
+    RowBlockPQ block;
+    block.count = hi - lo;
+    block.first_row = lo;
+    block.p_log_sum = p.log_sum.data() + lo;
+    block.q_log_sum = q.log_sum.data() + lo;
+    if (what.score) {
+      block.p_score = p.score.data() + p.score.rows() * lo;
+      block.q_score = q.score.data() + q.score.rows() * lo;
+    }
+    if (what.shift) {
+      block.p_shift = p.shift.data() + p.shift.rows() * lo;
+      block.q_shift = q.shift.data() + q.shift.rows() * lo;
+    }
+    consume(block);
+  }, 2048);
+}
+
 void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Points& sources,
                       const KernelEvaluator& kernel, std::span<const double> source_log_weight,
                       const RowOutputs& what, RowSums& out) {

@@ -10,6 +10,7 @@
 // Any thread; no state. Never forms an E x |S| matrix (one row buffer of |S| entries per call).
 #pragma once
 
+#include <functional>
 #include <span>
 
 #include "driftlab/kernel.hpp"
@@ -33,6 +34,33 @@ struct RowSums {
 // an empty span excludes nothing. source_log_weight: one entry per source column or empty (all 0).
 void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sources, const KernelEvaluator& kernel,
              std::span<const double> source_log_weight, const RowOutputs& what, RowSums& out);
+
+// Kernel rows of the data (p) and the particles (q) at the same evaluation points, in blocks: the
+// plug-in field needs both per row and nothing else, so the grid path computes the two in one pass
+// and hands them over while a block is in cache (at a million rows, writing and re-reading full
+// RowSums cost as much as the sums themselves). Row i of a block is evaluation column
+// rows ? rows[i] : first_row + i; arrays hold `count` entries (score / shift: d x count,
+// column-major; null when not requested), as in RowSums.
+struct RowBlockPQ {
+  long count = 0;
+  const long* rows = nullptr;
+  long first_row = 0;
+  const double* p_log_sum = nullptr;
+  const double* q_log_sum = nullptr;
+  const double* p_score = nullptr;
+  const double* q_score = nullptr;
+  const double* p_shift = nullptr;
+  const double* q_shift = nullptr;
+  long row(long i) const { return rows ? rows[i] : first_row + i; }
+};
+// called concurrently from the thread pool's threads, each time with other rows
+using RowBlockConsumer = std::function<void(const RowBlockPQ&)>;
+
+// p rows over `data` (no exclusion), q rows over `particles` leaving exclude_q[e] out; the same
+// dispatch as kdeRows (the grid path fuses both sums when it takes both). Every row is handed
+// to `consume` exactly once.
+void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Points& data, const Points& particles,
+                    const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume);
 
 // the float64 single-threaded reference implementation (tests compare fast paths against it)
 void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Points& sources,

@@ -99,29 +99,27 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
     need_score = need_score || isFDivergence(t) || t == Divergence::MMD;
     need_shift = need_shift || t == Divergence::Drift;
   }
-  KdeRowsPQ rows;
-  if (need_score || need_shift)
-    rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{need_score, need_shift});
-
-  // zeroed row by row in the parallel loop below (a serial memset of 2 x 16 MB was ~4 % of a
-  // million-particle step)
+  // zeroed row by row below (a serial memset of 2 x 16 MB was ~4 % of a million-particle step)
   ScaleField out{Points(d, num_eval), Points(d, num_eval), {}};
   if (want_terms) out.per_term.assign(terms.size(), Points::Zero(d, num_eval));
 
-  // row-local terms (drift, f-divergences, MMD): one pass over the rows, split over the thread pool
-  // (at a million particles these loops would otherwise cost as much as the grid sums themselves)
+  // row-local terms (drift, f-divergences, MMD), row by row as the kernel rows of both sets arrive
+  // (MATH.md §3.7 steps 1-4), block by block on the thread pool
   const double log_m = std::log(double(data.cols()));
+  const long n = particles.cols();
+  const double log_n = n > 0 ? std::log(double(n)) : kNegInf;
+  const double log_n_minus_1 = n > 1 ? std::log(double(n - 1)) : kNegInf;
   const double log_rmin = std::log(opt.ratio_min), log_rmax = std::log(opt.ratio_max);
-  // raw column pointers (columns are contiguous): Eigen column blocks of runtime size cost more than
-  // the arithmetic here
-  auto column = [d](const Points& m, long e) { return m.data() + e * d; };
-  currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
-    for (long e = lo; e < hi; ++e) {
+  auto rowLocal = [&](const kde::RowBlockPQ& block) {
+    for (long i = 0; i < block.count; ++i) {
+      const long e = block.row(i);
+      const double log_p = block.p_log_sum[i], log_q = block.q_log_sum[i];
+      // log of the number of q sources of row e: N, or N - 1 when its own particle is left out
+      const double log_q_count = (!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? log_n_minus_1 : log_n;
       // rho = q_hat / p_hat = exp(log q_hat - log p_hat) (Z_k cancels), clamped, MATH.md §3.5 / §3.7 step 5
       double rho = 0.0;
       if (need_score) {
-        const double log_q = rows.q.log_sum[e] - rows.logQCount(e);
-        double log_rho = (rows.q.log_sum[e] == kNegInf) ? kNegInf : log_q - (rows.p.log_sum[e] - log_m);
+        double log_rho = (log_q == kNegInf) ? kNegInf : (log_q - log_q_count) - (log_p - log_m);
         log_rho = std::isnan(log_rho) ? 0.0 : std::min(std::max(log_rho, log_rmin), log_rmax);
         rho = std::exp(log_rho);
       }
@@ -136,19 +134,19 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
         double a_p = 1.0, a_q = 1.0;
         if (t == Divergence::Drift) {
           // DM mean shift V = V+ - V-, single normalization (MATH.md §1.3, §3.7 step 6)
-          p_vec = column(rows.p.shift, e);
-          q_vec = column(rows.q.shift, e);
+          p_vec = block.p_shift + i * d;
+          q_vec = block.q_shift + i * d;
         } else if (isFDivergence(t)) {
           // v = w(rho) (score_p - score_q), MATH.md §3.2
           a_p = a_q = fDivergenceWeight(t, rho, opt.alpha, opt.chi2);
-          p_vec = column(rows.p.score, e);
-          q_vec = column(rows.q.score, e);
+          p_vec = block.p_score + i * d;
+          q_vec = block.q_score + i * d;
         } else if (t == Divergence::MMD) {
           // v = grad[(1/M) sum k(x, y) - (1/N') sum k(x, x')] = mu_p score_p - mu_q score_q, MATH.md §3.3
-          a_p = std::exp(rows.p.log_sum[e] - log_m);
-          a_q = rows.q.log_sum[e] == kNegInf ? 0.0 : std::exp(rows.q.log_sum[e] - rows.logQCount(e));
-          p_vec = column(rows.p.score, e);
-          q_vec = column(rows.q.score, e);
+          a_p = std::exp(log_p - log_m);
+          a_q = log_q == kNegInf ? 0.0 : std::exp(log_q - log_q_count);
+          p_vec = block.p_score + i * d;
+          q_vec = block.q_score + i * d;
         } else {
           continue;  // whole-batch terms below
         }
@@ -162,7 +160,13 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
         }
       }
     }
-  }, 2048);
+  };
+  if (need_score || need_shift) {
+    kde::kdeRowBlocksPQ(eval, exclude_q, data, particles, kernel, kde::RowOutputs{need_score, need_shift}, rowLocal);
+  } else {
+    out.attraction.setZero();
+    out.repulsion.setZero();
+  }
 
   // whole-batch terms: their normalizations couple all rows
   for (std::size_t k = 0; k < terms.size(); ++k) {
