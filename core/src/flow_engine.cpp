@@ -93,32 +93,6 @@ void resizeVelocities(Points& v, Eigen::Index rows, Eigen::Index n) {
   if (n > old) v.rightCols(n - old).setZero();
 }
 
-// a copy and a finiteness check split over the pool (serial, each was a few ms per step at a
-// million particles)
-Points parallelCopy(const Points& a) {
-  Points out(a.rows(), a.cols());
-  const double* src = a.data();
-  double* dst = out.data();
-  currentThreadPool().parallelFor(0, a.size(), [&](long lo, long hi, int) {
-    std::copy(src + lo, src + hi, dst + lo);
-  }, 1 << 15);
-  return out;
-}
-
-bool allFiniteParallel(const Points& a) {
-  ThreadPool& pool = currentThreadPool();
-  std::vector<char> finite(static_cast<std::size_t>(pool.size()), 1);
-  const double* p = a.data();
-  pool.parallelFor(0, a.size(), [&](long lo, long hi, int t) {
-    int bad = 0;  // branch-free, so the loop vectorises
-    for (long i = lo; i < hi; ++i) bad |= !std::isfinite(p[i]);
-    if (bad) finite[std::size_t(t)] = 0;
-  }, 1 << 15);
-  for (char f : finite)
-    if (!f) return false;
-  return true;
-}
-
 // max_i |v_i|, or NaN when an entry is not finite or |v_i|^2 overflows (one pass, split over the pool: at a
 // million particles a serial pass costs as much as a grid kernel sum)
 double maxColumnNorm(const Points& v) {
@@ -300,39 +274,18 @@ StepReport FlowEngine::step() {
   const bool global_cap = params_.cap_mode == CapMode::Global;
   double eta_eff = eta_;
   if (cap > 0.0 && global_cap && vmax > 0.0) eta_eff = std::min(eta_, cap_length / vmax);
-  // dx = eta v, with columns longer than cap_length shortened to it (PerParticle mode only)
-  auto cappedDisplacement = [&](const Points& v, double eta) {
-    Points dx(v.rows(), v.cols());
-    const bool clip = cap > 0.0 && !global_cap;
-    currentThreadPool().parallelFor(0, v.cols(), [&](long lo, long hi, int) {
-      const long d = v.rows();
-      for (long i = lo; i < hi; ++i) {
-        const double* vi = v.data() + i * d;
-        double* di = dx.data() + i * d;
-        double len2 = 0.0;
-        for (long a = 0; a < d; ++a) {
-          di[a] = eta * vi[a];
-          len2 += di[a] * di[a];
-        }
-        if (clip && len2 > cap_length * cap_length) {
-          const double shrink = cap_length / std::sqrt(len2);
-          for (long a = 0; a < d; ++a) di[a] *= shrink;
-        }
-      }
-    }, 8192);
-    return dx;
-  };
+  // each particle's move clipped to cap_length (PerParticle mode only)
+  const double clip_length = (cap > 0.0 && !global_cap) ? cap_length : 0.0;
 
-  Points x_new = parallelCopy(x_);
+  Points x_new;
   if (params_.integrator == Integrator::Euler) {
     // x <- x + eta_eff v
-    geometry_->move(x_new, cappedDisplacement(v1, eta_eff));
+    if (!geometry_->advance(x_, v1, eta_eff, clip_length, x_new)) return rollback("position");
   } else {
     // Heun (RK2): predictor x~ = x + eta_eff v1, v2 = velocity of the moved ensemble at t + eta_eff,
     // x <- x + eta_eff/2 (v1 + v2)
-    Points x_pred = x_;
-    geometry_->move(x_pred, cappedDisplacement(v1, eta_eff));
-    if (!x_pred.allFinite()) return rollback("position");
+    Points x_pred;
+    if (!geometry_->advance(x_, v1, eta_eff, clip_length, x_pred)) return rollback("position");
     const VelocityOptions opt2 = params_.velocityOptions(x_pred, y_, t_ + eta_eff);
     Points v2 = particleVelocity(x_pred, y_, opt2);
     geometry_->projectTangent(x_pred, v2);
@@ -343,9 +296,8 @@ StepReport FlowEngine::step() {
     if (cap > 0.0 && global_cap && half_max > 0.0 && eta_eff * half_max > cap_length) {
       eta_eff = cap_length / half_max;
     }
-    geometry_->move(x_new, cappedDisplacement(v_sum, 0.5 * eta_eff));
+    if (!geometry_->advance(x_, v_sum, 0.5 * eta_eff, clip_length, x_new)) return rollback("position");
   }
-  if (!allFiniteParallel(x_new)) return rollback("position");
 
   // commit
   x_ = std::move(x_new);

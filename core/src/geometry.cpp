@@ -3,7 +3,9 @@
 // interface. Stateless; any thread.
 #include "driftlab/geometry.hpp"
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 #include "driftlab/error.hpp"
 #include "driftlab/thread_pool.hpp"
@@ -11,6 +13,28 @@
 namespace driftlab {
 
 namespace {
+
+// dx = eta v, columns longer than clip_length (> 0) shortened to it
+Points cappedDisplacement(const Points& v, double eta, double clip_length) {
+  Points dx(v.rows(), v.cols());
+  currentThreadPool().parallelFor(0, v.cols(), [&](long lo, long hi, int) {
+    const long d = v.rows();
+    for (long i = lo; i < hi; ++i) {
+      const double* vi = v.data() + i * d;
+      double* di = dx.data() + i * d;
+      double len2 = 0.0;
+      for (long a = 0; a < d; ++a) {
+        di[a] = eta * vi[a];
+        len2 += di[a] * di[a];
+      }
+      if (clip_length > 0.0 && len2 > clip_length * clip_length) {
+        const double shrink = clip_length / std::sqrt(len2);
+        for (long a = 0; a < d; ++a) di[a] *= shrink;
+      }
+    }
+  }, 8192);
+  return dx;
+}
 
 class EuclideanGeometry final : public Geometry {
  public:
@@ -36,9 +60,52 @@ class EuclideanGeometry final : public Geometry {
       for (long i = lo; i < hi; ++i) xp[i] += dp[i];
     }, 1 << 15);
   }
+
+  // x + eta v, clipped per column, and the finite check, in one pass over x and v
+  bool advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new) const override {
+    checkShape(x, v, "velocity");
+    x_new.resize(x.rows(), x.cols());
+    const long d = x.rows();
+    ThreadPool& pool = currentThreadPool();
+    std::vector<char> finite(static_cast<std::size_t>(pool.size()), 1);
+    pool.parallelFor(0, x.cols(), [&](long lo, long hi, int t) {
+      int bad = 0;  // branch-free, so the loop vectorises
+      for (long i = lo; i < hi; ++i) {
+        const double* xi = x.data() + i * d;
+        const double* vi = v.data() + i * d;
+        double* out = x_new.data() + i * d;
+        double len2 = 0.0;  // of eta v_i, summed as cappedDisplacement does (same clip decisions)
+        for (long a = 0; a < d; ++a) len2 += (eta * vi[a]) * (eta * vi[a]);
+        const double shrink =
+            (clip_length > 0.0 && len2 > clip_length * clip_length) ? clip_length / std::sqrt(len2) : 1.0;
+        for (long a = 0; a < d; ++a) {
+          out[a] = xi[a] + (eta * vi[a]) * shrink;
+          bad |= !std::isfinite(out[a]);
+        }
+      }
+      if (bad) finite[std::size_t(t)] = 0;
+    }, 8192);
+    for (char f : finite)
+      if (!f) return false;
+    return true;
+  }
+
+ private:
+  static void checkShape(const Points& x, const Points& v, const char* what) {
+    DRIFTLAB_CHECK(x.rows() == v.rows() && x.cols() == v.cols(),
+                   std::string("geometry: ") + what + " shape " + std::to_string(v.rows()) + "x" +
+                       std::to_string(v.cols()) + " does not match positions " + std::to_string(x.rows()) + "x" +
+                       std::to_string(x.cols()));
+  }
 };
 
 }  // namespace
+
+bool Geometry::advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new) const {
+  x_new = x;
+  move(x_new, cappedDisplacement(v, eta, clip_length));
+  return x_new.allFinite();
+}
 
 std::unique_ptr<Geometry> makeGeometry(GeometryKind kind) {
   switch (kind) {

@@ -35,6 +35,7 @@ namespace driftlab {
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string fmtValue(double v) {
   char buf[64];
@@ -50,6 +51,11 @@ std::string fmtValue(double v) {
 struct ScaleField {
   Points attraction, repulsion;
   std::vector<Points> per_term;  // parallel to the active terms (only when requested)
+  // attraction holds the whole field and repulsion is empty (nobody asked for the parts: at a
+  // million rows the two part arrays and their sum were a tenth of a grid step)
+  bool total_only = false;
+  // every row at a non-finite evaluation point already holds NaN (evaluateField's pass is not needed)
+  bool nan_rows_marked = false;
 };
 
 std::vector<Divergence> activeTerms(const DivergenceWeights& w) {
@@ -85,7 +91,8 @@ KdeRowsPQ kdeRowsPQ(const Points& eval, std::span<const int> exclude_q, const Po
 
 // MATH.md §3.7 step 6, per base field; returns att/rep of one unweighted term
 ScaleField plugInField(const Points& eval, std::span<const int> self_index, const Points& particles,
-                       const Points& data, const VelocityOptions& opt, double h, bool want_terms) {
+                       const Points& data, const VelocityOptions& opt, double h, bool want_terms,
+                       bool total_only = false) {
   const long d = eval.rows();
   const long num_eval = eval.cols();
   KernelSpec spec = opt.kernel;
@@ -100,7 +107,8 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
     need_shift = need_shift || t == Divergence::Drift;
   }
   // zeroed row by row below (a serial memset of 2 x 16 MB was ~4 % of a million-particle step)
-  ScaleField out{Points(d, num_eval), Points(d, num_eval), {}};
+  total_only = total_only && !want_terms;
+  ScaleField out{Points(d, num_eval), total_only ? Points() : Points(d, num_eval), {}, total_only};
   if (want_terms) out.per_term.assign(terms.size(), Points::Zero(d, num_eval));
 
   // row-local terms (drift, f-divergences, MMD), row by row as the kernel rows of both sets arrive
@@ -113,6 +121,18 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
   auto rowLocal = [&](const kde::RowBlockPQ& block) {
     for (long i = 0; i < block.count; ++i) {
       const long e = block.row(i);
+      double* out_att = out.attraction.data() + e * d;
+      double* out_rep = total_only ? out_att : out.repulsion.data() + e * d;  // total_only: both into one
+      // a non-finite evaluation point gets a NaN velocity (never a silent zero from an empty-looking
+      // kernel row), so the engine's blow-up check sees it whatever path computed the sums
+      bool finite = true;
+      for (long a = 0; a < d; ++a) finite = finite && std::isfinite(eval.data()[e * d + a]);
+      if (!finite) {
+        for (long a = 0; a < d; ++a) out_att[a] = out_rep[a] = kNaN;
+        for (Points& term : out.per_term)
+          for (long a = 0; a < d; ++a) term.data()[e * d + a] = kNaN;
+        continue;
+      }
       const double log_p = block.p_log_sum[i], log_q = block.q_log_sum[i];
       // log of the number of q sources of row e: N, or N - 1 when its own particle is left out
       const double log_q_count = (!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? log_n_minus_1 : log_n;
@@ -123,8 +143,6 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
         log_rho = std::isnan(log_rho) ? 0.0 : std::min(std::max(log_rho, log_rmin), log_rmax);
         rho = std::exp(log_rho);
       }
-      double* out_att = out.attraction.data() + e * d;
-      double* out_rep = out.repulsion.data() + e * d;
       for (long a = 0; a < d; ++a) out_att[a] = out_rep[a] = 0.0;
       for (std::size_t k = 0; k < terms.size(); ++k) {
         const Divergence t = terms[k];
@@ -163,9 +181,10 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
   };
   if (need_score || need_shift) {
     kde::kdeRowBlocksPQ(eval, exclude_q, data, particles, kernel, kde::RowOutputs{need_score, need_shift}, rowLocal);
+    out.nan_rows_marked = true;  // whole-batch terms below only add to rows (NaN stays NaN)
   } else {
     out.attraction.setZero();
-    out.repulsion.setZero();
+    if (!total_only) out.repulsion.setZero();
   }
 
   // whole-batch terms: their normalizations couple all rows
@@ -180,8 +199,12 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
       parts = sinkhornDriftField(eval, self_index, particles, data, h * h, opt.leave_one_out, opt.sinkhorn_iterations);
     }
     const double weight = opt.weights[t];
-    out.attraction += weight * parts.attraction;
-    out.repulsion += weight * parts.repulsion;
+    if (total_only) {
+      out.attraction += weight * (parts.attraction + parts.repulsion);
+    } else {
+      out.attraction += weight * parts.attraction;
+      out.repulsion += weight * parts.repulsion;
+    }
     if (want_terms) out.per_term[k] = weight * (parts.attraction + parts.repulsion);
   }
   return out;
@@ -219,9 +242,9 @@ ScaleField smoothedField(const Points& eval, const Points& particles, const Poin
 }
 
 ScaleField scaleField(const Points& eval, std::span<const int> self_index, const Points& particles, const Points& data,
-                      const VelocityOptions& opt, double h, bool want_terms) {
+                      const VelocityOptions& opt, double h, bool want_terms, bool total_only = false) {
   if (opt.mode == VelocityMode::ExactSmoothed) return smoothedField(eval, particles, data, opt, h, want_terms);
-  return plugInField(eval, self_index, particles, data, opt, h, want_terms);
+  return plugInField(eval, self_index, particles, data, opt, h, want_terms, total_only);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -312,6 +335,7 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
                                      ? identityIndex(particles.cols()) : std::vector<int>();
 
   FieldResult res;
+  bool nan_rows_marked = false;
   if (request.breakdown) res.terms = activeTerms(opt.weights);
   if (multi) {
     res.attraction = Points::Zero(d, num_eval);
@@ -319,7 +343,14 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
     if (request.breakdown) res.per_term.assign(res.terms.size(), Points::Zero(d, num_eval));
   }
   for (std::size_t s = 0; s < hs.size(); ++s) {
-    ScaleField f = scaleField(eval, self_index, particles, data, opt, hs[s], request.breakdown);
+    // one bandwidth and no breakdown: the total field alone
+    ScaleField f = scaleField(eval, self_index, particles, data, opt, hs[s], request.breakdown,
+                              !multi && !request.breakdown);
+    if (f.total_only) {
+      res.v = std::move(f.attraction);
+      nan_rows_marked = f.nan_rows_marked;
+      break;
+    }
     if (!multi) {  // one bandwidth: the scale's field is the result (no copies at a million rows)
       res.attraction = std::move(f.attraction);
       res.repulsion = std::move(f.repulsion);
@@ -345,8 +376,9 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
   // a non-finite evaluation point gets a NaN velocity (never a silent zero from an empty-looking kernel
   // row), so the engine's blow-up check sees it whatever path computed the sums
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  res.v.resize(d, num_eval);
-  currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
+  const bool have_total = res.v.cols() == num_eval && res.v.rows() == d;
+  if (!have_total) res.v.resize(d, num_eval);
+  if (!nan_rows_marked) currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
     // raw column pointers: runtime-sized Eigen column blocks cost more than the sum itself at d = 2
     const double* pos = eval.data();
     const double* att = res.attraction.data();
@@ -356,10 +388,12 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
       bool finite = true;
       for (long k = 0; k < d; ++k) finite = finite && std::isfinite(pos[e * d + k]);
       if (finite) {
-        for (long k = 0; k < d; ++k) vel[e * d + k] = att[e * d + k] + rep[e * d + k];
+        if (!have_total)
+          for (long k = 0; k < d; ++k) vel[e * d + k] = att[e * d + k] + rep[e * d + k];
         continue;
       }
       res.v.col(e).setConstant(nan);
+      if (have_total) continue;  // no parts
       res.attraction.col(e).setConstant(nan);
       res.repulsion.col(e).setConstant(nan);
       for (Points& term : res.per_term) term.col(e).setConstant(nan);

@@ -17,6 +17,12 @@ class Geometry {
   virtual void projectTangent(const Points& x, Points& v) const = 0;
   // x <- move(x, displacement), column by column (Euclidean: x + dx; sphere: Exp_x(dx))
   virtual void move(Points& x, const Points& displacement) const = 0;
+  // x_new = move(x, eta v) with every column of eta v longer than clip_length shortened to it
+  // (clip_length <= 0: no clip); false when a coordinate of x_new is not finite (x_new is then
+  // unspecified). The engine's step in one call: the base class composes move(); a geometry may
+  // fuse it into one pass (Euclidean: at a million particles the separate passes were ~12 % of a
+  // grid step).
+  virtual bool advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new) const;
 };
 
 std::unique_ptr<Geometry> makeGeometry(GeometryKind kind);
