@@ -23,7 +23,7 @@ constexpr double kFarNodePairBudget = 4e9;
 }  // namespace
 
 void GridSum::farRows(const Points& eval, std::span<const int> exclude, const std::vector<long>& far,
-                      RowSums& out) const {
+                      RowSums& out, ThreadPool& pool) const {
   auto store = [&](const std::vector<long>& rows, const RowSums& sub) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const long e = rows[i];
@@ -48,7 +48,7 @@ void GridSum::farRows(const Points& eval, std::span<const int> exclude, const st
     std::vector<int> sub_ex(exclude.empty() ? 0 : far.size());
     for (std::size_t i = 0; i < sub_ex.size(); ++i) sub_ex[i] = exclude[std::size_t(far[i])];
     RowSums sub;
-    kdeRowsFast(FastPrecision::Float32, rowsOf(far), sub_ex, sources_, kernel_, source_log_weight_, what_, sub, pool_);
+    kdeRowsFast(FastPrecision::Float32, rowsOf(far), sub_ex, sources_, kernel_, source_log_weight_, what_, sub, pool);
     store(far, sub);
     return;
   }
@@ -77,7 +77,8 @@ void GridSum::farRows(const Points& eval, std::span<const int> exclude, const st
           for (int b = 0; b < 2; ++b) node_mass[std::size_t((cw.i + a) * geo_.g + cw.j + b)] = 0.0;
       }
     } else {
-      node_g = long(std::ceil(geo_.extent / node_cell)) + 3;
+      // the origin is up to two FFT cells (<= node cells) below the box: one more node than the box needs
+      node_g = long(std::ceil(geo_.extent / node_cell)) + 4;
       node_mass.assign(std::size_t(node_g * node_g), 0.0);
       for (long s = 0; s < sources_.cols(); ++s) {
         if (!skip.empty() && skip[std::size_t(s)]) continue;
@@ -150,7 +151,7 @@ void GridSum::farRows(const Points& eval, std::span<const int> exclude, const st
       if (!tile_rows[t].empty()) busy.push_back(long(t));
     // pass 1, one tile per task: the nodes each tile keeps
     std::vector<std::vector<long>> kept(busy.size());
-    pool_.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
+    pool.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
       std::vector<double> block_upper(blocks.size());
       for (long b = lo; b < hi; ++b) {
         const long t = busy[std::size_t(b)];
@@ -183,7 +184,7 @@ void GridSum::farRows(const Points& eval, std::span<const int> exclude, const st
       pairs += double(tile_rows[std::size_t(busy[b])].size()) * double(kept[b].size());
     const long stride = std::max(1L, long(std::ceil(pairs / kFarNodePairBudget)));
     // pass 2, one tile per task (its kernel sums then run inline on that thread)
-    pool_.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
+    pool.parallelFor(0, long(busy.size()), [&](long lo, long hi, int) {
       for (long b = lo; b < hi; ++b) {
         const std::vector<long>& members = tile_rows[std::size_t(busy[std::size_t(b)])];
         const std::vector<long>& nodes = kept[std::size_t(b)];
@@ -199,7 +200,7 @@ void GridSum::farRows(const Points& eval, std::span<const int> exclude, const st
         Points tile_eval(2, long(members.size()));
         for (std::size_t i = 0; i < members.size(); ++i) tile_eval.col(long(i)) = eval.col(rows[std::size_t(members[i])]);
         RowSums part;
-        kdeRowsFast(FastPrecision::Float32, tile_eval, {}, kept_pts, node_kernel, kept_lw, what_, part, pool_);
+        kdeRowsFast(FastPrecision::Float32, tile_eval, {}, kept_pts, node_kernel, kept_lw, what_, part, pool);
         for (std::size_t i = 0; i < members.size(); ++i) {
           const long r = members[i];
           sums.log_sum[r] = part.log_sum[long(i)];
@@ -236,7 +237,7 @@ void GridSum::farRows(const Points& eval, std::span<const int> exclude, const st
     }
     RowSums rest, among;
     nodeSums(far_self, skip, rest);
-    kdeRowsFast(FastPrecision::Float32, rowsOf(far_self), own_ex, own, kernel_, own_lw, what_, among, pool_);
+    kdeRowsFast(FastPrecision::Float32, rowsOf(far_self), own_ex, own, kernel_, own_lw, what_, among, pool);
     RowSums merged = rest;
     for (long i = 0; i < long(far_self.size()); ++i) {
       const double la = rest.log_sum[i], lb = among.log_sum[i];

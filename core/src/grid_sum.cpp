@@ -225,7 +225,10 @@ bool makeGeometry(const Box& box, const KernelEvaluator& kernel, const GridOptio
   if (!(cell > 0.0)) return false;
   // FFT size first, then the grid fills it: n only changes when the box crosses a size step, so
   // the cached kernel spectra (keyed by n) survive most steps of a moving particle cloud
-  const long g_needed = long(std::ceil(extent / cell)) + 3;
+  // the origin snapped to the cell lattice, one spare cell below: the last point is then at most
+  // extent / cell + 2 cells above it, and a point needs one more node above its cell
+  const double x0 = (std::floor(box.x0 / cell) - 1.0) * cell, y0 = (std::floor(box.y0 / cell) - 1.0) * cell;
+  const long g_needed = long(std::ceil(std::max(box.x1 - x0, box.y1 - y0) / cell)) + 2;
   const double support = supportInH(kernel.spec().kind) * h / cell;
   if (std::isfinite(support) && std::ceil(support) + 1 < double(g_needed)) {
     geo.radius = int(std::ceil(support)) + 1;  // truncated kernel: circular padding by the radius
@@ -236,8 +239,8 @@ bool makeGeometry(const Box& box, const KernelEvaluator& kernel, const GridOptio
     geo.g = geo.n / 2;
     geo.radius = int(geo.g) - 1;
   }
-  geo.x0 = box.x0 - cell;
-  geo.y0 = box.y0 - cell;
+  geo.x0 = x0;
+  geo.y0 = y0;
   geo.cell = cell;
   geo.inv_cell = 1.0 / cell;
   geo.extent = extent;
@@ -278,7 +281,7 @@ GridSum::GridSum(const Geometry& geo, const Points& sources, const KernelEvaluat
                  std::span<const double> source_log_weight, const RowOutputs& what, ThreadPool& pool,
                  const GridOptions& options, NodeStore nodes)
     : geo_(geo), sources_(sources), kernel_(kernel), source_log_weight_(source_log_weight), what_(what),
-      pool_(pool), gk_{&kernel, geo.cell, geo.radius, options.sharpen},
+      gk_{&kernel, geo.cell, geo.radius, options.sharpen},
       gauss_(kernel.spec().kind == KernelKind::Gaussian), weighted_(!source_log_weight.empty()),
       h_(kernel.spec().h), active_(activeChannels(kernel, what)), nodes_(std::move(nodes)) {
   inv_h2_ = 1.0 / (h_ * h_);
@@ -375,12 +378,12 @@ GridSum::GridSum(const Geometry& geo, const Points& sources, const KernelEvaluat
 // stages 3-4: rows
 
 template <int NC>
-void GridSum::interpolateAll(const Points& eval, std::span<const int> exclude, RowSums& out,
+void GridSum::interpolateAll(const Points& eval, std::span<const int> exclude, RowSums& out, ThreadPool& pool,
                              std::vector<std::vector<long>>& exact, std::vector<std::vector<long>>& tail) const {
   double* const total_out = out.log_sum.data();
   double* const score_out = out.score.data();
   double* const shift_out = out.shift.data();
-  pool_.parallelFor(0, eval.cols(), [&](long lo, long hi, int t) {
+  pool.parallelFor(0, eval.cols(), [&](long lo, long hi, int t) {
     for (long e = lo; e < hi; ++e) {
       const double ex = eval(0, e), ey = eval(1, e);
       const CellWeights cw = cellOf(ex, ey, geo_);
@@ -399,28 +402,29 @@ void GridSum::interpolateAll(const Points& eval, std::span<const int> exclude, R
   }, 1024);
 }
 
-void GridSum::evaluate(const Points& eval, std::span<const int> exclude, RowSums& out, GridStats* stats) const {
+void GridSum::evaluate(const Points& eval, std::span<const int> exclude, RowSums& out, ThreadPool& pool,
+                       GridStats* stats) const {
   const long num_eval = eval.cols();
   // log_sum first holds the row total; one vectorised log pass follows. Every row is written
   // below (or by stage 4), so no zero fill.
   out.log_sum.resize(num_eval);
   out.score.resize(what_.score ? 2 : 0, what_.score ? num_eval : 0);
   out.shift.resize(what_.shift ? 2 : 0, what_.shift ? num_eval : 0);
-  const std::size_t threads = std::size_t(pool_.size());
+  const std::size_t threads = std::size_t(pool.size());
   std::vector<std::vector<long>> exact_rows(threads), tail_rows(threads);
   switch (channelCount()) {
-    case 1: interpolateAll<1>(eval, exclude, out, exact_rows, tail_rows); break;
-    case 3: interpolateAll<3>(eval, exclude, out, exact_rows, tail_rows); break;
-    default: interpolateAll<5>(eval, exclude, out, exact_rows, tail_rows); break;
+    case 1: interpolateAll<1>(eval, exclude, out, pool, exact_rows, tail_rows); break;
+    case 3: interpolateAll<3>(eval, exclude, out, pool, exact_rows, tail_rows); break;
+    default: interpolateAll<5>(eval, exclude, out, pool, exact_rows, tail_rows); break;
   }
   std::vector<long> tail;
   for (const auto& r : tail_rows) tail.insert(tail.end(), r.begin(), r.end());
-  if (!tail.empty()) tailRows(eval, tail, out);
+  if (!tail.empty()) tailRows(eval, tail, out, pool);
   {
     using L = simd::Lanes<double>;
     double* ls = out.log_sum.data();
     const long vec_end = num_eval - num_eval % L::kWidth;
-    pool_.parallelFor(0, vec_end / L::kWidth, [&](long lo, long hi, int) {
+    pool.parallelFor(0, vec_end / L::kWidth, [&](long lo, long hi, int) {
       for (long i = lo * L::kWidth; i < hi * L::kWidth; i += L::kWidth)
         L::store(ls + i, L::add(simd::vlog<double>(L::load(ls + i)), L::set1(max_lw_)));
     }, 1024);
@@ -433,7 +437,7 @@ void GridSum::evaluate(const Points& eval, std::span<const int> exclude, RowSums
     stats->fft = geo_.n;
     stats->exact_rows = long(far.size());
   }
-  if (!far.empty()) farRows(eval, exclude, far, out);
+  if (!far.empty()) farRows(eval, exclude, far, out, pool);
 }
 
 // Gaussian tails (issue 4): beyond ~4.5 h from every source the sharpened kernel over-corrects
@@ -442,7 +446,7 @@ void GridSum::evaluate(const Points& eval, std::span<const int> exclude, RowSums
 // by the deposit variance (h_t^2 = h^2 - c^2/6, no sharpening), interpolated in the log domain:
 // log A and C/A are nearly linear across a cell in the tail. Computed only when some row needs
 // it: in a settled flow no particle is that far from the data or from the other particles.
-void GridSum::tailRows(const Points& eval, const std::vector<long>& rows, RowSums& out) const {
+void GridSum::tailRows(const Points& eval, const std::vector<long>& rows, RowSums& out, ThreadPool& pool) const {
   const long g = geo_.g;
   const double tail_h2 = h_ * h_ - geo_.cell * geo_.cell / 6.0;
   const double tail_to_h = h_ * h_ / tail_h2;
@@ -451,10 +455,10 @@ void GridSum::tailRows(const Points& eval, const std::vector<long>& rows, RowSum
   const KernelEvaluator tail_kernel(tail_spec, kernel_.dim());
   const GridKernel tail_gk{&tail_kernel, geo_.cell, geo_.radius, false};
   const SpectraKey tail_key{geo_.n, geo_.radius, geo_.cell, tail_spec, kernel_.dim(), false, 0b111u};
-  const std::vector<double> tail_field = convolve(rho_hat_, *kernelSpectra(tail_key, tail_gk, pool_), {0, 1, 2}, geo_, pool_);
+  const std::vector<double> tail_field = convolve(rho_hat_, *kernelSpectra(tail_key, tail_gk, pool), {0, 1, 2}, geo_, pool);
   // [log A, C_x/A, C_y/A] per node; log A = -inf below resolvable
   std::vector<float> tail_node(tail_field.size());
-  pool_.parallelFor(0, g * g, [&](long lo, long hi, int) {
+  pool.parallelFor(0, g * g, [&](long lo, long hi, int) {
     for (long i = lo; i < hi; ++i) {
       const double a = tail_field[std::size_t(3 * i)];
       const bool ok = a > resolvable_;
@@ -466,7 +470,7 @@ void GridSum::tailRows(const Points& eval, const std::vector<long>& rows, RowSum
   double* const total_out = out.log_sum.data();
   double* const score_out = out.score.data();
   double* const shift_out = out.shift.data();
-  pool_.parallelFor(0, long(rows.size()), [&](long lo, long hi, int) {
+  pool.parallelFor(0, long(rows.size()), [&](long lo, long hi, int) {
     for (long r = lo; r < hi; ++r) {
       const long e = rows[std::size_t(r)];
       const CellWeights cw = cellOf(eval(0, e), eval(1, e), geo_);

@@ -2,7 +2,7 @@
 // source sets, and one source set convolved on it (GridSum: stages 1-2 when built, stages 3-4 per
 // row on request). kdeRowsGrid uses one GridSum; kdeRowsGridPQ two on one geometry, with their
 // nodes interleaved so that a row reads both from the same cache lines. MATH.md §3.7 steps 1-4.
-// A built GridSum is read-only: any thread may evaluate rows of it concurrently.
+// A built GridSum is read-only: any thread may evaluate rows of it concurrently, on any pool.
 #pragma once
 
 #include <algorithm>
@@ -35,12 +35,15 @@ struct Box {
 Box boundingBox(std::initializer_list<const Points*> sets, ThreadPool& pool);
 
 struct Geometry {
-  double x0 = 0.0, y0 = 0.0;          // position of node (0, 0): one spare cell below the box
+  // position of node (0, 0): a multiple of the cell, at least one spare cell below the box (so the
+  // geometry, and whatever was built on it, stays the same while the box moves inside a cell)
+  double x0 = 0.0, y0 = 0.0;
   double cell = 0.0, inv_cell = 0.0;  // node spacing
   double extent = 0.0;                // side of the box (max over the axes)
   long g = 0;                         // nodes per axis
   int n = 0;                          // FFT size per axis
   int radius = 0;                     // kernel truncation radius in cells (n - g - 1 for a truncated kernel)
+  bool operator==(const Geometry&) const = default;
 };
 // the geometry for `box` at the kernel's bandwidth, or false when the grid declines (the box needs
 // more than max_cells at min_cells_per_h, or is not finite)
@@ -103,8 +106,9 @@ constexpr double kSelfDominated = 1e-4;
 
 class GridSum {
  public:
-  // stages 1-2: deposit `sources` on `geo`, convolve with the channels `what` needs. `nodes` with
-  // no buffer: the sum owns one (stride = its channel count). All references must outlive this.
+  // stages 1-2: deposit `sources` on `geo`, convolve with the channels `what` needs (on `pool`).
+  // `nodes` with no buffer: the sum owns one (stride = its channel count). `sources`, `kernel`
+  // and `source_log_weight` must outlive this.
   GridSum(const Geometry& geo, const Points& sources, const KernelEvaluator& kernel,
           std::span<const double> source_log_weight, const RowOutputs& what, ThreadPool& pool,
           const GridOptions& options, NodeStore nodes = {});
@@ -119,7 +123,8 @@ class GridSum {
 
   // stages 3-4 for every column of eval (all inside the geometry's box): what kdeRowsGrid returns.
   // exclude[e]: source column left out of row e, or -1; empty: none.
-  void evaluate(const Points& eval, std::span<const int> exclude, RowSums& out, GridStats* stats = nullptr) const;
+  void evaluate(const Points& eval, std::span<const int> exclude, RowSums& out, ThreadPool& pool,
+                GridStats* stats = nullptr) const;
 
   // stage 3 for one row at (ex, ey) in cell cw, NC = channelCount(): acc = [A, C...] in units of
   // exp(maxLogWeight()), with the left-out source `self` (or -1) removed
@@ -140,10 +145,11 @@ class GridSum {
 
  private:
   template <int NC>
-  void interpolateAll(const Points& eval, std::span<const int> exclude, RowSums& out,
+  void interpolateAll(const Points& eval, std::span<const int> exclude, RowSums& out, ThreadPool& pool,
                       std::vector<std::vector<long>>& exact, std::vector<std::vector<long>>& tail) const;
-  void tailRows(const Points& eval, const std::vector<long>& rows, RowSums& out) const;
-  void farRows(const Points& eval, std::span<const int> exclude, const std::vector<long>& far, RowSums& out) const;
+  void tailRows(const Points& eval, const std::vector<long>& rows, RowSums& out, ThreadPool& pool) const;
+  void farRows(const Points& eval, std::span<const int> exclude, const std::vector<long>& far, RowSums& out,
+               ThreadPool& pool) const;
   double weightOf(long s) const {
     return weighted_ ? std::exp(source_log_weight_[std::size_t(s)] - max_lw_) : 1.0;
   }
@@ -153,7 +159,6 @@ class GridSum {
   const KernelEvaluator& kernel_;
   std::span<const double> source_log_weight_;
   RowOutputs what_;
-  ThreadPool& pool_;
   GridKernel gk_;
   bool gauss_ = false, weighted_ = false;
   double h_ = 0.0, inv_h2_ = 0.0, max_lw_ = 0.0, total_weight_ = 0.0;
