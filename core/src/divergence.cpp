@@ -67,11 +67,6 @@ Divergence parseDivergence(std::string_view name) {
                                ", or mixed)");
 }
 
-bool isFDivergence(Divergence d) {
-  const int i = static_cast<int>(d);
-  return i >= static_cast<int>(Divergence::ForwardKL) && i <= static_cast<int>(Divergence::Alpha);
-}
-
 DivergenceWeights DivergenceWeights::single(Divergence d) {
   DivergenceWeights w;
   w[d] = 1.0;
@@ -169,21 +164,10 @@ void validateWeights(const DivergenceWeights& w) {
   if (!any) detail::throwInvalidArgument("weights: all zero (at least one must be > 0)");
 }
 
-// w(rho) = rho f''(rho), rho = q_hat / p_hat, MATH.md §3.2 table. chi2 convention: MATH.md §9 (unverified
-// factor 2; exposed as VelocityOptions::chi2).
-double fDivergenceWeight(Divergence d, double rho, double alpha, Chi2Convention chi2) {
-  switch (d) {
-    case Divergence::ForwardKL: return 1.0;
-    case Divergence::ReverseKL: return 1.0 / rho;
-    case Divergence::Chi2: return chi2 == Chi2Convention::Full ? 2.0 * rho : rho;
-    case Divergence::Chi2Reverse: return 2.0 / (rho * rho);
-    case Divergence::Hellinger: return 0.5 / std::sqrt(rho);
-    case Divergence::JS: return 0.5 / (1.0 + rho);
-    case Divergence::Alpha: return std::pow(rho, alpha - 1.0);
-    default: break;
-  }
-  detail::throwInvalidArgument(std::string("fDivergenceWeight: '") + divergenceName(d) +
-                               "' is not an f-divergence");
+namespace detail {
+void throwNotFDivergence(Divergence d) {
+  throwInvalidArgument(std::string("fDivergenceWeight: '") + divergenceName(d) + "' is not an f-divergence");
 }
+}  // namespace detail
 
 }  // namespace driftlab

@@ -21,6 +21,7 @@
 #include "driftlab/error.hpp"
 #include "driftlab/thread_pool.hpp"
 #include "driftlab/velocity.hpp"
+#include "column_norm.hpp"
 #include "rng.hpp"
 
 namespace driftlab {
@@ -93,29 +94,6 @@ void resizeVelocities(Points& v, Eigen::Index rows, Eigen::Index n) {
   if (n > old) v.rightCols(n - old).setZero();
 }
 
-// max_i |v_i|, or NaN when an entry is not finite or |v_i|^2 overflows (one pass, split over the pool: at a
-// million particles a serial pass costs as much as a grid kernel sum)
-double maxColumnNorm(const Points& v) {
-  ThreadPool& pool = currentThreadPool();
-  std::vector<double> chunk_max(static_cast<std::size_t>(pool.size()), 0.0);
-  pool.parallelFor(0, v.cols(), [&](long lo, long hi, int t) {
-    double m = chunk_max[std::size_t(t)];
-    const long d = v.rows();
-    for (long i = lo; i < hi; ++i) {
-      double n2 = 0.0;
-      for (long a = 0; a < d; ++a) n2 += v.data()[i * d + a] * v.data()[i * d + a];
-      m = std::isfinite(n2) ? std::max(m, n2) : std::numeric_limits<double>::quiet_NaN();
-      if (std::isnan(m)) break;
-    }
-    chunk_max[std::size_t(t)] = m;
-  }, 8192);
-  double m = 0.0;
-  for (double c : chunk_max) {
-    if (std::isnan(c)) return c;
-    m = std::max(m, c);
-  }
-  return std::sqrt(m);
-}
 
 std::string shape(const Points& m) { return std::to_string(m.rows()) + "x" + std::to_string(m.cols()); }
 
@@ -262,9 +240,6 @@ StepReport FlowEngine::step() {
   report.bandwidth = opt.kernel.h;
   Points v1 = particleVelocity(x_, y_, opt);
   geometry_->projectTangent(x_, v1);
-  const double vmax = maxColumnNorm(v1);
-  if (std::isnan(vmax)) return rollback("velocity");
-  report.max_speed = vmax;
 
   // displacement cap (MATH.md §3.7 step 7). Global: eta_eff = min(eta, c h / max_i |v_i|), the whole
   // ensemble slows down. PerParticle: eta stays, each particle's move is clipped to c h (GFD code,
@@ -272,20 +247,34 @@ StepReport FlowEngine::step() {
   const double cap = params_.displacement_cap;
   const double cap_length = cap * opt.kernel.h;
   const bool global_cap = params_.cap_mode == CapMode::Global;
+  // max_i |v_i|: first when the step size depends on it, else from the move's own pass
+  double vmax = 0.0;
+  if (global_cap) {
+    vmax = maxColumnNorm(v1);
+    if (std::isnan(vmax)) return rollback("velocity");
+  }
   double eta_eff = eta_;
   if (cap > 0.0 && global_cap && vmax > 0.0) eta_eff = std::min(eta_, cap_length / vmax);
   // each particle's move clipped to cap_length (PerParticle mode only)
   const double clip_length = (cap > 0.0 && !global_cap) ? cap_length : 0.0;
+  // x_new = x + eta_eff v1 (clipped), and the checks of v1 (NaN speed) and of the result
+  auto firstMove = [&](Points& moved) {
+    const bool finite = geometry_->advance(x_, v1, eta_eff, clip_length, moved, global_cap ? nullptr : &vmax);
+    if (std::isnan(vmax)) return rollback("velocity");
+    report.max_speed = vmax;
+    if (!finite) return rollback("position");
+    return report;
+  };
 
   Points x_new;
   if (params_.integrator == Integrator::Euler) {
     // x <- x + eta_eff v
-    if (!geometry_->advance(x_, v1, eta_eff, clip_length, x_new)) return rollback("position");
+    if (const StepReport r = firstMove(x_new); !r.ok) return r;
   } else {
     // Heun (RK2): predictor x~ = x + eta_eff v1, v2 = velocity of the moved ensemble at t + eta_eff,
     // x <- x + eta_eff/2 (v1 + v2)
     Points x_pred;
-    if (!geometry_->advance(x_, v1, eta_eff, clip_length, x_pred)) return rollback("position");
+    if (const StepReport r = firstMove(x_pred); !r.ok) return r;
     const VelocityOptions opt2 = params_.velocityOptions(x_pred, y_, t_ + eta_eff);
     Points v2 = particleVelocity(x_pred, y_, opt2);
     geometry_->projectTangent(x_pred, v2);

@@ -3,12 +3,15 @@
 // interface. Stateless; any thread.
 #include "driftlab/geometry.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "driftlab/error.hpp"
 #include "driftlab/thread_pool.hpp"
+#include "column_norm.hpp"
 
 namespace driftlab {
 
@@ -61,21 +64,32 @@ class EuclideanGeometry final : public Geometry {
     }, 1 << 15);
   }
 
-  // x + eta v, clipped per column, and the finite check, in one pass over x and v
-  bool advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new) const override {
+  // x + eta v, clipped per column, the finite check and the max speed, in one pass over x and v
+  bool advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new,
+               double* max_speed) const override {
     checkShape(x, v, "velocity");
     x_new.resize(x.rows(), x.cols());
     const long d = x.rows();
     ThreadPool& pool = currentThreadPool();
-    std::vector<char> finite(static_cast<std::size_t>(pool.size()), 1);
+    struct Part {
+      bool finite = true, speed_finite = true;
+      double max_norm2 = 0.0;
+    };
+    std::vector<Part> parts(static_cast<std::size_t>(pool.size()));
     pool.parallelFor(0, x.cols(), [&](long lo, long hi, int t) {
-      int bad = 0;  // branch-free, so the loop vectorises
+      int bad = 0, bad_speed = 0;  // branch-free, so the loop vectorises
+      double max_norm2 = 0.0;
       for (long i = lo; i < hi; ++i) {
         const double* xi = x.data() + i * d;
         const double* vi = v.data() + i * d;
         double* out = x_new.data() + i * d;
-        double len2 = 0.0;  // of eta v_i, summed as cappedDisplacement does (same clip decisions)
-        for (long a = 0; a < d; ++a) len2 += (eta * vi[a]) * (eta * vi[a]);
+        double norm2 = 0.0, len2 = 0.0;  // |v_i|^2, and |eta v_i|^2 summed as cappedDisplacement does
+        for (long a = 0; a < d; ++a) {
+          norm2 += vi[a] * vi[a];
+          len2 += (eta * vi[a]) * (eta * vi[a]);
+        }
+        bad_speed |= !std::isfinite(norm2);  // (std::max below drops a NaN)
+        max_norm2 = std::max(max_norm2, norm2);
         const double shrink =
             (clip_length > 0.0 && len2 > clip_length * clip_length) ? clip_length / std::sqrt(len2) : 1.0;
         for (long a = 0; a < d; ++a) {
@@ -83,11 +97,20 @@ class EuclideanGeometry final : public Geometry {
           bad |= !std::isfinite(out[a]);
         }
       }
-      if (bad) finite[std::size_t(t)] = 0;
+      Part& part = parts[std::size_t(t)];
+      part.finite = part.finite && !bad;
+      part.speed_finite = part.speed_finite && !bad_speed;
+      part.max_norm2 = std::max(part.max_norm2, max_norm2);
     }, 8192);
-    for (char f : finite)
-      if (!f) return false;
-    return true;
+    bool finite = true, speed_finite = true;
+    double max_norm2 = 0.0;
+    for (const Part& part : parts) {
+      finite = finite && part.finite;
+      speed_finite = speed_finite && part.speed_finite;
+      max_norm2 = std::max(max_norm2, part.max_norm2);
+    }
+    if (max_speed) *max_speed = speed_finite ? std::sqrt(max_norm2) : std::numeric_limits<double>::quiet_NaN();
+    return finite;
   }
 
  private:
@@ -101,7 +124,9 @@ class EuclideanGeometry final : public Geometry {
 
 }  // namespace
 
-bool Geometry::advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new) const {
+bool Geometry::advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new,
+                       double* max_speed) const {
+  if (max_speed) *max_speed = maxColumnNorm(v);
   x_new = x;
   move(x_new, cappedDisplacement(v, eta, clip_length));
   return x_new.allFinite();

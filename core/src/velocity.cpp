@@ -118,6 +118,22 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
   const double log_n = n > 0 ? std::log(double(n)) : kNegInf;
   const double log_n_minus_1 = n > 1 ? std::log(double(n - 1)) : kNegInf;
   const double log_rmin = std::log(opt.ratio_min), log_rmax = std::log(opt.ratio_max);
+  // the row-local terms, resolved once (not per row and term)
+  enum class RowTermKind { Drift, F, Mmd };
+  struct RowTerm {
+    RowTermKind kind;
+    Divergence divergence;
+    double weight;
+    std::size_t index;  // into terms / per_term
+  };
+  std::vector<RowTerm> row_terms;
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    const Divergence t = terms[k];
+    if (t == Divergence::Drift) row_terms.push_back({RowTermKind::Drift, t, opt.weights[t], k});
+    else if (isFDivergence(t)) row_terms.push_back({RowTermKind::F, t, opt.weights[t], k});
+    else if (t == Divergence::MMD) row_terms.push_back({RowTermKind::Mmd, t, opt.weights[t], k});
+    // whole-batch terms (drift_double, sinkhorn) below
+  }
   auto rowLocal = [&](const kde::RowBlockPQ& block) {
     for (long i = 0; i < block.count; ++i) {
       const long e = block.row(i);
@@ -144,32 +160,29 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
         rho = std::exp(log_rho);
       }
       for (long a = 0; a < d; ++a) out_att[a] = out_rep[a] = 0.0;
-      for (std::size_t k = 0; k < terms.size(); ++k) {
-        const Divergence t = terms[k];
+      for (const RowTerm& rt : row_terms) {
         // each row-local term is a_p * (p-side vector) - a_q * (q-side vector)
         const double* p_vec = nullptr;
         const double* q_vec = nullptr;
         double a_p = 1.0, a_q = 1.0;
-        if (t == Divergence::Drift) {
+        if (rt.kind == RowTermKind::Drift) {
           // DM mean shift V = V+ - V-, single normalization (MATH.md §1.3, §3.7 step 6)
           p_vec = block.p_shift + i * d;
           q_vec = block.q_shift + i * d;
-        } else if (isFDivergence(t)) {
+        } else if (rt.kind == RowTermKind::F) {
           // v = w(rho) (score_p - score_q), MATH.md §3.2
-          a_p = a_q = fDivergenceWeight(t, rho, opt.alpha, opt.chi2);
+          a_p = a_q = fDivergenceWeight(rt.divergence, rho, opt.alpha, opt.chi2);
           p_vec = block.p_score + i * d;
           q_vec = block.q_score + i * d;
-        } else if (t == Divergence::MMD) {
+        } else {
           // v = grad[(1/M) sum k(x, y) - (1/N') sum k(x, x')] = mu_p score_p - mu_q score_q, MATH.md §3.3
           a_p = std::exp(log_p - log_m);
           a_q = log_q == kNegInf ? 0.0 : std::exp(log_q - log_q_count);
           p_vec = block.p_score + i * d;
           q_vec = block.q_score + i * d;
-        } else {
-          continue;  // whole-batch terms below
         }
-        const double weight = opt.weights[t];
-        double* term = want_terms ? out.per_term[k].data() + e * d : nullptr;
+        const double weight = rt.weight;
+        double* term = want_terms ? out.per_term[rt.index].data() + e * d : nullptr;
         for (long a = 0; a < d; ++a) {
           const double att = a_p * p_vec[a], rep = -a_q * q_vec[a];
           out_att[a] += weight * att;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +31,10 @@ inline constexpr int kNumDivergences = 11;
 const char* divergenceName(Divergence d);  // drift, drift_double, forward_kl, reverse_kl, chi2,
                                            // chi2_reverse, hellinger, js, alpha, mmd, sinkhorn
 Divergence parseDivergence(std::string_view name);  // throws InvalidArgument; "mixed" is not a Divergence
-bool isFDivergence(Divergence d);          // ForwardKL .. Alpha
+constexpr bool isFDivergence(Divergence d) {  // ForwardKL .. Alpha
+  return static_cast<int>(d) >= static_cast<int>(Divergence::ForwardKL) &&
+         static_cast<int>(d) <= static_cast<int>(Divergence::Alpha);
+}
 
 // chi2 normalization, MATH.md §9: Full = weight 2 q/p (default, issue text), Half = q/p.
 enum class Chi2Convention { Full, Half };
@@ -54,7 +58,24 @@ struct DivergenceWeights {
 // throws InvalidArgument naming the entry when a weight is negative or not finite, or when all are 0
 void validateWeights(const DivergenceWeights& w);
 
-// f-divergence weight w(rho), rho = q_hat / p_hat (already clamped), MATH.md §3.2.
-double fDivergenceWeight(Divergence d, double rho, double alpha, Chi2Convention chi2);
+namespace detail {
+[[noreturn]] void throwNotFDivergence(Divergence d);
+}
+
+// f-divergence weight w(rho) = rho f''(rho), rho = q_hat / p_hat (already clamped), MATH.md §3.2
+// table. chi2 convention: MATH.md §9 (unverified factor 2; exposed as VelocityOptions::chi2).
+// Inline: the plug-in field calls it per row and term (a million rows per grid step).
+inline double fDivergenceWeight(Divergence d, double rho, double alpha, Chi2Convention chi2) {
+  switch (d) {
+    case Divergence::ForwardKL: return 1.0;
+    case Divergence::ReverseKL: return 1.0 / rho;
+    case Divergence::Chi2: return chi2 == Chi2Convention::Full ? 2.0 * rho : rho;
+    case Divergence::Chi2Reverse: return 2.0 / (rho * rho);
+    case Divergence::Hellinger: return 0.5 / std::sqrt(rho);
+    case Divergence::JS: return 0.5 / (1.0 + rho);
+    case Divergence::Alpha: return std::pow(rho, alpha - 1.0);
+    default: detail::throwNotFDivergence(d);
+  }
+}
 
 }  // namespace driftlab

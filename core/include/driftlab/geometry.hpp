@@ -19,10 +19,12 @@ class Geometry {
   virtual void move(Points& x, const Points& displacement) const = 0;
   // x_new = move(x, eta v) with every column of eta v longer than clip_length shortened to it
   // (clip_length <= 0: no clip); false when a coordinate of x_new is not finite (x_new is then
-  // unspecified). The engine's step in one call: the base class composes move(); a geometry may
-  // fuse it into one pass (Euclidean: at a million particles the separate passes were ~12 % of a
-  // grid step).
-  virtual bool advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new) const;
+  // unspecified). max_speed (optional) <- max_i |v_i|, NaN when an entry of v is not finite or
+  // |v_i|^2 overflows. The engine's step in one call: the base class composes move(); a geometry
+  // may fuse it into one pass (Euclidean: at a million particles the separate passes were ~15 %
+  // of a grid step).
+  virtual bool advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new,
+                       double* max_speed = nullptr) const;
 };
 
 std::unique_ptr<Geometry> makeGeometry(GeometryKind kind);

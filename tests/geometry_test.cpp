@@ -1,0 +1,59 @@
+// Geometry (MATH.md §3.7 step 7): the Euclidean move and the engine's one-pass advance, which must
+// equal the composition the base class defines (copy, clipped displacement, move, finite check).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "driftlab/geometry.hpp"
+
+using namespace driftlab;
+
+namespace {
+
+// the base class's advance (no override): the reference the fused Euclidean one must match
+class ComposedEuclidean final : public Geometry {
+ public:
+  void projectTangent(const Points&, Points&) const override {}
+  void move(Points& x, const Points& displacement) const override { x += displacement; }
+};
+
+}  // namespace
+
+TEST_CASE("geometry: the one-pass Euclidean advance equals the composed move, with max speed and clip") {
+  const std::unique_ptr<Geometry> euclid = makeGeometry(GeometryKind::Euclidean);
+  const ComposedEuclidean composed;
+  Points x(2, 5), v(2, 5);
+  x << 0.0, 1.0, -2.0, 0.5, 3.0,  //
+      0.0, -1.0, 0.25, 2.0, -3.0;
+  v << 1.0, 0.0, 30.0, -4.0, 0.1,  //
+      0.0, 2.0, 40.0, 3.0, -0.2;
+  for (const double clip : {0.0, 1.0}) {
+    CAPTURE(clip);
+    Points fused, reference;
+    double speed = -1.0, reference_speed = -1.0;
+    REQUIRE(euclid->advance(x, v, 0.5, clip, fused, &speed));
+    REQUIRE(composed.advance(x, v, 0.5, clip, reference, &reference_speed));
+    CHECK(fused == reference);  // bit-identical
+    CHECK(speed == 50.0);       // |(30, 40)|
+    CHECK(reference_speed == 50.0);
+    // column 2 moves eta |v| = 25 unclipped, exactly 1 clipped; column 0 (0.5) is under the clip
+    CHECK((fused.col(2) - x.col(2)).norm() == doctest::Approx(clip > 0.0 ? 1.0 : 25.0).epsilon(1e-15));
+    CHECK(fused(0, 0) == 0.5);
+  }
+  SUBCASE("a NaN velocity reports a NaN speed and a non-finite result") {
+    Points bad = v;
+    bad(1, 3) = std::numeric_limits<double>::quiet_NaN();
+    Points out;
+    double speed = 0.0;
+    CHECK_FALSE(euclid->advance(x, bad, 0.5, 0.0, out, &speed));
+    CHECK(std::isnan(speed));
+  }
+  SUBCASE("a finite velocity can still overflow the position") {
+    Points out;
+    double speed = 0.0;
+    CHECK_FALSE(euclid->advance(x, v, 1e307, 0.0, out, &speed));
+    CHECK(speed == 50.0);
+  }
+}
