@@ -235,8 +235,8 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
     const double setup = wallNow() - t0;
     ComputePathScope path_scope(ComputePath::Grid);
     // the first steps are slower: the blob starts far from the modes, its far rows are summed over
-    // node masses, then Gaussian-tail rows follow it in (measured at 1e6: ~250 ms at step 1,
-    // 90-130 ms at steps 5-20, settled from about step 25); they are timed apart from the steady state
+    // node masses, then Gaussian-tail rows follow it in (measured at 1e6: ~240 ms at step 1,
+    // 50-90 ms at steps 5-25, settled from about step 25); they are timed apart from the steady state
     constexpr int kFirstSteps = 25;
     const double t_first = wallNow();
     for (int k = 0; k < kFirstSteps; ++k) (void)engine.step();
