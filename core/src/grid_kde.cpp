@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <mutex>
-#include <type_traits>
 #include <vector>
 
 #include "grid_sum.hpp"
@@ -17,8 +16,6 @@
 namespace driftlab::kde {
 namespace {
 
-// rows ahead whose grid nodes are prefetched in the fused loop
-constexpr long kPrefetchAhead = 8;
 // rows per block handed to the consumer: both sides' values of a block (~20 KB) stay in L1/L2
 constexpr long kBlockRows = 256;
 
@@ -73,8 +70,8 @@ void fusedRows(const grid::GridSum& p, const grid::GridSum& q, const Points& eva
       const double ex = eval(0, e), ey = eval(1, e);
       const grid::CellWeights cw = grid::cellOf(ex, ey, geo);
       // the nodes are interleaved: one prefetch serves both sums
-      if (e + kPrefetchAhead < hi)
-        p.prefetch(grid::cellOf(eval(0, e + kPrefetchAhead), eval(1, e + kPrefetchAhead), geo));
+      if (e + grid::kPrefetchAhead < hi)
+        p.prefetch(grid::cellOf(eval(0, e + grid::kPrefetchAhead), eval(1, e + grid::kPrefetchAhead), geo));
       const long self = exclude_q.empty() ? -1 : exclude_q[std::size_t(e)];
       double acc_p[NC], acc_q[NC];
       if (p.interpolateRow<NC>(ex, ey, cw, -1, acc_p) != grid::RowKind::Ok ||

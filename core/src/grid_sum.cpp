@@ -3,7 +3,6 @@
 #include "grid_sum.hpp"
 
 #include <mutex>
-#include <type_traits>
 
 #include "fft1d.hpp"
 #include "simd_exp.hpp"
@@ -21,8 +20,6 @@ constexpr double kResolvable = 1e-12;
 // between the two both interpolations err by up to ~1 % in log p (a collapsed start 4.5 h from the
 // data measured 0.94 %), the tail convolution by ~0.1 %.
 constexpr double kTailLevel = 1e-4;
-// rows ahead whose grid nodes are prefetched in the interpolation loop
-constexpr long kPrefetchAhead = 8;
 
 int fastFftSize(int n) {  // smallest 2^a 3^b 5^c >= n (sizes FFTW's codelets handle fastest)
   for (int m = std::max(n, 1);; ++m) {

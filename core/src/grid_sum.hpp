@@ -100,6 +100,8 @@ enum class RowKind {
   Exact,  // unresolvable by the grid: recomputed without it (stage 4)
 };
 
+// rows ahead whose nodes the interpolation loops prefetch (GridSum::prefetch)
+constexpr long kPrefetchAhead = 8;
 // rows whose left-out source is nearly all of their total: the float nodes' round-off would be the
 // remainder, so they are recomputed exactly (RowKind::Exact)
 constexpr double kSelfDominated = 1e-4;

@@ -348,7 +348,8 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
                                      ? identityIndex(particles.cols()) : std::vector<int>();
 
   FieldResult res;
-  bool nan_rows_marked = false;
+  bool have_total = false;       // res.v already holds the field (the scale computed the total only)
+  bool nan_rows_marked = false;  // ... and its rows at non-finite positions are NaN
   if (request.breakdown) res.terms = activeTerms(opt.weights);
   if (multi) {
     res.attraction = Points::Zero(d, num_eval);
@@ -361,6 +362,7 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
                               !multi && !request.breakdown);
     if (f.total_only) {
       res.v = std::move(f.attraction);
+      have_total = true;
       nan_rows_marked = f.nan_rows_marked;
       break;
     }
@@ -389,7 +391,6 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
   // a non-finite evaluation point gets a NaN velocity (never a silent zero from an empty-looking kernel
   // row), so the engine's blow-up check sees it whatever path computed the sums
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  const bool have_total = res.v.cols() == num_eval && res.v.rows() == d;
   if (!have_total) res.v.resize(d, num_eval);
   if (!nan_rows_marked) currentThreadPool().parallelFor(0, num_eval, [&](long lo, long hi, int) {
     // raw column pointers: runtime-sized Eigen column blocks cost more than the sum itself at d = 2
