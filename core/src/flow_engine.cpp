@@ -94,7 +94,6 @@ void resizeVelocities(Points& v, Eigen::Index rows, Eigen::Index n) {
   if (n > old) v.rightCols(n - old).setZero();
 }
 
-
 std::string shape(const Points& m) { return std::to_string(m.rows()) + "x" + std::to_string(m.cols()); }
 
 std::string number(double v) {
