@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -91,12 +92,16 @@ void fusedRows(const grid::GridSum& p, const grid::GridSum& q, const Points& eva
 
 // ---- the data side, kept between calls ----
 // A flow's data never moves, yet its deposit, FFT and convolution were a fifth of a million-particle
-// step. The last call's data-side sum is kept (with a copy of the data it was built from) and
+// step. The last calls' data-side sums are kept (with a copy of the data they were built from) and
 // reused when the data, the kernel, the outputs, the options and the geometry (snapped to the cell
-// lattice, grid_sum.hpp) all match. One slot: taken out while in use, so concurrent callers never
-// share it (the second one builds its own).
+// lattice, grid_sum.hpp) all match. Two slots: the app's worker alternates between the step's
+// geometry and its display grid's (another box), and one slot would rebuild both every time.
+// Slots are taken out while in use, so concurrent callers never share one.
+constexpr std::size_t kDataSideSlots = 2;
+
 struct DataSide {
-  Points data;  // what the sum was built from: compared whole, never trusted by address
+  // what the sum was built from: compared whole, never trusted by address; shared by the slots
+  std::shared_ptr<const Points> data;
   std::unique_ptr<KernelEvaluator> kernel;
   RowOutputs what;
   GridOptions options;
@@ -106,7 +111,7 @@ struct DataSide {
 };
 
 std::mutex data_side_mutex;
-std::unique_ptr<DataSide> data_side_slot;
+std::vector<std::unique_ptr<DataSide>> data_side_slots;  // most recently kept last
 
 bool sameKernel(const KernelEvaluator& a, const KernelEvaluator& b) {
   const KernelSpec &x = a.spec(), &y = b.spec();
@@ -131,38 +136,58 @@ bool samePoints(const Points& a, const Points& b, ThreadPool& pool) {
   return true;
 }
 
-// the data-side sum for this call: the kept one when everything matches, else built (the data
-// copy is kept when only the geometry or the kernel changed)
+// the data-side sum for this call: a kept one when everything matches, else built (on a copy of the
+// data, or on the kept copy when only the geometry, the kernel or the outputs changed)
 std::unique_ptr<DataSide> takeDataSide(const Points& data, const KernelEvaluator& kernel, const RowOutputs& what,
                                        const GridOptions& options, const grid::Geometry& geo, int nc,
                                        ThreadPool& pool) {
-  std::unique_ptr<DataSide> side;
+  std::vector<std::unique_ptr<DataSide>> slots;
   {
     std::lock_guard<std::mutex> lock(data_side_mutex);
-    side = std::move(data_side_slot);
+    slots.swap(data_side_slots);
   }
-  const bool same_data = side && samePoints(side->data, data, pool);
-  if (same_data && sameKernel(*side->kernel, kernel) && side->what.score == what.score &&
-      side->what.shift == what.shift && sameOptions(side->options, options) && side->geo == geo)
-    return side;
-  if (!same_data) {
-    side = std::make_unique<DataSide>();
-    side->data = data;
+  // the kept data copy equal to `data`, compared once per distinct copy
+  std::shared_ptr<const Points> same_data;
+  const Points* different = nullptr;
+  for (const auto& slot : slots) {
+    if (same_data || slot->data.get() == different) continue;
+    if (samePoints(*slot->data, data, pool)) same_data = slot->data;
+    else different = slot->data.get();
   }
-  side->sum.reset();  // before the kernel it refers to
+  std::unique_ptr<DataSide> side;
+  for (auto& slot : slots)
+    if (slot->data == same_data && same_data && sameKernel(*slot->kernel, kernel) &&
+        slot->what.score == what.score && slot->what.shift == what.shift && sameOptions(slot->options, options) &&
+        slot->geo == geo) {
+      side = std::move(slot);
+      break;
+    }
+  {  // the others go back in their order, before any kept meanwhile by another caller (newer)
+    std::vector<std::unique_ptr<DataSide>> rest;
+    for (auto& slot : slots)
+      if (slot) rest.push_back(std::move(slot));
+    std::lock_guard<std::mutex> lock(data_side_mutex);
+    data_side_slots.insert(data_side_slots.begin(), std::make_move_iterator(rest.begin()),
+                           std::make_move_iterator(rest.end()));
+    while (data_side_slots.size() > kDataSideSlots) data_side_slots.erase(data_side_slots.begin());
+  }
+  if (side) return side;
+  side = std::make_unique<DataSide>();
+  side->data = same_data ? same_data : std::make_shared<const Points>(data);
   side->kernel = std::make_unique<KernelEvaluator>(kernel);
   side->what = what;
   side->options = options;
   side->geo = geo;
   side->nodes = std::make_shared<std::vector<float>>(std::size_t(geo.g * geo.g * 2 * nc));
-  side->sum = std::make_unique<grid::GridSum>(geo, side->data, *side->kernel, std::span<const double>(), what, pool,
+  side->sum = std::make_unique<grid::GridSum>(geo, *side->data, *side->kernel, std::span<const double>(), what, pool,
                                               options, grid::NodeStore{side->nodes, 2 * nc, 0});
   return side;
 }
 
 void keepDataSide(std::unique_ptr<DataSide> side) {
   std::lock_guard<std::mutex> lock(data_side_mutex);
-  data_side_slot = std::move(side);
+  data_side_slots.push_back(std::move(side));
+  if (data_side_slots.size() > kDataSideSlots) data_side_slots.erase(data_side_slots.begin());
 }
 
 // stages 3-4 of both sums: the fused pass, then the rows it could not take (full stages on them alone)
@@ -225,6 +250,14 @@ double gridCell(double extent, double h, const GridOptions& options) {
   if (extent / cell + 3 > options.max_cells) cell = extent / (options.max_cells - 3);
   return h / cell >= options.min_cells_per_h ? cell : 0.0;
 }
+
+void releaseKeptGridSums() {
+  std::vector<std::unique_ptr<DataSide>> slots;
+  {
+    std::lock_guard<std::mutex> lock(data_side_mutex);
+    slots.swap(data_side_slots);
+  }
+}  // (freed here, outside the lock)
 
 bool kdeRowsGrid(const Points& eval, std::span<const int> exclude, const Points& sources,
                  const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,

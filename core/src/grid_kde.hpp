@@ -71,4 +71,8 @@ bool kdeRowsGridPQ(const Points& eval, std::span<const int> exclude_q, const Poi
                    const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume,
                    ThreadPool& pool, const GridOptions& options = {});
 
+// drops the data-side sums kept between kdeRowsGridPQ calls (and their copies of the data): the
+// next call builds anew. Any thread.
+void releaseKeptGridSums();
+
 }  // namespace driftlab::kde
