@@ -295,5 +295,4 @@ bool kdeRowsGridPQ(const Points& eval, std::span<const int> exclude_q, const Poi
   return true;
 }
 
-
 }  // namespace driftlab::kde
