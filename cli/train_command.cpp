@@ -139,31 +139,53 @@ void printModeQuality(const GeneratorEngine& engine) {
               static_cast<double>(inside) / static_cast<double>(dg.size()));
 }
 
-// `net`: the sampling network (the weight average when ema > 0) or the raw weights; `label` says which
-void printQuality(const GeneratorEngine& engine, const Mlp& net, const char* label) {
-  double gen = 0.0, floor = 0.0;
+// keys of the data batches the quality check draws (fixed, so every network meets the same data)
+std::uint64_t smallDrawKey(int r) { return (1ull << 44) + 3 * static_cast<std::uint64_t>(r); }
+std::uint64_t largeDrawKey(int r) { return (1ull << 44) + 1000 + static_cast<std::uint64_t>(r); }
+
+// the data-only terms of the quality check: the same for every network, computed once
+struct DataQuality {
+  double floor = 0.0;  // mean energy distance of two independent data samples at kQualitySamples
+  double dpp = 0.0;    // mean distance between distinct points of a kQualityLarge data sample
+};
+
+DataQuality dataQuality(const GeneratorEngine& engine) {
+  DataQuality q;
   for (int r = 0; r < kQualityRepeats; ++r) {
-    const std::uint64_t key = (1ull << 44) + 3 * static_cast<std::uint64_t>(r);
+    const std::uint64_t key = smallDrawKey(r);
+    q.floor += energyDistance(engine.dataBatch(kQualitySamples, key + 1), engine.dataBatch(kQualitySamples, key + 2)) /
+               kQualityRepeats;
+  }
+  for (int r = 0; r < kQualityLargeRepeats; ++r) {
+    const Points y = engine.dataBatch(kQualityLarge, largeDrawKey(r));
+    q.dpp += meanDistance(y, y, true) / kQualityLargeRepeats;
+  }
+  return q;
+}
+
+// `net`: the sampling network (the weight average when ema > 0) or the raw weights; `label` says which
+void printQuality(const GeneratorEngine& engine, const DataQuality& data, const Mlp& net, const char* label) {
+  double gen = 0.0;
+  for (int r = 0; r < kQualityRepeats; ++r) {
     const Points x = generateSamples(net, kQualitySamples, 0xC0FFEEull + static_cast<std::uint64_t>(r));
-    gen += energyDistance(x, engine.dataBatch(kQualitySamples, key));
-    floor += energyDistance(engine.dataBatch(kQualitySamples, key + 1), engine.dataBatch(kQualitySamples, key + 2));
+    gen += energyDistance(x, engine.dataBatch(kQualitySamples, smallDrawKey(r)));
   }
   gen /= kQualityRepeats;
-  floor /= kQualityRepeats;
+  const double floor = data.floor;
   std::printf("quality%s: energy distance generated vs fresh data %.4g; two independent data samples %.4g; ratio %.2f "
               "(%d samples per set, mean of %d draws)\n",
               label, gen, floor, floor > 0 ? gen / floor : 0.0, kQualitySamples, kQualityRepeats);
-  double ed = 0.0, dqq = 0.0, dpp = 0.0;
+  double ed = 0.0, dqq = 0.0;
   for (int r = 0; r < kQualityLargeRepeats; ++r) {
     const Points x = generateSamples(net, kQualityLarge, 0xC0FFEE00ull + static_cast<std::uint64_t>(r));
-    const Points y = engine.dataBatch(kQualityLarge, (1ull << 44) + 1000 + static_cast<std::uint64_t>(r));
-    const double xx = meanDistance(x, x, true), yy = meanDistance(y, y, true);
-    ed += (2.0 * meanDistance(x, y, false) - xx - yy) / kQualityLargeRepeats;
+    const Points y = engine.dataBatch(kQualityLarge, largeDrawKey(r));
+    const double xx = meanDistance(x, x, true);
+    ed += (2.0 * meanDistance(x, y, false) - xx) / kQualityLargeRepeats;
     dqq += xx / kQualityLargeRepeats;
-    dpp += yy / kQualityLargeRepeats;
   }
+  ed -= data.dpp;
   const double n = kQualitySamples;
-  const double expected_gen = ed + (dqq + dpp) / n, expected_floor = 2.0 * dpp / n;
+  const double expected_gen = ed + (dqq + data.dpp) / n, expected_floor = 2.0 * data.dpp / n;
   std::printf("quality%s: unbiased energy distance ED(generated, data) %.4g (%d vs %d points, mean of %d draws); "
               "expected at %d points: generated vs data %.4g, two data samples %.4g, ratio %.2f\n",
               label, ed, kQualityLarge, kQualityLarge, kQualityLargeRepeats, kQualitySamples, expected_gen, expected_floor,
@@ -240,11 +262,12 @@ void runTrain(const TrainArgs& a) {
                   last.energy);
       if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(first).c_str(), modesText(last).c_str());
       std::printf("\n");
+      const DataQuality data = dataQuality(engine);
       if (engine.params().ema > 0.0) {
-        printQuality(engine, engine.samplingNetwork(), " (weight average, ema)");
-        printQuality(engine, engine.network(), " (raw weights)");
+        printQuality(engine, data, engine.samplingNetwork(), " (weight average, ema)");
+        printQuality(engine, data, engine.network(), " (raw weights)");
       } else {
-        printQuality(engine, engine.network(), "");
+        printQuality(engine, data, engine.network(), "");
       }
       printModeQuality(engine);
     }
