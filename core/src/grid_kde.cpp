@@ -215,22 +215,7 @@ void kdeRowsGridPQFused(const grid::GridSum& p, const grid::GridSum& q, const Po
   RowSums rows_p, rows_q;
   p.evaluate(sub_eval, {}, rows_p, pool);
   q.evaluate(sub_eval, sub_exclude, rows_q, pool);
-  pool.parallelFor(0, long(special.size()), [&](long lo, long hi, int) {
-    RowBlockPQ block;
-    block.count = hi - lo;
-    block.rows = special.data() + lo;
-    block.p_log_sum = rows_p.log_sum.data() + lo;
-    block.q_log_sum = rows_q.log_sum.data() + lo;
-    if (what.score) {
-      block.p_score = rows_p.score.data() + 2 * lo;
-      block.q_score = rows_q.score.data() + 2 * lo;
-    }
-    if (what.shift) {
-      block.p_shift = rows_p.shift.data() + 2 * lo;
-      block.q_shift = rows_q.shift.data() + 2 * lo;
-    }
-    consume(block);
-  }, 2048);
+  consumeRowSums(rows_p, rows_q, special.data(), what, consume, pool);
 }
 
 }  // namespace

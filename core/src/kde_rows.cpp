@@ -42,9 +42,15 @@ void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Po
   RowSums p, q;
   kdeRows(eval, {}, data, kernel, {}, what, p);
   kdeRows(eval, exclude_q, particles, kernel, {}, what, q);
-  pool.parallelFor(0, num_eval, [&](long lo, long hi, int) {
+  consumeRowSums(p, q, nullptr, what, consume, pool);
+}
+
+void consumeRowSums(const RowSums& p, const RowSums& q, const long* rows, const RowOutputs& what,
+                    const RowBlockConsumer& consume, ThreadPool& pool) {
+  pool.parallelFor(0, p.log_sum.size(), [&](long lo, long hi, int) {
     RowBlockPQ block;
     block.count = hi - lo;
+    block.rows = rows ? rows + lo : nullptr;
     block.first_row = lo;
     block.p_log_sum = p.log_sum.data() + lo;
     block.q_log_sum = q.log_sum.data() + lo;

@@ -14,6 +14,7 @@
 #include <span>
 
 #include "driftlab/kernel.hpp"
+#include "driftlab/thread_pool.hpp"
 #include "driftlab/types.hpp"
 
 namespace driftlab::kde {
@@ -61,6 +62,11 @@ using RowBlockConsumer = std::function<void(const RowBlockPQ&)>;
 // to `consume` exactly once.
 void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Points& data, const Points& particles,
                     const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume);
+
+// hands computed rows of both sets to `consume` in blocks over `pool`: entry i of
+// p and q is evaluation column rows[i] (rows null: column i)
+void consumeRowSums(const RowSums& p, const RowSums& q, const long* rows, const RowOutputs& what,
+                    const RowBlockConsumer& consume, ThreadPool& pool);
 
 // the float64 single-threaded reference implementation (tests compare fast paths against it)
 void kdeRowsReference(const Points& eval, std::span<const int> exclude, const Points& sources,
