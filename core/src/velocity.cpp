@@ -65,27 +65,30 @@ std::vector<Divergence> activeTerms(const DivergenceWeights& w) {
   return terms;
 }
 
-// KDE rows of both sets at eval points (MATH.md §3.7 steps 1-4), with what the active terms need
-struct KdeRowsPQ {
-  kde::RowSums p, q;
+// log of the number of q sources of row e: N, or N - 1 when the row's own particle is left out
+// (two values, not a per-row array: a million std::log calls were 2 % of a grid step)
+struct QSourceCount {
   std::span<const int> exclude_q;  // the caller's (outlives this struct)
   double log_n = kNegInf, log_n_minus_1 = kNegInf;
-  // log of the number of q sources of row e: N, or N - 1 when the row's own particle is left out
-  // (two values, not a per-row array: a million std::log calls were 2 % of a grid step)
-  double logQCount(long e) const {
+  QSourceCount(std::span<const int> exclude, long n)
+      : exclude_q(exclude), log_n(n > 0 ? std::log(double(n)) : kNegInf),
+        log_n_minus_1(n > 1 ? std::log(double(n - 1)) : kNegInf) {}
+  double logOf(long e) const {
     return (!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? log_n_minus_1 : log_n;
   }
 };
 
+// KDE rows of both sets at eval points (MATH.md §3.7 steps 1-4), with what the caller needs
+struct KdeRowsPQ {
+  kde::RowSums p, q;
+  QSourceCount q_count;
+};
+
 KdeRowsPQ kdeRowsPQ(const Points& eval, std::span<const int> exclude_q, const Points& particles,
                     const Points& data, const KernelEvaluator& kernel, const kde::RowOutputs& what) {
-  KdeRowsPQ rows;
+  KdeRowsPQ rows{{}, {}, QSourceCount(exclude_q, particles.cols())};
   kde::kdeRows(eval, {}, data, kernel, {}, what, rows.p);
   kde::kdeRows(eval, exclude_q, particles, kernel, {}, what, rows.q);
-  const long n = particles.cols();
-  rows.exclude_q = exclude_q;
-  rows.log_n = n > 0 ? std::log(double(n)) : kNegInf;
-  rows.log_n_minus_1 = n > 1 ? std::log(double(n - 1)) : kNegInf;
   return rows;
 }
 
@@ -114,9 +117,7 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
   // row-local terms (drift, f-divergences, MMD), row by row as the kernel rows of both sets arrive
   // (MATH.md §3.7 steps 1-4), block by block on the thread pool
   const double log_m = std::log(double(data.cols()));
-  const long n = particles.cols();
-  const double log_n = n > 0 ? std::log(double(n)) : kNegInf;
-  const double log_n_minus_1 = n > 1 ? std::log(double(n - 1)) : kNegInf;
+  const QSourceCount q_count(exclude_q, particles.cols());
   const double log_rmin = std::log(opt.ratio_min), log_rmax = std::log(opt.ratio_max);
   // the row-local terms, resolved once (not per row and term)
   enum class RowTermKind { Drift, F, Mmd };
@@ -150,8 +151,7 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
         continue;
       }
       const double log_p = block.p_log_sum[i], log_q = block.q_log_sum[i];
-      // log of the number of q sources of row e: N, or N - 1 when its own particle is left out
-      const double log_q_count = (!exclude_q.empty() && exclude_q[std::size_t(e)] >= 0) ? log_n_minus_1 : log_n;
+      const double log_q_count = q_count.logOf(e);
       // rho = q_hat / p_hat = exp(log q_hat - log p_hat) (Z_k cancels), clamped, MATH.md §3.5 / §3.7 step 5
       double rho = 0.0;
       if (need_score) {
@@ -432,7 +432,7 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
       res.log_p[e] = ok ? rows.p.log_sum[e] - log_m - log_z : nan;
       res.log_q[e] = !ok ? nan
                      : rows.q.log_sum[e] == kNegInf ? kNegInf
-                                                     : rows.q.log_sum[e] - rows.logQCount(e) - log_z;
+                                                     : rows.q.log_sum[e] - rows.q_count.logOf(e) - log_z;
     }
   }
   return res;
