@@ -20,10 +20,10 @@
 #include "canvas_input.hpp"
 #include "capture/recorder.hpp"
 #include "capture/screenshot.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/flow_worker.hpp"
-#include "driftlab/generator_worker.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/run/flow_worker.hpp"
+#include "driftlab/run/generator_worker.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // window rectangles, to find the canvas not covered by panels
 #include "render/camera.hpp"
@@ -433,13 +433,13 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   }
   ov.free_rect = free_rect_;
   render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
-  if (frame && ui_.show_latent_grid) drawLatentGrid(*frame);
+  if (frame && frame->generator && ui_.show_latent_grid) drawLatentGrid(*frame->generator);
   ImGui::Render();
 }
 
 // Generator mode with a 2-D latent: the image of a latent grid under the generator (GAN Lab's
 // manifold view), as thin lines between neighbouring grid nodes, behind the panels.
-void Shell::drawLatentGrid(const Snapshot& frame) {
+void Shell::drawLatentGrid(const GeneratorView& frame) {
   const int nx = frame.latent_nx, ny = frame.latent_ny;
   if (nx < 2 || ny < 2 || frame.latent_grid.rows() != 2 || frame.latent_grid.cols() != static_cast<Eigen::Index>(nx) * ny)
     return;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <random>
 
-#include "driftlab/velocity.hpp"
+#include "driftlab/field/velocity.hpp"
 #include "imgui.h"
 
 namespace driftlab::app {

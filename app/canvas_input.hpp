@@ -9,8 +9,8 @@
 #include <functional>
 #include <optional>
 
-#include "driftlab/flow_worker.hpp"
-#include "driftlab/snapshot.hpp"
+#include "driftlab/run/flow_worker.hpp"
+#include "driftlab/run/snapshot.hpp"
 #include "render/camera.hpp"
 #include "render/overlays.hpp"
 #include "render/scene.hpp"

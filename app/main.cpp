@@ -9,8 +9,8 @@
 #include <string>
 
 #include "app_shell.hpp"
-#include "driftlab/allocator.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/base/allocator.hpp"
+#include "driftlab/flow/scenario.hpp"
 
 int main(int argc, char** argv) {
   driftlab::keepLargeAllocationsMapped();  // before any thread starts

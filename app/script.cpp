@@ -7,7 +7,7 @@
 #include <functional>
 #include <sstream>
 
-#include "driftlab/error.hpp"
+#include "driftlab/base/error.hpp"
 
 namespace driftlab::app {
 

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "driftlab/generator.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/generator/generator.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "view_options.hpp"
 
 namespace driftlab::app {

@@ -18,10 +18,10 @@
 #include "app_shell.hpp"
 #include "canvas_input.hpp"
 #include "capture/recorder.hpp"
-#include "driftlab/flow_worker.hpp"
-#include "driftlab/generator.hpp"
-#include "driftlab/run_worker.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/run/flow_worker.hpp"
+#include "driftlab/generator/generator.hpp"
+#include "driftlab/run/run_worker.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "render/camera.hpp"
 #include "render/scene.hpp"
 #include "script.hpp"
@@ -68,7 +68,7 @@ class Shell {
   void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
   void renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_screen = false, int fbw = 0, int fbh = 0);
   void maybeSendView(bool force);
-  void drawLatentGrid(const Snapshot& frame);  // generator mode, 2-D latent
+  void drawLatentGrid(const GeneratorView& frame);  // generator mode, 2-D latent
   std::array<float, 4> gridRect() const;  // world rectangle of the free canvas
   void fitView();
   // capture

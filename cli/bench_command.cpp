@@ -1,4 +1,4 @@
-// driftlab-cli bench: measures the kernel sums and the engine (issue 4; docs/PERFORMANCE.md).
+// driftlab-cli bench: measures the kernel sums and the engine (docs/PERFORMANCE.md).
 //   table   : per kernel and N = M: pairs/s and field evaluations/s of the forward-KL field on the
 //             exact float32 path, engine steps/s (the kernel's default mixed flow), threads, peak RSS
 //   float64 : exact64 pairs/s; thread scaling: one thread vs all
@@ -26,14 +26,14 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
-#include "driftlab/compute_path.hpp"
-#include "driftlab/csv.hpp"
-#include "driftlab/datasets.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/flow_engine.hpp"
-#include "driftlab/scenario.hpp"
-#include "driftlab/thread_pool.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/kde/compute_path.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/flow/flow_engine.hpp"
+#include "driftlab/flow/scenario.hpp"
+#include "driftlab/base/thread_pool.hpp"
+#include "driftlab/field/velocity.hpp"
 
 namespace driftlab::cli {
 
@@ -117,7 +117,7 @@ std::vector<int> selfIndex(long n) {
   return s;
 }
 
-// the Gaussian forward-KL field of the issue's comparison (and the table's pairs/s)
+// the Gaussian forward-KL field that bench/compare times against numpy and PyTorch (and the table's pairs/s)
 VelocityOptions forwardKlOptions(KernelKind kind, double h) {
   VelocityOptions opt;
   opt.kernel.kind = kind;

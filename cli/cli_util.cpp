@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "driftlab/datasets.hpp"
-#include "driftlab/error.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/base/error.hpp"
 
 namespace driftlab::cli {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/kernel.hpp"  // NamedDescription
+#include "driftlab/kde/kernel.hpp"  // NamedDescription
 
 namespace driftlab::cli {
 

@@ -1,5 +1,5 @@
 // driftlab-cli field: the velocity of a divergence flow at each particle, computed in double
-// precision by the same evaluateField the engine uses (MATH.md §3). CSV in (header x,y...) and
+// precision by the same evaluateField the engine uses (THEORY.md §5). CSV in (header x,y...) and
 // out (header vx,vy..., %.17g). Main thread only.
 #include <cmath>
 #include <memory>
@@ -7,12 +7,12 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
-#include "driftlab/bandwidth.hpp"
-#include "driftlab/csv.hpp"
-#include "driftlab/divergence.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/kernel.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/kde/bandwidth.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/field/divergence.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/kde/kernel.hpp"
+#include "driftlab/field/velocity.hpp"
 
 namespace driftlab::cli {
 
@@ -42,7 +42,7 @@ KernelKind kernelKindFromName(const std::string& name) {
   throw InvalidArgument("--kernel: unknown '" + name + "' (expected one of " + names + ")");
 }
 
-// a number > 0, or a rule evaluated on these point sets (MATH.md §5.4)
+// a number > 0, or a rule evaluated on these point sets (THEORY.md §3)
 double resolveBandwidth(const std::string& text, const Points& x, const Points& y) {
   if (text == "silverman") return silvermanBandwidth(y);
   if (text == "median") return medianHeuristicBandwidth(x, y);

@@ -4,33 +4,34 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
-#include "driftlab/datasets.hpp"
-#include "driftlab/divergence.hpp"
-#include "driftlab/kernel.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/field/divergence.hpp"
+#include "driftlab/kde/kernel.hpp"
+#include "driftlab/flow/scenario.hpp"
 
 namespace driftlab::cli {
 
 namespace {
 
-// one line per base field (MATH.md §1.3, §3.2, §3.3, §3.5, §7.3), plus the "mixed" shorthand
+// one line per base field (THEORY.md §4.2, §4.4, §4.6, §5.2, §5.3, §5.5), plus the "mixed" shorthand
 std::vector<NamedDescription> divergenceCatalog() {
   const char* what[kNumDivergences] = {
-      "Drifting Model mean shift V = V+ - V-, single normalization (MATH.md §1.3)",
-      "Drifting Model Algorithm 2 double normalization (MATH.md §1.3)",
+      "Drifting Model mean shift V = V+ - V-, single normalization (THEORY.md §4.2)",
+      "Drifting Model Algorithm 2 double normalization (THEORY.md §4.4)",
       "KL(q||p), weight 1: v = grad log p_hat - grad log q_hat (mode-seeking)",
       "KL(p||q), weight p_hat/q_hat (mass-covering)",
-      "chi2(q||p), weight 2 q_hat/p_hat (or q_hat/p_hat with chi2_convention half, MATH.md §9)",
+      "chi2(q||p), weight 2 q_hat/p_hat (or q_hat/p_hat with chi2_convention half, THEORY.md §14)",
       "chi2(p||q), weight 2 (p_hat/q_hat)^2",
       "squared Hellinger, weight 0.5 (p_hat/q_hat)^(1/2)",
       "Jensen-Shannon, weight 0.5 p_hat/(p_hat + q_hat)",
       "alpha-divergence, weight rho^(alpha-1), rho = q_hat/p_hat (set alpha)",
-      "MMD flow with the unnormalized kernel (MATH.md §3.3)",
-      "Sinkhorn drift T_qp(x) - T_qq(x), Gaussian cost, eps = h^2 (MATH.md §7.3)",
+      "MMD flow with the unnormalized kernel (THEORY.md §5.3)",
+      "Sinkhorn drift T_qp(x) - T_qq(x), Gaussian cost, eps = h^2 (THEORY.md §4.6)",
   };
   std::vector<NamedDescription> out;
   for (int i = 0; i < kNumDivergences; ++i) out.push_back({divergenceName(static_cast<Divergence>(i)), what[i]});
-  out.push_back({"mixed", "reverse_kl = 1 + chi2 = 0.5, the paper's anti-collapse/anti-blur mixture (MATH.md §3.5)"});
+  out.push_back({"mixed",
+                 "reverse_kl = 1 + chi2 = 0.5, the paper's anti-collapse/anti-blur mixture (THEORY.md §5.5)"});
   return out;
 }
 

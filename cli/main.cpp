@@ -8,8 +8,8 @@
 #include <string>
 
 #include "command.hpp"
-#include "driftlab/allocator.hpp"
-#include "driftlab/error.hpp"
+#include "driftlab/base/allocator.hpp"
+#include "driftlab/base/error.hpp"
 
 namespace {
 

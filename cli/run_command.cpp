@@ -9,11 +9,11 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
-#include "driftlab/csv.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/flow_engine.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/flow/flow_engine.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/flow/scenario.hpp"
 
 namespace driftlab::cli {
 

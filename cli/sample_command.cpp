@@ -5,9 +5,9 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
-#include "driftlab/csv.hpp"
-#include "driftlab/datasets.hpp"
-#include "driftlab/error.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/base/error.hpp"
 
 namespace driftlab::cli {
 

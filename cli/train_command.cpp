@@ -1,5 +1,5 @@
 // driftlab-cli train / generate / gen-presets: generator training with the drifting loss
-// (issue 5, MATH.md §5) and sampling from a saved model.
+// (THEORY.md §7) and sampling from a saved model.
 //   train (--scenario F | --preset NAME) [--set key=value ...] [--steps N] [--metrics out.csv]
 //         [--samples out.csv --n K] [--save model.json]
 //   generate --model model.json --n K [--seed S] [--out F.csv]
@@ -16,12 +16,12 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
-#include "driftlab/csv.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/generator.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/model_file.hpp"
-#include "driftlab/thread_pool.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/generator/generator.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/generator/model_file.hpp"
+#include "driftlab/base/thread_pool.hpp"
 
 namespace driftlab::cli {
 
@@ -303,7 +303,7 @@ void runGenerate(const GenerateArgs& a) {
 
 const CommandRegistration kTrain("train", [](CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
-  CLI::App* sub = app.add_subcommand("train", "Train a one-step generator with the drifting loss (MATH.md §5); "
+  CLI::App* sub = app.add_subcommand("train", "Train a one-step generator with the drifting loss (THEORY.md §7); "
                                               "prints metrics, timing and an energy-distance quality check");
   auto* sc = sub->add_option("--scenario", a->scenario, "generator scenario JSON file");
   auto* pr = sub->add_option("--preset", a->preset, "built-in generator preset (see 'driftlab-cli gen-presets')");

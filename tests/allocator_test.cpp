@@ -1,4 +1,4 @@
-// keepLargeAllocationsMapped() (allocator.hpp, issue 4): a freed multi-MiB array is reused without
+// keepLargeAllocationsMapped() (allocator.hpp): a freed multi-MiB array is reused without
 // new page faults. Before the fix the function compiled to nothing (its glibc check ran before
 // any libc header) and every million-particle step faulted ~70 MB back in.
 #include <doctest/doctest.h>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "driftlab/allocator.hpp"
+#include "driftlab/base/allocator.hpp"
 
 namespace {
 long minorFaults() {

@@ -1,13 +1,13 @@
-// Bandwidth rules and the annealing / spectral facts of MATH.md §5.4, §7.1, §8 item 25.
+// Bandwidth rules and the annealing / spectral facts of THEORY.md §3.2-§3.5, §13 item 25.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <numbers>
 #include <string>
 
-#include "driftlab/bandwidth.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/spectral.hpp"
+#include "driftlab/kde/bandwidth.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/field/spectral.hpp"
 
 using namespace driftlab;
 
@@ -50,7 +50,7 @@ TEST_CASE("median heuristic: median pairwise distance / sqrt(2 log(n + 1))") {
   CHECK(h1 > 0.0);
 }
 
-TEST_CASE("MATH 8.25: annealing starts at h0, never increases and respects the floor") {
+TEST_CASE("THEORY 13.25: annealing starts at h0, never increases and respects the floor") {
   const double h0 = 0.3, rate = 0.7, floor = 0.05;
   CHECK(annealedBandwidth(h0, rate, floor, 0.0) == h0);
   double prev = h0;
@@ -64,7 +64,7 @@ TEST_CASE("MATH 8.25: annealing starts at h0, never increases and respects the f
   CHECK(annealedBandwidth(h0, rate, floor, 1.0) == doctest::Approx(h0 * std::exp(-0.7)).epsilon(1e-15));
 }
 
-TEST_CASE("MATH 8.25: the Gaussian linear rate is maximal at |omega| = sqrt(2)/h with value 2/e") {
+TEST_CASE("THEORY 13.25: the Gaussian linear rate is maximal at |omega| = sqrt(2)/h with value 2/e") {
   const double h = 0.13;
   const double w_star = std::sqrt(2.0) / h;
   CHECK(gaussianLinearRate(h, w_star) == doctest::Approx(2.0 / std::numbers::e).epsilon(1e-14));

@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/csv.hpp"
-#include "driftlab/datasets.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/scenario.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/flow/scenario.hpp"
+#include "driftlab/field/velocity.hpp"
 
 using namespace driftlab;
 

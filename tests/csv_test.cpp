@@ -9,8 +9,8 @@
 #include <limits>
 #include <string>
 
-#include "driftlab/csv.hpp"
-#include "driftlab/error.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/base/error.hpp"
 
 using namespace driftlab;
 

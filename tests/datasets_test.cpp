@@ -1,4 +1,4 @@
-// Built-in datasets and initial layouts (MATH.md §5.4): ranges, seeding, the checkerboard and
+// Built-in datasets and initial layouts (THEORY.md §9.1, §9.2): ranges, seeding, the checkerboard and
 // mixture definitions, layout geometry and the input errors.
 #include <doctest/doctest.h>
 
@@ -7,8 +7,8 @@
 #include <cmath>
 #include <string>
 
-#include "driftlab/datasets.hpp"
-#include "driftlab/error.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/base/error.hpp"
 
 using namespace driftlab;
 
@@ -96,7 +96,7 @@ TEST_CASE("datasets: unknown names and bad sample counts throw one line naming t
 }
 
 TEST_CASE("datasets: checkerboard points lie in the black squares up to the 0.05 noise") {
-  // DM notebook (MATH.md §5.4): cell (i, j) of the 4x4 board on [-1, 1]^2 is filled when i and j
+  // DM notebook (THEORY.md §9.1): cell (i, j) of the 4x4 board on [-1, 1]^2 is filled when i and j
   // have the same parity; cell index = floor(2 x + 2).
   const Dataset ds = sampleDataset("checkerboard", 4000, 3);
   auto black = [](double x, double y) {
@@ -163,7 +163,7 @@ TEST_CASE("datasets: mixture centres and weights match the samples' nearest-cent
       CHECK(std::abs(frac - w) < 5.0 * std::sqrt(w * (1.0 - w) / kN) + 2e-3);
     }
   }
-  // MATH.md §5.4: eight_gaussians centres on the unit circle; unequal_bimodal (+-2,0) * 0.4 with
+  // THEORY.md §9.1: eight_gaussians centres on the unit circle; unequal_bimodal (+-2,0) * 0.4 with
   // weights 0.3 / 0.7
   const Dataset eight = sampleDataset("eight_gaussians", 10, 1);
   for (Eigen::Index k = 0; k < 8; ++k) CHECK(eight.mode_centres.col(k).norm() == doctest::Approx(1.0).epsilon(1e-12));

@@ -1,4 +1,4 @@
-// Fast kernel-row paths (issue 4) against the float64 scalar reference: the SIMD exp/log, the
+// Fast kernel-row paths (compute_path.hpp) against the float64 scalar reference: the SIMD exp/log, the
 // thread pool, the exact float32/float64 paths for every kernel (leave-one-out, source weights,
 // far points, d = 1..3) and the 2-D grid path's error per kernel. Values only, never timings.
 #include <doctest/doctest.h>
@@ -10,14 +10,14 @@
 #include <thread>
 #include <vector>
 
-#include "../core/src/fast_kde.hpp"
-#include "../core/src/grid_kde.hpp"
-#include "../core/src/kde_rows.hpp"
-#include "../core/src/simd_exp.hpp"
-#include "driftlab/compute_path.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/thread_pool.hpp"
-#include "driftlab/velocity.hpp"
+#include "kde/fast_kde.hpp"
+#include "kde/grid_kde.hpp"
+#include "kde/kde_rows.hpp"
+#include "base/simd_exp.hpp"
+#include "driftlab/kde/compute_path.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/base/thread_pool.hpp"
+#include "driftlab/field/velocity.hpp"
 
 using namespace driftlab;
 
@@ -65,7 +65,7 @@ struct Case {
 Case looCase(int d, int n, double h) {
   Case c;
   c.sources = gaussianCloud(d, n, 0.0, 0.5, 7u + unsigned(d));
-  c.sources(0, 3) = 100.0 * h;  // far row and far source (MATH.md §8 item 26)
+  c.sources(0, 3) = 100.0 * h;  // far row and far source (THEORY.md §13 item 26)
   c.eval = c.sources;
   c.exclude.resize(std::size_t(n));
   for (int i = 0; i < n; ++i) c.exclude[std::size_t(i)] = i;

@@ -1,6 +1,6 @@
 // FlowEngine: one step against hand-computed formulas (Euler, Heun, displacement cap), flow
 // time, reproducibility, live parameter changes, edits, rollback, MMD^2 dissipation
-// (MATH.md §8 item 13) and the Gaussian population flow (MATH.md §8 item 18, §2.5).
+// (THEORY.md §13 item 13) and the Gaussian population flow (THEORY.md §13 item 18, §4.5).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,11 +9,11 @@
 #include <numbers>
 #include <string>
 
-#include "driftlab/error.hpp"
-#include "driftlab/flow_engine.hpp"
-#include "driftlab/kernel.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/flow/flow_engine.hpp"
+#include "driftlab/kde/kernel.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/field/velocity.hpp"
 
 using namespace driftlab;
 
@@ -34,7 +34,7 @@ FlowParams smallParams(Divergence d = Divergence::ForwardKL, int n = 120, int m 
   p.weights = DivergenceWeights::single(d);
   p.step = 0.01;
   p.displacement_cap = 0.5;
-  p.cap_mode = CapMode::Global;  // most tests check the MATH.md §3.7 step-7 formula; per-particle has its own test
+  p.cap_mode = CapMode::Global;  // most tests check THEORY.md §6.3's global cap; per-particle has its own test
   return p;
 }
 
@@ -405,7 +405,7 @@ TEST_CASE("engine: metrics use the reference bandwidth and report step and time"
   CHECK(m.modes_total == 8);
 }
 
-// MATH.md §8 item 13: F(X + eta V) - F(X) = -(2 eta / N) sum |V_i|^2 + O(eta^2), F = MMD^2 with the flow kernel
+// THEORY.md §13 item 13: F(X + eta V) - F(X) = -(2 eta / N) sum |V_i|^2 + O(eta^2), F = MMD^2 with the flow kernel
 TEST_CASE("engine: a small MMD step decreases the flow-kernel MMD^2 as predicted") {
   FlowParams p = smallParams(Divergence::MMD, 100, 100);
   p.leave_one_out = false;  // the exact particle gradient of MMD^2 includes the (zero-gradient) self term
@@ -425,7 +425,7 @@ TEST_CASE("engine: a small MMD step decreases the flow-kernel MMD^2 as predicted
   CHECK(std::abs(actual - predicted) <= 0.005 * std::abs(predicted));  // reference: 5e-4 relative
 }
 
-// MATH.md §2.5 / §8 item 18: p = N(mu_p, s^2 I), q = N(0, s^2 I) (the 'gaussian' layout, s = 0.5),
+// THEORY.md §4.5 / §13 item 18: p = N(mu_p, s^2 I), q = N(0, s^2 I) (the 'gaussian' layout, s = 0.5),
 // Gaussian kernel h. The population forward-KL velocity is (mu_p - x)/(s^2+h^2) + x/(s^2+h^2)
 // = mu_p/(s^2+h^2) for every x, and the particle mean follows mu' = (mu_p - mu)/(s^2+h^2).
 TEST_CASE("engine: Gaussian population flow moves the particle mean at h^2 (mu_p - mu_q)/(s^2 + h^2)") {

@@ -12,10 +12,10 @@
 #include <string>
 #include <thread>
 
-#include "driftlab/compute_path.hpp"
-#include "driftlab/datasets.hpp"
-#include "driftlab/flow_worker.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/kde/compute_path.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/run/flow_worker.hpp"
+#include "driftlab/field/velocity.hpp"
 #include "worker_wait.hpp"
 
 using namespace driftlab;

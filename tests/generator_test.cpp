@@ -1,5 +1,5 @@
 // Generator training (core/include/driftlab/generator.hpp, adam.hpp, model_file.hpp):
-// the drifting loss and its gradients (MATH.md §5.1), Adam against the hand formula, model-file
+// the drifting loss and its gradients (THEORY.md §7.1), Adam against the hand formula, model-file
 // round trips and refusals, live parameter changes, scenario files, and a short training run.
 #include <doctest/doctest.h>
 
@@ -8,12 +8,12 @@
 #include <random>
 #include <string>
 
-#include "driftlab/adam.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/generator.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/model_file.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/generator/adam.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/generator/generator.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/generator/model_file.hpp"
+#include "driftlab/field/velocity.hpp"
 
 using namespace driftlab;
 
@@ -47,7 +47,7 @@ std::string replaceFirst(std::string s, const std::string& from, const std::stri
 
 }  // namespace
 
-TEST_CASE("generator: loss = eta^2 mean||v||^2 and dL/dx = -2 eta v / (N d) (MATH.md §5.1, v frozen)") {
+TEST_CASE("generator: loss = eta^2 mean||v||^2 and dL/dx = -2 eta v / (N d) (THEORY.md §7.1, v frozen)") {
   const GeneratorParams p = smallParams();
   GeneratorEngine engine(p);
   const TrainReport rep = engine.step();

@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "driftlab/flow_worker.hpp"
-#include "driftlab/generator_worker.hpp"
-#include "driftlab/model_file.hpp"
+#include "driftlab/run/flow_worker.hpp"
+#include "driftlab/run/generator_worker.hpp"
+#include "driftlab/generator/model_file.hpp"
 #include "worker_wait.hpp"
 
 using namespace driftlab;
@@ -47,18 +47,17 @@ std::string tempPath(const char* name) {
 
 TEST_CASE("generator worker: trains live, SetParam mid-training advances params_version with a marker") {
   GeneratorWorker w(smallScenario());
-  auto first = waitFor(w, [](const Snapshot& s) { return s.generator_mode && s.train_step >= 10 && s.particles.cols() > 0; });
+  auto first = waitFor(w, [](const Snapshot& s) { return (s.generator != nullptr) && s.step >= 10 && s.particles.cols() > 0; });
   REQUIRE(first);
   CHECK(first->particles.rows() == 2);
   CHECK(first->particles.cols() == 96);  // the fixed noise batch (sample_count)
   CHECK(first->velocities.cols() == first->particles.cols());
   CHECK(first->data.rows() == 2);
-  CHECK(first->step == first->train_step);
-  CHECK(first->generator_name == "gen_checkerboard");
+    CHECK(first->generator->name == "gen_checkerboard");
   CHECK(first->params.kernel.kind == KernelKind::Laplacian);
   // 2-D latent: the warped latent grid is published
-  CHECK(first->latent_nx >= 2);
-  CHECK(first->latent_grid.cols() == first->latent_nx * first->latent_ny);
+  CHECK(first->generator->latent_nx >= 2);
+  CHECK(first->generator->latent_grid.cols() == first->generator->latent_nx * first->generator->latent_ny);
 
   const std::uint64_t v0 = first->params_version;
   w.send(cmd::SetParam{"kernel=gaussian"});
@@ -67,9 +66,9 @@ TEST_CASE("generator worker: trains live, SetParam mid-training advances params_
   });
   REQUIRE(after);
   CHECK(after->error.empty());
-  const long step_at_change = after->train_step;
+  const long step_at_change = after->step;
   // training goes on without a restart: the step counter keeps growing past the change
-  auto later = waitFor(w, [&](const Snapshot& s) { return s.train_step >= step_at_change + 10; });
+  auto later = waitFor(w, [&](const Snapshot& s) { return s.step >= step_at_change + 10; });
   REQUIRE(later);
   CHECK(later->params.kernel.kind == KernelKind::Gaussian);
   // metric rows (objective = loss) at the metrics cadence; the loss of a trained step is > 0
@@ -85,27 +84,27 @@ TEST_CASE("generator worker: trains live, SetParam mid-training advances params_
   w.send(cmd::SetParam{"lr=0.0005"});
   auto lr = waitFor(w, [&](const Snapshot& s) { return s.params_version > v1 && hasMarker(s, "lr=0.0005"); });
   REQUIRE(lr);
-  CHECK(lr->generator_settings.find("lr 0.0005") != std::string::npos);
+  CHECK(lr->generator->settings.find("lr 0.0005") != std::string::npos);
 }
 
 TEST_CASE("generator worker: Pause stops training, StepOnce advances exactly one step") {
   GeneratorWorker w(smallScenario(), true);
   auto s0 = waitFor(w, [](const Snapshot& s) { return s.paused && s.particles.cols() > 0; });
   REQUIRE(s0);
-  CHECK(s0->train_step == 0);
+  CHECK(s0->step == 0);
   CHECK(w.stepsDone() == 0u);
   w.send(cmd::StepOnce{});
-  auto s1 = waitFor(w, [](const Snapshot& s) { return s.train_step == 1; });
+  auto s1 = waitFor(w, [](const Snapshot& s) { return s.step == 1; });
   REQUIRE(s1);
   std::this_thread::sleep_for(50ms);
-  CHECK(w.latest()->train_step == 1);
+  CHECK(w.latest()->step == 1);
   CHECK(w.stepsDone() == 1u);
   w.send(cmd::Resume{});
-  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.train_step >= 5 && !s.paused; }));
+  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.step >= 5 && !s.paused; }));
   w.send(cmd::Pause{});
   REQUIRE(waitFor(w, [](const Snapshot& s) { return s.paused; }));
   w.send(cmd::Reset{});
-  auto r = waitFor(w, [](const Snapshot& s) { return s.train_step == 0 && hasMarker(s, "reset"); });
+  auto r = waitFor(w, [](const Snapshot& s) { return s.step == 0 && hasMarker(s, "reset"); });
   REQUIRE(r);
   CHECK(r->history->markers.size() == 1u);
 }
@@ -119,12 +118,12 @@ TEST_CASE("generator worker: paused, each new view gets its grid fields from the
   REQUIRE(waitFor(w, [](const Snapshot& s) { return s.paused && !s.velocity.empty(); }));
   w.send(cmd::StepOnce{});
   w.send(cmd::SetView{-1.25f, -1.5f, 1.5f, 1.5f, 8, 12});
-  auto a = waitFor(w, [](const Snapshot& s) { return s.train_step == 1 && !s.velocity.empty() && s.velocity.x0 == -1.25f; });
+  auto a = waitFor(w, [](const Snapshot& s) { return s.step == 1 && !s.velocity.empty() && s.velocity.x0 == -1.25f; });
   REQUIRE(a);
   w.send(cmd::SetView{-1.0f, -1.5f, 1.5f, 1.5f, 8, 12});  // well within the grids' training-time interval
   auto b = waitFor(w, [](const Snapshot& s) { return !s.velocity.empty() && s.velocity.x0 == -1.0f; }, 20.0);
   REQUIRE(b);
-  CHECK(b->train_step == 1);
+  CHECK(b->step == 1);
   // the same network after one step, rebuilt here: the shown samples are its fixed-noise batch
   GeneratorEngine e(sc.params);
   e.step();
@@ -136,17 +135,17 @@ TEST_CASE("generator worker: paused, each new view gets its grid fields from the
 
 TEST_CASE("generator worker: particle commands are rejected in one line and the run goes on") {
   GeneratorWorker w(smallScenario());
-  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.train_step >= 2; }));
+  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.step >= 2; }));
   w.send(cmd::AddParticlesFromKde{10});
   auto e = waitFor(w, [](const Snapshot& s) { return !s.error.empty(); });
   REQUIRE(e);
   CHECK(e->error == "add particles: not available in generator mode");
-  const long at = e->train_step;
+  const long at = e->step;
   w.send(cmd::SetParam{"lr=-1"});
   auto bad = waitFor(w, [](const Snapshot& s) { return s.error.find("lr") != std::string::npos; });
   REQUIRE(bad);
-  CHECK(bad->generator_settings.find("lr 0.001") != std::string::npos);  // unchanged
-  REQUIRE(waitFor(w, [&](const Snapshot& s) { return s.train_step >= at + 5; }));
+  CHECK(bad->generator->settings.find("lr 0.001") != std::string::npos);  // unchanged
+  REQUIRE(waitFor(w, [&](const Snapshot& s) { return s.step >= at + 5; }));
 }
 
 TEST_CASE("generator worker: SaveModel writes a model that loads and reproduces the published samples") {
@@ -155,19 +154,19 @@ TEST_CASE("generator worker: SaveModel writes a model that loads and reproduces 
   w.send(cmd::StepOnce{});
   w.send(cmd::StepOnce{});
   w.send(cmd::StepOnce{});
-  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.train_step == 3; }));
+  REQUIRE(waitFor(w, [](const Snapshot& s) { return s.step == 3; }));
   const std::string path = tempPath("model.json");
   std::filesystem::remove(path);
   w.send(cmd::SaveModel{path});
-  auto saved = waitFor(w, [](const Snapshot& s) { return !s.generator_notice.empty() || !s.error.empty(); });
+  auto saved = waitFor(w, [](const Snapshot& s) { return !s.generator->notice.empty() || !s.error.empty(); });
   REQUIRE(saved);
   CHECK(saved->error.empty());
-  CHECK(saved->generator_notice == "saved " + path + " (step 3)");
+  CHECK(saved->generator->notice == "saved " + path + " (step 3)");
   const GeneratorModel m = loadModel(path);
   CHECK(m.step == 3);
   CHECK(m.scenario.name == "gen_checkerboard");
   // the display samples are the fixed noise batch through the saved network
-  auto shown = waitFor(w, [](const Snapshot& s) { return s.train_step == 3 && s.particles.cols() == 96; });
+  auto shown = waitFor(w, [](const Snapshot& s) { return s.step == 3 && s.particles.cols() == 96; });
   REQUIRE(shown);
   const Points again = generateSamples(m.network, sc.params.sample_count, sc.params.sample_seed);
   REQUIRE(again.cols() == shown->particles.cols());
@@ -189,7 +188,7 @@ TEST_CASE("generator worker: the particle worker refuses SaveModel") {
   auto e = waitFor(w, [](const Snapshot& s) { return !s.error.empty(); });
   REQUIRE(e);
   CHECK(e->error == "save model: only in generator mode");
-  CHECK_FALSE(e->generator_mode);
+  CHECK_FALSE((e->generator != nullptr));
 }
 
 TEST_CASE("generator worker: STRESS random commands with a concurrent reader, clean shutdown") {
@@ -235,6 +234,6 @@ TEST_CASE("generator worker: STRESS random commands with a concurrent reader, cl
   CHECK(bad.load() == 0);
   auto s = w.latest();
   REQUIRE(s);
-  CHECK(s->generator_mode);
+  CHECK((s->generator != nullptr));
   CHECK(s->particles.allFinite());
 }

@@ -1,4 +1,4 @@
-// Geometry (MATH.md §3.7 step 7): the Euclidean move and the engine's one-pass advance, which must
+// Geometry (THEORY.md §6.3): the Euclidean move and the engine's one-pass advance, which must
 // equal the composition the base class defines (copy, clipped displacement, move, finite check).
 #include <doctest/doctest.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 #include <memory>
 
-#include "driftlab/geometry.hpp"
+#include "driftlab/flow/geometry.hpp"
 
 using namespace driftlab;
 

@@ -1,12 +1,12 @@
-// Kernel catalogue: values, score coefficients, gradients, normalizers, names. MATH.md §1.1, §2.3, §8.
+// Kernel catalogue: values, score coefficients, gradients, normalizers, names. THEORY.md §2.1, §2.3, §13.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <numbers>
 #include <string>
 
-#include "driftlab/error.hpp"
-#include "driftlab/kernel.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/kde/kernel.hpp"
 #include "math_brute_force.hpp"
 
 using namespace driftlab;
@@ -45,7 +45,7 @@ double radialIntegral(const KernelSpec& s, int d) {
 
 }  // namespace
 
-TEST_CASE("kernel normalizers match the MATH.md 2-D table: Gaussian and Laplacian 2 pi h^2, Matern-3/2 6 pi h^2") {
+TEST_CASE("kernel normalizers match THEORY.md §2.1 in 2-D: Gaussian and Laplacian 2 pi h^2, Matern-3/2 6 pi h^2") {
   const double h = 0.37;
   CHECK(std::exp(logNormalizer(spec(KernelKind::Gaussian, h), 2)) ==
         doctest::Approx(2 * std::numbers::pi * h * h).epsilon(1e-13));
@@ -89,7 +89,7 @@ TEST_CASE("kernel normalizers equal the radial quadrature of kappa in d = 1, 2, 
   }
 }
 
-TEST_CASE("MATH 8.16: a 2-D KDE integrates to 1 by grid quadrature (gaussian, laplacian, matern32, imq beta=2)") {
+TEST_CASE("THEORY 13.16: a 2-D KDE integrates to 1 by grid quadrature (gaussian, laplacian, matern32, imq beta=2)") {
   // three centres; midpoint rule on a box that holds all but ~1e-8 of the mass
   Points centres(2, 3);
   centres << 0.1, -0.3, 0.25, 0.0, 0.2, -0.15;
@@ -116,7 +116,7 @@ TEST_CASE("MATH 8.16: a 2-D KDE integrates to 1 by grid quadrature (gaussian, la
   }
 }
 
-TEST_CASE("MATH 8.16: Student-t nu = 3, h = 0.7 on [-20, 20]^2 integrates to 0.99983 (heavy tail)") {
+TEST_CASE("THEORY 13.16: Student-t nu = 3, h = 0.7 on [-20, 20]^2 integrates to 0.99983 (heavy tail)") {
   const KernelSpec s = spec(KernelKind::StudentT, 0.7);
   const KernelEvaluator k(s, 2);
   const int n = 2000;
@@ -157,7 +157,7 @@ TEST_CASE("score coefficients match central differences of log kappa for every k
           CAPTURE(kname);
           CAPTURE(d);
           CHECK(analytic == doctest::Approx(fd).epsilon(1e-7).scale(1.0));
-          // gradient of k itself = value * coefficient * (y - x), and the MATH.md table's gradient column
+          // gradient of k itself = value * coefficient * (y - x), as in THEORY.md §2.1
           const double fd_k = (k.value((xp - y).squaredNorm()) - k.value((xm - y).squaredNorm())) / (2 * eps);
           const double grad_k = k.value((x - y).squaredNorm()) * analytic;
           CHECK(grad_k == doctest::Approx(fd_k).epsilon(1e-7).scale(1.0));
@@ -176,7 +176,7 @@ TEST_CASE("Laplacian score coefficient is 0 at r = 0 and 1/(h r) elsewhere") {
   CHECK(std::isfinite(k.logValue(1e6)));
 }
 
-TEST_CASE("MATH 8.8: Laplacian shadow potential G = h (r + h) e^{-r/h} has gradient sum_j k (y_j - x)") {
+TEST_CASE("THEORY 13.8: Laplacian shadow potential G = h (r + h) e^{-r/h} has gradient sum_j k (y_j - x)") {
   const double h = 0.35;
   const Points ys = bf::randomPoints(2, 7, -1.0, 1.0, 5u);
   const KernelEvaluator k(spec(KernelKind::Laplacian, h), 2);

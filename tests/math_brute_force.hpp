@@ -1,14 +1,14 @@
 // Test-only brute-force references for the math tests: kernel values and gradients written out from the
-// MATH.md §1.1 table, plain double loops with std::exp of kernel values (no log-sum-exp, no blocking), and
+// THEORY.md §2.1 table, plain double loops with std::exp of kernel values (no log-sum-exp, no blocking), and
 // the literal matrix forms of DM Algorithm 2 and of Sinkhorn scaling. Independent of core/src on purpose.
 #pragma once
 
 #include <cmath>
 #include <vector>
 
-#include "driftlab/divergence.hpp"
-#include "driftlab/kernel.hpp"
-#include "driftlab/types.hpp"
+#include "driftlab/field/divergence.hpp"
+#include "driftlab/kde/kernel.hpp"
+#include "driftlab/base/types.hpp"
 
 namespace bf {
 
@@ -31,7 +31,7 @@ inline double kval(const KernelSpec& s, int d, double r) {
   return 0;
 }
 
-// g with grad_x k(x, y) = g (y - x), from the gradient column of MATH.md §1.1
+// g with grad_x k(x, y) = g (y - x), as in THEORY.md §2.1 (grad_x k = kappa(r) c(r) (y - x))
 inline double kgrad(const KernelSpec& s, int d, double r) {
   const double h = s.h;
   switch (s.kind) {
@@ -111,7 +111,7 @@ inline Points field(Divergence t, const Points& eval, const std::vector<int>& se
   return v;
 }
 
-// DM Algorithm 2, literal matrix form (MATH.md §1.3): rows = eval points, columns = [data, particles];
+// DM Algorithm 2, literal matrix form (THEORY.md §4.4): rows = eval points, columns = [data, particles];
 // column masses over the particle rows only; mask = own column of a particle row gets k = 0.
 // Returns V = W+ y+ - W- y- (the non-displacement form).
 inline Points alg2(const Points& eval, const std::vector<int>& self, const Points& x, const Points& y,
@@ -141,7 +141,7 @@ inline Points alg2(const Points& eval, const std::vector<int>& self, const Point
   return v;
 }
 
-// Sinkhorn scaling with plain exp (MATH.md §7.3): plan diag(u) K diag(w), uniform marginals, w = 1 at start,
+// Sinkhorn scaling with plain exp (THEORY.md §4.6): plan diag(u) K diag(w), uniform marginals, w = 1 at start,
 // `iters` x (u = a / K w, w = b / K^T u); returns the barycentric map T(x_i) - x_i for every row i
 inline Points sinkhornMap(const Points& x, const Points& y, double eps, bool mask_diag, int iters) {
   const long n = x.cols(), m = y.cols();

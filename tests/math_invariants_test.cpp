@@ -1,4 +1,4 @@
-// MATH.md §8 invariants 1-7, 9-17, 24, 26 and the objective estimators (§3.6), with the reference numbers
+// THEORY.md §13 invariants 1-7, 9-17, 24, 26 and the objective estimators (§8.4), with the reference numbers
 // given there. Brute-force references come from tests/math_brute_force.hpp.
 #include <doctest/doctest.h>
 
@@ -6,10 +6,10 @@
 #include <numbers>
 #include <vector>
 
-#include "../core/src/drift_double.hpp"  // internal: balanced Alg. 2 (item 24)
-#include "driftlab/functional.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/velocity.hpp"
+#include "field/drift_double.hpp"  // internal: balanced Alg. 2 (item 24)
+#include "driftlab/field/functional.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/field/velocity.hpp"
 #include "math_brute_force.hpp"
 
 using namespace driftlab;
@@ -45,7 +45,7 @@ double mmd2Brute(const Points& x, const Points& y, double h) {
 
 }  // namespace
 
-TEST_CASE("MATH 8.1: Gaussian mean shift equals h^2 (grad log p - grad log q) by central differences") {
+TEST_CASE("THEORY 13.1: Gaussian mean shift equals h^2 (grad log p - grad log q) by central differences") {
   const double h = 0.7;
   const Points x = bf::randomPoints(2, 50, -1.0, 1.0, 101u);
   const Points y = bf::randomPoints(2, 60, -1.0, 1.5, 102u);
@@ -66,7 +66,7 @@ TEST_CASE("MATH 8.1: Gaussian mean shift equals h^2 (grad log p - grad log q) by
   CHECK(max_err <= 1e-8);
 }
 
-TEST_CASE("MATH 8.2: drift antisymmetry V_{p,q} = -V_{q,p} and V_{p,p} = 0 (single normalization)") {
+TEST_CASE("THEORY 13.2: drift antisymmetry V_{p,q} = -V_{q,p} and V_{p,p} = 0 (single normalization)") {
   const Points x = bf::randomPoints(2, 30, -1.0, 1.0, 104u);
   const Points y = bf::randomPoints(2, 40, -0.5, 1.5, 105u);
   const Points eval = bf::randomPoints(2, 10, -1.0, 1.0, 106u);
@@ -80,19 +80,19 @@ TEST_CASE("MATH 8.2: drift antisymmetry V_{p,q} = -V_{q,p} and V_{p,p} = 0 (sing
   }
 }
 
-TEST_CASE("MATH 8.3: Alg. 2 with a matched batch (y+ = y-, no mask) gives V = 0 exactly") {
+TEST_CASE("THEORY 13.3: Alg. 2 with a matched batch (y+ = y-, no mask) gives V = 0 exactly") {
   const Points x = bf::randomPoints(2, 25, -1.0, 1.0, 107u);
   const VelocityOptions o = single(KernelKind::Laplacian, 0.2, Divergence::DriftDouble, false);
   CHECK(particleVelocity(x, x, o).norm() == 0.0);
   CHECK(evaluateField(bf::randomPoints(2, 5, -1.0, 1.0, 108u), {}, x, x, o).v.norm() == 0.0);
 }
 
-TEST_CASE("MATH 8.4 / 8.6: Alg. 2 row sums of W+ and W- agree, displacement form and demo normalization agree") {
+TEST_CASE("THEORY 13.4 / 13.6: Alg. 2 row sums of W+ and W- agree, displacement form and demo normalization agree") {
   const Points x = bf::randomPoints(2, 18, -1.0, 1.0, 109u);
   const Points y = bf::randomPoints(2, 22, -0.5, 1.5, 110u);
   const double temp = 0.25;
   const long n = x.cols(), m = y.cols();
-  // logits L = [-D+/T, -D-/T] with the self-mask +1e6 on D-, literal Alg. 2 (MATH.md §1.3 steps 1-6)
+  // logits L = [-D+/T, -D-/T] with the self-mask +1e6 on D-, literal Alg. 2 (THEORY.md §4.4 steps 1-6)
   Eigen::MatrixXd logits(n, m + n), k(n, m + n);
   for (long i = 0; i < n; ++i) {
     for (long j = 0; j < m; ++j) logits(i, j) = -(x.col(i) - y.col(j)).norm() / temp;
@@ -136,7 +136,7 @@ TEST_CASE("MATH 8.4 / 8.6: Alg. 2 row sums of W+ and W- agree, displacement form
   CHECK(bf::relErr(v, v_plain) <= 1e-12);
 }
 
-TEST_CASE("MATH 8.5: Alg. 2 is translation equivariant") {
+TEST_CASE("THEORY 13.5: Alg. 2 is translation equivariant") {
   const Points x = bf::randomPoints(2, 20, -1.0, 1.0, 111u);
   const Points y = bf::randomPoints(2, 24, -0.5, 1.5, 112u);
   const VelocityOptions o = single(KernelKind::Laplacian, 0.3, Divergence::DriftDouble, true);
@@ -146,7 +146,7 @@ TEST_CASE("MATH 8.5: Alg. 2 is translation equivariant") {
   CHECK(bf::relErr(v_shift, v) <= 1e-12);
 }
 
-TEST_CASE("MATH 8.7: two-atom field V(x) = a tanh(a x / h^2); a = 1.3, h = 0.8, x = 0.7 gives 1.15698625") {
+TEST_CASE("THEORY 13.7: two-atom field V(x) = a tanh(a x / h^2); a = 1.3, h = 0.8, x = 0.7 gives 1.15698625") {
   Points p(1, 2), q(1, 1), e(1, 1);
   p << -1.3, 1.3;
   q << 0.0;
@@ -159,7 +159,7 @@ TEST_CASE("MATH 8.7: two-atom field V(x) = a tanh(a x / h^2); a = 1.3, h = 0.8, 
   }
 }
 
-TEST_CASE("MATH 8.9: the Gaussian score field is curl-free; the Laplacian mean-shift field is not") {
+TEST_CASE("THEORY 13.9: the Gaussian score field is curl-free; the Laplacian mean-shift field is not") {
   const Points x = bf::randomPoints(2, 20, -1.0, 1.0, 113u);
   const Points y = bf::randomPoints(2, 25, -0.5, 1.5, 114u);
   auto curl = [&](const VelocityOptions& o, const Eigen::Vector2d& z) {
@@ -177,7 +177,7 @@ TEST_CASE("MATH 8.9: the Gaussian score field is curl-free; the Laplacian mean-s
   }
 }
 
-TEST_CASE("MATH 8.10: the Laplacian kernel-gradient score is bounded by 1/h") {
+TEST_CASE("THEORY 13.10: the Laplacian kernel-gradient score is bounded by 1/h") {
   const Points y = bf::randomPoints(2, 40, -1.0, 1.0, 115u);
   const Points eval = bf::randomPoints(2, 200, -3.0, 3.0, 116u);
   const double h = 0.25;
@@ -189,7 +189,7 @@ TEST_CASE("MATH 8.10: the Laplacian kernel-gradient score is bounded by 1/h") {
   CHECK(max_norm > 0.9 / h);  // far points: all unit vectors nearly aligned
 }
 
-TEST_CASE("MATH 8.11: f-divergence weights: 1 for forward KL, p/q for reverse KL, mixed rho + 1/rho >= 2") {
+TEST_CASE("THEORY 13.11: f-divergence weights: 1 for forward KL, p/q for reverse KL, mixed rho + 1/rho >= 2") {
   const DivergenceWeights mixed = DivergenceWeights::mixedDefault();
   for (double rho : {1e-6, 1e-3, 0.2, 0.999, 1.0, 1.001, 5.0, 1e4, 1e6}) {
     CHECK(fDivergenceWeight(Divergence::ForwardKL, rho, 0.5, Chi2Convention::Full) == 1.0);
@@ -206,7 +206,7 @@ TEST_CASE("MATH 8.11: f-divergence weights: 1 for forward KL, p/q for reverse KL
       const auto d = static_cast<Divergence>(k);
       if (isFDivergence(d)) CHECK(fDivergenceWeight(d, rho, -0.7, Chi2Convention::Full) > 0.0);
     }
-    // w = rho f''(rho) against finite differences of each f (MATH.md §3.2 table), alpha = -0.7
+    // w = rho f''(rho) against finite differences of each f (THEORY.md §5.2 table), alpha = -0.7
     auto f = [](Divergence d, double t) {
       const double al = -0.7;
       switch (d) {
@@ -234,11 +234,11 @@ TEST_CASE("MATH 8.11: f-divergence weights: 1 for forward KL, p/q for reverse KL
   }
 }
 
-TEST_CASE("MATH 8.12: exact smoothed velocity equals -N dF/dx_i of the quadrature functional (1-D)") {
+TEST_CASE("THEORY 13.12: exact smoothed velocity equals -N dF/dx_i of the quadrature functional (1-D)") {
   Points x(1, 5), y(1, 6);
   x << -0.9, -0.2, 0.35, 0.8, 1.3;
   y << -1.1, -0.6, 0.0, 0.4, 0.9, 1.5;
-  // the items named by MATH.md (fwd KL, rev KL, chi2) plus every other gradient field: the remaining
+  // the items named by THEORY.md §13 item 12 (fwd KL, rev KL, chi2) plus every other gradient field: the remaining
   // f-divergences, MMD (functional (1/2Z) int (mu_p - mu_q)^2), the Gaussian drift (h^2 KL) and the mixture
   for (const char* name : {"forward_kl", "reverse_kl", "chi2", "chi2_reverse", "hellinger", "js", "alpha", "mmd",
                            "drift", "mixed"}) {
@@ -266,13 +266,13 @@ TEST_CASE("MATH 8.12: exact smoothed velocity equals -N dF/dx_i of the quadratur
     CAPTURE(term_name);
     CHECK(max_v > 1e-3);
     CHECK(max_err <= 1e-5 * max_v);
-    // and the plug-in velocity is genuinely different (MATH.md §3.4)
+    // and the plug-in velocity is genuinely different (THEORY.md §5.4)
     o.mode = VelocityMode::PlugIn;
     CHECK(bf::relErr(particleVelocity(x, y, o), v) > 1e-3);
   }
 }
 
-TEST_CASE("MATH 8.13: MMD flow dissipation F(X + eta V) - F(X) = -(2 eta / N) sum |V|^2 + O(eta^2)") {
+TEST_CASE("THEORY 13.13: MMD flow dissipation F(X + eta V) - F(X) = -(2 eta / N) sum |V|^2 + O(eta^2)") {
   const Points x = bf::randomPoints(2, 40, -1.0, 0.8, 117u);
   const Points y = bf::randomPoints(2, 50, -0.6, 1.2, 118u);
   const double h = 0.5;
@@ -298,7 +298,7 @@ TEST_CASE("MATH 8.13: MMD flow dissipation F(X + eta V) - F(X) = -(2 eta / N) su
   CHECK(actual == doctest::Approx(predicted).epsilon(1e-3));
 }
 
-TEST_CASE("MATH 8.14: divergence values are >= 0 and vanish for identical sets (biased / quadrature versions)") {
+TEST_CASE("THEORY 13.14: divergence values are >= 0 and vanish for identical sets (biased / quadrature versions)") {
   const Points x = bf::randomPoints(1, 12, -1.0, 1.0, 119u);
   const Points y = bf::randomPoints(1, 15, -0.8, 1.4, 120u);
   for (int k = 0; k < kNumDivergences; ++k) {
@@ -322,7 +322,7 @@ TEST_CASE("MATH 8.14: divergence values are >= 0 and vanish for identical sets (
   }
 }
 
-TEST_CASE("MATH 8.15: quadrature of p_hat q_hat equals (1/NM) sum N(x_i - y_j; 0, 2 h^2 I)") {
+TEST_CASE("THEORY 13.15: quadrature of p_hat q_hat equals (1/NM) sum N(x_i - y_j; 0, 2 h^2 I)") {
   const Points x = bf::randomPoints(2, 7, -0.5, 0.5, 121u);
   const Points y = bf::randomPoints(2, 9, -0.3, 0.7, 122u);
   const double h = 0.3;
@@ -343,7 +343,7 @@ TEST_CASE("MATH 8.15: quadrature of p_hat q_hat equals (1/NM) sum N(x_i - y_j; 0
   CHECK(quad == doctest::Approx(closed).epsilon(1e-9));
 }
 
-TEST_CASE("MATH 8.16: the engine's normalized log densities integrate to 1 (gaussian, laplacian, matern32)") {
+TEST_CASE("THEORY 13.16: the engine's normalized log densities integrate to 1 (gaussian, laplacian, matern32)") {
   const Points y = bf::randomPoints(2, 5, -0.3, 0.3, 123u);
   const int n = 500;
   const double lo = -4.0, step = 8.0 / n;
@@ -360,7 +360,7 @@ TEST_CASE("MATH 8.16: the engine's normalized log densities integrate to 1 (gaus
   }
 }
 
-TEST_CASE("MATH 8.17: self-mask only rescales the repulsion: V-_incl = V-_masked S / (S + 1)") {
+TEST_CASE("THEORY 13.17: self-mask only rescales the repulsion: V-_incl = V-_masked S / (S + 1)") {
   const Points x = bf::randomPoints(2, 15, -1.0, 1.0, 124u);
   const Points y = bf::randomPoints(2, 10, -1.0, 1.0, 125u);
   const double h = 0.4;
@@ -377,7 +377,7 @@ TEST_CASE("MATH 8.17: self-mask only rescales the repulsion: V-_incl = V-_masked
   }
 }
 
-TEST_CASE("MATH 8.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^2 = eps; balanced Alg. 2 x 1 = Alg. 2") {
+TEST_CASE("THEORY 13.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^2 = eps; balanced Alg. 2 x 1 = Alg. 2") {
   const Points x = bf::randomPoints(2, 22, -1.0, 1.0, 126u);
   const Points y = bf::randomPoints(2, 26, -0.5, 1.5, 127u);
   for (bool loo : {true, false}) {
@@ -404,7 +404,7 @@ TEST_CASE("MATH 8.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^2 =
   }
 }
 
-TEST_CASE("MATH 8.26: a particle 100 h from all data keeps a finite velocity toward the data, ratio clamped") {
+TEST_CASE("THEORY 13.26: a particle 100 h from all data keeps a finite velocity toward the data, ratio clamped") {
   const double h = 0.1;
   const Points y = bf::randomPoints(2, 30, -0.5, 0.5, 128u);
   Points x(2, 21);
@@ -492,7 +492,7 @@ TEST_CASE("objectiveValue: forward/reverse KL, chi2 and hellinger estimators aga
     mix.weights = DivergenceWeights::mixedDefault();
     CHECK(objectiveValue(x, y, mix) == doctest::Approx(rkl + 0.5 * (chi - 1)).epsilon(1e-12));
   }
-  // chi2_reverse, js and alpha (MATH.md §3.6 Monte-Carlo forms documented in objective.cpp)
+  // chi2_reverse, js and alpha (THEORY.md §8.4 Monte-Carlo forms documented in objective.cpp)
   for (bool loo : {true, false}) {
     double chi_rev = 0, js_x = 0, js_y = 0, alpha_sum = 0;
     const double alpha = -0.6;

@@ -1,14 +1,14 @@
-// Metrics of MATH.md §3.6 against hand computations, closed forms (§8 items 14 and 15),
+// Metrics of THEORY.md §8 against hand computations, closed forms (§13 items 14 and 15),
 // brute-force sums and constructed mode configurations.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
 
-#include "driftlab/datasets.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/metrics.hpp"
-#include "driftlab/thread_pool.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/base/thread_pool.hpp"
 
 using namespace driftlab;
 
@@ -58,7 +58,7 @@ TEST_CASE("metrics: biased MMD^2 equals the hand-computed V-statistic") {
   CHECK(mmd2Biased(a, far, 0.1) == doctest::Approx(2.0).epsilon(1e-14));
 }
 
-TEST_CASE("metrics: MATH.md §8 item 14, MMD^2 / energy / sliced W2 are >= 0 and exactly 0 for identical sets") {
+TEST_CASE("metrics: THEORY.md §13 item 14, MMD^2 / energy / sliced W2 are >= 0 and exactly 0 for identical sets") {
   const Points x = sampleDataset("two_moons", 300, 1).points;
   const Points y = sampleDataset("two_moons", 250, 2).points;
   CHECK(mmd2Biased(x, x, 0.1) == 0.0);
@@ -78,7 +78,7 @@ TEST_CASE("metrics: MATH.md §8 item 14, MMD^2 / energy / sliced W2 are >= 0 and
   CHECK(slicedW2(x, z, 16, 3) > 1e-2);
 }
 
-TEST_CASE("metrics: MATH.md §8 item 15, int p_hat q_hat by quadrature equals the closed form") {
+TEST_CASE("metrics: THEORY.md §13 item 15, int p_hat q_hat by quadrature equals the closed form") {
   // int p_hat q_hat = (1/NM) sum_ij N(x_i - y_j; 0, 2 h^2 I); so ||p_hat - q_hat||^2_L2 equals the
   // biased MMD^2 with kernel exp(-r^2 / 4h^2) (bandwidth sqrt(2) h) divided by 4 pi h^2 (d = 2).
   Points x(2, 4), y(2, 5);

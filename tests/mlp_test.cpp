@@ -7,9 +7,9 @@
 #include <random>
 #include <string>
 
-#include "driftlab/error.hpp"
-#include "driftlab/mlp.hpp"
-#include "driftlab/thread_pool.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/generator/mlp.hpp"
+#include "driftlab/base/thread_pool.hpp"
 
 using namespace driftlab;
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/bandwidth.hpp"
-#include "driftlab/error.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/kde/bandwidth.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/flow/scenario.hpp"
 
 using namespace driftlab;
 
@@ -187,7 +187,7 @@ TEST_CASE("scenario: velocityOptions resolves the bandwidth rule and copies ever
   CHECK(o.mode == VelocityMode::ExactSmoothed);
   CHECK(o.smoothed_grid == 40);
 
-  // annealing, MATH.md §7.1: h(t) = max(h0 exp(-r t), h_min); 0.37 e^{-0.5 * 2} = 0.1361...
+  // annealing, THEORY.md §3.4: h(t) = max(h0 exp(-r t), h_min); 0.37 e^{-0.5 * 2} = 0.1361...
   p.bandwidth.rule = BandwidthRule::Anneal;
   p.bandwidth.anneal_rate = 0.5;
   p.bandwidth.h_min = 0.02;
@@ -383,7 +383,7 @@ TEST_CASE("scenario: the mode-collapse lesson presets differ only in their diver
   mix.params.weights = fkl.params.weights;
   CHECK(chi.params == fkl.params);
   CHECK(mix.params == fkl.params);
-  // the DM toy: Laplacian kernel, h = 0.05, Algorithm-2 double normalization (MATH.md §5.4)
+  // the DM toy: Laplacian kernel, h = 0.05, Algorithm-2 double normalization (THEORY.md §7.5)
   const Scenario sr = presetScenario("swiss_roll");
   CHECK(sr.params.kernel.kind == KernelKind::Laplacian);
   CHECK(sr.params.bandwidth.h == 0.05);

@@ -5,6 +5,8 @@ include(doctest)
 file(GLOB DRIFTLAB_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/*.cpp)
 add_executable(driftlab_tests ${DRIFTLAB_TEST_SOURCES})
 target_link_libraries(driftlab_tests PRIVATE driftlab::core doctest::doctest nlohmann_json::nlohmann_json)
+# a few tests check core internals (the kernel-sum paths, Algorithm 2): core/src's private headers
+target_include_directories(driftlab_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/core/src)
 target_compile_definitions(driftlab_tests PRIVATE
   DRIFTLAB_CLI_PATH="$<TARGET_FILE:driftlab-cli>"
   DRIFTLAB_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
@@ -16,3 +18,6 @@ doctest_discover_tests(driftlab_tests)
 add_test(NAME core_is_gui_free
          COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_CURRENT_SOURCE_DIR}/core
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_no_gui_includes.cmake)
+add_test(NAME core_layers_point_down
+         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_CURRENT_SOURCE_DIR}/core
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_core_layers.cmake)

@@ -1,14 +1,14 @@
 // Velocity fields against independent brute-force double loops (tests/math_brute_force.hpp), for every
 // kernel, divergence, leave-one-out setting, mixtures, multi-scale, Alg. 2, Sinkhorn, d = 1 and d = 3,
-// plus options validation and degenerate inputs. MATH.md §1.3, §3.2, §3.3, §3.7, §7.2, §7.3.
+// plus options validation and degenerate inputs. THEORY.md §4.2, §4.4, §4.6, §5.2, §5.3, §6, §3.6.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <numbers>
 #include <string>
 
-#include "driftlab/error.hpp"
-#include "driftlab/velocity.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/field/velocity.hpp"
 #include "math_brute_force.hpp"
 
 using namespace driftlab;

@@ -6,8 +6,8 @@
 #include <memory>
 #include <thread>
 
-#include "driftlab/run_worker.hpp"
-#include "driftlab/snapshot.hpp"
+#include "driftlab/run/run_worker.hpp"
+#include "driftlab/run/snapshot.hpp"
 
 namespace driftlab::testing {
 

@@ -135,7 +135,7 @@ void probeBox(ImDrawList* dl, const Camera& cam, const ProbeReadout& p) {
 }
 
 void kernelInset(ImDrawList* dl, const KernelSpec& k, ImVec2 at) {
-  // kappa(r) / kappa(0) over r in [0, 3h], normalized shape; MATH.md §1.1
+  // kappa(r) / kappa(0) over r in [0, 3h], normalized shape; THEORY.md §2.1
   const float w = 120, h = 56;
   dl->AddRectFilled(at, ImVec2(at.x + w, at.y + h + 16), kBox, 4);
   KernelEvaluator ev(k, 2);

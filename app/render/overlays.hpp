@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "driftlab/kernel.hpp"
+#include "driftlab/kde/kernel.hpp"
 #include "render/camera.hpp"
 #include "render/scene.hpp"
 #include "view_options.hpp"

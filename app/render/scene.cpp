@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "driftlab/divergence.hpp"
+#include "driftlab/field/divergence.hpp"
 
 namespace driftlab::app::render {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/snapshot.hpp"
+#include "driftlab/run/snapshot.hpp"
 #include "render/camera.hpp"
 #include "render/layers.hpp"
 #include "view_options.hpp"

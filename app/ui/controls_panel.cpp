@@ -6,8 +6,8 @@
 #include <string>
 #include <random>
 
-#include "driftlab/generator.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/generator/generator.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
 #include "panels.hpp"
@@ -46,10 +46,10 @@ const std::vector<NamedDescription>& generatorPresets() {
   return catalog;
 }
 
-// mode switch: particles (FlowWorker) | generator (GeneratorWorker, issue 5); the shell starts
+// mode switch: particles (FlowWorker) | generator (GeneratorWorker); the shell starts
 // the other worker. Returns true in generator mode.
 bool drawModeSwitch(const Snapshot* frame, const UiActions& actions) {
-  const bool generator = frame != nullptr && frame->generator_mode;
+  const bool generator = frame != nullptr && (frame->generator != nullptr);
   ImGui::TextUnformatted("mode:");
   ImGui::SameLine();
   if (ImGui::RadioButton("particles", !generator) && generator && actions.set_generator_mode)
@@ -58,7 +58,7 @@ bool drawModeSwitch(const Snapshot* frame, const UiActions& actions) {
   if (ImGui::RadioButton("generator", generator) && !generator && actions.set_generator_mode)
     actions.set_generator_mode(true);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("train a network x = f(z) with the drifting loss of the same field (MATH.md §5)");
+    ImGui::SetTooltip("train a network x = f(z) with the drifting loss of the same field (THEORY.md §7)");
   return generator;
 }
 
@@ -70,18 +70,18 @@ void drawGeneratorSettings(const Snapshot& frame, const UiActions& actions) {
   char buf[64];
   const ImGuiInputTextFlags enter = ImGuiInputTextFlags_EnterReturnsTrue;
   ImGui::PushItemWidth(ImGui::GetFontSize() * 7.f);
-  double lr = frame.generator_lr;
+  double lr = frame.generator->lr;
   if (ImGui::InputDouble("lr", &lr, 0.0, 0.0, "%.6g", enter)) {
     std::snprintf(buf, sizeof buf, "lr=%.9g", lr);
     sendSetting(buf);
   }
   ImGui::SameLine();
-  double eta = frame.generator_eta;
+  double eta = frame.generator->eta;
   if (ImGui::InputDouble("drift eta", &eta, 0.0, 0.0, "%.6g", enter)) {
     std::snprintf(buf, sizeof buf, "eta=%.9g", eta);
     sendSetting(buf);
   }
-  double ema = frame.generator_ema;
+  double ema = frame.generator->ema;
   if (ImGui::InputDouble("weight avg", &ema, 0.0, 0.0, "%.6g", enter)) {
     std::snprintf(buf, sizeof buf, "ema=%.9g", ema);
     sendSetting(buf);
@@ -89,15 +89,15 @@ void drawGeneratorSettings(const Snapshot& frame, const UiActions& actions) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("ema: the samples, the latent grid and saved models use an exponential moving average of the "
                       "weights with this decay (0 = the raw weights); training is unchanged");
-  int batch = frame.generator_batch;
+  int batch = frame.generator->batch;
   if (ImGui::InputInt("batch", &batch, 0, 0, enter)) sendSetting("batch=" + std::to_string(batch));
   ImGui::SameLine();
-  int data_batch = frame.generator_data_batch;
+  int data_batch = frame.generator->data_batch;
   if (ImGui::InputInt("data batch", &data_batch, 0, 0, enter)) sendSetting("data_batch=" + std::to_string(data_batch));
-  int latent = frame.generator_latent;
+  int latent = frame.generator->latent;
   if (ImGui::InputInt("latent", &latent, 0, 0, enter)) sendSetting("latent=" + std::to_string(latent));
   ImGui::SameLine();
-  std::string widths = frame.generator_widths;
+  std::string widths = frame.generator->widths;
   if (ImGui::InputText("widths", &widths, enter)) sendSetting("widths=" + widths);
   ImGui::PopItemWidth();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("hidden layer widths, e.g. 256,256,256 (re-initializes the network)");
@@ -123,11 +123,11 @@ void drawGeneratorSection(const Snapshot* frame, UiState& state, const UiActions
     ImGui::TextWrapped("%s", current->description.c_str());
     ImGui::PopStyleColor();
   }
-  if (frame != nullptr) {
-    ImGui::TextWrapped("%s", frame->generator_settings.c_str());
-    ImGui::Text("training step %ld", frame->train_step);
+  if (frame != nullptr && frame->generator) {
+    ImGui::TextWrapped("%s", frame->generator->settings.c_str());
+    ImGui::Text("training step %ld", frame->step);
     drawGeneratorSettings(*frame, actions);
-    if (frame->latent_nx >= 2) ImGui::Checkbox("latent grid", &state.show_latent_grid);
+    if (frame->generator->latent_nx >= 2) ImGui::Checkbox("latent grid", &state.show_latent_grid);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("the image of a grid over the 2-D latent space (GAN Lab's manifold view)");
   }
   ImGui::InputText("model", &state.model_path);
@@ -135,7 +135,7 @@ void drawGeneratorSection(const Snapshot* frame, UiState& state, const UiActions
   if (ImGui::Button("Save model")) call(actions.save_model, state.model_path);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("write the network and its scenario; sample with: driftlab-cli generate --model FILE --n K");
-  if (frame != nullptr && !frame->generator_notice.empty()) ImGui::TextDisabled("%s", frame->generator_notice.c_str());
+  if (frame != nullptr && frame->generator && !frame->generator->notice.empty()) ImGui::TextDisabled("%s", frame->generator->notice.c_str());
 }
 
 void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status) {

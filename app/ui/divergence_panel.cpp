@@ -1,10 +1,10 @@
 // The divergence-mixture section: one weight slider per base field (0 = off), quick buttons for
 // the paper's mix and for each single divergence, alpha, the chi2 convention (an option because
-// MATH.md §9 marks the paper's constant as unverified), leave-one-out and plug-in vs exact
-// smoothed velocity (MATH.md §3.4). Render thread only.
+// THEORY.md §14 marks the paper's constant as unverified), leave-one-out and plug-in vs exact
+// smoothed velocity (THEORY.md §5.4). Render thread only.
 #include <string>
 
-#include "driftlab/divergence.hpp"
+#include "driftlab/field/divergence.hpp"
 #include "imgui.h"
 #include "panels.hpp"
 #include "widgets.hpp"

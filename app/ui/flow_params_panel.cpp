@@ -1,15 +1,16 @@
 // The parameter sections of the controls window: data, kernel and bandwidth, time stepping and
 // advanced options, plus the shadow-copy bookkeeping (ui.hpp ParamShadow). The divergence
-// mixture is in divergence_panel.cpp. Every change applies to the running flow without a reset
-// (issue 3): sliders show their value while dragged and send cmd::SetParams when released.
+// mixture is in divergence_panel.cpp. Every change applies to the running flow without a reset,
+// so its effect shows on the moving particles: sliders show their value while dragged and send
+// cmd::SetParams when released.
 // Render thread only.
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "driftlab/bandwidth.hpp"
-#include "driftlab/datasets.hpp"
-#include "driftlab/error.hpp"
+#include "driftlab/kde/bandwidth.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/base/error.hpp"
 #include "imgui.h"
 #include "imgui_stdlib.h"
 #include "panels.hpp"
@@ -101,7 +102,7 @@ void drawDataSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
   }
   helpMarker("dataset");
   // generator mode: the samples come from the network, not from an initial layout of particles
-  const bool generator = frame != nullptr && frame->generator_mode;
+  const bool generator = frame != nullptr && (frame->generator != nullptr);
   ImGui::BeginDisabled(generator);
   const std::string init_label = p.init == "csv" ? "csv: " + p.init_csv : p.init;
   if (std::string d = catalogCombo("initial q", init_label, inits); !d.empty()) {
@@ -219,7 +220,7 @@ void drawKernelSection(const Snapshot* frame, ParamShadow& s, const UiActions& a
 void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& actions) {
   FlowParams& p = s.params;
   // generator mode: the network moves the samples (drift eta is in the Run section)
-  ImGui::BeginDisabled(frame != nullptr && frame->generator_mode);
+  ImGui::BeginDisabled(frame != nullptr && (frame->generator != nullptr));
   int integ = static_cast<int>(p.integrator);
   ImGui::TextUnformatted("integrator");
   ImGui::SameLine();
@@ -257,7 +258,7 @@ void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
 
 void drawAdvancedSection(const Snapshot* frame, ParamShadow& s, const UiActions& actions) {
   FlowParams& p = s.params;
-  // compute path of the kernel sums (issue 4): the grid is what keeps 1e6 particles interactive
+  // compute path of the kernel sums (compute_path.hpp): the grid is what keeps 1e6 particles interactive
   static const ComputePath kPaths[] = {ComputePath::Auto, ComputePath::Exact32, ComputePath::Exact64,
                                        ComputePath::Grid};
   if (ImGui::BeginCombo("compute path", computePathName(p.path))) {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/kernel.hpp"
+#include "driftlab/kde/kernel.hpp"
 #include "imgui.h"
 #include "panels.hpp"
 #include "plot_widget.hpp"

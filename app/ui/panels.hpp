@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/kernel.hpp"
+#include "driftlab/kde/kernel.hpp"
 #include "ui.hpp"
 
 namespace driftlab::app::ui {

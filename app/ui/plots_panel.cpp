@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/metrics.hpp"
+#include "driftlab/field/metrics.hpp"
 #include "imgui.h"
 #include "panels.hpp"
 #include "plot_widget.hpp"
@@ -139,8 +139,8 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   bool any_hovered = false;
   double hovered_x = 0;
   std::string title;
-  // generator mode: the objective column holds the training loss (= E||eta v||^2, MATH.md §5.1)
-  const bool generator = frame != nullptr && frame->generator_mode;
+  // generator mode: the objective column holds the training loss (= E||eta v||^2, THEORY.md §7.1)
+  const bool generator = frame != nullptr && (frame->generator != nullptr);
   auto metricName = [generator](int m) { return generator && m == kObjective ? "loss" : kMetricNames[m]; };
   for (const auto& g : groups) {
     std::vector<PlotSeries> series;

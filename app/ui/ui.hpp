@@ -10,9 +10,9 @@
 #include <string>
 
 #include "../view_options.hpp"
-#include "driftlab/flow_params.hpp"
-#include "driftlab/flow_worker.hpp"
-#include "driftlab/snapshot.hpp"
+#include "driftlab/flow/flow_params.hpp"
+#include "driftlab/run/flow_worker.hpp"
+#include "driftlab/run/snapshot.hpp"
 
 namespace driftlab::app::ui {
 
@@ -20,7 +20,7 @@ struct UiActions {                                   // provided by the shell (a
   std::function<void(driftlab::Command)> send;        // forwards to the FlowWorker
   std::function<void(const std::string&)> load_scenario, save_scenario, load_preset;  // shell reports errors via AppStatus
   std::function<void()> screenshot, toggle_recording, fit_view;
-  // generator mode (issue 5): switch mode, load a generator preset, save the trained model
+  // generator mode: switch mode, load a generator preset, save the trained model
   std::function<void(bool)> set_generator_mode;
   std::function<void(const std::string&)> load_generator_preset, save_model;
 };
@@ -62,7 +62,7 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  // panels leave free (pixels; the whole width when the panels are hidden), e.g. for
                  // fit-view and canvas overlays such as the colour bar
                  float free_x0 = 0, free_x1 = 0;
-                 // generator mode (genapp): the generator preset chosen and the model file name
+                 // generator mode: the generator preset chosen and the model file name
                  std::string generator_preset = "gen_checkerboard";
                  std::string model_path = "model.json";
                  bool show_latent_grid = true;       // 2-D latent: the warped latent grid on the canvas

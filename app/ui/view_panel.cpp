@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "driftlab/divergence.hpp"
+#include "driftlab/field/divergence.hpp"
 #include "imgui.h"
 #include "panels.hpp"
 #include "widgets.hpp"

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "driftlab/error.hpp"
-#include "driftlab/scenario.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "render/camera.hpp"
 #include "render/colormap.hpp"
 #include "script.hpp"

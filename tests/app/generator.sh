@@ -1,5 +1,5 @@
 #!/bin/bash
-# Generator mode (issue 5): the app starts on a generator preset, trains it headless for 20 frames
+# Generator mode: the app starts on a generator preset, trains it headless for 20 frames
 # and renders a PNG that is not blank (samples, data and the quiver drawn); the panels show
 # generator mode. An unknown generator preset is refused in one line with exit code 2.
 source "$(dirname "$0")/common.sh"

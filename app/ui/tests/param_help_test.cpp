@@ -1,5 +1,5 @@
 // Tests of app/ui/param_help.cpp: every (?) text exists once, says something substantial, and
-// the options MATH.md marks as choices cite it. (That every drawn control has a text is checked
+// the options THEORY.md marks as choices cite it. (That every drawn control has a text is checked
 // by the headless smoke test through missingHelpKeys().)
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "../param_help.hpp"
-#include "driftlab/divergence.hpp"
+#include "driftlab/field/divergence.hpp"
 
 using namespace driftlab::app::ui;
 
@@ -28,10 +28,10 @@ TEST_CASE("every divergence of the engine has a weight help text") {
   }
 }
 
-TEST_CASE("choices that MATH.md marks as open cite their section") {
-  // the chi2 normalization is an option because MATH.md §9 marks the paper's constant unverified
-  CHECK(std::string(paramHelp("chi2")).find("MATH.md §9") != std::string::npos);
-  CHECK(std::string(paramHelp("velocity")).find("MATH.md §3.4") != std::string::npos);
-  CHECK(std::string(paramHelp("bandwidth.rate")).find("MATH.md §7.1") != std::string::npos);
-  CHECK(std::string(paramHelp("weights.mixed")).find("MATH.md §3.5") != std::string::npos);
+TEST_CASE("choices that THEORY.md marks as open cite their section") {
+  // the chi2 normalization is an option because THEORY.md §14 marks the paper's constant unverified
+  CHECK(std::string(paramHelp("chi2")).find("THEORY.md §14") != std::string::npos);
+  CHECK(std::string(paramHelp("velocity")).find("THEORY.md §5.4") != std::string::npos);
+  CHECK(std::string(paramHelp("bandwidth.rate")).find("THEORY.md §3.4") != std::string::npos);
+  CHECK(std::string(paramHelp("weights.mixed")).find("THEORY.md §5.5") != std::string::npos);
 }

@@ -1,0 +1,55 @@
+// Metrics of a particle set against the data, computed with a fixed reference kernel so that
+// curves stay comparable when the flow's kernel or bandwidth changes. THEORY.md §8.
+// Any thread (the worker calls them at a lower cadence than steps).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "driftlab/base/types.hpp"
+#include "driftlab/field/velocity.hpp"
+
+namespace driftlab {
+
+struct MetricsOptions {
+  double reference_h = 0.1;     // Gaussian bandwidth of the MMD^2 and the KDE estimates
+  int max_points = 2000;        // deterministic subsample of each set above this size
+  int slices = 64;              // random directions for sliced W2
+  std::uint64_t seed = 12345;   // fixed: same directions and subsample every call
+};
+
+struct Metrics {
+  long step = 0;
+  double time = 0.0;
+  double mmd2 = 0.0;         // biased (V-statistic) MMD^2, Gaussian reference kernel: >= 0
+  double energy = 0.0;       // energy distance 2E|X-Y| - E|X-X'| - E|Y-Y'|: >= 0
+  double sliced_w2 = 0.0;    // sliced Wasserstein-2 (quantile matching along random directions)
+  double kl_qp = 0.0;        // KDE estimate of KL(q||p), reference kernel, q_hat leave-one-out
+  double kl_pq = 0.0;        // KDE estimate of KL(p||q)
+  double chi2 = 0.0;         // KDE estimate of chi2(q||p) = mean(q_hat/p_hat) - 1
+  int modes_covered = -1;    // mixtures: modes holding >= half their share of particles; -1 if N/A
+  int modes_total = 0;
+  double objective = 0.0;    // value of the functional the flow minimizes (its own kernel), THEORY.md §8.4
+};
+
+// mode_centres/mode_weights may be empty (then modes_covered = -1).
+Metrics computeMetrics(const Points& particles, const Points& data, const Points& mode_centres,
+                       const std::vector<double>& mode_weights, const VelocityOptions& flow,
+                       const MetricsOptions& opt = {});
+
+// the individual estimators, exposed for tests
+double mmd2Biased(const Points& x, const Points& y, double h);
+double energyDistance(const Points& x, const Points& y);
+double slicedW2(const Points& x, const Points& y, int slices, std::uint64_t seed);
+// value of the functional that opt's velocity descends (weighted sum of the per-term
+// estimators of THEORY.md §8.4, with the flow's own kernel); NaN where undefined (non-integrable kernel)
+double objectiveValue(const Points& particles, const Points& data, const VelocityOptions& opt);
+int modesCovered(const Points& particles, const Points& centres, const std::vector<double>& weights);
+
+// CSV column names of a metrics row, in order: step,time,mmd2,energy,sliced_w2,kl_qp,kl_pq,chi2,
+// modes_covered,objective
+std::vector<std::string> metricsColumns();
+std::string formatMetricsRow(const Metrics& m);  // %.10g values joined by commas
+
+}  // namespace driftlab

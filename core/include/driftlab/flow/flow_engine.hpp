@@ -1,0 +1,83 @@
+// The particle flow: state (particles, data, flow time) and one step of the Wasserstein-2
+// gradient flow of the chosen divergence mixture. THEORY.md §6 (per-step algorithm).
+// Single-threaded object: owned and used by one thread at a time (the FlowWorker's thread,
+// or a CLI/test thread). Parameters change live between steps without restarting the run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "driftlab/flow/datasets.hpp"
+#include "driftlab/flow/flow_params.hpp"
+#include "driftlab/flow/geometry.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/base/types.hpp"
+
+namespace driftlab {
+
+struct StepReport {
+  bool ok = true;            // false: the step was rolled back (non-finite velocity or position)
+  double eta_used = 0.0;     // effective step after the displacement cap
+  double max_speed = 0.0;    // max_i |v_i| before the step
+  double bandwidth = 0.0;    // (first) bandwidth used
+  std::string warning;       // e.g. "non-finite velocity at step 120: step rolled back, step size halved to 0.005"
+};
+
+class FlowEngine {
+ public:
+  // builds data and particles from params (validates; throws InvalidArgument)
+  explicit FlowEngine(const FlowParams& params);
+
+  // apply new parameters between steps without restarting: data is regenerated only when the
+  // dataset/samples/data_seed/data_csv changed, particles are added or removed only when their
+  // count changed, everything else just switches. Throws InvalidArgument (state unchanged).
+  void setParams(const FlowParams& params);
+  // back to t = 0 with the same seeds (identical run), or with new seeds
+  void reset();
+  void reseed(std::uint64_t data_seed, std::uint64_t init_seed);
+
+  // one step (Euler or Heun) with the displacement cap and blow-up rollback
+  StepReport step();
+
+  // editing (any time between steps)
+  void addParticles(const Points& pts);          // d x k
+  void addParticlesFromKde(int count);           // sampled from q_hat (random particle + kernel noise)
+  void removeParticles(int count);               // removes the last `count` (keeps at least 1)
+  void setParticle(int index, const Eigen::VectorXd& position);
+  void setData(const Points& data);              // replaces the data (mode centres are cleared)
+  void addData(const Points& pts);
+  void eraseData(const Eigen::VectorXd& centre, double radius);  // keeps at least 1 point
+
+  // state
+  const FlowParams& params() const { return params_; }
+  const Points& particles() const { return x_; }
+  const Points& data() const { return y_; }
+  const Points& velocities() const { return v_; }  // velocity at the start of the last step
+  const Points& modeCentres() const { return mode_centres_; }
+  const std::vector<double>& modeWeights() const { return mode_weights_; }
+  double time() const { return t_; }
+  long stepIndex() const { return step_index_; }
+  double currentStep() const { return eta_; }     // eta after any halving by rollbacks
+  double currentBandwidth() const;                // (first) bandwidth at the current time
+  int dim() const { return static_cast<int>(x_.rows()); }
+
+  VelocityOptions velocityOptions() const;  // options in force now (bandwidth rule resolved)
+  Metrics metrics(const MetricsOptions& opt = {}) const;
+
+ private:
+  void rebuildData();
+  void rebuildParticles();
+
+  FlowParams params_;
+  std::unique_ptr<Geometry> geometry_;
+  Points x_, y_, v_;
+  Points mode_centres_;
+  std::vector<double> mode_weights_;
+  double t_ = 0.0;
+  double eta_ = 0.0;
+  long step_index_ = 0;
+  std::uint64_t edit_counter_ = 0;  // seeds KDE sampling of added particles
+};
+
+}  // namespace driftlab

@@ -1,0 +1,75 @@
+// Every parameter of a particle flow run, validated in one place. This is what scenario files
+// store and what the FlowWorker's SetParams command carries. Plain data; any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "driftlab/kde/bandwidth.hpp"
+#include "driftlab/kde/compute_path.hpp"
+#include "driftlab/field/divergence.hpp"
+#include "driftlab/kde/kernel.hpp"
+#include "driftlab/field/velocity.hpp"
+
+namespace driftlab {
+
+enum class Integrator { Euler, Heun };
+enum class GeometryKind { Euclidean };  // the sphere S^2 comes later (THEORY.md §10)
+// How the per-step displacement cap applies (THEORY.md §6.3):
+// PerParticle clips each particle's move to cap * h (as the GFD mixture code does, [GFD-sec(b)]);
+// Global shrinks the whole step to eta_eff = min(eta, cap h / max_i |v_i|) (THEORY.md §6.3), which
+// keeps the flow an exact time-rescaling but lets one runaway particle freeze everybody.
+enum class CapMode { PerParticle, Global };
+
+const char* integratorName(Integrator i);          // euler, heun
+Integrator parseIntegrator(std::string_view name);  // throws InvalidArgument
+const char* capModeName(CapMode m);                 // per_particle, global
+CapMode parseCapMode(std::string_view name);        // throws InvalidArgument
+
+struct FlowParams {
+  // target data (law p)
+  std::string dataset = "eight_gaussians";  // a built-in name, or "csv" with data_csv set
+  std::string data_csv;                     // path, when dataset == "csv"
+  int samples = 1024;                       // M (ignored for csv)
+  std::uint64_t data_seed = 1;
+
+  // particles (law q)
+  std::string init = "gaussian";            // gaussian, far, collapsed, uniform, or "csv"
+  std::string init_csv;                     // path, when init == "csv"
+  int particles = 1024;                     // N (ignored for csv)
+  std::uint64_t init_seed = 2;
+
+  // field
+  KernelSpec kernel;                        // kernel.h is overridden by the bandwidth rule
+  BandwidthSpec bandwidth;
+  DivergenceWeights weights = DivergenceWeights::mixedDefault();
+  double alpha = 0.5;
+  Chi2Convention chi2 = Chi2Convention::Full;
+  bool leave_one_out = true;
+  double ratio_min = 1e-6, ratio_max = 1e6;
+  VelocityMode velocity_mode = VelocityMode::PlugIn;
+  int smoothed_grid = 96;
+
+  // time stepping
+  Integrator integrator = Integrator::Euler;
+  double step = 0.01;              // eta, in flow-time units
+  double displacement_cap = 0.5;   // max per-step displacement, in bandwidths (THEORY.md §6.3); 0 = off
+  CapMode cap_mode = CapMode::PerParticle;
+  GeometryKind geometry = GeometryKind::Euclidean;
+
+  // how the kernel sums are computed (compute_path.hpp): auto = float64 for small runs,
+  // float32 SIMD for medium, the 2-D FFT grid for large ones
+  ComputePath path = ComputePath::Auto;
+
+  // metrics reference kernel
+  double metrics_h = 0.1;
+
+  // throws InvalidArgument naming the field and the value, e.g. "step: must be > 0 (got -0.5)"
+  void validate() const;
+  // the velocity options in force at flow time t for these particles and data
+  VelocityOptions velocityOptions(const Points& particles, const Points& data, double t) const;
+  bool operator==(const FlowParams&) const;
+};
+
+}  // namespace driftlab

@@ -1,0 +1,28 @@
+// CSV input and output of point sets, with a header row. Any thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "driftlab/base/types.hpp"
+
+namespace driftlab {
+
+// Reads a CSV with a header row (e.g. "x,y") and one point per line; returns d x n.
+// Throws InvalidArgument with one line naming the file, line and column of the problem:
+// "Y.csv:7:2: not a number: 'abc'", "Y.csv:3: expected 2 columns, found 3", "Y.csv: no data rows",
+// non-finite values, missing file.
+Points readCsvPoints(const std::string& path);
+// Same, from text already in memory (name is used in messages).
+Points parseCsvPoints(const std::string& text, const std::string& name);
+
+// Writes header (names.size() == rows) and one column of pts per line, with %.17g.
+// Throws InvalidArgument if the file cannot be written.
+void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names);
+std::string formatCsvPoints(const Points& pts, const std::vector<std::string>& names);
+
+// default header names for dimension d: x,y (d=2), x,y,z (d=3), x0..x{d-1} otherwise; prefix "v"
+// gives vx,vy...
+std::vector<std::string> coordinateNames(int d, const std::string& prefix = "");
+
+}  // namespace driftlab

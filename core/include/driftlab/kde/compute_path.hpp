@@ -1,0 +1,52 @@
+// How the kernel sums are computed. Every path computes the same quantities
+// (THEORY.md §6.1); they differ in precision and cost:
+//   exact64 : float64 SIMD lanes + threads (same values as the scalar reference to ~1e-13)
+//   exact   : float32 SIMD lanes + threads, double per-row totals (~1e-5 relative)
+//   grid    : 2-D only: cloud-in-cell binning on a G x G grid, FFT convolution, bilinear
+//             interpolation back, O(N + M + G^2 log G); < 1 % relative RMS on the 2-D presets
+//             (docs/PERFORMANCE.md); rows the grid cannot resolve are summed separately
+//   auto    : exact64 for small sums, exact for medium, grid for large 2-D sums
+// Pure functions; any thread.
+#pragma once
+
+#include <string_view>
+
+namespace driftlab {
+
+enum class ComputePath { Exact64, Exact32, Grid, Auto };
+
+const char* computePathName(ComputePath path);     // exact64, exact, grid, auto
+ComputePath parseComputePath(std::string_view name);  // throws InvalidArgument naming the value
+
+// Auto thresholds, in kernel pairs (rows x sources) of one kernel-row sum, from the measurements
+// in docs/PERFORMANCE.md: below kAutoExact32Pairs a float64 sum costs < ~2 ms; below
+// kAutoGridPairs (N = M ~ 16384) the exact float32 field still runs at ~7+ fields/s on 2 idle
+// cores, above it only the grid keeps the app interactive (its error: docs/PERFORMANCE.md).
+inline constexpr double kAutoExact32Pairs = 1 << 20;
+inline constexpr double kAutoGridPairs = 1 << 28;
+
+// the concrete path (never Auto) for one kernel-row sum of `rows` x `sources` pairs in dimension dim
+ComputePath resolveComputePath(ComputePath path, int dim, long rows, long sources);
+
+// true when the grid path takes 2-D sums whose points span a box of side `extent` (the larger
+// axis) at bandwidth h; false when it declines (box wider than ~340 h) and the exact path runs
+bool gridPathCovers(double extent, double h);
+
+// The path the kernel sums take on the calling thread: the innermost ComputePathScope's, else
+// Exact64. So library calls (the CLI `field` command, tests) stay float64 unless a caller opts
+// in; the engine installs its FlowParams path around each step, the bench around what it times.
+// Any thread (thread-local).
+ComputePath currentComputePath();
+
+class ComputePathScope {
+ public:
+  explicit ComputePathScope(ComputePath path);
+  ~ComputePathScope();
+  ComputePathScope(const ComputePathScope&) = delete;
+  ComputePathScope& operator=(const ComputePathScope&) = delete;
+
+ private:
+  ComputePath previous_;
+};
+
+}  // namespace driftlab

@@ -1,0 +1,46 @@
+// The commands a run accepts (cmd::*, Command): sent from any thread with RunWorker::send and
+// applied on the worker thread between steps. The loop handles Pause, Resume, StepOnce,
+// SetStepsPerPublish and SetMetricsEvery; every other command goes to the mode's Run (run.hpp),
+// which rejects those it has no use for ("add data: not available in generator mode").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "driftlab/base/types.hpp"
+#include "driftlab/flow/flow_params.hpp"
+
+namespace driftlab {
+
+namespace cmd {
+struct SetParams { FlowParams params; std::string label; };  // label for the change marker ("" = auto)
+struct SetParam { std::string key_equals_value; };          // "kernel=laplacian" (scenario.hpp keys)
+struct Reset {};                                            // same seeds, t = 0
+struct NewSeed { std::uint64_t seed; };                     // data_seed = seed, init_seed = seed + 1
+struct Pause {};
+struct Resume {};
+struct StepOnce {};                                         // one step while paused
+struct AddParticles { Points points; };                     // d x k
+struct AddParticlesFromKde { int count; };
+struct RemoveParticles { int count; };
+struct MoveParticle { int index; Eigen::VectorXd position; };
+struct AddData { Points points; };
+struct EraseData { Eigen::VectorXd centre; double radius; };
+struct ClearData {};                                        // keeps one point so the KDE exists
+struct SetDataset { std::string name; };                    // built-in name
+struct SetData { Points points; };                          // e.g. a loaded CSV
+struct SetInit { std::string name; };                       // resets particles to this layout
+struct SetView { float x0, y0, x1, y1; int quiver_n; int density_n; };  // grid fields' rectangle
+struct SetStepsPerPublish { int steps; };
+struct SetMetricsEvery { int steps; };
+struct SaveModel { std::string path; };                     // generator mode: write a model file (model_file.hpp)
+}  // namespace cmd
+
+using Command = std::variant<cmd::SetParams, cmd::SetParam, cmd::Reset, cmd::NewSeed, cmd::Pause, cmd::Resume,
+                             cmd::StepOnce, cmd::AddParticles, cmd::AddParticlesFromKde, cmd::RemoveParticles,
+                             cmd::MoveParticle, cmd::AddData, cmd::EraseData, cmd::ClearData, cmd::SetDataset,
+                             cmd::SetData, cmd::SetInit, cmd::SetView, cmd::SetStepsPerPublish,
+                             cmd::SetMetricsEvery, cmd::SaveModel>;
+
+}  // namespace driftlab

@@ -1,0 +1,91 @@
+// The immutable picture of one moment of a run that a RunWorker publishes for readers
+// (the app's render thread, tests). GL-free; floats, ready to upload. Never modified after
+// publication: readers hold it through shared_ptr<const Snapshot>.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "driftlab/flow/flow_params.hpp"
+#include "driftlab/field/metrics.hpp"
+#include "driftlab/base/types.hpp"
+
+namespace driftlab {
+
+// Values on a regular nx x ny grid over [x0, x1] x [y0, y1] (node centres), row-major
+// (iy * nx + ix), `components` floats per node.
+struct GridField {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  int nx = 0, ny = 0, components = 0;
+  std::vector<float> values;
+  bool empty() const { return values.empty(); }
+};
+
+// A labelled moment where the user changed something (plots draw a marker there).
+struct ChangeMarker {
+  long step = 0;
+  double time = 0.0;
+  std::string label;  // e.g. "kernel=laplacian"
+};
+
+struct MetricHistory {
+  std::vector<Metrics> rows;
+  std::vector<ChangeMarker> markers;
+};
+
+// Generator mode's part of a snapshot (generator_worker.hpp). There the common part reads:
+// params = the field part of the generator's parameters, particles = samples of the fixed noise
+// batch, velocities = their drift arrows, step = training steps done, time = training time
+// (step * eta), metric rows' objective = the training loss.
+struct GeneratorView {
+  std::string name;                   // the generator scenario's name (e.g. "gen_checkerboard")
+  std::string settings;               // one line: architecture, lr, batch sizes, eta
+  std::string notice;                 // last success of a command, e.g. "saved model.json (step 120)"
+  // the generator settings in force (the panel's live controls; Snapshot::params holds the field part)
+  double lr = 0.0, eta = 0.0;
+  double ema = 0.0;                   // weight-average decay of the shown samples (0 = raw weights)
+  int batch = 0, data_batch = 0, latent = 0;
+  std::string widths;                 // "256,256,256" (the "widths" setting's format)
+  // 2-D latent only: the image of a latent_nx x latent_ny grid (row-major, iy * nx + ix) under the
+  // generator, GAN Lab's manifold view; empty otherwise
+  PointsF latent_grid;                // 2 x (latent_nx latent_ny)
+  int latent_nx = 0, latent_ny = 0;
+};
+
+// The common part, filled by the run loop (step, time, history, warnings, ...) and the mode's
+// Run (params, points, grid fields, per-mode view).
+struct Snapshot {
+  std::uint64_t snapshot_id = 0;      // strictly increasing per publish
+  std::uint64_t params_version = 0;   // increases with every applied parameter change
+  FlowParams params;                  // the parameters this snapshot reflects
+  long step = 0;
+  double time = 0.0;                  // flow time
+  double step_size = 0.0;             // current eta (after rollback halvings)
+  double eta_used = 0.0;              // effective step of the last step (after the displacement cap)
+  double bandwidth = 0.0;             // (first) bandwidth in force
+  bool paused = false;
+  double steps_per_second = 0.0;      // measured engine rate
+
+  PointsF particles;                  // d x N
+  PointsF velocities;                 // d x N
+  PointsF data;                       // d x M
+  PointsF mode_centres;               // d x K
+
+  // 2-D fields over the view rectangle requested with SetView (default: padded data box)
+  GridField velocity;                 // 2 components
+  GridField attraction, repulsion;    // 2 components each (split field)
+  std::vector<Divergence> terms;      // active divergence terms
+  std::vector<GridField> per_term;    // 2 components each, one per term
+  GridField log_p, log_q, speed;      // 1 component each; log_p/log_q NaN when not integrable
+
+  std::shared_ptr<const MetricHistory> history;  // shared between snapshots until it changes
+  std::vector<std::string> warnings;  // recent engine warnings, oldest first (at most 8)
+  std::string error;                  // last rejected command, e.g. "step: must be > 0 (got -1)"
+
+  // the mode's own view, when it has one (null in particle mode)
+  std::shared_ptr<const GeneratorView> generator;
+};
+
+}  // namespace driftlab

@@ -1,7 +1,0 @@
-#include "driftlab/error.hpp"
-
-namespace driftlab::detail {
-
-void throwInvalidArgument(const std::string& msg) { throw InvalidArgument(msg); }
-
-}  // namespace driftlab::detail

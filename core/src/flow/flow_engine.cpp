@@ -1,0 +1,419 @@
+// FlowEngine: particle state and one step of the W2 gradient flow (THEORY.md §6), live parameter
+// changes, resets and edits. Single-threaded object (see flow_engine.hpp).
+//
+// [SECTION] helpers: building data and particles, KDE sampling, small checks
+// [SECTION] construction, reset, reseed
+// [SECTION] live parameter changes
+// [SECTION] one step (Euler / Heun, displacement cap, rollback)
+// [SECTION] edits
+// [SECTION] options and metrics
+#include "driftlab/flow/flow_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "driftlab/io/csv.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/base/thread_pool.hpp"
+#include "driftlab/field/velocity.hpp"
+#include "kde/column_norm.hpp"
+#include "base/rng.hpp"
+
+namespace driftlab {
+
+// [SECTION] helpers: building data and particles, KDE sampling, small checks
+namespace {
+
+struct DataState {
+  Points points;
+  Points mode_centres;
+  std::vector<double> mode_weights;
+};
+
+// the data set the parameters describe (built-in dataset or CSV file)
+DataState buildData(const FlowParams& p) {
+  DataState s;
+  if (p.dataset == "csv") {
+    s.points = readCsvPoints(p.data_csv);
+    s.mode_centres = Points(s.points.rows(), 0);
+  } else {
+    Dataset ds = sampleDataset(p.dataset, p.samples, p.data_seed);
+    s.points = std::move(ds.points);
+    s.mode_centres = std::move(ds.mode_centres);
+    s.mode_weights = std::move(ds.mode_weights);
+    if (s.mode_centres.rows() != s.points.rows()) s.mode_centres = Points(s.points.rows(), 0);
+  }
+  return s;
+}
+
+// the initial particles the parameters describe, in the data's dimension
+Points buildParticles(const FlowParams& p, const Points& data) {
+  if (p.init == "csv") {
+    Points x = readCsvPoints(p.init_csv);
+    DRIFTLAB_CHECK(x.rows() == data.rows(), p.init_csv + ": particles have dimension " + std::to_string(x.rows()) +
+                                                " but the data has dimension " + std::to_string(data.rows()));
+    return x;
+  }
+  return initialParticles(p.init, p.particles, p.init_seed, data);
+}
+
+// `count` draws from q_hat: a uniformly chosen particle plus N(0, h^2 I) noise (the Gaussian
+// KDE of the particles; for other kernels the kernel width is the noise scale)
+Points sampleFromKde(const Points& x, int count, double h, std::uint64_t seed) {
+  seeded::Rng rng(seed);
+  Points out(x.rows(), count);
+  for (int k = 0; k < count; ++k) {
+    const auto i = static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(x.cols())));
+    for (Eigen::Index r = 0; r < x.rows(); ++r) out(r, k) = x(r, i) + h * rng.normal();
+  }
+  return out;
+}
+
+// x resized to n columns: the first min(n, N) particles are kept, new ones drawn from q_hat
+Points resizeParticles(const Points& x, int n, double h, std::uint64_t seed) {
+  if (n <= x.cols()) return x.leftCols(n);
+  Points out(x.rows(), n);
+  out.leftCols(x.cols()) = x;
+  out.rightCols(n - x.cols()) = sampleFromKde(x, static_cast<int>(n - x.cols()), h, seed);
+  return out;
+}
+
+// v resized to n columns; new particles have not moved yet (zero velocity)
+void resizeVelocities(Points& v, Eigen::Index rows, Eigen::Index n) {
+  if (v.rows() != rows) {
+    v = Points::Zero(rows, n);
+    return;
+  }
+  const Eigen::Index old = v.cols();
+  v.conservativeResize(rows, n);
+  if (n > old) v.rightCols(n - old).setZero();
+}
+
+std::string shape(const Points& m) { return std::to_string(m.rows()) + "x" + std::to_string(m.cols()); }
+
+std::string number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+void checkFinitePoints(const Points& pts, const char* what) {
+  DRIFTLAB_CHECK(pts.allFinite(), std::string(what) + ": coordinates must be finite (got a NaN or infinity)");
+}
+
+void checkTotal(long long current, long long add, const char* what) {
+  DRIFTLAB_CHECK(current + add <= kMaxPoints, std::string(what) + ": " + std::to_string(current + add) +
+                                                  " points cannot fit (at most " + std::to_string(kMaxPoints) + ")");
+}
+
+// salt for the KDE sampling stream of added particles (independent of the init stream)
+constexpr std::uint64_t kKdeSalt = 0x6b64652d61646421ULL;
+
+}  // namespace
+
+// [SECTION] construction, reset, reseed
+
+FlowEngine::FlowEngine(const FlowParams& params) : params_(params) {
+  params_.validate();
+  geometry_ = makeGeometry(params_.geometry);
+  eta_ = params_.step;
+  rebuildData();
+  rebuildParticles();
+}
+
+void FlowEngine::rebuildData() {
+  DataState d = buildData(params_);
+  y_ = std::move(d.points);
+  mode_centres_ = std::move(d.mode_centres);
+  mode_weights_ = std::move(d.mode_weights);
+}
+
+void FlowEngine::rebuildParticles() {
+  x_ = buildParticles(params_, y_);
+  v_ = Points::Zero(x_.rows(), x_.cols());
+}
+
+// identical run: everything that shapes the trajectory is rebuilt from the seeds
+void FlowEngine::reset() {
+  DataState d = buildData(params_);  // may throw (e.g. a CSV file that disappeared): state unchanged
+  Points x = buildParticles(params_, d.points);
+  y_ = std::move(d.points);
+  mode_centres_ = std::move(d.mode_centres);
+  mode_weights_ = std::move(d.mode_weights);
+  x_ = std::move(x);
+  v_ = Points::Zero(x_.rows(), x_.cols());
+  t_ = 0.0;
+  step_index_ = 0;
+  eta_ = params_.step;
+  edit_counter_ = 0;
+}
+
+void FlowEngine::reseed(std::uint64_t data_seed, std::uint64_t init_seed) {
+  const FlowParams saved = params_;
+  params_.data_seed = data_seed;
+  params_.init_seed = init_seed;
+  try {
+    reset();
+  } catch (...) {
+    params_ = saved;
+    throw;
+  }
+}
+
+// [SECTION] live parameter changes
+
+// Everything is built into temporaries first, so a throw leaves the run untouched.
+void FlowEngine::setParams(const FlowParams& p) {
+  p.validate();
+  const FlowParams& o = params_;
+  const bool data_changed =
+      p.dataset != o.dataset ||
+      (p.dataset == "csv" ? p.data_csv != o.data_csv : (p.samples != o.samples || p.data_seed != o.data_seed));
+  const bool init_changed =
+      p.init != o.init || (p.init == "csv" ? p.init_csv != o.init_csv : p.init_seed != o.init_seed);
+  const bool count_changed = p.init != "csv" && p.particles != o.particles;
+
+  // data (law p)
+  DataState new_data;
+  if (data_changed) new_data = buildData(p);
+  const Points& data_now = data_changed ? new_data.points : y_;
+
+  // particles (law q): rebuilt on a layout change or a new dimension, else resized in place
+  Points new_x;
+  bool particles_rebuilt = false, particles_resized = false;
+  std::uint64_t next_edit = edit_counter_;
+  if (init_changed || data_now.rows() != x_.rows()) {
+    new_x = buildParticles(p, data_now);
+    particles_rebuilt = true;
+  } else if (count_changed && p.particles != x_.cols()) {
+    const double h = p.velocityOptions(x_, data_now, t_).kernel.h;
+    new_x = resizeParticles(x_, p.particles, h, seeded::mixSeed(p.init_seed, kKdeSalt + next_edit++));
+    particles_resized = true;
+  }
+  std::unique_ptr<Geometry> geometry = p.geometry != o.geometry ? makeGeometry(p.geometry) : nullptr;
+
+  // commit (nothing below throws)
+  if (data_changed) {
+    y_ = std::move(new_data.points);
+    mode_centres_ = std::move(new_data.mode_centres);
+    mode_weights_ = std::move(new_data.mode_weights);
+  }
+  if (particles_rebuilt) {
+    x_ = std::move(new_x);
+    v_ = Points::Zero(x_.rows(), x_.cols());
+  } else if (particles_resized) {
+    x_ = std::move(new_x);
+    resizeVelocities(v_, x_.rows(), x_.cols());
+  }
+  if (geometry) geometry_ = std::move(geometry);
+  if (p.step != o.step) eta_ = p.step;  // a new step size also clears rollback halvings
+  edit_counter_ = next_edit;
+  params_ = p;
+}
+
+// [SECTION] one step (Euler / Heun, displacement cap, rollback)
+
+StepReport FlowEngine::step() {
+  // kernel sums of this step take the run's compute path (float64 / float32 / grid, compute_path.hpp)
+  const ComputePathScope path_scope(params_.path);
+  StepReport report;
+  // nothing is committed before the end, so a rollback only has to halve the step
+  auto rollback = [&](const char* what) {
+    eta_ *= 0.5;
+    report.ok = false;
+    report.eta_used = 0.0;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "non-finite %s at step %ld: step rolled back, step size halved to %g", what,
+                  step_index_, eta_);
+    report.warning = buf;
+    return report;
+  };
+
+  // velocity at the start of the step, THEORY.md §6.1-§6.2
+  const VelocityOptions opt = velocityOptions();
+  report.bandwidth = opt.kernel.h;
+  Points v1 = particleVelocity(x_, y_, opt);
+  geometry_->projectTangent(x_, v1);
+
+  // displacement cap (THEORY.md §6.3). Global: eta_eff = min(eta, c h / max_i |v_i|), the whole
+  // ensemble slows down. PerParticle: eta stays, each particle's move is clipped to c h (GFD code,
+  // THEORY.md §6.3), so one runaway particle cannot freeze the others.
+  const double cap = params_.displacement_cap;
+  const double cap_length = cap * opt.kernel.h;
+  const bool global_cap = params_.cap_mode == CapMode::Global;
+  // max_i |v_i|: first when the step size depends on it, else from the move's own pass
+  double vmax = 0.0;
+  if (global_cap) {
+    vmax = maxColumnNorm(v1);
+    if (std::isnan(vmax)) return rollback("velocity");
+  }
+  double eta_eff = eta_;
+  if (cap > 0.0 && global_cap && vmax > 0.0) eta_eff = std::min(eta_, cap_length / vmax);
+  // each particle's move clipped to cap_length (PerParticle mode only)
+  const double clip_length = (cap > 0.0 && !global_cap) ? cap_length : 0.0;
+  // x_new = x + eta_eff v1 (clipped), and the checks of v1 (NaN speed) and of the result
+  auto firstMove = [&](Points& moved) {
+    const bool finite = geometry_->advance(x_, v1, eta_eff, clip_length, moved, global_cap ? nullptr : &vmax);
+    if (std::isnan(vmax)) return rollback("velocity");
+    report.max_speed = vmax;
+    if (!finite) return rollback("position");
+    return report;
+  };
+
+  Points x_new;
+  if (params_.integrator == Integrator::Euler) {
+    // x <- x + eta_eff v
+    if (const StepReport r = firstMove(x_new); !r.ok) return r;
+  } else {
+    // Heun (RK2): predictor x~ = x + eta_eff v1, v2 = velocity of the moved ensemble at t + eta_eff,
+    // x <- x + eta_eff/2 (v1 + v2)
+    Points x_pred;
+    if (const StepReport r = firstMove(x_pred); !r.ok) return r;
+    const VelocityOptions opt2 = params_.velocityOptions(x_pred, y_, t_ + eta_eff);
+    Points v2 = particleVelocity(x_pred, y_, opt2);
+    geometry_->projectTangent(x_pred, v2);
+    const Points v_sum = v1 + v2;
+    // the corrector may be faster than v1: shrink the step so the cap still holds exactly
+    const double half_max = 0.5 * maxColumnNorm(v_sum);
+    if (std::isnan(half_max)) return rollback("velocity");
+    if (cap > 0.0 && global_cap && half_max > 0.0 && eta_eff * half_max > cap_length) {
+      eta_eff = cap_length / half_max;
+    }
+    if (!geometry_->advance(x_, v_sum, 0.5 * eta_eff, clip_length, x_new)) return rollback("position");
+  }
+
+  // commit
+  x_ = std::move(x_new);
+  v_ = std::move(v1);
+  t_ += eta_eff;
+  ++step_index_;
+  report.eta_used = eta_eff;
+  return report;
+}
+
+// [SECTION] edits
+
+void FlowEngine::addParticles(const Points& pts) {
+  DRIFTLAB_CHECK(pts.rows() == x_.rows(), "add particles: points are " + shape(pts) + ", expected " +
+                                              std::to_string(x_.rows()) + " rows (the flow's dimension)");
+  checkFinitePoints(pts, "add particles");
+  checkTotal(x_.cols(), pts.cols(), "add particles");
+  if (pts.cols() == 0) return;
+  const Eigen::Index n = x_.cols();
+  Points x(x_.rows(), n + pts.cols());
+  x.leftCols(n) = x_;
+  x.rightCols(pts.cols()) = pts;
+  x_ = std::move(x);
+  resizeVelocities(v_, x_.rows(), x_.cols());
+}
+
+void FlowEngine::addParticlesFromKde(int count) {
+  DRIFTLAB_CHECK(count >= 0, "add particles: count must be >= 0 (got " + std::to_string(count) + ")");
+  checkTotal(x_.cols(), count, "add particles");
+  if (count == 0) return;
+  const double h = currentBandwidth();
+  const Points added = sampleFromKde(x_, count, h, seeded::mixSeed(params_.init_seed, kKdeSalt + edit_counter_));
+  ++edit_counter_;
+  addParticles(added);
+}
+
+void FlowEngine::removeParticles(int count) {
+  DRIFTLAB_CHECK(count >= 0, "remove particles: count must be >= 0 (got " + std::to_string(count) + ")");
+  const Eigen::Index n = std::max<Eigen::Index>(1, x_.cols() - count);
+  if (n == x_.cols()) return;
+  x_.conservativeResize(Eigen::NoChange, n);
+  resizeVelocities(v_, x_.rows(), n);
+}
+
+void FlowEngine::setParticle(int index, const Eigen::VectorXd& position) {
+  DRIFTLAB_CHECK(index >= 0 && index < x_.cols(), "move particle: index " + std::to_string(index) +
+                                                      " out of range [0, " + std::to_string(x_.cols()) + ")");
+  DRIFTLAB_CHECK(position.size() == x_.rows(), "move particle: position has " + std::to_string(position.size()) +
+                                                   " coordinates, expected " + std::to_string(x_.rows()));
+  DRIFTLAB_CHECK(position.allFinite(), "move particle: coordinates must be finite (got a NaN or infinity)");
+  x_.col(index) = position;
+}
+
+// a data set of another dimension restarts the particles from their layout in that dimension
+void FlowEngine::setData(const Points& data) {
+  DRIFTLAB_CHECK(data.rows() >= 1 && data.cols() >= 1, "set data: need at least one point (got " + shape(data) + ")");
+  checkFinitePoints(data, "set data");
+  checkTotal(0, data.cols(), "set data");
+  if (data.rows() != x_.rows()) {
+    DRIFTLAB_CHECK(params_.init != "csv", "set data: data of dimension " + std::to_string(data.rows()) +
+                                              " does not match the particles from " + params_.init_csv +
+                                              " (dimension " + std::to_string(x_.rows()) + ")");
+    Points x = initialParticles(params_.init, params_.particles, params_.init_seed, data);
+    x_ = std::move(x);
+    v_ = Points::Zero(x_.rows(), x_.cols());
+  }
+  y_ = data;
+  mode_centres_ = Points(y_.rows(), 0);
+  mode_weights_.clear();
+}
+
+void FlowEngine::addData(const Points& pts) {
+  DRIFTLAB_CHECK(pts.rows() == y_.rows(), "add data: points are " + shape(pts) + ", expected " +
+                                              std::to_string(y_.rows()) + " rows (the data's dimension)");
+  checkFinitePoints(pts, "add data");
+  checkTotal(y_.cols(), pts.cols(), "add data");
+  if (pts.cols() == 0) return;
+  const Eigen::Index m = y_.cols();
+  Points y(y_.rows(), m + pts.cols());
+  y.leftCols(m) = y_;
+  y.rightCols(pts.cols()) = pts;
+  y_ = std::move(y);
+}
+
+// removes the data points within `radius` of `centre`; if that would be all of them, the one
+// farthest from the centre stays so the KDE exists
+void FlowEngine::eraseData(const Eigen::VectorXd& centre, double radius) {
+  DRIFTLAB_CHECK(centre.size() == y_.rows(), "erase data: centre has " + std::to_string(centre.size()) +
+                                                 " coordinates, expected " + std::to_string(y_.rows()));
+  DRIFTLAB_CHECK(centre.allFinite(), "erase data: centre must be finite");
+  DRIFTLAB_CHECK(radius >= 0.0 && !std::isnan(radius),
+                 "erase data: radius must be >= 0 (got " + number(radius) + ")");
+  const Eigen::Index m = y_.cols();
+  std::vector<Eigen::Index> keep;
+  keep.reserve(static_cast<std::size_t>(m));
+  Eigen::Index farthest = 0;
+  double farthest_d2 = -1.0;
+  const double r2 = radius * radius;
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const double d2 = (y_.col(j) - centre).squaredNorm();
+    if (d2 > r2) keep.push_back(j);
+    if (d2 > farthest_d2) {
+      farthest_d2 = d2;
+      farthest = j;
+    }
+  }
+  if (keep.empty()) keep.push_back(farthest);
+  if (static_cast<Eigen::Index>(keep.size()) == m) return;
+  Points y(y_.rows(), static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k) y.col(static_cast<Eigen::Index>(k)) = y_.col(keep[k]);
+  y_ = std::move(y);
+}
+
+// [SECTION] options and metrics
+
+VelocityOptions FlowEngine::velocityOptions() const { return params_.velocityOptions(x_, y_, t_); }
+
+double FlowEngine::currentBandwidth() const { return velocityOptions().kernel.h; }
+
+// the reference kernel comes from the parameters (metrics_h), so curves stay comparable
+Metrics FlowEngine::metrics(const MetricsOptions& opt) const {
+  const ComputePathScope path_scope(params_.path);
+  MetricsOptions o = opt;
+  o.reference_h = params_.metrics_h;
+  Metrics m = computeMetrics(x_, y_, mode_centres_, mode_weights_, velocityOptions(), o);
+  m.step = step_index_;
+  m.time = t_;
+  return m;
+}
+
+}  // namespace driftlab

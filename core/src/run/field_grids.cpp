@@ -1,0 +1,158 @@
+// Grid fields for the FlowWorker's snapshots: velocity (with attraction / repulsion / per-term
+// breakdown) on the quiver grid, log p_hat / log q_hat / |v| on the density grid. The values are
+// the same plug-in (or exact smoothed) field the particles feel, evaluated at grid nodes that are
+// not particles (no self-exclusion). Any thread (pure).
+#include "run/field_grids.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "driftlab/base/error.hpp"
+
+namespace driftlab::detail {
+
+namespace {
+
+GridField makeGrid(const GridView& view, int n, int components) {
+  GridField g;
+  g.x0 = view.x0;
+  g.y0 = view.y0;
+  g.x1 = view.x1;
+  g.y1 = view.y1;
+  g.nx = n;
+  g.ny = n;
+  g.components = components;
+  return g;
+}
+
+// a d x E matrix (d = 2) as a 2-component grid; empty if the field was not computed
+GridField vectorGrid(const GridView& view, int n, const Points& v) {
+  GridField g = makeGrid(view, n, 2);
+  if (v.rows() != 2 || v.cols() != static_cast<Eigen::Index>(n) * n) return GridField{};
+  g.values.resize(static_cast<std::size_t>(v.size()));
+  for (Eigen::Index e = 0; e < v.cols(); ++e) {
+    g.values[static_cast<std::size_t>(2 * e)] = static_cast<float>(v(0, e));
+    g.values[static_cast<std::size_t>(2 * e + 1)] = static_cast<float>(v(1, e));
+  }
+  return g;
+}
+
+// one value per node; empty if the values were not computed
+GridField scalarGrid(const GridView& view, int n, const Vec& s) {
+  GridField g = makeGrid(view, n, 1);
+  if (s.size() != static_cast<Eigen::Index>(n) * n) return GridField{};
+  g.values.resize(static_cast<std::size_t>(s.size()));
+  for (Eigen::Index e = 0; e < s.size(); ++e) g.values[static_cast<std::size_t>(e)] = static_cast<float>(s(e));
+  return g;
+}
+
+}  // namespace
+
+GridView paddedDataView(const Points& data, const GridView& resolution) {
+  GridView v = resolution;
+  if (data.rows() < 2 || data.cols() == 0) return v;
+  const double x_lo = data.row(0).minCoeff(), x_hi = data.row(0).maxCoeff();
+  const double y_lo = data.row(1).minCoeff(), y_hi = data.row(1).maxCoeff();
+  const double w = x_hi > x_lo ? x_hi - x_lo : 1.0;
+  const double h = y_hi > y_lo ? y_hi - y_lo : 1.0;
+  const double cx = 0.5 * (x_lo + x_hi), cy = 0.5 * (y_lo + y_hi);
+  // half extent grows by 25% of the full extent on each side: (w/2 + w/4)
+  v.x0 = static_cast<float>(cx - 0.75 * w);
+  v.x1 = static_cast<float>(cx + 0.75 * w);
+  v.y0 = static_cast<float>(cy - 0.75 * h);
+  v.y1 = static_cast<float>(cy + 0.75 * h);
+  return v;
+}
+
+void validateGridView(const GridView& view) {
+  const bool finite = std::isfinite(view.x0) && std::isfinite(view.y0) && std::isfinite(view.x1) &&
+                      std::isfinite(view.y1);
+  DRIFTLAB_CHECK(finite && view.x0 < view.x1 && view.y0 < view.y1,
+                 "view: rectangle must be finite with x0 < x1 and y0 < y1 (got [" + std::to_string(view.x0) + ", " +
+                     std::to_string(view.x1) + "] x [" + std::to_string(view.y0) + ", " + std::to_string(view.y1) +
+                     "])");
+  DRIFTLAB_CHECK(view.quiver_n >= 2 && view.quiver_n <= 256,
+                 "view: quiver_n must be in [2, 256] (got " + std::to_string(view.quiver_n) + ")");
+  DRIFTLAB_CHECK(view.density_n >= 2 && view.density_n <= 512,
+                 "view: density_n must be in [2, 512] (got " + std::to_string(view.density_n) + ")");
+}
+
+Points gridNodes(const GridView& view, int nx, int ny) {
+  Points nodes(2, static_cast<Eigen::Index>(nx) * ny);
+  const double dx = (static_cast<double>(view.x1) - view.x0) / nx;
+  const double dy = (static_cast<double>(view.y1) - view.y0) / ny;
+  for (int iy = 0; iy < ny; ++iy) {
+    for (int ix = 0; ix < nx; ++ix) {
+      const Eigen::Index e = static_cast<Eigen::Index>(iy) * nx + ix;
+      nodes(0, e) = view.x0 + (ix + 0.5) * dx;
+      nodes(1, e) = view.y0 + (iy + 0.5) * dy;
+    }
+  }
+  return nodes;
+}
+
+GridFields computeGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
+                             const GridView& view) {
+  GridFields out;
+  if (particles.rows() != 2 || data.rows() != 2) return out;
+  // multi-scale: each scale is normalized by its RMS over the particles (THEORY.md §3.6); compute once
+  std::vector<double> norms;
+  if (!opt.extra_bandwidths.empty()) norms = multiScaleNorms(particles, data, opt);
+
+  // quiver grid: velocity and its breakdown
+  {
+    FieldRequest req;
+    req.breakdown = true;
+    const Points nodes = gridNodes(view, view.quiver_n, view.quiver_n);
+    const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, norms);
+    out.velocity = vectorGrid(view, view.quiver_n, f.v);
+    out.attraction = vectorGrid(view, view.quiver_n, f.attraction);
+    out.repulsion = vectorGrid(view, view.quiver_n, f.repulsion);
+    out.terms = f.terms;
+    for (const Points& t : f.per_term) out.per_term.push_back(vectorGrid(view, view.quiver_n, t));
+    if (out.per_term.size() != out.terms.size()) out.per_term.clear();
+  }
+
+  // density grid: log densities and speed
+  {
+    FieldRequest req;
+    req.densities = true;
+    const Points nodes = gridNodes(view, view.density_n, view.density_n);
+    const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, norms);
+    out.log_p = scalarGrid(view, view.density_n, f.log_p);
+    out.log_q = scalarGrid(view, view.density_n, f.log_q);
+    if (f.v.cols() == nodes.cols()) out.speed = scalarGrid(view, view.density_n, f.v.colwise().norm().transpose());
+  }
+  return out;
+}
+
+GridView gridViewFrom(const cmd::SetView& c) {
+  GridView v;
+  v.x0 = c.x0;
+  v.y0 = c.y0;
+  v.x1 = c.x1;
+  v.y1 = c.y1;
+  v.quiver_n = c.quiver_n;
+  v.density_n = c.density_n;
+  validateGridView(v);
+  return v;
+}
+
+void putGridFields(Snapshot& s, const GridFields& fields, const DivergenceWeights& weights) {
+  s.velocity = fields.velocity;
+  s.attraction = fields.attraction;
+  s.repulsion = fields.repulsion;
+  s.per_term = fields.per_term;
+  if (!fields.velocity.empty()) {
+    s.terms = fields.terms;
+  } else {
+    for (int d = 0; d < kNumDivergences; ++d)
+      if (weights.w[static_cast<std::size_t>(d)] > 0.0) s.terms.push_back(static_cast<Divergence>(d));
+  }
+  s.log_p = fields.log_p;
+  s.log_q = fields.log_q;
+  s.speed = fields.speed;
+}
+
+}  // namespace driftlab::detail
