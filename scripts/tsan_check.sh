@@ -32,7 +32,7 @@ echo "tsan_check: running worker:* under ThreadSanitizer (log: $log)"
 # halt_on_error: the first report ends the run with a non-zero exit status
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 status=0
-"$dir/bin/driftlab_tests" -tc='worker:*,generator worker:*' >"$log" 2>&1 || status=$?
+"$dir/bin/driftlab_tests" -tc='worker:*,generator worker:*,run loop:*' >"$log" 2>&1 || status=$?
 tail -n 5 "$log"
 if grep -q "ThreadSanitizer" "$log"; then
   echo "tsan_check: FAILED: ThreadSanitizer reported a problem (see $log)" >&2
