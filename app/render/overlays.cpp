@@ -129,7 +129,11 @@ void probeBox(ImDrawList* dl, const Camera& cam, const ProbeReadout& p) {
     std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "\nlog p = %.4g  log q = %.4g", p.log_p, p.log_q);
   Vec2f s = cam.worldToScreen(p.at);
   ImVec2 size = ImGui::CalcTextSize(buf);
-  ImVec2 a(s.x + 14, s.y + 10);
+  // a probe far outside the view (a script may click at 1e37) keeps its box on screen: ImGui's
+  // rounded rectangles misbehave on coordinates of that size, and the readout stays readable
+  const float max_x = std::max(0.f, cam.viewportWidth() - size.x - 20), max_y = std::max(0.f, cam.viewportHeight() - size.y - 14);
+  const float sx = std::isfinite(s.x) ? s.x : 0.f, sy = std::isfinite(s.y) ? s.y : 0.f;
+  ImVec2 a(std::clamp(sx + 14, 6.f, max_x + 6), std::clamp(sy + 10, 4.f, max_y + 4));
   dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + size.x + 6, a.y + size.y + 4), kBox, 4);
   dl->AddText(a, IM_COL32(255, 170, 230, 255), buf);
 }
