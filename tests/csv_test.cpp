@@ -154,3 +154,20 @@ TEST_CASE("csv: default coordinate names") {
   CHECK(coordinateNames(4, "v") == std::vector<std::string>{"vx0", "vx1", "vx2", "vx3"});
   CHECK_THROWS_AS(coordinateNames(0), InvalidArgument);
 }
+
+TEST_CASE("csv: a UTF-8 byte order mark is skipped, so a headerless file is still refused and no point is lost") {
+  // with the mark read as text, "\xEF\xBB\xBF1,2" looked like a header and the first point vanished
+  CHECK(errorOf([] { parseCsvPoints("\xEF\xBB\xBF" "1,2\n3,4\n", "bom.csv"); }) ==
+        "bom.csv:1: expected a header row (e.g. x,y), found numbers '1,2'");
+  const Points p = parseCsvPoints("\xEF\xBB\xBF" "x,y\n1,2\n3,4\n", "bom.csv");
+  REQUIRE(p.cols() == 2);
+  CHECK(p(0, 0) == 1.0);
+  CHECK(p(1, 1) == 4.0);
+}
+
+TEST_CASE("csv: lines ending in a lone carriage return are lines") {
+  const Points p = parseCsvPoints("x,y\r1,2\r3,4\r", "cr.csv");
+  REQUIRE(p.cols() == 2);
+  CHECK(p(0, 1) == 3.0);
+  CHECK(errorOf([] { parseCsvPoints("x,y\r1,2\r3\r", "cr.csv"); }) == "cr.csv:3: expected 2 columns, found 1");
+}

@@ -21,3 +21,14 @@ add_test(NAME core_is_gui_free
 add_test(NAME core_layers_point_down
          COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_CURRENT_SOURCE_DIR}/core
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_core_layers.cmake)
+
+# ---- the parsers' fuzzer (tests/fuzz): a short run and the hostile inputs in every build; the
+# bounded 60-second run per target is in the sanitizer script (scripts/asan_check.sh) ----
+add_executable(driftlab_fuzz ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_main.cpp
+               ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_targets.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/script.cpp)
+target_include_directories(driftlab_fuzz PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/app)
+target_link_libraries(driftlab_fuzz PRIVATE driftlab::core)
+driftlab_configure_target(driftlab_fuzz)
+add_test(NAME fuzz_hostile_inputs COMMAND driftlab_fuzz --hostile)
+add_test(NAME fuzz_short_run COMMAND driftlab_fuzz --runs 3000 --seed 7)
+set_tests_properties(fuzz_hostile_inputs fuzz_short_run PROPERTIES LABELS fuzz TIMEOUT 300)

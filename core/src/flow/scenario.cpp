@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "driftlab/io/json_text.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "flow/param_text.hpp"
@@ -412,6 +413,7 @@ bool Scenario::operator==(const Scenario& o) const {
 }
 
 Scenario scenarioFromJson(std::string_view json_text, const std::string& source_name) {
+  checkJsonNesting(json_text, source_name);  // before the recursive parser sees it
   detail::Json j;
   try {
     j = detail::Json::parse(json_text.begin(), json_text.end());

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "driftlab/base/text.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "flow/param_text.hpp"
@@ -225,6 +226,8 @@ std::vector<std::string> settingKeys() { return shortKeys(); }
 void applySetting(Scenario& s, std::string_view key_equals_value) {
   const std::string text(key_equals_value);
   const std::string source = "--set " + text;
+  // refused here, before any work: a scenario holding it could not be saved at the end of a run
+  if (!isValidUtf8(text)) detail::throwInvalidArgument(source + ": not valid UTF-8 text");
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
     detail::throwInvalidArgument(source + ": expected key=value (keys: " + detail::joinNames(shortKeys()) + ")");

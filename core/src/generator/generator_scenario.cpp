@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "driftlab/base/text.hpp"
+#include "driftlab/io/json_text.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "generator/generator_json.hpp"
@@ -140,6 +142,7 @@ std::string shortJson(const GenJson& v) {
 }
 
 GenJson parseJsonText(std::string_view text, const std::string& source_name) {
+  checkJsonNesting(text, source_name);  // before the recursive parser sees it
   try {
     return GenJson::parse(text.begin(), text.end());
   } catch (const GenJson::exception& e) {
@@ -266,6 +269,8 @@ std::vector<std::string> generatorSettingKeys() {
 }
 
 void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_value) {
+  // refused here, before any training: a model holding it could not be saved at the end
+  DRIFTLAB_CHECK(isValidUtf8(key_equals_value), "--set " + std::string(key_equals_value) + ": not valid UTF-8 text");
   const std::size_t eq = key_equals_value.find('=');
   DRIFTLAB_CHECK(eq != std::string_view::npos && eq > 0,
                  "--set: expected key=value (got '" + std::string(key_equals_value) + "')");

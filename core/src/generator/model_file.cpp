@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/io/json_text.hpp"
 #include "generator/generator_json.hpp"
 
 namespace driftlab {
@@ -106,6 +107,7 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
   const std::string& src = source_name;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     detail::throwInvalidArgument(src + ": empty model file");
+  checkJsonNesting(text, src);  // before the recursive parser sees it
   GenJson j;
   try {
     j = GenJson::parse(text.begin(), text.end());

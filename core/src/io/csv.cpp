@@ -81,13 +81,16 @@ Points parseCsvPoints(const std::string& text, const std::string& name) {
   bool have_header = false;
   long long rows = 0;
   long long line_no = 0;
-  std::size_t pos = 0;
   const std::string_view all(text);
+  // a UTF-8 byte order mark (spreadsheet exports) is not part of the first field: read as text it
+  // would turn a headerless first row of numbers into a "header" and lose that point
+  std::size_t pos = all.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   while (pos < all.size()) {
-    std::size_t end = all.find('\n', pos);
+    // lines end in \n, \r\n or a lone \r (old spreadsheet exports)
+    std::size_t end = all.find_first_of("\r\n", pos);
     if (end == std::string_view::npos) end = all.size();
     const std::string_view line = trim(all.substr(pos, end - pos));
-    pos = end + 1;
+    pos = end + (end + 1 < all.size() && all[end] == '\r' && all[end + 1] == '\n' ? 2 : 1);
     ++line_no;
     if (line.empty() || line.front() == '#') continue;
 

@@ -1,0 +1,62 @@
+// The limits every error line and every JSON file is held to (error.hpp, text.hpp, json_text.hpp):
+// one printable line of bounded length whatever the user typed, UTF-8 checked where text enters,
+// and JSON nesting refused before a recursive parser can overflow the stack.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "driftlab/base/error.hpp"
+#include "driftlab/base/text.hpp"
+#include "driftlab/io/json_text.hpp"
+
+using namespace driftlab;
+
+namespace {
+std::string errorOf(auto&& fn) {
+  try {
+    fn();
+  } catch (const InvalidArgument& e) {
+    return e.what();
+  }
+  return "<no exception>";
+}
+}  // namespace
+
+TEST_CASE("error lines: control characters and invalid UTF-8 are escaped, valid UTF-8 is kept") {
+  CHECK(std::string(InvalidArgument("kernel: unknown 'a\nb\tc\r'").what()) == "kernel: unknown 'a\\nb\\tc\\r'");
+  CHECK(std::string(InvalidArgument("name: 'a\xff" "b\x01'").what()) == "name: 'a\\xFFb\\x01'");
+  CHECK(std::string(InvalidArgument("h \xE2\x86\x92 0.05, \xCF\x87\xC2\xB2").what()) == "h \xE2\x86\x92 0.05, \xCF\x87\xC2\xB2");
+  CHECK(std::string(InvalidArgument("cut \xE2\x86").what()) == "cut \\xE2\\x86");  // a sequence cut short
+}
+
+TEST_CASE("error lines: a huge value is cut in the middle, keeping where and what was expected") {
+  const std::string msg = "--set kernel=" + std::string(1 << 20, 'k') + " (expected one of gaussian, laplacian)";
+  const std::string line = InvalidArgument(msg).what();
+  CHECK(line.size() <= detail::kMaxErrorLength);
+  CHECK(line.rfind("--set kernel=kkk", 0) == 0);
+  CHECK(line.find(" ... ") != std::string::npos);
+  CHECK(line.substr(line.size() - 37) == "(expected one of gaussian, laplacian)");
+  const std::string utf8 = InvalidArgument(std::string(400, 'a') + std::string(300, '\xCF') + "").what();
+  CHECK(utf8.size() <= detail::kMaxErrorLength);
+}
+
+TEST_CASE("UTF-8: valid text, stray bytes, overlong forms, surrogates and cut sequences") {
+  CHECK(isValidUtf8("plain ascii"));
+  CHECK(isValidUtf8("\xCF\x87\xC2\xB2 \xE2\x86\x92 \xF0\x9F\x98\x80"));
+  CHECK_FALSE(isValidUtf8("a\xff" "b"));
+  CHECK_FALSE(isValidUtf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(isValidUtf8("\xED\xA0\x80"));      // a UTF-16 surrogate
+  CHECK_FALSE(isValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(isValidUtf8("\xE2\x86"));          // cut short
+  CHECK_FALSE(isValidUtf8("\x80"));              // a continuation byte alone
+}
+
+TEST_CASE("JSON nesting: 64 levels pass, 65 are refused with line and column; brackets in strings do not count") {
+  const auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  CHECK_NOTHROW(checkJsonNesting(nested(kMaxJsonDepth), "ok.json"));
+  CHECK(errorOf([&] { checkJsonNesting("{\n \"a\": " + nested(kMaxJsonDepth), "deep.json"); }) ==
+        "deep.json: JSON nested deeper than 64 levels at line 2, column 70");
+  CHECK_NOTHROW(checkJsonNesting("{\"name\": \"" + std::string(1000, '[') + "\\\"[\"}", "str.json"));
+  CHECK(errorOf([] { checkJsonNesting(std::string(100'000, '['), "top.json"); }) ==
+        "top.json: JSON nested deeper than 64 levels at line 1, column 65");
+}
