@@ -7,6 +7,7 @@
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/text.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "driftlab/io/json_text.hpp"
 
 using namespace driftlab;
@@ -51,12 +52,24 @@ TEST_CASE("UTF-8: valid text, stray bytes, overlong forms, surrogates and cut se
   CHECK_FALSE(isValidUtf8("\x80"));              // a continuation byte alone
 }
 
-TEST_CASE("JSON nesting: 64 levels pass, 65 are refused with line and column; brackets in strings do not count") {
+TEST_CASE("JSON text: 64 levels pass, 65 are refused with line and column; brackets in strings do not count") {
   const auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
-  CHECK_NOTHROW(checkJsonNesting(nested(kMaxJsonDepth), "ok.json"));
-  CHECK(errorOf([&] { checkJsonNesting("{\n \"a\": " + nested(kMaxJsonDepth), "deep.json"); }) ==
+  CHECK_NOTHROW(checkJsonText(nested(kMaxJsonDepth), "ok.json"));
+  CHECK(errorOf([&] { checkJsonText("{\n \"a\": " + nested(kMaxJsonDepth), "deep.json"); }) ==
         "deep.json: JSON nested deeper than 64 levels at line 2, column 70");
-  CHECK_NOTHROW(checkJsonNesting("{\"name\": \"" + std::string(1000, '[') + "\\\"[\"}", "str.json"));
-  CHECK(errorOf([] { checkJsonNesting(std::string(100'000, '['), "top.json"); }) ==
+  CHECK_NOTHROW(checkJsonText("{\"name\": \"" + std::string(1000, '[') + "\\\"[\"}", "str.json"));
+  CHECK(errorOf([] { checkJsonText(std::string(100'000, '['), "top.json"); }) ==
         "top.json: JSON nested deeper than 64 levels at line 1, column 65");
+}
+
+TEST_CASE("JSON text: a key given twice in one object is refused where it appears again") {
+  CHECK(errorOf([] { checkJsonText("{\"steps\": 500,\n \"steps\": 5}", "dup.json"); }) ==
+        "dup.json: duplicate key \"steps\" at line 2, column 2");
+  // the same key in sibling or nested objects, and a key-like string as a value, are fine
+  CHECK_NOTHROW(checkJsonText(R"({"a": {"x": 1}, "b": {"x": 2}, "c": [{"x": 1}, {"x": 2}], "d": "a"})", "ok.json"));
+  CHECK_NOTHROW(checkJsonText(R"({"a": "\"a\"", "b": ["a", "a"]})", "ok.json"));
+  // through the scenario reader: an earlier invalid value no longer hides behind a later valid one
+  const std::string text = scenarioToJson(defaultScenario());
+  const std::string dup = "{\"steps\": -3," + text.substr(text.find('{') + 1);
+  CHECK(errorOf([&] { scenarioFromJson(dup, "dup.json"); }).find("dup.json: duplicate key \"steps\" at line") == 0);
 }

@@ -413,7 +413,7 @@ bool Scenario::operator==(const Scenario& o) const {
 }
 
 Scenario scenarioFromJson(std::string_view json_text, const std::string& source_name) {
-  checkJsonNesting(json_text, source_name);  // before the recursive parser sees it
+  checkJsonText(json_text, source_name);  // before the recursive parser sees it
   detail::Json j;
   try {
     j = detail::Json::parse(json_text.begin(), json_text.end());

@@ -142,7 +142,7 @@ std::string shortJson(const GenJson& v) {
 }
 
 GenJson parseJsonText(std::string_view text, const std::string& source_name) {
-  checkJsonNesting(text, source_name);  // before the recursive parser sees it
+  checkJsonText(text, source_name);  // before the recursive parser sees it
   try {
     return GenJson::parse(text.begin(), text.end());
   } catch (const GenJson::exception& e) {

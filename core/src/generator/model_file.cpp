@@ -107,7 +107,7 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
   const std::string& src = source_name;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     detail::throwInvalidArgument(src + ": empty model file");
-  checkJsonNesting(text, src);  // before the recursive parser sees it
+  checkJsonText(text, src);  // before the recursive parser sees it
   GenJson j;
   try {
     j = GenJson::parse(text.begin(), text.end());

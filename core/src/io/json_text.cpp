@@ -1,33 +1,61 @@
 #include "driftlab/io/json_text.hpp"
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "driftlab/base/error.hpp"
 
 namespace driftlab {
 
-void checkJsonNesting(std::string_view text, const std::string& source_name) {
-  int depth = 0;
+namespace {
+
+struct Container {
+  bool is_object = false;
+  bool expecting_key = false;  // objects: the next string is a key
+  std::set<std::string_view> keys;
+};
+
+}  // namespace
+
+void checkJsonText(std::string_view text, const std::string& source_name) {
+  std::vector<Container> stack;
   long line = 1, column = 0;
-  bool in_string = false, escaped = false;
-  for (const char c : text) {
+  const auto where = [&] { return " at line " + std::to_string(line) + ", column " + std::to_string(column); };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     ++column;
     if (c == '\n') {
       ++line;
       column = 0;
-    }
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
       continue;
     }
     if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth)
+      // a string: find its end (escapes skipped), then see whether it is an object's key
+      const long key_line = line, key_column = column;
+      std::size_t end = i + 1;
+      while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+      if (end >= text.size()) return;  // unterminated: the parser reports it
+      const std::string_view body = text.substr(i + 1, end - i - 1);
+      column += static_cast<long>(end - i);
+      i = end;
+      if (!stack.empty() && stack.back().is_object && stack.back().expecting_key) {
+        stack.back().expecting_key = false;
+        if (!stack.back().keys.insert(body).second) {
+          line = key_line;
+          column = key_column;
+          detail::throwInvalidArgument(source_name + ": duplicate key \"" + std::string(body) + "\"" + where());
+        }
+      }
+    } else if (c == '{' || c == '[') {
+      if (static_cast<int>(stack.size()) >= kMaxJsonDepth)
         detail::throwInvalidArgument(source_name + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                     " levels at line " + std::to_string(line) + ", column " + std::to_string(column));
-    } else if (c == ']' || c == '}') {
-      if (depth > 0) --depth;  // unbalanced closers are the parser's to report
+                                     " levels" + where());
+      stack.push_back(Container{c == '{', c == '{', {}});
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();  // unbalanced closers are the parser's to report
+    } else if (c == ',' && !stack.empty() && stack.back().is_object) {
+      stack.back().expecting_key = true;
     }
   }
 }

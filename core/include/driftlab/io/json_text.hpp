@@ -1,7 +1,12 @@
-// Checks on the raw text of a JSON file, made before any document is built: a parser (and later
-// the code that prints or destroys the document) recurses once per nesting level, so a file of
-// 100 000 opening brackets would overflow the stack. No JSON file driftlab reads (scenarios,
-// generator scenarios, model files) nests deeper than 6 levels. Pure; any thread.
+// Checks on the raw text of a JSON file, made before any document is built:
+// - nesting: a parser (and later the code that prints or destroys the document) recurses once per
+//   level, so a file of 100 000 opening brackets would overflow the stack. No JSON file driftlab
+//   reads (scenarios, generator scenarios, model files) nests deeper than 6 levels.
+// - duplicate keys: JSON parsers keep the last of two equal keys silently, so a file whose first
+//   "steps" is a typo-free 500 and whose second is 5 would run 5 steps without a word. Keys are
+//   compared as written (an escaped spelling of the same key is not caught; driftlab never writes
+//   escapes in keys).
+// Pure; any thread.
 #pragma once
 
 #include <string>
@@ -11,8 +16,10 @@ namespace driftlab {
 
 inline constexpr int kMaxJsonDepth = 64;
 
-// throws InvalidArgument "<source>: JSON nested deeper than 64 levels at line L, column C" when
-// arrays and objects nest deeper than kMaxJsonDepth (brackets inside strings do not count)
-void checkJsonNesting(std::string_view text, const std::string& source_name);
+// throws InvalidArgument, one line naming the source, line and column:
+//   "<source>: JSON nested deeper than 64 levels at line L, column C"
+//   "<source>: duplicate key \"steps\" at line L, column C"
+// Malformed JSON is left to the parser to report.
+void checkJsonText(std::string_view text, const std::string& source_name);
 
 }  // namespace driftlab
