@@ -57,3 +57,25 @@ TEST_CASE("geometry: the one-pass Euclidean advance equals the composed move, wi
     CHECK(speed == 50.0);
   }
 }
+
+TEST_CASE("geometry: a step so large that |eta v|^2 overflows still moves each particle by the clip") {
+  // with eta = 1e160, |eta v|^2 = inf made the shrink factor 0: the particles stayed put, flow time
+  // grew to 1e161 and nothing said why
+  const std::unique_ptr<Geometry> euclid = makeGeometry(GeometryKind::Euclidean);
+  const ComposedEuclidean composed;
+  Points x(2, 3), v(2, 3);
+  x << 0.0, 1.0, -2.0,  //
+      0.0, -1.0, 0.5;
+  v << 3.0, 0.0, -1e-3,  //
+      4.0, 2.0, 0.0;
+  for (const Geometry* g : {static_cast<const Geometry*>(euclid.get()), static_cast<const Geometry*>(&composed)}) {
+    Points out;
+    double speed = 0.0;
+    REQUIRE(g->advance(x, v, 1e160, 0.5, out, &speed));
+    CHECK(speed == 5.0);
+    CHECK(out(0, 0) == doctest::Approx(0.3));   // 0.5 along (3, 4) / 5
+    CHECK(out(1, 0) == doctest::Approx(0.4));
+    CHECK(out(1, 1) == doctest::Approx(-0.5));  // 0.5 along (0, 1)
+    CHECK(out(0, 2) == doctest::Approx(-2.5));  // 0.5 along (-1, 0)
+  }
+}

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "driftlab/flow/run_budget.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/thread_pool.hpp"
@@ -59,6 +60,8 @@ Points buildParticles(const FlowParams& p, const Points& data) {
                                                 " but the data has dimension " + std::to_string(data.rows()));
     return x;
   }
+  // refused with the numbers before allocating, not by the kernel or after minutes (run_budget.hpp)
+  checkMemoryFits({p.particles, data.cols(), data.rows(), p.integrator == Integrator::Heun}, availableMemoryBytes());
   return initialParticles(p.init, p.particles, p.init_seed, data);
 }
 

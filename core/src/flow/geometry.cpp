@@ -25,14 +25,21 @@ Points cappedDisplacement(const Points& v, double eta, double clip_length) {
     for (long i = lo; i < hi; ++i) {
       const double* vi = v.data() + i * d;
       double* di = dx.data() + i * d;
-      double len2 = 0.0;
+      double len2 = 0.0, norm2 = 0.0;
       for (long a = 0; a < d; ++a) {
         di[a] = eta * vi[a];
         len2 += di[a] * di[a];
+        norm2 += vi[a] * vi[a];
       }
       if (clip_length > 0.0 && len2 > clip_length * clip_length) {
-        const double shrink = clip_length / std::sqrt(len2);
-        for (long a = 0; a < d; ++a) di[a] *= shrink;
+        if (std::isinf(len2) && std::isfinite(norm2)) {
+          // |eta v|^2 overflowed (a step of 1e160): clip from |v| alone, or nothing would move
+          const double unit = clip_length / std::sqrt(norm2);
+          for (long a = 0; a < d; ++a) di[a] = vi[a] * unit;
+        } else {
+          const double shrink = clip_length / std::sqrt(len2);
+          for (long a = 0; a < d; ++a) di[a] *= shrink;
+        }
       }
     }
   }, 8192);
@@ -90,8 +97,18 @@ class EuclideanGeometry final : public Geometry {
         }
         bad_speed |= !std::isfinite(norm2);  // (std::max below drops a NaN)
         max_norm2 = std::max(max_norm2, norm2);
-        const double shrink =
-            (clip_length > 0.0 && len2 > clip_length * clip_length) ? clip_length / std::sqrt(len2) : 1.0;
+        const bool clip = clip_length > 0.0 && len2 > clip_length * clip_length;
+        if (clip && std::isinf(len2) && std::isfinite(norm2)) {
+          // |eta v|^2 overflowed (a step of 1e160): clip from |v| alone, or the shrink would be 0
+          // and the flow would freeze without a word (as cappedDisplacement)
+          const double unit = clip_length / std::sqrt(norm2);
+          for (long a = 0; a < d; ++a) {
+            out[a] = xi[a] + vi[a] * unit;
+            bad |= !std::isfinite(out[a]);
+          }
+          continue;
+        }
+        const double shrink = clip ? clip_length / std::sqrt(len2) : 1.0;
         for (long a = 0; a < d; ++a) {
           out[a] = xi[a] + (eta * vi[a]) * shrink;
           bad |= !std::isfinite(out[a]);
