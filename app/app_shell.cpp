@@ -21,14 +21,13 @@
 #include "capture/recorder.hpp"
 #include "capture/screenshot.hpp"
 #include "driftlab/base/error.hpp"
-#include "driftlab/run/flow_worker.hpp"
-#include "driftlab/run/generator_worker.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // window rectangles, to find the canvas not covered by panels
 #include "render/camera.hpp"
 #include "render/overlays.hpp"
 #include "render/scene.hpp"
+#include "run_loader.hpp"
 #include "script.hpp"
 #include "shortcuts.hpp"
 #include "ui/ui.hpp"
@@ -184,16 +183,22 @@ void Shell::makeActions() {
   actions_.set_generator_mode = [this](bool g) { switchMode(g); };
   actions_.load_generator_preset = [this](const std::string& n) { loadGeneratorPreset(n); };
   actions_.save_model = [this](const std::string& p) { saveModelFile(p); };
+  // worker_ is never null once the loop runs (build first, swap after); the guards cost nothing
   shortcuts_.toggle_pause = [this] {
+    if (!worker_) return;
     auto f = worker_->latest();
     worker_->send(f && f->paused ? Command{cmd::Resume{}} : Command{cmd::Pause{}});
   };
   shortcuts_.step_once = [this] {
+    if (!worker_) return;
     worker_->send(cmd::Pause{});
     worker_->send(cmd::StepOnce{});
   };
-  shortcuts_.reset = [this] { worker_->send(cmd::Reset{}); };
+  shortcuts_.reset = [this] {
+    if (worker_) worker_->send(cmd::Reset{});
+  };
   shortcuts_.new_seed = [this] {
+    if (!worker_) return;
     std::random_device rd;
     worker_->send(cmd::NewSeed{(static_cast<std::uint64_t>(rd()) << 16) % 1000000007ull});
   };
@@ -209,22 +214,26 @@ bool Shell::loadInitial() {
     const int sources = !opt_.scenario_path.empty() + !opt_.preset.empty() + !opt_.generator_preset.empty();
     if (sources > 1) throw InvalidArgument("use only one of --scenario, --preset and --generator-preset");
     if (!opt_.generator_preset.empty()) {
-      // generator mode: the flow scenario carries the generator's field (scripts, panels)
       gen_scenario_ = generatorPreset(opt_.generator_preset);
       gen_scenario_.params.validate();
-      generator_mode_ = true;
       ui_.generator_preset = opt_.generator_preset;
-      // samples jump as the network learns: trails are clutter there (--view trails=on brings them)
-      ui_.view.show_trails = false;
-      scenario_ = defaultScenario();
-      scenario_.name = gen_scenario_.name;
-      scenario_.params = gen_scenario_.params.field;
-    } else if (!opt_.scenario_path.empty())
-      scenario_ = loadScenario(opt_.scenario_path);
-    else if (!opt_.preset.empty())
+      initial_source_ = "generator preset " + opt_.generator_preset;
+      enterGeneratorMode();
+    } else if (!opt_.scenario_path.empty()) {
+      // either kind, told apart by its structure (scenario_kind.hpp)
+      ScenarioOfAnyKind loaded = loadScenarioOfAnyKind(opt_.scenario_path);
+      scenario_ = loaded.flow;
+      gen_scenario_ = loaded.generator;
+      ui_.scenario_path = opt_.scenario_path;
+      initial_source_ = opt_.scenario_path;
+      if (loaded.generator_mode) enterGeneratorMode();
+    } else if (!opt_.preset.empty()) {
       scenario_ = presetScenario(opt_.preset);
-    else
+      initial_source_ = "preset " + opt_.preset;
+    } else {
       scenario_ = defaultScenario();
+      initial_source_ = "the default preset";
+    }
     scenario_.params.validate();
     if (!opt_.script.empty())
       script_ = generator_mode_ ? loadScript(opt_.script, gen_scenario_) : loadScript(opt_.script, scenario_);
@@ -236,44 +245,70 @@ bool Shell::loadInitial() {
   return true;
 }
 
-void Shell::startRun(const Scenario& s, bool paused) {
-  worker_.reset();  // joins the previous run's thread (at most one step of waiting, on a load)
+// generator mode at start-up: the flow scenario carries the generator's field (scripts, panels)
+void Shell::enterGeneratorMode() {
+  generator_mode_ = true;
+  // samples jump as the network learns: trails are clutter there (--view trails=on brings them)
+  ui_.view.show_trails = false;
+  const std::string name = gen_scenario_.name;
+  scenario_ = defaultScenario();
+  scenario_.name = name;
+  scenario_.params = gen_scenario_.params.field;
+}
+
+// The loops' first run, after the window opened: the engine reads the data and init CSV files
+// here, so a scenario naming a missing one ends the program with one line and exit code 2.
+bool Shell::startInitialRun(bool paused) {
+  try {
+    if (generator_mode_)
+      startGeneratorRun(gen_scenario_, paused, initial_source_);
+    else
+      startRun(scenario_, paused, initial_source_);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "driftlab: %s\n", e.what());
+    return false;
+  }
+  return true;
+}
+
+// Build first, swap after (swapInBuiltWorker): buildFlowWorker throws (InvalidArgument naming
+// `source`) before anything of the current run is touched, so a failed load leaves it running and
+// worker_ is never null. The old worker is joined once replaced (at most one step of waiting).
+void Shell::startRun(const Scenario& s, bool paused, const std::string& source) {
+  swapInBuiltWorker(worker_, [&] { return buildFlowWorker(s, paused, source); });
   scenario_ = s;
-  worker_ = std::make_unique<FlowWorker>(s.params, paused);
   generator_mode_ = false;
   if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name).c_str());
+  adoptNewWorker(s.metrics_every);
+}
+
+// generator mode: a GeneratorWorker instead of the FlowWorker; the canvas, panels and plots read
+// the same Snapshot (generator_worker.hpp says what its fields mean there). Build first, as startRun.
+void Shell::startGeneratorRun(const GeneratorScenario& s, bool paused, const std::string& source) {
+  swapInBuiltWorker(worker_, [&] { return buildGeneratorWorker(s, paused, source); });
+  generator_mode_ = true;
+  gen_scenario_ = s;
+  if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name + " (generator)").c_str());
+  adoptNewWorker(s.metrics_every);
+}
+
+// the view state that belonged to the previous worker
+void Shell::adoptNewWorker(int metrics_every) {
   scene_.forget();  // snapshot ids restart with the new worker
-  worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
+  worker_->send(cmd::SetMetricsEvery{std::max(1, metrics_every)});
   need_fit_ = true;
   sent_quiver_n_ = 0;  // the new worker needs the view rectangle again
   ui_.view.picked_particle = -1;
   canvas_.probe.reset();
 }
 
-// generator mode: a GeneratorWorker instead of the FlowWorker; the canvas, panels and plots read
-// the same Snapshot (generator_worker.hpp says what its fields mean there)
-void Shell::startGeneratorRun(const GeneratorScenario& s, bool paused) {
-  auto next = std::make_unique<GeneratorWorker>(s, paused);  // throws on bad parameters: old run kept
-  worker_.reset();
-  worker_ = std::move(next);
-  generator_mode_ = true;
-  gen_scenario_ = s;
-  if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name + " (generator)").c_str());
-  scene_.forget();
-  worker_->send(cmd::SetMetricsEvery{std::max(1, s.metrics_every)});
-  need_fit_ = true;
-  sent_quiver_n_ = 0;
-  ui_.view.picked_particle = -1;
-  canvas_.probe.reset();
-}
-
 void Shell::loadGeneratorPreset(const std::string& name) {
   try {
-    startGeneratorRun(generatorPreset(name), false);
+    startGeneratorRun(generatorPreset(name), startPaused(), "generator preset " + name);
     ui_.generator_preset = name;
     setMessage("loaded generator preset " + name, false);
   } catch (const std::exception& e) {
-    setMessage(e.what(), true);
+    setMessage(e.what(), true);  // the current run continues untouched
   }
 }
 
@@ -292,11 +327,15 @@ void Shell::switchMode(bool generator) {
   if (generator) {
     ui_.view.show_trails = false;  // samples jump as the network learns: trails are clutter
     loadGeneratorPreset(ui_.generator_preset.empty() ? "gen_checkerboard" : ui_.generator_preset);
-  }
-  else if (!ui_.preset.empty())
+  } else if (!ui_.preset.empty()) {
     loadPreset(ui_.preset);
-  else
-    startRun(defaultScenario(), false);
+  } else {
+    try {
+      startRun(defaultScenario(), startPaused(), "the default preset");
+    } catch (const std::exception& e) {
+      setMessage(e.what(), true);
+    }
+  }
 }
 
 void Shell::setMessage(const std::string& m, bool error) {
@@ -304,30 +343,28 @@ void Shell::setMessage(const std::string& m, bool error) {
   status_.message_is_error = error;
 }
 
+// Load, a dropped file and the script's `load`: a flow or a generator scenario, told apart by
+// its structure (scenario_kind.hpp). On any failure the current run continues untouched and the
+// error is the status message.
 void Shell::loadScenarioFile(const std::string& path) {
   try {
-    // a generator scenario (it has a "generator" object, "kind": "generator") starts generator
-    // mode, and its loader reports its errors
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().find("\"generator\"") != std::string::npos) {
-      startGeneratorRun(loadGeneratorScenario(path), false);
-      ui_.scenario_path = path;
+    ScenarioOfAnyKind loaded = loadScenarioOfAnyKind(path);
+    if (loaded.generator_mode) {
+      startGeneratorRun(loaded.generator, startPaused(), path);
       setMessage("loaded generator scenario " + path, false);
-      return;
+    } else {
+      startRun(loaded.flow, startPaused(), path);
+      setMessage("loaded scenario " + path, false);
     }
-    startRun(loadScenario(path), false);
     ui_.scenario_path = path;
-    setMessage("loaded scenario " + path, false);
   } catch (const std::exception& e) {
-    setMessage(e.what(), true);  // the current run continues untouched
+    setMessage(e.what(), true);
   }
 }
 
 void Shell::loadPreset(const std::string& name) {
   try {
-    startRun(presetScenario(name), false);
+    startRun(presetScenario(name), startPaused(), "preset " + name);
     setMessage("loaded preset " + name, false);
   } catch (const std::exception& e) {
     setMessage(e.what(), true);
@@ -427,7 +464,7 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   ov.cursor_screen = canvas_.cursor_screen;
   ov.probe = canvas_.probe;
   if (frame) {
-    KernelSpec k = frame->params.kernel;
+    KernelSpec k{frame->params.kernel, frame->params.bandwidth.h};
     if (frame->bandwidth > 0) k.h = frame->bandwidth;
     ov.kernel = k;
   }
@@ -552,10 +589,7 @@ void Shell::screenshotTo(const std::string& path) {
 // [SECTION] interactive loop
 
 int Shell::interactiveLoop() {
-  if (generator_mode_)
-    startGeneratorRun(gen_scenario_, false);
-  else
-    startRun(scenario_, false);
+  if (!startInitialRun(false)) return 2;
   long frames = 0;
   auto t0 = Clock::now();
   while (!glfwWindowShouldClose(window_)) {

@@ -90,6 +90,12 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
       else if (ev.verb == "fit") need_fit_ = true;
       else if (ev.verb == "screenshot") shots.push_back(ev.arg);
       else if (ev.verb == "quit") quit = true;
+      else if (ev.verb == "load") {
+        // as Load in the window: a file that fails to load is reported and the current run goes on;
+        // the message line's text goes to stderr too, as screenshots' do
+        loadScenarioFile(ev.arg);
+        std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
+      }
       else if (ev.verb == "click") {
         float x = 0, y = 0;
         parseClick(ev.arg, x, y);
@@ -111,10 +117,7 @@ int Shell::headlessLoop() {
   dpi_scale_ = 1.f;
   cam_.setViewport(static_cast<float>(target_w_), static_cast<float>(target_h_));
   // the worker starts paused; every frame advances exactly steps_per_frame steps
-  if (generator_mode_)
-    startGeneratorRun(gen_scenario_, true);
-  else
-    startRun(scenario_, true);
+  if (!startInitialRun(true)) return 2;
   // two layout passes (auto-sized panels settle in the second) so the first frame is already fitted
   auto first = worker_->latest();
   for (int pass = 0; pass < 2; ++pass) {
@@ -149,7 +152,14 @@ int Shell::headlessLoop() {
     std::uint64_t before_id = before ? before->snapshot_id : 0;
     std::uint64_t target = worker_->stepsDone();
     int extra_steps = 0;
+    const RunWorker* worker_before = worker_.get();
     if (!runScriptEvents(f, paused, quit, shots, extra_steps)) return 2;
+    if (worker_.get() != worker_before) {
+      // a script `load` swapped in a new run (paused, at step 0): count its steps and snapshots
+      before_id = 0;
+      target = 0;
+      extra_steps = 0;
+    }
     int steps = extra_steps + (paused ? 0 : opt_.steps_per_frame);
     if (need_fit_) fitView();
     auto w0 = Clock::now();

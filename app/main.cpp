@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   std::string size = "1280x720";
   CLI::App cli{"driftlab: live particles, quiver fields, density maps and divergence curves of KDE gradient flows"};
   cli.set_version_flag("--version", std::string("driftlab ") + DRIFTLAB_VERSION);
-  cli.add_option("--scenario", opt.scenario_path, "scenario JSON file to start with");
+  cli.add_option("--scenario", opt.scenario_path, "flow or generator scenario JSON file to start with");
   cli.add_option("--preset", opt.preset, "built-in preset to start with (driftlab-cli presets lists them)");
   cli.add_option("--generator-preset", opt.generator_preset,
                  "start in generator mode with this generator preset (e.g. gen_checkerboard)");

@@ -142,10 +142,12 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
                   verb == "quit";
     if (no_arg) {
       if (!arg.empty()) fail("'" + verb + "' takes no argument");
-    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot" || verb == "click") {
+    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot" || verb == "click" ||
+               verb == "load") {
       if (arg.empty()) fail("'" + verb + "' needs an argument");
     } else {
-      fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click)");
+      fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, "
+           "load)");
     }
     if (verb == "newseed") {
       unsigned long long seed = 0;

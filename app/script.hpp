@@ -5,9 +5,12 @@
 //   <frame> newseed SEED
 //   <frame> screenshot PATH
 //   <frame> click X Y            a left click at world (X, Y) with the current tool (view tool=...)
+//   <frame> load PATH            load a flow or generator scenario file, as Load in the window: a
+//                                file that fails to load is reported and the current run goes on
 //   # comment, blank lines ignored
 // Frames count rendered frames from 0. Parsing checks every line up front (including the values
-// of `set` against the scenario) so a typo fails before anything runs. GL-free; any thread.
+// of `set` against the scenario) so a typo fails before anything runs; a `load` file is read
+// only when its frame comes. GL-free; any thread.
 #pragma once
 
 #include <string>
@@ -23,7 +26,7 @@ namespace driftlab::app {
 struct ScriptEvent {
   long frame = 0;
   int line = 0;        // 1-based line in the file, for messages
-  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot
+  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, load
   std::string arg;
 };
 

@@ -53,8 +53,15 @@ class Shell {
   void makeActions();
   // scenario loading (interactive: errors become the status message)
   bool loadInitial();
-  void startRun(const Scenario& s, bool paused);
-  void startGeneratorRun(const GeneratorScenario& s, bool paused);  // generator mode (GeneratorWorker)
+  void enterGeneratorMode();            // start-up in generator mode: scenario_ mirrors gen_scenario_'s field
+  bool startInitialRun(bool paused);    // false after printing the one-line error (exit code 2)
+  // Build the new worker first and swap it in only once it exists: throw InvalidArgument naming
+  // `source` (and the bad CSV file) with the current run untouched (run_loader.hpp)
+  void startRun(const Scenario& s, bool paused, const std::string& source);
+  void startGeneratorRun(const GeneratorScenario& s, bool paused, const std::string& source);  // GeneratorWorker
+  void adoptNewWorker(int metrics_every);  // view state of the previous worker forgotten
+  // a run loaded while the shell runs starts paused in headless mode, whose loop drives each step
+  bool startPaused() const { return opt_.headless; }
   void loadGeneratorPreset(const std::string& name);
   void saveModelFile(const std::string& path);
   void switchMode(bool generator);  // the Run panel's "mode" switch
@@ -84,6 +91,7 @@ class Shell {
 
   ShellOptions opt_;
   Scenario scenario_;
+  std::string initial_source_;  // the start-up scenario file or preset, named in a failed first start
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   std::unique_ptr<RunWorker> worker_;  // FlowWorker (particles) or GeneratorWorker (generator)

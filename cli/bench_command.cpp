@@ -165,8 +165,8 @@ void benchTable(const BenchArgs& a, ThreadPool& pool) {
       const Points data = sampleDataset("eight_gaussians", n, 1).points;
       const Points x = initialParticles("gaussian", n, 2, data);
       const std::vector<int> self = selfIndex(n);
-      const VelocityOptions opt = forwardKlOptions(kind, 0.1);
-      ComputePathScope path_scope(ComputePath::Exact32);
+      VelocityOptions opt = forwardKlOptions(kind, 0.1);
+      opt.path = ComputePath::Exact32;  // the engine steps below take their own (the preset's) path
       const double pairs = double(n) * double(2 * n);
       const int min_runs = pairs > 2e9 ? 1 : 3;
       const Timing field = timeMedian([&] { (void)evaluateField(x, self, x, data, opt); }, min_runs, budget, 50);
@@ -197,12 +197,12 @@ void benchScaling(const BenchArgs& a, ThreadPool& pool) {
   std::printf("%-10s %-8s %8s %11s %9s %12s\n", "kernel", "path", "threads", "pairs/s", "cpu/wall", "pairs/cpu-s");
   ThreadPool one(1);
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian}) {
-    const VelocityOptions opt = forwardKlOptions(kind, 0.1);
+    VelocityOptions opt = forwardKlOptions(kind, 0.1);
     double rate_one = 0, rate_all = 0, cpu_rate_one = 0, cpu_rate_all = 0;
     for (ComputePath path : {ComputePath::Exact32, ComputePath::Exact64})
       for (ThreadPool* p : {&one, &pool}) {
         ThreadPoolScope pool_scope(*p);
-        ComputePathScope path_scope(path);
+        opt.path = path;
         const Timing t = timeMedian([&] { (void)evaluateField(x, self, x, data, opt); }, 3, budget, 50);
         std::printf("%-10s %-8s %8d %11.3g %9.2f %12.3g\n", kernelName(kind), computePathName(path), p->size(),
                     pairs / t.median, t.cpu_ratio, pairs / t.cpuPerCall());
@@ -233,7 +233,7 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
     const double t0 = wallNow();
     FlowEngine engine(s.params);
     const double setup = wallNow() - t0;
-    ComputePathScope path_scope(ComputePath::Grid);
+    // the preset's path is auto, which takes the grid at this size (compute_path.hpp)
     // the first steps are slower: the blob starts far from the modes, its far rows are summed over
     // node masses, then Gaussian-tail rows follow it in (measured at 1e6: ~240 ms at step 1,
     // 50-90 ms at steps 5-25, settled from about step 25); they are timed apart from the steady state
@@ -265,7 +265,7 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
     try {
       FlowEngine engine(s.params);
       if (engine.dim() != 2) continue;
-      const VelocityOptions opt = engine.velocityOptions();
+      VelocityOptions opt = engine.velocityOptions();
       const Points& x = engine.particles();
       const Points& y = engine.data();
       double h_min = opt.kernel.h;
@@ -290,7 +290,7 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
       double t_grid = 0, t_exact = 0;
       std::vector<double> scale_norms;  // multi-scale: per-scale RMS over all particles
       {
-        ComputePathScope path_scope(ComputePath::Grid);
+        opt.path = ComputePath::Grid;
         const double t0 = wallNow();
         grid = evaluateField(x, self, x, y, opt);
         t_grid = wallNow() - t0;
@@ -299,7 +299,7 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
         if (!opt.extra_bandwidths.empty()) scale_norms = multiScaleNorms(x, y, opt);
       }
       {
-        ComputePathScope path_scope(ComputePath::Exact32);
+        opt.path = ComputePath::Exact32;
         const double t0 = wallNow();
         exact = evaluateField(xs, self_s, x, y, opt, FieldRequest{}, scale_norms);
         t_exact = wallNow() - t0;
@@ -320,15 +320,16 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
 
 // ---- field mode for bench/compare ----
 void benchField(const BenchArgs& a) {
+  checkOutputOption("--out", a.out);
   const Points y = readCsvPoints(a.data);
   const Points x = readCsvPoints(a.particles);
   DRIFTLAB_CHECK(x.rows() == y.rows(), "dimension mismatch: " + a.particles + " vs " + a.data);
   const double h = parseDouble("--bandwidth", a.bandwidth);
   DRIFTLAB_CHECK(h > 0.0 && std::isfinite(h), "--bandwidth: must be > 0 (got " + a.bandwidth + ")");
   const ComputePath path = parseComputePath(a.path);
-  const VelocityOptions opt = forwardKlOptions(KernelKind::Gaussian, h);
+  VelocityOptions opt = forwardKlOptions(KernelKind::Gaussian, h);
+  opt.path = path;
   const std::vector<int> self = selfIndex(x.cols());
-  ComputePathScope path_scope(path);
   FieldResult r;
   const Timing t = timeMedian([&] { r = evaluateField(x, self, x, y, opt); }, std::max(1, a.repeat), 0.0, std::max(1, a.repeat));
   std::printf("path=%s threads=%d seconds_median=%.6g pairs_per_second=%.4g runs=%d\n", computePathName(path),

@@ -1,8 +1,6 @@
 // Helpers shared by driftlab-cli's commands (cli_util.hpp). Main thread only.
 #include "cli_util.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -12,6 +10,7 @@
 
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/base/error.hpp"
+#include "driftlab/io/output_file.hpp"
 
 namespace driftlab::cli {
 
@@ -76,25 +75,23 @@ std::uint64_t parseSeed(const std::string& option, const std::string& text) {
   return v;
 }
 
+namespace {
+bool isStdout(const std::string& path) { return path.empty() || path == "-"; }
+}  // namespace
+
 void writeOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-    return;
-  }
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw InvalidArgument(path + ": cannot write (" + std::strerror(errno) + ")");
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const bool closed = std::fclose(f) == 0;
-  if (!ok || !closed) {
-    std::remove(tmp.c_str());
-    throw InvalidArgument(path + ": cannot write (disk full or I/O error)");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw InvalidArgument(path + ": cannot write (" + why + ")");
+  writeFileAtomically(isStdout(path) ? "/dev/stdout" : path, text, "output");
+}
+
+void checkOutputOption(const char* option, const std::string& path) {
+  if (!isStdout(path)) checkOutputPath(path, option);
+}
+
+void checkStdout() {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    throw InvalidArgument(std::string("standard output: cannot write (") +
+                          (errno != 0 ? std::strerror(errno) : "I/O error") + ")");
   }
 }
 

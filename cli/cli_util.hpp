@@ -19,9 +19,13 @@ long long parseInteger(const std::string& option, const std::string& text, long 
 int parsePointCount(const std::string& option, const std::string& text);
 std::uint64_t parseSeed(const std::string& option, const std::string& text);
 
-// writes text to path through a temporary file in the same directory and a rename, so a
-// failure never leaves a partial file; path "" or "-" writes to stdout.
+// writes text to path completely or not at all (driftlab/io/output_file.hpp); path "" or "-"
+// writes to stdout. Throws InvalidArgument naming the path on any failed write.
 void writeOutput(const std::string& path, const std::string& text);
+// refuses an output path that cannot be written ("" and "-" are stdout), before the work starts
+void checkOutputOption(const char* option, const std::string& path);
+// at exit: stdout flushed and without an error, else InvalidArgument ("driftlab-cli sample > /dev/full")
+void checkStdout();
 
 // "name  description" lines, names padded to one column
 std::string formatCatalog(const std::vector<NamedDescription>& entries);

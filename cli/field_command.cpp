@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "driftlab/kde/bandwidth.hpp"
 #include "driftlab/io/csv.hpp"
+#include "driftlab/io/name_table.hpp"
 #include "driftlab/field/divergence.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/kde/kernel.hpp"
@@ -31,15 +32,17 @@ struct FieldArgs {
   bool include_self = false;
 };
 
+constexpr NamedValue<Chi2Convention> kChi2Names[] = {{Chi2Convention::Full, "full"}, {Chi2Convention::Half, "half"}};
+constexpr NamedValue<VelocityMode> kVelocityNames[] = {{VelocityMode::PlugIn, "plugin"},
+                                                       {VelocityMode::ExactSmoothed, "smoothed"}};
+
+// the kernel table's own lookup, its message naming the option ("--kernel: unknown 'x' (...)")
 KernelKind kernelKindFromName(const std::string& name) {
-  constexpr int kNumKernels = 6;  // KernelKind::Gaussian .. Cauchy
-  std::string names;
-  for (int i = 0; i < kNumKernels; ++i) {
-    const auto kind = static_cast<KernelKind>(i);
-    if (name == kernelName(kind)) return kind;
-    names += (names.empty() ? "" : ", ") + std::string(kernelName(kind));
+  try {
+    return parseKernelKind(name);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument("--" + std::string(e.what()));
   }
-  throw InvalidArgument("--kernel: unknown '" + name + "' (expected one of " + names + ")");
 }
 
 // a number > 0, or a rule evaluated on these point sets (THEORY.md §3)
@@ -58,6 +61,7 @@ double resolveBandwidth(const std::string& text, const Points& x, const Points& 
 }
 
 void runField(const FieldArgs& a) {
+  checkOutputOption("--out", a.out);
   // options that do not need the data are checked before reading any file
   VelocityOptions opt;
   opt.kernel.kind = kernelKindFromName(a.kernel);
@@ -68,12 +72,8 @@ void runField(const FieldArgs& a) {
   validateWeights(opt.weights);
   opt.alpha = parseDouble("--alpha", a.alpha);
   if (!std::isfinite(opt.alpha)) throw InvalidArgument("--alpha: must be finite (got " + a.alpha + ")");
-  if (a.chi2 == "full") opt.chi2 = Chi2Convention::Full;
-  else if (a.chi2 == "half") opt.chi2 = Chi2Convention::Half;
-  else throw InvalidArgument("--chi2: unknown '" + a.chi2 + "' (expected one of full, half)");
-  if (a.velocity == "plugin") opt.mode = VelocityMode::PlugIn;
-  else if (a.velocity == "smoothed") opt.mode = VelocityMode::ExactSmoothed;
-  else throw InvalidArgument("--velocity: unknown '" + a.velocity + "' (expected one of plugin, smoothed)");
+  opt.chi2 = valueNamed(kChi2Names, a.chi2, "--chi2: unknown");
+  opt.mode = valueNamed(kVelocityNames, a.velocity, "--velocity: unknown");
   opt.leave_one_out = !a.include_self;
 
   const Points y = readCsvPoints(a.data);

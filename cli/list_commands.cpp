@@ -1,13 +1,18 @@
-// driftlab-cli presets | datasets | inits | kernels | divergences: what exists, one per line with
-// a short description. Main thread only.
+// driftlab-cli presets | datasets | inits | kernels | divergences | params: what exists, one per
+// line with a short description. Main thread only.
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "cli_util.hpp"
 #include "command.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/field/divergence.hpp"
 #include "driftlab/kde/kernel.hpp"
+#include "driftlab/base/error.hpp"
+#include "driftlab/flow/param_table.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/generator/generator.hpp"
 
 namespace driftlab::cli {
 
@@ -60,6 +65,24 @@ const CommandRegistration kKernels("kernels", [](CLI::App& app) {
 const CommandRegistration kDivergences("divergences", [](CLI::App& app) {
   addListCommand(app, "divergences", "List the velocity fields (use with --divergence NAME or --weights name=w,...)",
                  divergenceCatalog);
+});
+
+// every settable key from the parameter table: the particle-flow keys (shared, particle-only and
+// run-level), or with --generator the keys a generator scenario takes beyond the shared ones
+const CommandRegistration kParams("params", [](CLI::App& app) {
+  auto generator = std::make_shared<bool>(false);
+  CLI::App* sub = app.add_subcommand(
+      "params", "List every setting: key (--set key=value), modes, type, range, default, live or restart, help");
+  sub->add_flag("--generator", *generator, "the generator's own settings (train --set, generator scenarios)");
+  sub->callback([generator] {
+    std::string text = "# key | modes | type | range | default | live | help\n";
+    for (const ParamInfo& p : *generator ? generatorParamInfos() : flowParamInfos()) {
+      text += p.key + " | " + paramModeName(p.mode) + " | " + p.type + " | " + (p.range.empty() ? "any" : p.range) +
+              " | " + (p.default_value.empty() ? "\"\"" : p.default_value) + (p.unit.empty() ? "" : " " + p.unit) +
+              " | " + (p.live ? "live" : "restart") + " | " + p.help + "\n";
+    }
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) throw InvalidArgument("params: cannot write to stdout");
+  });
 });
 
 }  // namespace

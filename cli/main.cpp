@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "cli_util.hpp"
 #include "command.hpp"
 #include "driftlab/base/allocator.hpp"
 #include "driftlab/base/error.hpp"
@@ -20,6 +21,17 @@ int reportError(const std::string& message) {
   std::replace(line.begin(), line.end(), '\n', ' ');  // always exactly one line
   std::fprintf(stderr, "driftlab-cli: error: %s\n", line.c_str());
   return kExitBadInput;
+}
+
+// a command that printed to a full disk or a closed pipe did not succeed: stdout is checked once,
+// at the end, so every command (tables, CSV on stdout, listings, --help) is covered
+int finish(int status) {
+  try {
+    driftlab::cli::checkStdout();
+  } catch (const driftlab::InvalidArgument& e) {
+    return reportError(e.what());
+  }
+  return status;
 }
 
 }  // namespace
@@ -52,11 +64,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::ParseError& e) {
     // CLI11 usage errors: one line, exit 2 (CLI11's own codes vary and its message may be long)
     std::string hint = " (run 'driftlab-cli --help')";
@@ -66,5 +78,5 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return reportError(e.what());
   }
-  return 0;
+  return finish(0);
 }

@@ -4,22 +4,21 @@
 // the run succeeded, each through a temporary file and a rename. Main thread only.
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
 #include "cli_util.hpp"
 #include "command.hpp"
+#include "report.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/generator/scenario_kind.hpp"
 
 namespace driftlab::cli {
 
 namespace {
-
-constexpr int kMaxWarningsShown = 10;
 
 struct RunArgs {
   std::string scenario, preset;
@@ -29,19 +28,8 @@ struct RunArgs {
   bool quiet = false;
 };
 
-// refuse an output path whose directory does not exist before spending time on the run
-void checkOutputPath(const char* option, const std::string& path) {
-  if (path.empty() || path == "-") return;
-  const std::filesystem::path p(path);
-  const auto dir = p.parent_path();
-  std::error_code ec;
-  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
-    throw InvalidArgument(std::string(option) + ": directory '" + dir.string() + "' does not exist");
-  }
-  if (std::filesystem::is_directory(p, ec)) throw InvalidArgument(std::string(option) + ": '" + path + "' is a directory");
-}
-
 Scenario resolveScenario(const RunArgs& a) {
+  if (!a.scenario.empty()) requireScenarioKind(a.scenario, ScenarioKind::Flow);  // a generator file gets its command named
   Scenario s = !a.scenario.empty() ? loadScenario(a.scenario) : presetScenario(a.preset.empty() ? "default" : a.preset);
   for (const auto& kv : a.sets) applySetting(s, kv);
   if (!a.seed.empty()) {
@@ -55,65 +43,66 @@ Scenario resolveScenario(const RunArgs& a) {
   return s;
 }
 
-std::string modesText(const Metrics& m) {
-  return m.modes_covered < 0 ? std::string("-") : std::to_string(m.modes_covered) + "/" + std::to_string(m.modes_total);
-}
-
-void printHeader() {
-  std::printf("%8s %10s %9s %10s %10s %10s %10s %10s %10s %6s %11s\n", "step", "time", "h", "mmd2", "energy",
-              "sliced_w2", "kl_qp", "kl_pq", "chi2", "modes", "objective");
-}
-
-void printRow(const Metrics& m, double h) {
-  std::printf("%8ld %10.4g %9.4g %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %6s %11.5g\n", m.step, m.time, h, m.mmd2,
-              m.energy, m.sliced_w2, m.kl_qp, m.kl_pq, m.chi2, modesText(m).c_str(), m.objective);
+MetricTable runTable(long total_steps) {
+  return MetricTable({{"step", 8, 'd'},
+                      {"time", 10},
+                      {"h", 9},
+                      {"mmd2", 10},
+                      {"energy", 10},
+                      {"sliced_w2", 10},
+                      {"kl_qp", 10},
+                      {"kl_pq", 10},
+                      {"chi2", 10},
+                      {"modes", 6, 's'},
+                      {"objective", 11, 'g', 5}},
+                     total_steps);
 }
 
 void runRun(const RunArgs& a) {
-  checkOutputPath("--metrics", a.metrics_out);
-  checkOutputPath("--final", a.final_out);
-  checkOutputPath("--save-scenario", a.save_scenario);
+  checkOutputOption("--metrics", a.metrics_out);
+  checkOutputOption("--final", a.final_out);
+  checkOutputOption("--save-scenario", a.save_scenario);
   const Scenario s = resolveScenario(a);
   const FlowParams& p = s.params;
 
-  FlowEngine engine(p);
+  // the engine reads the data and init CSV files: their errors name the scenario file as well
+  FlowEngine engine = [&]() -> FlowEngine {
+    try {
+      return FlowEngine(p);
+    } catch (const std::exception& e) {
+      if (a.scenario.empty()) throw;
+      throw InvalidArgument(a.scenario + ": " + e.what());
+    }
+  }();
   if (!a.quiet) {
     std::printf("driftlab-cli run: %s | %s, N = %ld, M = %ld | %s | %s kernel, bandwidth %s h = %.4g | %s, step %g | %ld steps\n",
                 s.name.c_str(), p.dataset == "csv" ? p.data_csv.c_str() : p.dataset.c_str(),
                 static_cast<long>(engine.particles().cols()), static_cast<long>(engine.data().cols()),
                 p.weights.label().c_str(), kernelName(p.kernel.kind), bandwidthRuleName(p.bandwidth.rule),
                 engine.currentBandwidth(), integratorName(p.integrator), p.step, s.steps);
-    printHeader();
   }
+  MetricTable table = runTable(s.steps);
+  if (!a.quiet) table.printHeader();
 
-  // rows of the table: the first, the last, and one each time the step crosses a 10% mark
   std::vector<Metrics> rows;
-  long last_printed = -1;
   const auto record = [&](bool force_print) {
     rows.push_back(engine.metrics());
     const Metrics& m = rows.back();
-    const long decile = s.steps > 0 ? m.step * 10 / s.steps : 0;
-    const long printed_decile = last_printed < 0 ? -1 : (s.steps > 0 ? last_printed * 10 / s.steps : 0);
-    if (!a.quiet && (force_print || decile > printed_decile)) {
-      printRow(m, engine.currentBandwidth());
-      last_printed = m.step;
+    if (!a.quiet && table.due(m.step, force_print)) {
+      table.printRow(m.step, {m.step, m.time, engine.currentBandwidth(), m.mmd2, m.energy, m.sliced_w2, m.kl_qp,
+                              m.kl_pq, m.chi2, modesText(m), m.objective});
     }
   };
 
   const auto t0 = std::chrono::steady_clock::now();
   record(true);
-  int warnings = 0;
+  WarningPrinter warnings;
   for (long k = 1; k <= s.steps; ++k) {
-    const StepReport rep = engine.step();
-    if (!rep.warning.empty() && warnings++ < kMaxWarningsShown) {
-      std::fprintf(stderr, "driftlab-cli: warning: %s\n", rep.warning.c_str());
-    }
+    warnings.add(engine.step().warning);
     if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (warnings > kMaxWarningsShown) {
-    std::fprintf(stderr, "driftlab-cli: warning: %d more warnings not shown\n", warnings - kMaxWarningsShown);
-  }
+  warnings.finish();
 
   if (!a.quiet) {
     const Metrics& first = rows.front();
@@ -127,13 +116,7 @@ void runRun(const RunArgs& a) {
   }
 
   // outputs, only now that the run has succeeded
-  if (!a.metrics_out.empty()) {
-    std::string text;
-    for (const auto& c : metricsColumns()) text += (text.empty() ? "" : ",") + c;
-    text += "\n";
-    for (const auto& m : rows) text += formatMetricsRow(m) + "\n";
-    writeOutput(a.metrics_out, text);
-  }
+  if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, rows);
   if (!a.final_out.empty()) {
     writeOutput(a.final_out, formatCsvPoints(engine.particles(), coordinateNames(engine.dim())));
   }

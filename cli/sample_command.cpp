@@ -21,6 +21,7 @@ struct SampleArgs {
 };
 
 void runSample(const SampleArgs& a) {
+  checkOutputOption("--out", a.out);
   if (!isDatasetName(a.dataset)) {
     std::string names;
     for (const auto& e : datasetCatalog()) names += (names.empty() ? "" : ", ") + e.name;

@@ -10,24 +10,24 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
 #include "cli_util.hpp"
 #include "command.hpp"
+#include "report.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/generator/generator.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/generator/model_file.hpp"
+#include "driftlab/generator/scenario_kind.hpp"
 #include "driftlab/base/thread_pool.hpp"
 
 namespace driftlab::cli {
 
 namespace {
 
-constexpr int kMaxWarningsShown = 10;
 constexpr int kQualitySamples = 2000;  // per set, for the energy-distance quality check
 constexpr int kQualityRepeats = 10;
 constexpr int kQualityLarge = 10000;  // per set, for the unbiased energy distance
@@ -49,18 +49,9 @@ double processCpuMs() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
 }
 
-void checkOutputPath(const char* option, const std::string& path) {
-  if (path.empty() || path == "-") return;
-  const std::filesystem::path p(path);
-  const auto dir = p.parent_path();
-  std::error_code ec;
-  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
-    throw InvalidArgument(std::string(option) + ": directory '" + dir.string() + "' does not exist");
-  if (std::filesystem::is_directory(p, ec)) throw InvalidArgument(std::string(option) + ": '" + path + "' is a directory");
-}
-
 GeneratorScenario resolveScenario(const TrainArgs& a) {
   if (a.scenario.empty() && a.preset.empty()) throw InvalidArgument("train: give --scenario FILE or --preset NAME");
+  if (!a.scenario.empty()) requireScenarioKind(a.scenario, ScenarioKind::Generator);  // a flow file gets its command named
   GeneratorScenario s = !a.scenario.empty() ? loadGeneratorScenario(a.scenario) : generatorPreset(a.preset);
   for (const auto& kv : a.sets) applyGeneratorSetting(s, kv);
   if (!a.seed.empty()) applyGeneratorSetting(s, "seed=" + std::to_string(parseSeed("--seed", a.seed)));
@@ -70,19 +61,17 @@ GeneratorScenario resolveScenario(const TrainArgs& a) {
   return s;
 }
 
-std::string modesText(const Metrics& m) {
-  return m.modes_covered < 0 ? std::string("-") : std::to_string(m.modes_covered) + "/" + std::to_string(m.modes_total);
-}
-
-void printHeader() {
-  std::printf("%7s %11s %9s %10s %10s %10s %10s %6s %9s\n", "step", "loss", "lr", "mmd2", "energy", "sliced_w2",
-              "kl_qp", "modes", "ms/step");
-}
-
-void printRow(const GeneratorMetrics& g, double ms_per_step) {
-  const Metrics& m = g.m;
-  std::printf("%7ld %11.4g %9.3g %10.4g %10.4g %10.4g %10.4g %6s %9.1f\n", m.step, g.loss, g.lr, m.mmd2, m.energy,
-              m.sliced_w2, m.kl_qp, modesText(m).c_str(), ms_per_step);
+MetricTable trainTable(long total_steps) {
+  return MetricTable({{"step", 7, 'd'},
+                      {"loss", 11},
+                      {"lr", 9, 'g', 3},
+                      {"mmd2", 10},
+                      {"energy", 10},
+                      {"sliced_w2", 10},
+                      {"kl_qp", 10},
+                      {"modes", 6, 's'},
+                      {"ms/step", 9, 'f', 1}},
+                     total_steps);
 }
 
 // mean pairwise Euclidean distance between the columns of a and b (a == b: over i != j), on the pool
@@ -193,15 +182,23 @@ void printQuality(const GeneratorEngine& engine, const DataQuality& data, const 
 }
 
 void runTrain(const TrainArgs& a) {
-  checkOutputPath("--metrics", a.metrics_out);
-  checkOutputPath("--samples", a.samples_out);
-  checkOutputPath("--save", a.save);
-  checkOutputPath("--save-scenario", a.save_scenario);
+  checkOutputOption("--metrics", a.metrics_out);
+  checkOutputOption("--samples", a.samples_out);
+  checkOutputOption("--save", a.save);
+  checkOutputOption("--save-scenario", a.save_scenario);
   const GeneratorScenario s = resolveScenario(a);
   const GeneratorParams& p = s.params;
   const int n_samples = parsePointCount("--n", a.n);
 
-  GeneratorEngine engine(p);
+  // the engine reads the data and init CSV files: their errors name the scenario file as well
+  GeneratorEngine engine = [&]() -> GeneratorEngine {
+    try {
+      return GeneratorEngine(p);
+    } catch (const std::exception& e) {
+      if (a.scenario.empty()) throw;
+      throw InvalidArgument(a.scenario + ": " + e.what());
+    }
+  }();
   if (!a.quiet) {
     std::printf("driftlab-cli train: %s | %s | %s | %s kernel, bandwidth %s h = %.4g | MLP %s (%ld parameters), init %s | "
                 "Adam lr %g | batch %d gen / %d data | eta %g | %ld steps\n",
@@ -209,29 +206,27 @@ void runTrain(const TrainArgs& a) {
                 p.field.weights.label().c_str(), kernelName(p.field.kernel.kind), bandwidthRuleName(p.field.bandwidth.rule),
                 p.field.bandwidth.h, p.arch.label().c_str(), p.arch.parameterCount(), networkInitName(p.network_init),
                 p.adam.lr, p.batch, p.data_batch, p.eta, s.steps);
-    if (!a.bench) printHeader();
   }
+  MetricTable table = trainTable(s.steps);
+  if (!a.quiet && !a.bench) table.printHeader();
 
   std::vector<GeneratorMetrics> rows;
   double step_ms = 0.0, field_ms = 0.0, network_ms = 0.0, cpu_ms = 0.0;
   long timed_steps = 0;
-  long last_printed = -1;
   const auto record = [&](bool force_print) {
     if (a.bench) return;
     rows.push_back(engine.metrics());
     const GeneratorMetrics& g = rows.back();
-    const long decile = s.steps > 0 ? g.m.step * 10 / s.steps : 0;
-    const long printed_decile = last_printed < 0 ? -1 : (s.steps > 0 ? last_printed * 10 / s.steps : 0);
-    if (!a.quiet && (force_print || decile > printed_decile)) {
-      printRow(g, timed_steps > 0 ? step_ms / timed_steps : 0.0);
-      std::fflush(stdout);
-      last_printed = g.m.step;
+    const Metrics& m = g.m;
+    if (!a.quiet && table.due(m.step, force_print)) {
+      table.printRow(m.step, {m.step, g.loss, g.lr, m.mmd2, m.energy, m.sliced_w2, m.kl_qp, modesText(m),
+                              timed_steps > 0 ? step_ms / double(timed_steps) : 0.0});
     }
   };
 
   const auto t0 = std::chrono::steady_clock::now();
   record(true);
-  int warnings = 0;
+  WarningPrinter warnings;
   for (long k = 1; k <= s.steps; ++k) {
     const auto ts = std::chrono::steady_clock::now();
     const double cs = processCpuMs();
@@ -241,13 +236,11 @@ void runTrain(const TrainArgs& a) {
     field_ms += rep.field_ms;
     network_ms += rep.network_ms;
     ++timed_steps;
-    if (!rep.warning.empty() && warnings++ < kMaxWarningsShown)
-      std::fprintf(stderr, "driftlab-cli: warning: %s\n", rep.warning.c_str());
+    warnings.add(rep.warning);
     if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (warnings > kMaxWarningsShown)
-    std::fprintf(stderr, "driftlab-cli: warning: %d more warnings not shown\n", warnings - kMaxWarningsShown);
+  warnings.finish();
 
   if (!a.quiet) {
     const double per = timed_steps > 0 ? 1.0 / timed_steps : 0.0;
@@ -274,13 +267,7 @@ void runTrain(const TrainArgs& a) {
     std::fflush(stdout);
   }
 
-  if (!a.metrics_out.empty()) {
-    std::string text;
-    for (const auto& c : generatorMetricsColumns()) text += (text.empty() ? "" : ",") + c;
-    text += "\n";
-    for (const auto& g : rows) text += formatGeneratorMetricsRow(g) + "\n";
-    writeOutput(a.metrics_out, text);
-  }
+  if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, rows);
   if (!a.samples_out.empty()) {
     writeOutput(a.samples_out, formatCsvPoints(engine.generate(n_samples, p.sample_seed), coordinateNames(engine.dim())));
   }
@@ -293,7 +280,7 @@ struct GenerateArgs {
 };
 
 void runGenerate(const GenerateArgs& a) {
-  checkOutputPath("--out", a.out);
+  checkOutputOption("--out", a.out);
   const int n = parsePointCount("--n", a.n);
   const GeneratorModel m = loadModel(a.model);
   const std::uint64_t seed = a.seed.empty() ? m.scenario.params.sample_seed : parseSeed("--seed", a.seed);

@@ -2,7 +2,8 @@
 # driftlab quick start: install whatever Debian 12 packages are missing, build, then
 #   run   - the desktop app on the default scenario; without a display, a short demo recording
 #           made headlessly under Xvfb (its path is printed)
-#   test  - the whole test suite (ctest), plus the ThreadSanitizer check when it exists
+#   test  - the whole test suite (ctest), plus the ThreadSanitizer check and the AddressSanitizer +
+#           UndefinedBehaviorSanitizer check (engine, CLI and fuzzer) when they exist
 # Idempotent: packages are installed only when one is missing, and an up-to-date build is a
 # no-op. Works as root, or as a user with sudo (used only for apt-get).
 set -euo pipefail
@@ -94,6 +95,10 @@ case "$mode" in
     if [[ -f scripts/tsan_check.sh ]]; then
       say "running the ThreadSanitizer check: bash scripts/tsan_check.sh build-tsan"
       bash scripts/tsan_check.sh build-tsan
+    fi
+    if [[ -f scripts/asan_check.sh ]]; then
+      say "running the AddressSanitizer + UBSan check: bash scripts/asan_check.sh build-asan"
+      bash scripts/asan_check.sh build-asan
     fi
     say "all tests passed"
     ;;

@@ -18,7 +18,9 @@
 #include "driftlab/io/csv.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/field/metrics.hpp"
+#include "driftlab/flow/param_table.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/generator/generator.hpp"
 #include "driftlab/field/velocity.hpp"
 
 using namespace driftlab;
@@ -241,6 +243,29 @@ TEST_CASE("cli: list commands print one line per catalog entry") {
   CHECK(d.out.find("\nmixed ") != std::string::npos);
 }
 
+TEST_CASE("cli: params lists every key of the parameter table with its mode, type, range, default and help") {
+  const Result r = runCli("params");
+  REQUIRE(r.code == 0);
+  std::istringstream lines(r.out);
+  std::string header;
+  std::getline(lines, header);
+  CHECK(header == "# key | modes | type | range | default | live | help");
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    REQUIRE(n < flowParamInfos().size());
+    const ParamInfo& p = flowParamInfos()[n];
+    CHECK(line.rfind(p.key + " | " + paramModeName(p.mode) + " | " + p.type + " | ", 0) == 0);
+    CHECK(line.size() > p.help.size());
+    CHECK(line.substr(line.size() - p.help.size()) == p.help);
+  }
+  CHECK(n == flowParamInfos().size());
+  CHECK(r.out.find("\nstep | particles | number | > 0 | 0.01 flow time | live | ") != std::string::npos);
+  const Result g = runCli("params --generator");
+  REQUIRE(g.code == 0);
+  CHECK(static_cast<std::size_t>(std::count(g.out.begin(), g.out.end(), '\n')) == generatorParamInfos().size() + 1);
+  CHECK(g.out.find("\nlr | generator | ") != std::string::npos);
+}
+
 // ---------------------------------------------------------------------------------------------
 // bad input: exit 2 and one clear line
 // ---------------------------------------------------------------------------------------------
@@ -353,4 +378,36 @@ TEST_CASE("cli error: no output file is written when a command fails") {
   checkError("run --steps 2 --metrics '" + path("no-such-dir/m.csv") + "'", "no-such-dir' does not exist");
   CHECK_FALSE(std::filesystem::exists(out));
   CHECK_FALSE(std::filesystem::exists(metrics));
+}
+
+// Output that cannot be written is an error (exit 2, one line), on stdout as much as in files;
+// devices are written in place.
+TEST_CASE("cli output: a full stdout or output device fails with one line, /dev/null stays a device") {
+  const std::string err = path("full.err");
+  const std::string to_full = std::string("'") + DRIFTLAB_CLI_PATH + "' sample --dataset rings --n 2000 >/dev/full 2>'" +
+                              err + "'";
+  int status = std::system(to_full.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  const std::string text = readFile(err);
+  CAPTURE(text);
+  CHECK(text.rfind("driftlab-cli: error: ", 0) == 0);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
+  CHECK(text.find("cannot write") != std::string::npos);
+
+  // a table printed to a full stdout fails too (checked once, at exit)
+  const std::string list_to_full = std::string("'") + DRIFTLAB_CLI_PATH + "' run --steps 2 --set particles=64 " +
+                                   "--set samples=64 >/dev/full 2>'" + err + "'";
+  status = std::system(list_to_full.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(readFile(err).find("standard output: cannot write") != std::string::npos);
+
+  checkError("sample --dataset rings --n 2000 --out /dev/full", "/dev/full: cannot write output (No space left");
+  const Result to_null = runCli("sample --dataset rings --n 20 --out /dev/null");
+  CHECK(to_null.code == 0);
+  CHECK(std::filesystem::is_character_file("/dev/null"));
+  // an output path that is a folder is refused before the run starts
+  checkError("run --steps 2 --final '" + tmpDir() + "'", "--final: '" + tmpDir() + "' is a directory");
+  checkError("train --preset gen_checkerboard --steps 1 --save '" + tmpDir() + "'", "--save: '");
 }

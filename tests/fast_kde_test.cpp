@@ -18,6 +18,7 @@
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/thread_pool.hpp"
 #include "driftlab/field/velocity.hpp"
+#include "driftlab/flow/flow_engine.hpp"
 
 using namespace driftlab;
 
@@ -333,7 +334,6 @@ TEST_CASE("grid path: the fused p/q pass hands over every row once and matches f
   }
   std::vector<int> self(2000);
   for (int i = 0; i < 2000; ++i) self[std::size_t(i)] = i;
-  const ComputePathScope scope(ComputePath::Grid);
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian}) {
     for (const kde::RowOutputs what : {kde::RowOutputs{true, false}, kde::RowOutputs{false, true}, kde::RowOutputs{true, true}}) {
       CAPTURE(kernelName(kind));
@@ -350,7 +350,8 @@ TEST_CASE("grid path: the fused p/q pass hands over every row once and matches f
       q.log_sum.setZero(2000);
       for (Points* m : {&p.score, &q.score, &p.shift, &q.shift}) m->setZero(2, 2000);
       std::vector<std::atomic<int>> handed(2000);
-      kde::kdeRowBlocksPQ(particles, self, data, particles, kernel, what, [&](const kde::RowBlockPQ& b) {
+      kde::kdeRowBlocksPQ(ComputePath::Grid, particles, self, data, particles, kernel, what,
+                          [&](const kde::RowBlockPQ& b) {
         CHECK((b.p_score != nullptr) == what.score);
         CHECK((b.p_shift != nullptr) == what.shift);
         for (long i = 0; i < b.count; ++i) {
@@ -410,8 +411,7 @@ PairRows gridPairRows(const Points& particles, const std::vector<int>& self, con
   const KernelEvaluator kernel(spec, 2);
   const long n = particles.cols();
   PairRows r{Vec::Zero(n), Vec::Zero(n), Points::Zero(2, n)};
-  const ComputePathScope scope(ComputePath::Grid);
-  kde::kdeRowBlocksPQ(particles, self, data, particles, kernel, what, [&](const kde::RowBlockPQ& b) {
+  kde::kdeRowBlocksPQ(ComputePath::Grid, particles, self, data, particles, kernel, what, [&](const kde::RowBlockPQ& b) {
     for (long i = 0; i < b.count; ++i) {
       const long e = b.row(i);
       r.p_log[e] = b.p_log_sum[i];
@@ -477,15 +477,10 @@ TEST_CASE("grid path through evaluateField: every row-local divergence matches t
       opt.weights = DivergenceWeights::parseList(mix);
       CAPTURE(kernelName(kind));
       CAPTURE(mix);
-      FieldResult exact, grid;
-      {
-        const ComputePathScope scope(ComputePath::Exact64);
-        exact = evaluateField(particles, self, particles, data, opt, FieldRequest{true, false});
-      }
-      {
-        const ComputePathScope scope(ComputePath::Grid);
-        grid = evaluateField(particles, self, particles, data, opt, FieldRequest{true, false});
-      }
+      opt.path = ComputePath::Exact64;
+      const FieldResult exact = evaluateField(particles, self, particles, data, opt, FieldRequest{true, false});
+      opt.path = ComputePath::Grid;
+      const FieldResult grid = evaluateField(particles, self, particles, data, opt, FieldRequest{true, false});
       REQUIRE(grid.v.allFinite());
       CHECK(rmsRelative(grid.v, exact.v) <= (kind == KernelKind::Gaussian ? 2e-2 : 4e-2));
       CHECK(rmsRelative(grid.attraction, exact.attraction) <= 2e-2);
@@ -591,15 +586,10 @@ TEST_CASE("every divergence through evaluateField: exact float32 path agrees wit
       opt.kernel.h = 0.1;
       opt.weights = d < kNumDivergences ? DivergenceWeights::single(static_cast<Divergence>(d))
                                         : DivergenceWeights::mixedDefault();
-      FieldResult f64, f32;
-      {
-        ComputePathScope scope(ComputePath::Exact64);
-        f64 = evaluateField(particles, self, particles, data, opt);
-      }
-      {
-        ComputePathScope scope(ComputePath::Exact32);
-        f32 = evaluateField(particles, self, particles, data, opt);
-      }
+      opt.path = ComputePath::Exact64;
+      const FieldResult f64 = evaluateField(particles, self, particles, data, opt);
+      opt.path = ComputePath::Exact32;
+      const FieldResult f32 = evaluateField(particles, self, particles, data, opt);
       CAPTURE(std::string(kernelName(kind)));
       CAPTURE(opt.weights.label());
       REQUIRE(f32.v.allFinite());
@@ -608,15 +598,39 @@ TEST_CASE("every divergence through evaluateField: exact float32 path agrees wit
   }
 }
 
-TEST_CASE("the default compute path is float64 and a scope switches it on this thread only") {
-  CHECK(currentComputePath() == ComputePath::Exact64);
-  {
-    ComputePathScope scope(ComputePath::Grid);
-    CHECK(currentComputePath() == ComputePath::Grid);
-    ComputePath seen = ComputePath::Auto;
-    std::thread t([&] { seen = currentComputePath(); });
-    t.join();
-    CHECK(seen == ComputePath::Exact64);
-  }
-  CHECK(currentComputePath() == ComputePath::Exact64);
+TEST_CASE("the compute path is an explicit option: float64 by default, the engine passes its run's path") {
+  // library calls that name no path get float64 exact sums, bit for bit the same as naming exact64
+  const Points data = ring(600, 41);
+  const Points particles = gaussianCloud(2, 600, 0.0, 0.5, 42);
+  std::vector<int> self(600);
+  for (int i = 0; i < 600; ++i) self[std::size_t(i)] = i;
+  VelocityOptions opt;
+  opt.kernel.h = 0.1;
+  CHECK(opt.path == ComputePath::Exact64);
+  const Points v_default = evaluateField(particles, self, particles, data, opt).v;
+  opt.path = ComputePath::Exact64;
+  CHECK((evaluateField(particles, self, particles, data, opt).v - v_default).cwiseAbs().maxCoeff() == 0.0);
+  // the option reaches the sums: the grid field is close to the float64 one, but not equal
+  opt.path = ComputePath::Grid;
+  const Points v_grid = evaluateField(particles, self, particles, data, opt).v;
+  CHECK(rmsRelative(v_grid, v_default) > 1e-6);
+  CHECK(rmsRelative(v_grid, v_default) < 5e-2);
+
+  // the engine's options carry its parameters' path, and a step moves by the field of that path
+  FlowParams params;
+  params.samples = 600;
+  params.particles = 600;
+  params.path = ComputePath::Grid;
+  FlowEngine grid_engine(params);
+  CHECK(grid_engine.velocityOptions().path == ComputePath::Grid);
+  const Points v_engine_grid = particleVelocity(grid_engine.particles(), grid_engine.data(),
+                                                grid_engine.velocityOptions());
+  (void)grid_engine.step();
+  params.path = ComputePath::Exact64;
+  FlowEngine exact_engine(params);
+  CHECK(exact_engine.velocityOptions().path == ComputePath::Exact64);
+  (void)exact_engine.step();
+  CHECK((grid_engine.velocities() - v_engine_grid).cwiseAbs().maxCoeff() <= 1e-12 * v_engine_grid.cwiseAbs().maxCoeff());
+  CHECK((grid_engine.velocities() - exact_engine.velocities()).cwiseAbs().maxCoeff() >
+        1e-6 * v_engine_grid.cwiseAbs().maxCoeff());
 }

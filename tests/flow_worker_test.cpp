@@ -93,7 +93,7 @@ TEST_CASE("worker: SetParams and SetParam between steps echo params_version and 
   CHECK(s->params == p);
   REQUIRE(s->history);
   REQUIRE_FALSE(s->history->markers.empty());
-  CHECK(s->history->markers.back().label == "kernel=laplacian");
+  CHECK(s->history->markers.back().label == "kernel gaussian→laplacian");  // the table's short old→new label
   CHECK(s->history->markers.back().step <= s->step);
   CHECK(s->error.empty());
 
@@ -225,8 +225,8 @@ TEST_CASE("worker: an engine failure inside the loop pauses the run and reports 
 }
 
 TEST_CASE("worker: the paused display velocity follows the run's compute path") {
-  // it was computed outside the run's ComputePathScope, i.e. with float64 exact sums: at a million
-  // particles that is 2e12 kernel pairs, and pausing the app hung the worker
+  // it was once computed with float64 exact sums whatever the run's path: at a million particles
+  // that is 2e12 kernel pairs, and pausing the app hung the worker
   FlowParams p = smallParams(300, 300);
   p.path = ComputePath::Grid;
   FlowWorker w(p, /*start_paused=*/true);
@@ -234,13 +234,11 @@ TEST_CASE("worker: the paused display velocity follows the run's compute path") 
   REQUIRE(s);
   const Points y = sampleDataset(p.dataset, p.samples, p.data_seed).points;
   const Points x = initialParticles(p.init, p.particles, p.init_seed, y);
-  const VelocityOptions opt = p.velocityOptions(x, y, 0.0);
-  Points v_grid, v_exact;
-  {
-    const ComputePathScope grid(ComputePath::Grid);
-    v_grid = particleVelocity(x, y, opt);
-  }
-  v_exact = particleVelocity(x, y, opt);  // default path: float64 exact
+  VelocityOptions opt = p.velocityOptions(x, y, 0.0);
+  opt.path = ComputePath::Grid;
+  const Points v_grid = particleVelocity(x, y, opt);
+  opt.path = ComputePath::Exact64;
+  const Points v_exact = particleVelocity(x, y, opt);
   const Points shown = s->velocities.cast<double>();
   const double scale = v_exact.cwiseAbs().maxCoeff();
   CHECK((shown - v_grid).cwiseAbs().maxCoeff() <= 1e-6 * scale);   // the grid field, up to the float copy
@@ -297,10 +295,12 @@ TEST_CASE("worker: metrics every k steps, and Reset / NewSeed restart the histor
   FlowWorker w(smallParams(), /*start_paused=*/true);
   w.send(cmd::SetMetricsEvery{3});
   for (int i = 0; i < 7; ++i) w.send(cmd::StepOnce{});
-  auto s = waitFor(w, [](const Snapshot& x) { return x.step == 7; });
+  // wait for the history itself (not a fixed sleep, which a loaded machine can outlast): the row of
+  // step 6 is the last one these seven steps make
+  auto s = waitFor(w, [](const Snapshot& x) {
+    return x.step == 7 && x.history && !x.history->rows.empty() && x.history->rows.back().step == 6;
+  });
   REQUIRE(s);
-  std::this_thread::sleep_for(50ms);
-  s = w.latest();
   REQUIRE(s->history);
   std::vector<long> steps;
   for (const Metrics& m : s->history->rows) steps.push_back(m.step);

@@ -26,7 +26,6 @@ GeneratorParams smallParams() {
   p.field.kernel.kind = KernelKind::Gaussian;
   p.field.bandwidth.rule = BandwidthRule::Fixed;
   p.field.bandwidth.h = 0.2;
-  p.field.kernel.h = 0.2;
   p.field.weights = DivergenceWeights::single(Divergence::ForwardKL);
   p.arch.input_dim = 4;
   p.arch.hidden = {16, 16};
@@ -34,7 +33,7 @@ GeneratorParams smallParams() {
   p.data_batch = 32;
   p.sample_count = 64;
   p.eta = 0.3;
-  p.compute_path = ComputePath::Exact64;  // the checks below compare with float64 references
+  p.field.path = ComputePath::Exact64;      // the checks below compare with float64 references
   p.field.displacement_cap = 0.0;         // the plain DM loss (the cap has its own test)
   return p;
 }
@@ -240,7 +239,6 @@ TEST_CASE("generator: a short training run on eight_gaussians lowers the energy 
   p.field.kernel.kind = KernelKind::Laplacian;
   p.field.bandwidth.rule = BandwidthRule::Fixed;
   p.field.bandwidth.h = 0.1;
-  p.field.kernel.h = 0.1;
   p.field.weights = DivergenceWeights::single(Divergence::DriftDouble);
   p.arch.input_dim = 8;
   p.arch.hidden = {64, 64};
@@ -295,7 +293,7 @@ TEST_CASE("generator scenario: JSON round trip, strict fields, settings and pres
 
   std::string json = generatorScenarioToJson(s);
   CHECK_THROWS_WITH_AS(generatorScenarioFromJson(replaceFirst(json, "\"lr\"", "\"lrr\""), "g.json"),
-                       doctest::Contains("g.json: generator: unknown field 'lrr'"), InvalidArgument);
+                       doctest::Contains("g.json: unknown field 'generator.lrr' (did you mean 'generator.lr'?)"), InvalidArgument);
   CHECK_THROWS_WITH_AS(generatorScenarioFromJson(replaceFirst(json, "\"batch\": 2048", "\"batch\": -3"), "g.json"),
                        doctest::Contains("generator.batch"), InvalidArgument);
   CHECK_THROWS_WITH_AS(generatorScenarioFromJson("{\"name\": \"x\"}", "g.json"), doctest::Contains("\"generator\""),

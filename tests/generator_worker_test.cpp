@@ -96,7 +96,12 @@ TEST_CASE("generator worker: Pause stops training, StepOnce advances exactly one
   w.send(cmd::StepOnce{});
   auto s1 = waitFor(w, [](const Snapshot& s) { return s.step == 1; });
   REQUIRE(s1);
-  std::this_thread::sleep_for(50ms);
+  // commands are handled in order, so once a later (rejected) command shows its error the loop has
+  // gone round after the StepOnce: a worker that kept stepping would show it here, with no sleep
+  w.send(cmd::AddParticlesFromKde{10});
+  auto later = waitFor(w, [](const Snapshot& s) { return !s.error.empty(); });
+  REQUIRE(later);
+  CHECK(later->step == 1);
   CHECK(w.latest()->step == 1);
   CHECK(w.stepsDone() == 1u);
   w.send(cmd::Resume{});

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
 
+#include "driftlab/base/error.hpp"
 #include "driftlab/flow/geometry.hpp"
 
 using namespace driftlab;
@@ -78,4 +80,61 @@ TEST_CASE("geometry: a step so large that |eta v|^2 overflows still moves each p
     CHECK(out(1, 1) == doctest::Approx(-0.5));  // 0.5 along (0, 1)
     CHECK(out(0, 2) == doctest::Approx(-2.5));  // 0.5 along (-1, 0)
   }
+}
+
+TEST_CASE("sphere: projected velocities are tangent, Exp and the retraction stay on the sphere (THEORY 13.19)") {
+  for (const GeometryKind kind : {GeometryKind::Sphere, GeometryKind::SphereRetraction}) {
+    CAPTURE(static_cast<int>(kind));
+    const std::unique_ptr<Geometry> sphere = makeGeometry(kind);
+    Points x(3, 4), v(3, 4);
+    x << 1.0, 0.0, 0.6, 0.0,  //
+        0.0, 1.0, 0.8, 0.6,   //
+        0.0, 0.0, 0.0, -0.8;
+    v << 0.3, -2.0, 1.0, 5.0,  //
+        0.5, 1.0, 1.0, -1.0,   //
+        -1.0, 0.25, 0.0, 2.0;
+    sphere->projectTangent(x, v);
+    for (Eigen::Index i = 0; i < x.cols(); ++i) CHECK(std::abs(x.col(i).dot(v.col(i))) <= 1e-12);
+    Points out;
+    double speed = 0.0;
+    REQUIRE(sphere->advance(x, v, 0.7, 0.0, out, &speed));
+    for (Eigen::Index i = 0; i < x.cols(); ++i) CHECK(std::abs(out.col(i).norm() - 1.0) <= 1e-14);
+  }
+}
+
+TEST_CASE("sphere: Exp moves along the great circle by the displacement's length; the retraction by its arctan") {
+  const std::unique_ptr<Geometry> exp_map = makeGeometry(GeometryKind::Sphere);
+  const std::unique_ptr<Geometry> retraction = makeGeometry(GeometryKind::SphereRetraction);
+  Points x(3, 1), u(3, 1);
+  x << 1.0, 0.0, 0.0;
+  u << 0.0, 1.2, 0.0;  // tangent at e1, length 1.2
+  Points a = x, b = x;
+  exp_map->move(a, u);
+  retraction->move(b, u);
+  CHECK(a(0, 0) == doctest::Approx(std::cos(1.2)).epsilon(1e-14));
+  CHECK(a(1, 0) == doctest::Approx(std::sin(1.2)).epsilon(1e-14));
+  CHECK(std::acos(b(0, 0)) == doctest::Approx(std::atan(1.2)).epsilon(1e-14));  // geodesic angle of (1, 1.2)
+  Points tiny = x, tiny_u = u * 1e-9;
+  exp_map->move(tiny, tiny_u);
+  CHECK(tiny(1, 0) == doctest::Approx(1.2e-9).epsilon(1e-12));  // no 0/0 at small steps
+}
+
+TEST_CASE("sphere: points are normalized with a count of those off by more than 1e-6; zero points are refused") {
+  Points p(3, 3);
+  p << 2.0, 0.0, 1.0,  //
+      0.0, 1.0, 0.0,   //
+      0.0, 0.0, 1e-7;
+  int renormalized = -1;
+  const Points q = normalizedToSphere(p, "data.csv", 1e-6, &renormalized);
+  CHECK(renormalized == 1);  // (2, 0, 0); (1, 0, 1e-7) is within 1e-6
+  CHECK(q(0, 0) == 1.0);
+  CHECK(std::abs(q.col(2).norm() - 1.0) < 1e-15);
+  p.col(1).setZero();
+  try {
+    normalizedToSphere(p, "data.csv");
+    FAIL("a zero point was accepted");
+  } catch (const InvalidArgument& e) {
+    CHECK(std::string(e.what()) == "data.csv: point 2 is zero and has no direction on the sphere");
+  }
+  CHECK_THROWS_AS(normalizedToSphere(Points::Ones(2, 3), "flat"), InvalidArgument);
 }

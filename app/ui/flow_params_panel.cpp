@@ -177,7 +177,6 @@ void drawKernelSection(const Snapshot* frame, ParamShadow& s, const UiActions& a
     double h = automatic ? in_force : b.h;
     if (sliderDoubleLog(b.rule == BandwidthRule::Anneal ? "h0" : "bandwidth h", &h, 0.005, 2.0, "%.4f")) {
       b.h = h;
-      p.kernel.h = h;
       b.rule = automatic ? BandwidthRule::Fixed : b.rule;
     }
     if (editFinished()) sendShadow(frame, s, actions);

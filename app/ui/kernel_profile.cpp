@@ -14,7 +14,7 @@
 
 namespace driftlab::app::ui {
 
-void drawKernelProfile(const KernelSpec& spec, const std::vector<double>& bandwidths, float height) {
+void drawKernelProfile(const KernelShape& shape, const std::vector<double>& bandwidths, float height) {
   constexpr int kSamples = 160;
   constexpr ImU32 kColors[] = {IM_COL32(110, 190, 255, 255), IM_COL32(255, 160, 80, 255), IM_COL32(140, 230, 120, 255),
                                IM_COL32(230, 120, 230, 255)};
@@ -34,13 +34,13 @@ void drawKernelProfile(const KernelSpec& spec, const std::vector<double>& bandwi
   std::vector<PlotSeries> series;
   std::vector<PlotMarker> markers;
   for (std::size_t s = 0; s < hs.size(); ++s) {
-    KernelSpec k = spec;
+    KernelSpec k{shape};
     k.h = hs[s];
     const KernelEvaluator eval(k, 2);
     const double log0 = eval.logValue(0.0);  // k(0) = 1 except IMQ (c^-2beta)
     for (int i = 0; i < kSamples; ++i) ys[s][i] = std::exp(eval.logValue(xs[i] * xs[i]) - log0);
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%s h=%.3g", kernelName(spec.kind), hs[s]);
+    std::snprintf(buf, sizeof buf, "%s h=%.3g", kernelName(shape.kind), hs[s]);
     labels[s] = buf;
     marker_labels[s] = hs.size() == 1 ? "h" : "h" + std::to_string(s + 1);
   }

@@ -38,7 +38,7 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
 void drawHelpWindow(UiState& state);
 
 // k(r) / k(0) for r in [0, r_max] for each bandwidth, with r = h markers (kernel_profile.cpp)
-void drawKernelProfile(const KernelSpec& spec, const std::vector<double>& bandwidths, float height);
+void drawKernelProfile(const KernelShape& shape, const std::vector<double>& bandwidths, float height);
 
 // shadow-copy bookkeeping (flow_params_panel.cpp): follow the snapshot unless the user is editing
 void syncShadow(const Snapshot* frame, ParamShadow& shadow);

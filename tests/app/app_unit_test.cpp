@@ -1,14 +1,23 @@
-// GUI-free unit tests of the app's pure parts: the 2-D camera, colour maps, script parsing and
-// view settings. No GL context, no ImGui, no display.
+// GUI-free unit tests of the app's pure parts: the 2-D camera, colour maps, script parsing, view
+// settings and run loading (build first, swap after). No GL context, no ImGui, no display.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <thread>
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/generator/model_file.hpp"
+#include "driftlab/run/commands.hpp"
 #include "render/camera.hpp"
 #include "render/colormap.hpp"
+#include "run_loader.hpp"
 #include "script.hpp"
 
 using driftlab::app::Camera;
@@ -114,6 +123,15 @@ TEST_CASE("script: a bad line is an InvalidArgument naming the file and the line
   CHECK(message("10 view heat=rainbow\n").find("line 1") != std::string::npos);
   CHECK(message("10 pause now\n").find("takes no argument") != std::string::npos);
   CHECK(message("-5 pause\n").find("frame number") != std::string::npos);
+  CHECK(message("10 load\n").find("'load' needs an argument") != std::string::npos);
+}
+
+TEST_CASE("script: load takes a path, read only when its frame comes") {
+  auto ev = driftlab::app::parseScript("40 load no/such/file.json\n", "demo.txt", driftlab::defaultScenario());
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].verb == "load");
+  CHECK(ev[0].arg == "no/such/file.json");
+  CHECK(ev[0].frame == 40);
 }
 
 TEST_CASE("script: in generator mode set lines take generator keys and flow keys, and bad values name the line") {
@@ -150,4 +168,121 @@ TEST_CASE("view settings: each key changes its field and bad values are rejected
   CHECK_THROWS_AS(driftlab::app::applyViewSetting(v, panels, "quiver_n=1"), driftlab::InvalidArgument);
   CHECK_THROWS_AS(driftlab::app::applyViewSetting(v, panels, "grid=maybe"), driftlab::InvalidArgument);
   CHECK_THROWS_AS(driftlab::app::applyViewSetting(v, panels, "nokey"), driftlab::InvalidArgument);
+}
+
+namespace {
+
+std::string loadError(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const driftlab::InvalidArgument& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+std::string tempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("driftlab_app_unit_" + name)).string();
+}
+
+driftlab::Scenario smallScenario() {
+  driftlab::Scenario s = driftlab::defaultScenario();
+  driftlab::applySetting(s, "particles=200");
+  driftlab::applySetting(s, "samples=200");
+  return s;
+}
+
+// polls until the worker has done `steps` steps (the timeout only guards against a hang)
+bool waitForSteps(const driftlab::RunWorker& w, std::uint64_t steps) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (w.stepsDone() < steps && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return w.stepsDone() >= steps;
+}
+
+}  // namespace
+
+TEST_CASE("run loading: a missing, malformed or unreadable data or init CSV names the scenario and the file") {
+  using driftlab::app::buildFlowWorker;
+  const std::string missing = tempPath("missing.csv");
+  std::filesystem::remove(missing);
+  driftlab::Scenario s = smallScenario();
+  s.params.dataset = "csv";
+  s.params.data_csv = missing;
+  const std::string e1 = loadError([&] { buildFlowWorker(s, true, "S.json"); });
+  CHECK(e1.rfind("S.json: " + missing + ": cannot open file", 0) == 0);
+  CHECK(e1.find('\n') == std::string::npos);
+
+  const std::string bad = tempPath("bad.csv");
+  std::ofstream(bad) << "x,y\n0.5,abc\n";
+  s.params.data_csv = bad;
+  CHECK(loadError([&] { buildFlowWorker(s, true, "S.json"); }) == "S.json: " + bad + ":2:2: not a number: 'abc'");
+
+  driftlab::Scenario init = smallScenario();
+  init.params.init = "csv";
+  init.params.init_csv = missing;
+  CHECK(loadError([&] { buildFlowWorker(init, true, "I.json"); }).rfind("I.json: " + missing + ": cannot open file", 0) ==
+        0);
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  init.params.init_csv = dir;
+  CHECK(loadError([&] { buildFlowWorker(init, true, "I.json"); }) == "I.json: " + dir + ": is a directory, not a CSV file");
+
+  driftlab::GeneratorScenario g = driftlab::generatorPreset("gen_checkerboard");
+  g.params.field.dataset = "csv";
+  g.params.field.data_csv = missing;
+  CHECK(loadError([&] { driftlab::app::buildGeneratorWorker(g, true, "G.json"); })
+            .rfind("G.json: " + missing + ": cannot open file", 0) == 0);
+  std::filesystem::remove(bad);
+}
+
+TEST_CASE("run loading: a worker that fails to build leaves the running one in place, a good one replaces it") {
+  using driftlab::app::buildFlowWorker;
+  using driftlab::app::swapInBuiltWorker;
+  const driftlab::Scenario good = smallScenario();
+  driftlab::Scenario bad = good;
+  bad.params.dataset = "csv";
+  bad.params.data_csv = tempPath("missing.csv");
+  std::unique_ptr<driftlab::RunWorker> current = buildFlowWorker(good, true, "good.json");
+  current->send(driftlab::cmd::StepOnce{});
+  REQUIRE(waitForSteps(*current, 1));
+  const driftlab::RunWorker* before = current.get();
+
+  CHECK_THROWS_AS(swapInBuiltWorker(current, [&] { return buildFlowWorker(bad, true, "bad.json"); }),
+                  driftlab::InvalidArgument);
+  REQUIRE(current != nullptr);
+  CHECK(current.get() == before);
+  current->send(driftlab::cmd::StepOnce{});  // the old run goes on from where it was
+  CHECK(waitForSteps(*current, 2));
+  CHECK(current->stepsDone() == 2);
+
+  swapInBuiltWorker(current, [&] { return buildFlowWorker(good, true, "good.json"); });
+  CHECK(current.get() != before);
+  CHECK(current->stepsDone() == 0);
+}
+
+TEST_CASE("run loading: the kind comes from the file's structure, and a model file is named as such") {
+  using driftlab::app::loadScenarioOfAnyKind;
+  const std::string flow = tempPath("flow.json");
+  driftlab::Scenario s = smallScenario();
+  s.description = "trains no \"generator\" at all";
+  driftlab::saveScenario(flow, s);
+  const auto f = loadScenarioOfAnyKind(flow);
+  CHECK_FALSE(f.generator_mode);
+  CHECK(f.flow == s);
+
+  const std::string gen = tempPath("gen.json");
+  const driftlab::GeneratorScenario g = driftlab::generatorPreset("gen_swiss_roll");
+  driftlab::saveGeneratorScenario(gen, g);
+  const auto l = loadScenarioOfAnyKind(gen);
+  CHECK(l.generator_mode);
+  CHECK(l.generator == g);
+  CHECK(l.flow.name == g.name);
+  CHECK(l.flow.params == g.params.field);
+
+  const std::string model = tempPath("model.json");
+  driftlab::saveModel(model, driftlab::modelFromEngine(driftlab::GeneratorEngine(g.params), g));
+  CHECK(loadError([&] { loadScenarioOfAnyKind(model); }) ==
+        model + ": this is a generator model file, not a scenario; use driftlab-cli generate --model " + model +
+            " to sample from it");
+  for (const auto& p : {flow, gen, model}) std::filesystem::remove(p);
 }

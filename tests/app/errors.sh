@@ -20,3 +20,21 @@ check bad_view "${XVFB[@]}" "$APP" --headless --preset default --frames 2 --view
 check bad_size "${XVFB[@]}" "$APP" --headless --preset default --frames 2 --size 12x7
 check no_display env -u DISPLAY -u WAYLAND_DISPLAY "$APP" --preset default
 grep -q "no display (DISPLAY is not set)" "$OUT/err_no_display.err" || fail "no_display message"
+# a scenario whose data or init CSV is missing or malformed: the engine reads it when the run starts,
+# after the window opened; one line naming the scenario and the CSV file, headless and in the window
+printf '{ "data": { "dataset": "csv", "csv": "%s" } }' "$OUT/no_such_data.csv" > "$OUT/missing_csv.json"
+printf 'x,y\n0.5,abc\n' > "$OUT/malformed.csv"
+printf '{ "init": { "layout": "csv", "csv": "%s" } }' "$OUT/malformed.csv" > "$OUT/malformed_init.json"
+printf '{ "kind": "generator", "data": { "dataset": "csv", "csv": "%s" }, "generator": { "batch": 64 } }' \
+  "$OUT/no_such_data.csv" > "$OUT/missing_csv_generator.json"
+check missing_csv "${XVFB[@]}" "$APP" --headless --scenario "$OUT/missing_csv.json" --frames 2
+grep -q "missing_csv.json: .*no_such_data.csv: cannot open file" "$OUT/err_missing_csv.err" || fail "missing_csv: names the files"
+check missing_csv_window "${XVFB[@]}" "$APP" --scenario "$OUT/missing_csv.json" --frames 2
+grep -q "missing_csv.json: .*no_such_data.csv: cannot open file" "$OUT/err_missing_csv_window.err" ||
+  fail "missing_csv_window: names the files"
+check malformed_init "${XVFB[@]}" "$APP" --headless --scenario "$OUT/malformed_init.json" --frames 2
+grep -q "malformed_init.json: .*malformed.csv:2:2: not a number: 'abc'" "$OUT/err_malformed_init.err" ||
+  fail "malformed_init: names the files, line and column"
+check missing_csv_generator "${XVFB[@]}" "$APP" --headless --scenario "$OUT/missing_csv_generator.json" --frames 2
+grep -q "missing_csv_generator.json: .*no_such_data.csv: cannot open file" "$OUT/err_missing_csv_generator.err" ||
+  fail "missing_csv_generator: names the files"

@@ -54,8 +54,9 @@ bool rowsAreColumns(const Points& eval, std::span<const int> row_mask, const Poi
 
 }  // namespace
 
-FieldParts driftDoubleField(const Points& eval, std::span<const int> self_index, const Points& particles,
-                            const Points& data, const KernelEvaluator& kernel, bool mask_self) {
+FieldParts driftDoubleField(ComputePath path, const Points& eval, std::span<const int> self_index,
+                            const Points& particles, const Points& data, const KernelEvaluator& kernel,
+                            bool mask_self) {
   const long d = eval.rows();
   const long num_eval = eval.cols();
   FieldParts out{Points::Zero(d, num_eval), Points::Zero(d, num_eval)};
@@ -68,29 +69,29 @@ FieldParts driftDoubleField(const Points& eval, std::span<const int> self_index,
   const kde::RowOutputs none{false, false}, shift_only{false, true};
 
   // pass 1: column log masses over the generated axis (kernel symmetric: a column sum is a row sum)
-  kde::kdeRows(data, {}, particles, kernel, {}, none, rows);
+  kde::kdeRows(path, data, {}, particles, kernel, {}, none, rows);
   const std::vector<double> lw_pos = columnLogWeights(rows.log_sum, 0.5);
-  kde::kdeRows(particles, col_mask, particles, kernel, {}, none, rows);
+  kde::kdeRows(path, particles, col_mask, particles, kernel, {}, none, rows);
   const Vec log_c_neg = rows.log_sum;
   const std::vector<double> lw_neg = columnLogWeights(log_c_neg, 0.5);
 
   // pass 2: row masses R_e over positives and (masked) negatives. When the rows are the particles
   // with the same mask (every training step of generator mode), the negative row masses are the
   // negative column masses of pass 1 (symmetric kernel), so that pass is not repeated.
-  kde::kdeRows(eval, {}, data, kernel, {}, none, rows);
+  kde::kdeRows(path, eval, {}, data, kernel, {}, none, rows);
   const Vec log_r_pos = rows.log_sum;
   Vec log_r_neg;
   if (rowsAreColumns(eval, row_mask, particles, col_mask)) {
     log_r_neg = log_c_neg;
   } else {
-    kde::kdeRows(eval, row_mask, particles, kernel, {}, none, rows);
+    kde::kdeRows(path, eval, row_mask, particles, kernel, {}, none, rows);
     log_r_neg = rows.log_sum;
   }
 
   // pass 3: column-reweighted centroids and the masses P, Q
   kde::RowSums pos, neg;
-  kde::kdeRows(eval, {}, data, kernel, lw_pos, shift_only, pos);
-  kde::kdeRows(eval, row_mask, particles, kernel, lw_neg, shift_only, neg);
+  kde::kdeRows(path, eval, {}, data, kernel, lw_pos, shift_only, pos);
+  kde::kdeRows(path, eval, row_mask, particles, kernel, lw_neg, shift_only, neg);
   for (long e = 0; e < num_eval; ++e) {
     const double log_r = logAddExp(log_r_pos[e], log_r_neg[e]);
     const double log_gain = (pos.log_sum[e] - 0.5 * log_r) + (neg.log_sum[e] - 0.5 * log_r);
@@ -101,8 +102,8 @@ FieldParts driftDoubleField(const Points& eval, std::span<const int> self_index,
   return out;
 }
 
-Points balancedDriftAtParticles(const Points& particles, const Points& data, const KernelEvaluator& kernel,
-                                bool mask_self, int iterations) {
+Points balancedDriftAtParticles(ComputePath path, const Points& particles, const Points& data,
+                                const KernelEvaluator& kernel, bool mask_self, int iterations) {
   const long n = particles.cols();
   const long m = data.cols();
   Points v = Points::Zero(particles.rows(), n);
@@ -121,13 +122,13 @@ Points balancedDriftAtParticles(const Points& particles, const Points& data, con
   };
   for (int it = 0; it < iterations; ++it) {
     // row lse of the current L (uses b), column lse of the current L (uses a): simultaneous update
-    kde::kdeRows(particles, {}, data, kernel, negated(b_pos), none, r1);
-    kde::kdeRows(particles, mask, particles, kernel, negated(b_neg), none, r2);
+    kde::kdeRows(path, particles, {}, data, kernel, negated(b_pos), none, r1);
+    kde::kdeRows(path, particles, mask, particles, kernel, negated(b_neg), none, r2);
     std::vector<double> row_lse(static_cast<std::size_t>(n));
     for (long i = 0; i < n; ++i) row_lse[std::size_t(i)] = logAddExp(r1.log_sum[i], r2.log_sum[i]) - a[std::size_t(i)];
     const std::vector<double> neg_a = negated(a);
-    kde::kdeRows(data, {}, particles, kernel, neg_a, none, r1);
-    kde::kdeRows(particles, mask, particles, kernel, neg_a, none, r2);
+    kde::kdeRows(path, data, {}, particles, kernel, neg_a, none, r1);
+    kde::kdeRows(path, particles, mask, particles, kernel, neg_a, none, r2);
     for (long i = 0; i < n; ++i) a[std::size_t(i)] += 0.5 * row_lse[std::size_t(i)];
     for (long s = 0; s < m; ++s) b_pos[std::size_t(s)] += 0.5 * (r1.log_sum[s] - b_pos[std::size_t(s)]);
     for (long s = 0; s < n; ++s) {
@@ -137,8 +138,8 @@ Points balancedDriftAtParticles(const Points& particles, const Points& data, con
   }
   // W+ = A+ Q, W- = A- P with A = exp(l - a - b)
   kde::RowSums pos, neg;
-  kde::kdeRows(particles, {}, data, kernel, negated(b_pos), shift_only, pos);
-  kde::kdeRows(particles, mask, particles, kernel, negated(b_neg), shift_only, neg);
+  kde::kdeRows(path, particles, {}, data, kernel, negated(b_pos), shift_only, pos);
+  kde::kdeRows(path, particles, mask, particles, kernel, negated(b_neg), shift_only, neg);
   for (long i = 0; i < n; ++i) {
     if (pos.log_sum[i] == kNegInf || neg.log_sum[i] == kNegInf) continue;
     const double log_gain = pos.log_sum[i] + neg.log_sum[i] - 2.0 * a[std::size_t(i)];

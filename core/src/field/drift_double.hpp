@@ -4,6 +4,7 @@
 
 #include <span>
 
+#include "driftlab/kde/compute_path.hpp"
 #include "driftlab/kde/kernel.hpp"
 #include "field/field_parts.hpp"
 
@@ -14,13 +15,14 @@ namespace driftlab {
 // that is not a particle acts as an extra row. mask_self: an eval point's own column (self_index[e] >= 0)
 // is removed from its negatives and from that column's mass (DM's +1e6 distance mask, i.e. weight 0).
 // Returns attraction = W+ (y+ - x) part, repulsion = -W- (y- - x) part.
-FieldParts driftDoubleField(const Points& eval, std::span<const int> self_index, const Points& particles,
-                            const Points& data, const KernelEvaluator& kernel, bool mask_self);
+FieldParts driftDoubleField(ComputePath path, const Points& eval, std::span<const int> self_index,
+                            const Points& particles, const Points& data, const KernelEvaluator& kernel,
+                            bool mask_self);
 
 // Balanced Alg. 2 at the particles: logits L_is = log k(x_i, s) iterated as L <- L - lse_row/2 - lse_col/2
 // (simultaneous updates), then W+ = A+ rowsum(A-), W- = A- rowsum(A+) with A = exp(L). iterations = 1 is
 // exactly Alg. 2 (THEORY.md §13 item 24). Cost O(iterations N (N + M)).
-Points balancedDriftAtParticles(const Points& particles, const Points& data, const KernelEvaluator& kernel,
-                                bool mask_self, int iterations);
+Points balancedDriftAtParticles(ComputePath path, const Points& particles, const Points& data,
+                                const KernelEvaluator& kernel, bool mask_self, int iterations);
 
 }  // namespace driftlab

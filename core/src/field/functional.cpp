@@ -67,8 +67,8 @@ double smoothedFunctional(const Points& particles, const Points& data, const Vel
   const double log_z = logNormalizer(opt.kernel, d);
   const Points nodes = gridNodes(grid);
   kde::RowSums p_rows, q_rows;
-  kde::kdeRows(nodes, {}, data, kernel, {}, kde::RowOutputs{false, false}, p_rows);
-  kde::kdeRows(nodes, {}, particles, kernel, {}, kde::RowOutputs{false, false}, q_rows);
+  kde::kdeRows(opt.path, nodes, {}, data, kernel, {}, kde::RowOutputs{false, false}, p_rows);
+  kde::kdeRows(opt.path, nodes, {}, particles, kernel, {}, kde::RowOutputs{false, false}, q_rows);
   const double log_m = std::log(double(data.cols()));
   const double log_n = std::log(double(particles.cols()));
   const double h2 = opt.kernel.h * opt.kernel.h;

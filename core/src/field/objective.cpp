@@ -48,15 +48,15 @@ struct LogDensities {
   Vec sum_p, sum_q;  // raw log kernel sums (no count normalization), for MMD
 };
 
-LogDensities logDensitiesAt(const Points& at, bool at_particles, bool loo, const Points& particles,
-                            const Points& data, const KernelEvaluator& kernel) {
+LogDensities logDensitiesAt(ComputePath path, const Points& at, bool at_particles, bool loo,
+                            const Points& particles, const Points& data, const KernelEvaluator& kernel) {
   std::vector<int> self(std::size_t(at.cols()));
   std::iota(self.begin(), self.end(), 0);
   const std::span<const int> excl = loo ? std::span<const int>(self) : std::span<const int>();
   kde::RowSums p_rows, q_rows;
   const kde::RowOutputs none{false, false};
-  kde::kdeRows(at, at_particles ? std::span<const int>() : excl, data, kernel, {}, none, p_rows);
-  kde::kdeRows(at, at_particles ? excl : std::span<const int>(), particles, kernel, {}, none, q_rows);
+  kde::kdeRows(path, at, at_particles ? std::span<const int>() : excl, data, kernel, {}, none, p_rows);
+  kde::kdeRows(path, at, at_particles ? excl : std::span<const int>(), particles, kernel, {}, none, q_rows);
   const long n_p = data.cols() - ((loo && !at_particles) ? 1 : 0);
   const long n_q = particles.cols() - ((loo && at_particles) ? 1 : 0);
   LogDensities out;
@@ -90,11 +90,12 @@ double objectiveValue(const Points& particles, const Points& data, const Velocit
 
   const KernelEvaluator kernel(opt.kernel, d);
   const bool loo = opt.leave_one_out;
-  const LogDensities at_x = logDensitiesAt(particles, true, loo, particles, data, kernel);
+  const LogDensities at_x = logDensitiesAt(opt.path, particles, true, loo, particles, data, kernel);
   bool need_y = false;
   for (Divergence t : {Divergence::ReverseKL, Divergence::Chi2Reverse, Divergence::JS, Divergence::MMD})
     need_y = need_y || opt.weights[t] > 0.0 || (t == Divergence::ReverseKL && opt.weights[Divergence::Alpha] > 0.0);
-  const LogDensities at_y = need_y ? logDensitiesAt(data, false, loo, particles, data, kernel) : LogDensities{};
+  const LogDensities at_y =
+      need_y ? logDensitiesAt(opt.path, data, false, loo, particles, data, kernel) : LogDensities{};
   const std::size_t n = std::size_t(particles.cols()), m = std::size_t(data.cols());
 
   auto fwdKL = [&] { return meanOf(n, [&](std::size_t i) { return at_x.lq[i] - at_x.lp[i]; }); };
@@ -150,7 +151,7 @@ double objectiveValue(const Points& particles, const Points& data, const Velocit
                           (loo ? std::max(nn - 1.0, 1.0) : nn);
         const double cross = meanOf(n, [&](std::size_t i) { return std::exp(at_x.sum_p[long(i)]); }) / mm;
         kde::RowSums pp_rows;
-        kde::kdeRows(data, {}, data, kernel, {}, kde::RowOutputs{false, false}, pp_rows);
+        kde::kdeRows(opt.path, data, {}, data, kernel, {}, kde::RowOutputs{false, false}, pp_rows);
         const double pp = meanOf(m, [&](std::size_t j) { return std::exp(pp_rows.log_sum[long(j)]); }) / mm;
         value = qq + pp - 2.0 * cross;
         break;

@@ -18,8 +18,8 @@ namespace {
 //   gamma_j = -lse_i(log a + phi_i + l_ij)     (column update)
 // A potential that is not finite (a row or column with no partner under the mask) is reset to 0: it
 // carries no weight in any plan entry.
-std::vector<double> columnPotential(const Points& rows, const Points& cols, const KernelEvaluator& kernel,
-                                    std::span<const int> mask, int iterations) {
+std::vector<double> columnPotential(ComputePath path, const Points& rows, const Points& cols,
+                                    const KernelEvaluator& kernel, std::span<const int> mask, int iterations) {
   const double log_a = -std::log(double(rows.cols()));
   const double log_b = -std::log(double(cols.cols()));
   std::vector<double> phi(std::size_t(rows.cols()), 0.0), gamma(std::size_t(cols.cols()), 0.0);
@@ -29,14 +29,14 @@ std::vector<double> columnPotential(const Points& rows, const Points& cols, cons
   for (int it = 0; it < iterations; ++it) {
     lw.resize(gamma.size());
     for (std::size_t j = 0; j < gamma.size(); ++j) lw[j] = log_b + gamma[j];
-    kde::kdeRows(rows, mask, cols, kernel, lw, none, sums);
+    kde::kdeRows(path, rows, mask, cols, kernel, lw, none, sums);
     for (std::size_t i = 0; i < phi.size(); ++i) {
       phi[i] = -sums.log_sum[long(i)];
       if (!std::isfinite(phi[i])) phi[i] = 0.0;
     }
     lw.resize(phi.size());
     for (std::size_t i = 0; i < phi.size(); ++i) lw[i] = log_a + phi[i];
-    kde::kdeRows(cols, mask, rows, kernel, lw, none, sums);  // symmetric kernel: column sums as rows
+    kde::kdeRows(path, cols, mask, rows, kernel, lw, none, sums);  // symmetric kernel: column sums as rows
     for (std::size_t j = 0; j < gamma.size(); ++j) {
       gamma[j] = -sums.log_sum[long(j)];
       if (!std::isfinite(gamma[j])) gamma[j] = 0.0;
@@ -47,8 +47,8 @@ std::vector<double> columnPotential(const Points& rows, const Points& cols, cons
 
 }  // namespace
 
-FieldParts sinkhornDriftField(const Points& eval, std::span<const int> self_index, const Points& particles,
-                              const Points& data, double eps, bool mask_self, int iterations) {
+FieldParts sinkhornDriftField(ComputePath path, const Points& eval, std::span<const int> self_index,
+                              const Points& particles, const Points& data, double eps, bool mask_self, int iterations) {
   const long d = eval.rows();
   FieldParts out{Points::Zero(d, eval.cols()), Points::Zero(d, eval.cols())};
   if (eval.cols() == 0) return out;
@@ -60,8 +60,8 @@ FieldParts sinkhornDriftField(const Points& eval, std::span<const int> self_inde
   kde::RowSums sums;
 
   // qp plan: barycentric map toward the data
-  const std::vector<double> gamma_qp = columnPotential(particles, data, kernel, {}, iterations);
-  kde::kdeRows(eval, {}, data, kernel, gamma_qp, shift_only, sums);
+  const std::vector<double> gamma_qp = columnPotential(path, particles, data, kernel, {}, iterations);
+  kde::kdeRows(path, eval, {}, data, kernel, gamma_qp, shift_only, sums);
   out.attraction = sums.shift;
   if (particles.cols() == 0) return out;
 
@@ -69,8 +69,9 @@ FieldParts sinkhornDriftField(const Points& eval, std::span<const int> self_inde
   std::vector<int> ident(std::size_t(particles.cols()));
   std::iota(ident.begin(), ident.end(), 0);
   const std::span<const int> mask = mask_self ? std::span<const int>(ident) : std::span<const int>();
-  const std::vector<double> gamma_qq = columnPotential(particles, particles, kernel, mask, iterations);
-  kde::kdeRows(eval, mask_self ? self_index : std::span<const int>(), particles, kernel, gamma_qq, shift_only, sums);
+  const std::vector<double> gamma_qq = columnPotential(path, particles, particles, kernel, mask, iterations);
+  kde::kdeRows(path, eval, mask_self ? self_index : std::span<const int>(), particles, kernel, gamma_qq, shift_only,
+               sums);
   out.repulsion = -sums.shift;
   return out;
 }

@@ -3,6 +3,7 @@
 
 #include <span>
 
+#include "driftlab/kde/compute_path.hpp"
 #include "field/field_parts.hpp"
 
 namespace driftlab {
@@ -15,7 +16,7 @@ namespace driftlab {
 // mask_self: the qq plan has no diagonal (cost +inf), matching DM's self-mask; self_index[e] >= 0 drops
 // e's own column from T^{qq}(e). Cost O(iterations N (N + M)); only dual vectors are stored.
 // Returns attraction = T^{qp}(e) - e, repulsion = -(T^{qq}(e) - e).
-FieldParts sinkhornDriftField(const Points& eval, std::span<const int> self_index, const Points& particles,
-                              const Points& data, double eps, bool mask_self, int iterations);
+FieldParts sinkhornDriftField(ComputePath path, const Points& eval, std::span<const int> self_index,
+                              const Points& particles, const Points& data, double eps, bool mask_self, int iterations);
 
 }  // namespace driftlab

@@ -84,11 +84,12 @@ struct KdeRowsPQ {
   QSourceCount q_count;
 };
 
-KdeRowsPQ kdeRowsPQ(const Points& eval, std::span<const int> exclude_q, const Points& particles,
-                    const Points& data, const KernelEvaluator& kernel, const kde::RowOutputs& what) {
+KdeRowsPQ kdeRowsPQ(ComputePath path, const Points& eval, std::span<const int> exclude_q,
+                    const Points& particles, const Points& data, const KernelEvaluator& kernel,
+                    const kde::RowOutputs& what) {
   KdeRowsPQ rows{{}, {}, QSourceCount(exclude_q, particles.cols())};
-  kde::kdeRows(eval, {}, data, kernel, {}, what, rows.p);
-  kde::kdeRows(eval, exclude_q, particles, kernel, {}, what, rows.q);
+  kde::kdeRows(path, eval, {}, data, kernel, {}, what, rows.p);
+  kde::kdeRows(path, eval, exclude_q, particles, kernel, {}, what, rows.q);
   return rows;
 }
 
@@ -193,7 +194,8 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
     }
   };
   if (need_score || need_shift) {
-    kde::kdeRowBlocksPQ(eval, exclude_q, data, particles, kernel, kde::RowOutputs{need_score, need_shift}, rowLocal);
+    kde::kdeRowBlocksPQ(opt.path, eval, exclude_q, data, particles, kernel, kde::RowOutputs{need_score, need_shift},
+                        rowLocal);
     out.nan_rows_marked = true;  // whole-batch terms below only add to rows (NaN stays NaN)
   } else {
     out.attraction.setZero();
@@ -207,9 +209,10 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
     FieldParts parts;
     if (t == Divergence::DriftDouble) {
       // DM Alg. 2; its self-mask follows leave_one_out (off = item 3's unmasked matched batch)
-      parts = driftDoubleField(eval, self_index, particles, data, kernel, opt.leave_one_out);
+      parts = driftDoubleField(opt.path, eval, self_index, particles, data, kernel, opt.leave_one_out);
     } else {  // Sinkhorn: Gaussian cost, eps = h^2 (the kernel kind is not used), THEORY.md §4.6
-      parts = sinkhornDriftField(eval, self_index, particles, data, h * h, opt.leave_one_out, opt.sinkhorn_iterations);
+      parts = sinkhornDriftField(opt.path, eval, self_index, particles, data, h * h, opt.leave_one_out,
+                                 opt.sinkhorn_iterations);
     }
     const double weight = opt.weights[t];
     if (total_only) {
@@ -423,7 +426,7 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
     const KernelEvaluator kernel(opt.kernel, int(d));
     const double log_z = logNormalizer(opt.kernel, int(d));
     const std::span<const int> exclude_q = opt.leave_one_out ? self_index : std::span<const int>();
-    const KdeRowsPQ rows = kdeRowsPQ(eval, exclude_q, particles, data, kernel, kde::RowOutputs{false, false});
+    const KdeRowsPQ rows = kdeRowsPQ(opt.path, eval, exclude_q, particles, data, kernel, kde::RowOutputs{false, false});
     const double log_m = std::log(double(data.cols()));
     res.log_p.resize(num_eval);
     res.log_q.resize(num_eval);

@@ -36,8 +36,29 @@ struct DataState {
   std::vector<double> mode_weights;
 };
 
-// the data set the parameters describe (built-in dataset or CSV file)
+DataState buildPlaneData(const FlowParams& p);
+
+bool onSphere(const FlowParams& p) { return p.geometry != GeometryKind::Euclidean; }
+
+// the data set the parameters describe (built-in dataset or CSV file); on the sphere every point
+// is scaled to unit length (THEORY.md §10), and a zero point or d < 3 is refused
 DataState buildData(const FlowParams& p) {
+  DataState s = buildPlaneData(p);
+  if (onSphere(p)) {
+    const std::string what = p.dataset == "csv" ? p.data_csv : "dataset " + p.dataset;
+    s.points = normalizedToSphere(s.points, what);
+    if (s.mode_centres.cols() > 0) s.mode_centres = normalizedToSphere(s.mode_centres, what + " (mode centres)");
+  }
+  return s;
+}
+
+// the particles as the geometry wants them: unit vectors on the sphere
+Points placed(const FlowParams& p, Points x, const std::string& what) {
+  return onSphere(p) ? normalizedToSphere(x, what) : x;
+}
+
+// the data set as read or drawn, before any geometry
+DataState buildPlaneData(const FlowParams& p) {
   DataState s;
   if (p.dataset == "csv") {
     s.points = readCsvPoints(p.data_csv);
@@ -58,11 +79,11 @@ Points buildParticles(const FlowParams& p, const Points& data) {
     Points x = readCsvPoints(p.init_csv);
     DRIFTLAB_CHECK(x.rows() == data.rows(), p.init_csv + ": particles have dimension " + std::to_string(x.rows()) +
                                                 " but the data has dimension " + std::to_string(data.rows()));
-    return x;
+    return placed(p, std::move(x), p.init_csv);
   }
   // refused with the numbers before allocating, not by the kernel or after minutes (run_budget.hpp)
   checkMemoryFits({p.particles, data.cols(), data.rows(), p.integrator == Integrator::Heun}, availableMemoryBytes());
-  return initialParticles(p.init, p.particles, p.init_seed, data);
+  return placed(p, initialParticles(p.init, p.particles, p.init_seed, data), "init " + p.init);
 }
 
 // `count` draws from q_hat: a uniformly chosen particle plus N(0, h^2 I) noise (the Gaussian
@@ -174,11 +195,12 @@ void FlowEngine::reseed(std::uint64_t data_seed, std::uint64_t init_seed) {
 void FlowEngine::setParams(const FlowParams& p) {
   p.validate();
   const FlowParams& o = params_;
+  // a new geometry places data and particles anew (unit vectors on the sphere)
   const bool data_changed =
-      p.dataset != o.dataset ||
+      p.geometry != o.geometry || p.dataset != o.dataset ||
       (p.dataset == "csv" ? p.data_csv != o.data_csv : (p.samples != o.samples || p.data_seed != o.data_seed));
   const bool init_changed =
-      p.init != o.init || (p.init == "csv" ? p.init_csv != o.init_csv : p.init_seed != o.init_seed);
+      p.geometry != o.geometry || p.init != o.init || (p.init == "csv" ? p.init_csv != o.init_csv : p.init_seed != o.init_seed);
   const bool count_changed = p.init != "csv" && p.particles != o.particles;
 
   // data (law p)
@@ -195,7 +217,8 @@ void FlowEngine::setParams(const FlowParams& p) {
     particles_rebuilt = true;
   } else if (count_changed && p.particles != x_.cols()) {
     const double h = p.velocityOptions(x_, data_now, t_).kernel.h;
-    new_x = resizeParticles(x_, p.particles, h, seeded::mixSeed(p.init_seed, kKdeSalt + next_edit++));
+    new_x = placed(p, resizeParticles(x_, p.particles, h, seeded::mixSeed(p.init_seed, kKdeSalt + next_edit++)),
+                   "added particles");
     particles_resized = true;
   }
   std::unique_ptr<Geometry> geometry = p.geometry != o.geometry ? makeGeometry(p.geometry) : nullptr;
@@ -222,8 +245,6 @@ void FlowEngine::setParams(const FlowParams& p) {
 // [SECTION] one step (Euler / Heun, displacement cap, rollback)
 
 StepReport FlowEngine::step() {
-  // kernel sums of this step take the run's compute path (float64 / float32 / grid, compute_path.hpp)
-  const ComputePathScope path_scope(params_.path);
   StepReport report;
   // nothing is committed before the end, so a rollback only has to halve the step
   auto rollback = [&](const char* what) {
@@ -277,7 +298,7 @@ StepReport FlowEngine::step() {
     // x <- x + eta_eff/2 (v1 + v2)
     Points x_pred;
     if (const StepReport r = firstMove(x_pred); !r.ok) return r;
-    const VelocityOptions opt2 = params_.velocityOptions(x_pred, y_, t_ + eta_eff);
+    const VelocityOptions opt2 = optionsAt(x_pred, t_ + eta_eff);
     Points v2 = particleVelocity(x_pred, y_, opt2);
     geometry_->projectTangent(x_pred, v2);
     const Points v_sum = v1 + v2;
@@ -404,13 +425,19 @@ void FlowEngine::eraseData(const Eigen::VectorXd& centre, double radius) {
 
 // [SECTION] options and metrics
 
-VelocityOptions FlowEngine::velocityOptions() const { return params_.velocityOptions(x_, y_, t_); }
+VelocityOptions FlowEngine::velocityOptions() const { return optionsAt(x_, t_); }
+
+// every kernel sum of the run (steps, metrics, display) takes the run's compute path (compute_path.hpp)
+VelocityOptions FlowEngine::optionsAt(const Points& particles, double t) const {
+  VelocityOptions opt = params_.velocityOptions(particles, y_, t);
+  opt.path = params_.path;
+  return opt;
+}
 
 double FlowEngine::currentBandwidth() const { return velocityOptions().kernel.h; }
 
 // the reference kernel comes from the parameters (metrics_h), so curves stay comparable
 Metrics FlowEngine::metrics(const MetricsOptions& opt) const {
-  const ComputePathScope path_scope(params_.path);
   MetricsOptions o = opt;
   o.reference_h = params_.metrics_h;
   Metrics m = computeMetrics(x_, y_, mode_centres_, mode_weights_, velocityOptions(), o);

@@ -1,5 +1,5 @@
-// FlowParams: validation (one place for every field), the velocity options in force at a given
-// time, equality, and integrator names. Error messages name the field by its path in a
+// FlowParams: validation (the table's ranges plus the checks that relate fields), the velocity
+// options in force at a given time, equality over the parameter table, and integrator names. Error messages name the field by its path in a
 // scenario file (README "Scenario format"), e.g. "integrator.step: must be > 0 and finite (got -0.5)".
 // Any thread.
 #include "driftlab/flow/flow_params.hpp"
@@ -9,6 +9,9 @@
 
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/base/error.hpp"
+#include "driftlab/flow/scenario.hpp"
+#include "flow/param_diff.hpp"
+#include "flow/param_spec.hpp"
 #include "flow/param_text.hpp"
 
 namespace driftlab {
@@ -19,14 +22,6 @@ using detail::formatNumber;
 
 [[noreturn]] void fail(const std::string& field, const std::string& what) {
   detail::throwInvalidArgument(field + ": " + what);
-}
-
-void requirePositiveFinite(const char* field, double v) {
-  if (!(v > 0.0) || !std::isfinite(v)) fail(field, "must be > 0 and finite (got " + formatNumber(v) + ")");
-}
-
-void requireNonNegativeFinite(const char* field, double v) {
-  if (!(v >= 0.0) || !std::isfinite(v)) fail(field, "must be >= 0 and finite (got " + formatNumber(v) + ")");
 }
 
 // Working-memory estimate: the engine never forms an N x M matrix, but holds about 16 copies of
@@ -102,45 +97,41 @@ void FlowParams::validate() const {
   detail::checkPointCount("init.particles", particles);
   checkMemory(*this);
 
-  // bandwidth first: kernel.h is overridden by the rule, so the kernel's own h is checked with
-  // the rule's first bandwidth in its place (an unused stale kernel.h is not an error)
-  // scenario-file names first (bandwidth.rate, bandwidth.min), then the library's own checks
-  requirePositiveFinite("bandwidth.h", bandwidth.h);  // also h0 of the annealing rule
-  requireNonNegativeFinite("bandwidth.rate", bandwidth.anneal_rate);
-  requirePositiveFinite("bandwidth.min", bandwidth.h_min);
+  // the table's ranges of single numbers ("integrator.step: must be > 0 and finite (got -0.5)")
+  Scenario as_scenario;
+  as_scenario.params = *this;
+  for (const auto& spec : detail::flowParamSpecs()) {
+    if (spec.range == detail::Range::Any) continue;
+    const detail::Json v = spec.write(as_scenario);
+    if (v.is_number()) detail::checkRange(spec, v.get<double>());
+  }
   validateBandwidthSpec(bandwidth);
-  KernelSpec k = kernel;
-  k.h = bandwidth.rule == BandwidthRule::MultiScale && !bandwidth.scales.empty() ? bandwidth.scales.front()
-                                                                                  : bandwidth.h;
+  KernelSpec k = initialKernel();
   if (!(k.h > 0.0) || !std::isfinite(k.h)) k.h = 1.0;  // Silverman/median: h is computed later
   validateKernelSpec(k);
 
   // divergence
   validateWeights(weights);
-  if (!std::isfinite(alpha)) fail("divergence.alpha", "must be finite (got " + formatNumber(alpha) + ")");
-  requirePositiveFinite("divergence.ratio_min", ratio_min);
-  requirePositiveFinite("divergence.ratio_max", ratio_max);
   if (!(ratio_min < ratio_max)) {
     fail("divergence.ratio_min", "must be > 0 and < ratio_max (got " + formatNumber(ratio_min) +
                                      ", ratio_max = " + formatNumber(ratio_max) + ")");
   }
-  if (smoothed_grid < 8 || smoothed_grid > 1024) {
-    fail("divergence.smoothed_grid", "must be between 8 and 1024 (got " + std::to_string(smoothed_grid) + ")");
-  }
+}
 
-  // time stepping
-  requirePositiveFinite("integrator.step", step);
-  requireNonNegativeFinite("integrator.displacement_cap", displacement_cap);
-
-  // metrics
-  requirePositiveFinite("metrics.reference_h", metrics_h);
+// the kernel at the rule's first bandwidth (Silverman / median: the fixed h until resolved on points)
+KernelSpec FlowParams::initialKernel() const {
+  KernelSpec k;
+  static_cast<KernelShape&>(k) = kernel;
+  k.h = bandwidth.rule == BandwidthRule::MultiScale && !bandwidth.scales.empty() ? bandwidth.scales.front()
+                                                                                  : bandwidth.h;
+  return k;
 }
 
 // THEORY.md §3: the rule gives one bandwidth (kernel.h) or several (multi-scale extras)
 VelocityOptions FlowParams::velocityOptions(const Points& particles_now, const Points& data_now, double t) const {
   VelocityOptions opt;
   const std::vector<double> hs = resolveBandwidths(bandwidth, particles_now, data_now, t);
-  opt.kernel = kernel;
+  opt.kernel = initialKernel();
   if (!hs.empty()) opt.kernel.h = hs.front();
   opt.extra_bandwidths.assign(hs.size() > 1 ? hs.begin() + 1 : hs.end(), hs.end());
   opt.weights = weights;
@@ -154,22 +145,6 @@ VelocityOptions FlowParams::velocityOptions(const Points& particles_now, const P
   return opt;
 }
 
-// Field-by-field. kernel.h is deliberately not compared: it is always replaced by the bandwidth
-// rule (velocityOptions), so two parameter sets that differ only there give identical runs,
-// and scenario files do not store it (bandwidth.h is the one bandwidth a user sets).
-bool FlowParams::operator==(const FlowParams& o) const {
-  const bool kernel_eq = kernel.kind == o.kernel.kind && kernel.nu == o.kernel.nu &&
-                         kernel.beta == o.kernel.beta && kernel.c == o.kernel.c;
-  const bool bandwidth_eq = bandwidth.rule == o.bandwidth.rule && bandwidth.h == o.bandwidth.h &&
-                            bandwidth.anneal_rate == o.bandwidth.anneal_rate &&
-                            bandwidth.h_min == o.bandwidth.h_min && bandwidth.scales == o.bandwidth.scales;
-  return dataset == o.dataset && data_csv == o.data_csv && samples == o.samples && data_seed == o.data_seed &&
-         init == o.init && init_csv == o.init_csv && particles == o.particles && init_seed == o.init_seed &&
-         kernel_eq && bandwidth_eq && weights.w == o.weights.w && alpha == o.alpha && chi2 == o.chi2 &&
-         leave_one_out == o.leave_one_out && ratio_min == o.ratio_min && ratio_max == o.ratio_max &&
-         velocity_mode == o.velocity_mode && smoothed_grid == o.smoothed_grid && integrator == o.integrator &&
-         step == o.step && displacement_cap == o.displacement_cap && cap_mode == o.cap_mode && path == o.path && geometry == o.geometry &&
-         metrics_h == o.metrics_h;
-}
+bool FlowParams::operator==(const FlowParams& o) const { return detail::sameParams(*this, o); }
 
 }  // namespace driftlab

@@ -1,6 +1,6 @@
-// Euclidean geometry: tangent projection is the identity and move is x + dx (THEORY.md
-// §6.3). The sphere S^2 (THEORY.md §10) will be a second implementation behind the same
-// interface. Stateless; any thread.
+// Where particles live (THEORY.md §6.3, §10): the plane R^d (tangent projection is the identity,
+// move is x + dx) and the unit sphere S^{d-1} (projection I - x x^T, move along great circles).
+// Stateless; any thread.
 #include "driftlab/flow/geometry.hpp"
 
 #include <algorithm>
@@ -139,7 +139,73 @@ class EuclideanGeometry final : public Geometry {
   }
 };
 
+// The unit sphere S^{d-1} in R^d (THEORY.md §10): velocities are projected onto the tangent plane
+// P_x = I - x x^T, and a displacement moves along the great circle, Exp_x(u) = cos|u| x +
+// sin|u| u/|u|, or by the retraction R_x(u) = (x + u)/|x + u|. Both keep |x| = 1; each result is
+// renormalized so rounding does not drift off the sphere over millions of steps. With the
+// Gaussian kernel the projected Euclidean field is exactly the Riemannian field of the von
+// Mises-Fisher kernel exp(kappa (x.y - 1)), kappa = 1/h^2 (THEORY.md §10).
+class SphereGeometry final : public Geometry {
+ public:
+  explicit SphereGeometry(bool retraction) : retraction_(retraction) {}
+
+  void projectTangent(const Points& x, Points& v) const override {
+    checkSameShape(x, v, "velocity");
+    currentThreadPool().parallelFor(0, x.cols(), [&](long lo, long hi, int) {
+      for (long i = lo; i < hi; ++i) v.col(i) -= x.col(i).dot(v.col(i)) * x.col(i);
+    }, 4096);
+  }
+
+  void move(Points& x, const Points& displacement) const override {
+    checkSameShape(x, displacement, "displacement");
+    currentThreadPool().parallelFor(0, x.cols(), [&](long lo, long hi, int) {
+      for (long i = lo; i < hi; ++i) {
+        const auto u = displacement.col(i);
+        Vec y;
+        if (retraction_) {
+          y = x.col(i) + u;
+        } else {
+          const double t = u.norm();
+          // sin(t)/t without 0/0: its series 1 - t^2/6 below 1e-4 (error < 1e-17)
+          const double sinc = t < 1e-4 ? 1.0 - t * t / 6.0 : std::sin(t) / t;
+          y = std::cos(t) * x.col(i) + sinc * u;
+        }
+        const double n = y.norm();
+        // a zero result (the retraction of u = -x) becomes NaN, which the finite check reports
+        x.col(i) = n > 0.0 ? Vec(y / n) : Vec::Constant(x.rows(), std::numeric_limits<double>::quiet_NaN());
+      }
+    }, 4096);
+  }
+
+ private:
+  bool retraction_;
+
+  static void checkSameShape(const Points& x, const Points& v, const char* what) {
+    DRIFTLAB_CHECK(x.rows() == v.rows() && x.cols() == v.cols(),
+                   std::string("geometry: ") + what + " shape " + std::to_string(v.rows()) + "x" +
+                       std::to_string(v.cols()) + " does not match positions " + std::to_string(x.rows()) + "x" +
+                       std::to_string(x.cols()));
+  }
+};
+
 }  // namespace
+
+Points normalizedToSphere(const Points& points, const std::string& what, double tolerance, int* renormalized) {
+  DRIFTLAB_CHECK(points.rows() >= 3, what + ": points on the sphere need at least 3 coordinates (got " +
+                                         std::to_string(points.rows()) + ")");
+  Points out = points;
+  int changed = 0;
+  for (Eigen::Index i = 0; i < out.cols(); ++i) {
+    const double n = out.col(i).norm();
+    DRIFTLAB_CHECK(n > 0.0 && std::isfinite(n),
+                   what + ": point " + std::to_string(i + 1) +
+                       (n > 0.0 ? " has a non-finite length" : " is zero and has no direction on the sphere"));
+    if (std::abs(n - 1.0) > tolerance) ++changed;
+    out.col(i) /= n;
+  }
+  if (renormalized) *renormalized = changed;
+  return out;
+}
 
 bool Geometry::advance(const Points& x, const Points& v, double eta, double clip_length, Points& x_new,
                        double* max_speed) const {
@@ -152,6 +218,8 @@ bool Geometry::advance(const Points& x, const Points& v, double eta, double clip
 std::unique_ptr<Geometry> makeGeometry(GeometryKind kind) {
   switch (kind) {
     case GeometryKind::Euclidean: return std::make_unique<EuclideanGeometry>();
+    case GeometryKind::Sphere: return std::make_unique<SphereGeometry>(false);
+    case GeometryKind::SphereRetraction: return std::make_unique<SphereGeometry>(true);
   }
   detail::throwInvalidArgument("geometry: unknown kind " + std::to_string(static_cast<int>(kind)));
 }

@@ -1,5 +1,6 @@
-// Internal: a short human-readable summary of what changed between two FlowParams, used as the
-// label of the FlowWorker's change markers ("kernel=laplacian, step=0.02"). Any thread (pure).
+// Internal: FlowParams compared setting by setting through the parameter table: the label of the
+// run loop's change markers ("kernel gaussian→laplacian, eta 0.01→0.02") and equality.
+// Any thread (pure).
 #pragma once
 
 #include <string>
@@ -8,8 +9,10 @@
 
 namespace driftlab::detail {
 
-// "" when nothing a run depends on changed; otherwise the changed fields as key=value, in the
-// order of FlowParams, joined by ", " (scenario.hpp setting keys where one exists)
+// "" when nothing a run depends on changed; otherwise each changed setting as "label old→new",
+// in the table's order, joined by ", "
 std::string describeParamsChange(const FlowParams& before, const FlowParams& after);
+// every setting of the table equal
+bool sameParams(const FlowParams& a, const FlowParams& b);
 
 }  // namespace driftlab::detail

@@ -25,7 +25,6 @@ void collapsedOnEight(Scenario& s) {
   s.params.init = "collapsed";
   s.params.bandwidth.rule = BandwidthRule::Fixed;
   s.params.bandwidth.h = 0.2;
-  s.params.kernel.h = 0.2;
   s.params.step = 0.04;
   s.steps = 300;
 }
@@ -33,7 +32,6 @@ void collapsedOnEight(Scenario& s) {
 void setFixedBandwidth(Scenario& s, double h) {
   s.params.bandwidth.rule = BandwidthRule::Fixed;
   s.params.bandwidth.h = h;
-  s.params.kernel.h = h;
 }
 
 const std::vector<Preset>& presets() {
@@ -147,7 +145,6 @@ const std::vector<Preset>& presets() {
          s.params.bandwidth.h = 0.5;
          s.params.bandwidth.anneal_rate = 2.0;
          s.params.bandwidth.h_min = 0.05;
-         s.params.kernel.h = 0.5;
        }},
       {"multiscale",
        "multi-scale field: sum over h = 0.02, 0.05, 0.2, each RMS-normalized (DM code, THEORY.md §3.6); "
@@ -155,7 +152,6 @@ const std::vector<Preset>& presets() {
        [](Scenario& s) {
          s.params.bandwidth.rule = BandwidthRule::MultiScale;
          s.params.bandwidth.scales = {0.02, 0.05, 0.2};
-         s.params.kernel.h = 0.02;
          s.params.weights = DivergenceWeights::single(Divergence::Drift);
          s.params.step = 0.02;
        }},
@@ -168,7 +164,6 @@ const std::vector<Preset>& presets() {
 Scenario defaultScenario() {
   Scenario s;
   s.name = "default";
-  s.params.kernel.h = s.params.bandwidth.h;
   s.steps = 500;
   s.metrics_every = 10;
   return s;

@@ -1,51 +1,32 @@
-// "key=value" settings (CLI --set, scripts, the worker's SetParam command). A setting is applied
-// as a patch to the scenario's JSON form and read back through the scenario reader, so it gets
-// exactly the same type checks and validation as a scenario file, and the scenario is left
-// unchanged when anything is wrong. Besides the short keys of settingKeys(), any field path of
-// the scenario format is accepted ("integrator.step=0.005", "divergence.weights.chi2=0.25").
-// Any thread.
+// "key=value" settings (CLI --set, scripts, the worker's SetParam command). The keys are the
+// parameter table's (param_table.cpp); a setting is applied as a patch to the scenario's JSON
+// form and read back through the scenario reader, so it gets exactly the same type checks and
+// validation as a scenario file, and the scenario is left unchanged when anything is wrong.
+// Besides the table's keys, any field path of the scenario format is accepted
+// ("integrator.step=0.005", "divergence.weights.chi2=0.25"). Any thread.
 #include <algorithm>
 #include <cerrno>
-#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
-#include "driftlab/base/text.hpp"
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/text.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "flow/param_spec.hpp"
 #include "flow/param_text.hpp"
 #include "flow/scenario_json.hpp"
+#include "flow/setting_patch.hpp"
 
 namespace driftlab {
 
+namespace detail {
+
 namespace {
 
-using detail::Json;
-
-// short key -> JSON path; keys with special handling are listed in applyShortKey
-struct Alias {
-  const char* key;
-  const char* path;
-};
-constexpr Alias kAliases[] = {
-    {"samples", "data.samples"},          {"data_seed", "data.seed"},
-    {"particles", "init.particles"},      {"init_seed", "init.seed"},
-    {"kernel", "kernel.type"},            {"nu", "kernel.nu"},
-    {"beta", "kernel.beta"},              {"c", "kernel.c"},
-    {"alpha", "divergence.alpha"},        {"chi2", "divergence.chi2_convention"},
-    {"leave_one_out", "divergence.leave_one_out"},
-    {"ratio_min", "divergence.ratio_min"}, {"ratio_max", "divergence.ratio_max"},
-    {"velocity", "divergence.velocity"},  {"smoothed_grid", "divergence.smoothed_grid"},
-    {"integrator", "integrator.type"},    {"step", "integrator.step"},
-    {"displacement_cap", "integrator.displacement_cap"}, {"cap_mode", "integrator.cap_mode"}, {"path", "compute_path"},
-    {"metrics_h", "metrics.reference_h"}, {"steps", "steps"},
-    {"metrics_every", "metrics_every"},   {"name", "name"},
-    {"description", "description"},
-};
-// keys handled in code rather than by a plain alias
-constexpr const char* kSpecialKeys[] = {"dataset", "data_csv", "init", "init_csv", "bandwidth", "divergence",
-                                        "weights", "weights.NAME", "seed"};
+// keys with their own handling besides the table's (the table's dataset, init, data_csv,
+// init_csv and weights keys are also handled in code: a .csv path, a weight list)
+constexpr const char* kSpecialKeys[] = {"bandwidth", "divergence", "weights.NAME", "seed"};
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -107,9 +88,49 @@ Json typedValue(const std::string& text, const Json* current) {
   return Json(text);  // an object replaced by text: the reader names the type error
 }
 
-// sets a dotted path; intermediate objects must exist (a new leaf is allowed: the reader then
-// rejects unknown fields with a hint)
-bool setPath(Json& root, const std::string& path, const std::string& text) {
+bool endsWithCsv(const std::string& v) {
+  return v.size() > 4 && (v.compare(v.size() - 4, 4, ".csv") == 0 || v.compare(v.size() - 4, 4, ".CSV") == 0);
+}
+
+// "reverse_kl=1,chi2=0.5" (DivergenceWeights::parseList, the one weight-list parser) -> the
+// scenario's weights object; a bare name (or "mixed") is kept as text, which the reader accepts
+// as a single-term shorthand
+Json weightsValue(const std::string& list) {
+  if (list.find('=') == std::string::npos) return Json(trim(list));
+  const DivergenceWeights w = DivergenceWeights::parseList(list);
+  Json obj = Json::object();
+  for (int i = 0; i < kNumDivergences; ++i) {
+    if (w.w[i] != 0.0) obj[divergenceName(static_cast<Divergence>(i))] = w.w[i];
+  }
+  return obj;
+}
+
+// dataset=NAME, or a path ending in .csv selects the CSV dataset in one setting
+void setNameOrCsv(Json& section, const char* name_field, const std::string& value, bool csv_key) {
+  if (csv_key || endsWithCsv(value)) {
+    section[name_field] = "csv";
+    section["csv"] = value;
+  } else {
+    section[name_field] = value;
+  }
+}
+
+bool usedBy(ParamMode mode, ParamMode run_mode) {
+  return mode == ParamMode::Shared || mode == ParamMode::RunLevel || mode == run_mode;
+}
+
+}  // namespace
+
+KeyValue splitSetting(std::string_view text_view, const std::string& source, const std::vector<std::string>& keys) {
+  const std::string text(text_view);
+  // refused here, before any work: a scenario holding it could not be saved at the end of a run
+  if (!isValidUtf8(text)) throwInvalidArgument(source + ": not valid UTF-8 text");
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) throwInvalidArgument(source + ": expected key=value (keys: " + joinNames(keys) + ")");
+  return {trim(text.substr(0, eq)), text.substr(eq + 1)};
+}
+
+bool setJsonPath(Json& root, const std::string& path, const std::string& text) {
   const auto parts = split(path, '.');
   Json* node = &root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
@@ -123,47 +144,18 @@ bool setPath(Json& root, const std::string& path, const std::string& text) {
   return true;
 }
 
-bool endsWithCsv(const std::string& v) {
-  return v.size() > 4 && (v.compare(v.size() - 4, 4, ".csv") == 0 || v.compare(v.size() - 4, 4, ".CSV") == 0);
-}
-
-// "reverse_kl=1,chi2=0.5" -> {"reverse_kl": 1, "chi2": 0.5}; a bare name (or "mixed") is kept as
-// text, which the reader accepts as a single-term shorthand
-Json weightsValue(const std::string& list) {
-  if (list.find('=') == std::string::npos) return Json(trim(list));
-  Json obj = Json::object();
-  for (const auto& entry : split(list, ',')) {
-    const auto eq = entry.find('=');
-    if (eq == std::string::npos) {
-      detail::throwInvalidArgument("weights: expected name=weight entries separated by commas (got '" + entry + "')");
+bool patchFlowSetting(Json& j, const std::string& key, const std::string& value, ParamMode run_mode) {
+  if (const FlowParamSpec* spec = findFlowParamSpec(key)) {
+    if (!usedBy(spec->mode, run_mode)) {
+      throwInvalidArgument(key + (run_mode == ParamMode::Generator
+                                      ? ": a particle-flow setting: generator training does not use it"
+                                      : ": a generator setting: a particle flow does not use it"));
     }
-    obj[trim(entry.substr(0, eq))] = numberOrText(entry.substr(eq + 1));
-  }
-  return obj;
-}
-
-// applies one setting to the JSON form; false = unknown key
-bool applyKey(Json& j, const std::string& key, const std::string& value) {
-  for (const auto& a : kAliases) {
-    if (key == a.key) return setPath(j, a.path, value);
-  }
-  if (key == "dataset" || key == "data_csv") {
-    // a path ending in .csv selects the CSV dataset in one setting
-    if (key == "data_csv" || endsWithCsv(value)) {
-      j["data"]["dataset"] = "csv";
-      j["data"]["csv"] = value;
-    } else {
-      j["data"]["dataset"] = value;
-    }
-    return true;
-  }
-  if (key == "init" || key == "init_csv") {
-    if (key == "init_csv" || endsWithCsv(value)) {
-      j["init"]["layout"] = "csv";
-      j["init"]["csv"] = value;
-    } else {
-      j["init"]["layout"] = value;
-    }
+    const std::string k = spec->key;
+    if (k == "dataset" || k == "data_csv") setNameOrCsv(j["data"], "dataset", value, k == "data_csv");
+    else if (k == "init" || k == "init_csv") setNameOrCsv(j["init"], "layout", value, k == "init_csv");
+    else if (k == "weights") j["divergence"]["weights"] = weightsValue(value);
+    else return setJsonPath(j, spec->json_path, value);
     return true;
   }
   if (key == "bandwidth") {
@@ -181,17 +173,13 @@ bool applyKey(Json& j, const std::string& key, const std::string& value) {
     j["divergence"]["weights"] = Json(trim(value));
     return true;
   }
-  if (key == "weights") {
-    j["divergence"]["weights"] = weightsValue(value);
-    return true;
-  }
-  if (key.rfind("weights.", 0) == 0) {
+  if (key.rfind("weights.", 0) == 0 || key.rfind("divergence.weights.", 0) == 0) {
     Json& w = j["divergence"]["weights"];
     if (!w.is_object()) w = Json::object();
-    w[key.substr(8)] = numberOrText(value);
+    w[key.substr(key.rfind('.') + 1)] = numberOrText(value);
     return true;
   }
-  if (key == "seed") {
+  if (key == "seed" && run_mode == ParamMode::Particles) {
     // data_seed = S, init_seed = S + 1 (FlowWorker's NewSeed uses the same rule)
     const Json v = numberOrText(value);
     if (v.is_number_unsigned()) {
@@ -203,47 +191,38 @@ bool applyKey(Json& j, const std::string& key, const std::string& value) {
     }
     return true;
   }
-  // any full field path of the scenario format
-  if (key.find('.') != std::string::npos) return setPath(j, key, value);
+  // any other field path of the scenario format: the reader rejects unknown fields with a hint
+  if (key.find('.') != std::string::npos) return setJsonPath(j, key, value);
   return false;
 }
 
-std::vector<std::string> shortKeys() {
+std::vector<std::string> flowSettingKeys(ParamMode run_mode) {
   std::vector<std::string> keys;
-  for (const auto& a : kAliases) keys.emplace_back(a.key);
-  for (const char* k : kSpecialKeys) keys.emplace_back(k);
-  for (const char* k : {"bandwidth.rule", "bandwidth.h", "bandwidth.rate", "bandwidth.min", "bandwidth.scales"}) {
-    keys.emplace_back(k);
+  for (const auto& spec : flowParamSpecs()) {
+    if (usedBy(spec.mode, run_mode)) keys.emplace_back(spec.key);
   }
+  for (const char* k : kSpecialKeys) keys.emplace_back(k);
   std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
 }
 
-}  // namespace
+}  // namespace detail
 
-std::vector<std::string> settingKeys() { return shortKeys(); }
+std::vector<std::string> settingKeys() { return detail::flowSettingKeys(ParamMode::Particles); }
 
 void applySetting(Scenario& s, std::string_view key_equals_value) {
-  const std::string text(key_equals_value);
-  const std::string source = "--set " + text;
-  // refused here, before any work: a scenario holding it could not be saved at the end of a run
-  if (!isValidUtf8(text)) detail::throwInvalidArgument(source + ": not valid UTF-8 text");
-  const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    detail::throwInvalidArgument(source + ": expected key=value (keys: " + detail::joinNames(shortKeys()) + ")");
-  }
-  const std::string key = trim(text.substr(0, eq));
-  const std::string value = text.substr(eq + 1);
-
-  Json j = detail::scenarioToJsonValue(s);
+  const std::string source = "--set " + std::string(key_equals_value);
+  const detail::KeyValue kv = detail::splitSetting(key_equals_value, source, settingKeys());
+  detail::Json j = detail::scenarioToJsonValue(s, ParamMode::Particles);
   bool known = false;
   try {
-    known = applyKey(j, key, value);
+    known = detail::patchFlowSetting(j, kv.key, kv.value, ParamMode::Particles);
   } catch (const InvalidArgument& e) {
     detail::throwInvalidArgument(source + ": " + e.what());
   }
   if (!known) {
-    detail::throwInvalidArgument(source + ": unknown key '" + key + "' (keys: " + detail::joinNames(shortKeys()) +
+    detail::throwInvalidArgument(source + ": unknown key '" + kv.key + "' (keys: " + detail::joinNames(settingKeys()) +
                                  ", or a scenario field path such as integrator.step)");
   }
   // read back and validate the whole scenario; s changes only if that succeeds

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "driftlab/io/csv.hpp"
+#include "driftlab/io/name_table.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/generator/generator.hpp"
 #include "driftlab/field/velocity.hpp"
@@ -65,13 +66,15 @@ bool sameNetworkSetup(const GeneratorParams& a, const GeneratorParams& b) {
 
 }  // namespace
 
-const char* networkInitName(NetworkInit n) { return n == NetworkInit::Collapsed ? "collapsed" : "default"; }
+namespace {
+constexpr NamedValue<NetworkInit> kNetworkInitNames[] = {{NetworkInit::Default, "default"},
+                                                         {NetworkInit::Collapsed, "collapsed"}};
+}  // namespace
+
+const char* networkInitName(NetworkInit n) { return nameOf(kNetworkInitNames, n); }
 
 NetworkInit parseNetworkInit(std::string_view name) {
-  if (name == "default") return NetworkInit::Default;
-  if (name == "collapsed") return NetworkInit::Collapsed;
-  detail::throwInvalidArgument("generator.network_init: unknown '" + std::string(name) +
-                               "' (expected default or collapsed)");
+  return valueNamed(kNetworkInitNames, name, "generator.network_init: unknown");
 }
 
 void GeneratorParams::validate() const {
@@ -100,13 +103,15 @@ void GeneratorParams::validate() const {
 
 VelocityOptions GeneratorParams::velocityOptions(const Points& generated, const Points& data, long step) const {
   // each step moves the batch's target by eta v: eta flow-time units per step (for annealing)
-  return field.velocityOptions(generated, data, static_cast<double>(step) * eta);
+  VelocityOptions opt = field.velocityOptions(generated, data, static_cast<double>(step) * eta);
+  opt.path = field.path;  // the one compute path of both modes (the shared setting)
+  return opt;
 }
 
 bool GeneratorParams::operator==(const GeneratorParams& o) const {
   return field == o.field && arch == o.arch && network_init == o.network_init && init_scale == o.init_scale &&
          init_center == o.init_center && network_seed == o.network_seed && adam == o.adam && batch == o.batch &&
-         data_batch == o.data_batch && eta == o.eta && compute_path == o.compute_path && noise_seed == o.noise_seed &&
+         data_batch == o.data_batch && eta == o.eta && noise_seed == o.noise_seed &&
          sample_count == o.sample_count && sample_seed == o.sample_seed && ema == o.ema;
 }
 
@@ -275,10 +280,7 @@ TrainReport GeneratorEngine::step() {
   const VelocityOptions opt = params_.velocityOptions(x_, y_, step_);
   rep.bandwidth = opt.kernel.h;
   const std::vector<int> self = iota(n);
-  {
-    ComputePathScope path(params_.compute_path);
-    v_ = evaluateField(x_, self, x_, y_, opt).v;
-  }
+  v_ = evaluateField(x_, self, x_, y_, opt).v;
   rep.field_ms = msSince(t1);
 
   // The target's displacement d_i = eta v_i, capped per sample at displacement_cap * h as in
@@ -369,7 +371,6 @@ Points GeneratorEngine::sampleVelocities(const Points& samples) const {
   const Points y = dataBatch(params_.data_batch, kDisplayDataKey);
   const VelocityOptions opt = params_.velocityOptions(samples, y, step_);
   const std::vector<int> self = iota(static_cast<int>(samples.cols()));
-  ComputePathScope path(params_.compute_path);
   return evaluateField(samples, self, samples, y, opt).v;
 }
 

@@ -29,7 +29,6 @@ GeneratorScenario officialToy(const std::string& name, const std::string& datase
   FlowParams& f = s.params.field;
   f.dataset = dataset;
   f.kernel.kind = KernelKind::Laplacian;
-  f.kernel.h = 0.05;
   f.bandwidth.rule = BandwidthRule::Fixed;
   f.bandwidth.h = 0.05;
   f.weights = DivergenceWeights::single(Divergence::DriftDouble);
@@ -56,7 +55,6 @@ GeneratorScenario collapsedStart(const std::string& name, const std::string& dat
   FlowParams& f = s.params.field;
   f.dataset = dataset;
   f.kernel.kind = KernelKind::Gaussian;
-  f.kernel.h = h;
   f.bandwidth.rule = BandwidthRule::Fixed;
   f.bandwidth.h = h;
   f.weights = DivergenceWeights::fromName(divergence);

@@ -13,6 +13,7 @@
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/io/json_text.hpp"
+#include "driftlab/io/output_file.hpp"
 #include "generator/generator_json.hpp"
 
 namespace driftlab {
@@ -40,10 +41,10 @@ void readFloats(const GenJson& v, float* dst, long n, const std::string& field) 
     detail::throwInvalidArgument(field + ": expected " + std::to_string(n) + " values (got " + std::to_string(v.size()) + ")");
   long i = 0;
   for (const auto& e : v) {
-    if (!e.is_number()) detail::throwInvalidArgument(field + "[" + std::to_string(i) + "]: not a number (" + detail::shortJson(e) + ")");
+    if (!e.is_number()) detail::throwInvalidArgument(field + "[" + std::to_string(i) + "]: not a number (" + detail::shortDump(e) + ")");
     const double d = e.get<double>();
     if (!std::isfinite(d) || std::fabs(d) > FLT_MAX)
-      detail::throwInvalidArgument(field + "[" + std::to_string(i) + "]: not a finite float32 (" + detail::shortJson(e) + ")");
+      detail::throwInvalidArgument(field + "[" + std::to_string(i) + "]: not a finite float32 (" + detail::shortDump(e) + ")");
     dst[i++] = static_cast<float>(d);
   }
 }
@@ -107,16 +108,7 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
   const std::string& src = source_name;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     detail::throwInvalidArgument(src + ": empty model file");
-  checkJsonText(text, src);  // before the recursive parser sees it
-  GenJson j;
-  try {
-    j = GenJson::parse(text.begin(), text.end());
-  } catch (const GenJson::exception& e) {
-    std::string what = e.what();
-    if (const auto c = what.find("] "); what.rfind("[json.exception", 0) == 0 && c != std::string::npos)
-      what = what.substr(c + 2);
-    detail::throwInvalidArgument(src + ": not a complete model file (truncated or corrupt JSON: " + what + ")");
-  }
+  GenJson j = detail::parseJsonText(text, src, "not a complete model file (truncated or corrupt JSON)");
   try {
     if (!j.is_object() || !j.contains("format") || !j["format"].is_string() || j["format"] != kModelFormat)
       detail::throwInvalidArgument("not a driftlab generator model (expected \"format\": \"" + std::string(kModelFormat) + "\")");
@@ -135,7 +127,7 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
       if (!ok) detail::throwInvalidArgument("unknown field '" + item.key() + "'");
     }
     if (!j["step"].is_number_integer() || j["step"].get<long long>() < 0)
-      detail::throwInvalidArgument("step: expected a non-negative integer (got " + detail::shortJson(j["step"]) + ")");
+      detail::throwInvalidArgument("step: expected a non-negative integer (got " + detail::shortDump(j["step"]) + ")");
 
     GeneratorModel m;
     m.step = j["step"].get<long>();
@@ -175,7 +167,7 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
         detail::throwInvalidArgument(field + ": expected rows, cols, weight and bias");
       if (!L["rows"].is_number_integer() || !L["cols"].is_number_integer() || L["rows"].get<long long>() != w.rows() ||
           L["cols"].get<long long>() != w.cols())
-        detail::throwInvalidArgument(field + ": shape " + detail::shortJson(L["rows"]) + " x " + detail::shortJson(L["cols"]) +
+        detail::throwInvalidArgument(field + ": shape " + detail::shortDump(L["rows"]) + " x " + detail::shortDump(L["cols"]) +
                                      " does not match the architecture's " + std::to_string(w.rows()) + " x " +
                                      std::to_string(w.cols()));
       readFloats(L["weight"], w.data(), static_cast<long>(w.size()), field + ".weight");
@@ -195,23 +187,7 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
 }
 
 void saveModel(const std::string& path, const GeneratorModel& m) {
-  const std::string text = modelToJson(m);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) detail::throwInvalidArgument(path + ": cannot write model file (" + std::strerror(errno) + ")");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      detail::throwInvalidArgument(path + ": cannot write model file");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    detail::throwInvalidArgument(path + ": cannot write model file (" + why + ")");
-  }
+  writeFileAtomically(path, modelToJson(m), "model file");
 }
 
 GeneratorModel loadModel(const std::string& path) {

@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/io/output_file.hpp"
 
 namespace driftlab {
 namespace {
@@ -218,29 +219,18 @@ std::string formatCsvPoints(const Points& pts, const std::vector<std::string>& n
 
 void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names) {
   checkNames(pts, names);
-  struct Closer {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
-  std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "wb"));
-  if (!file) {
-    const int err = errno;
-    detail::throwInvalidArgument(path + ": cannot write file (" + std::strerror(err) + ")");
-  }
+  OutputFile file(path, "file");
   // written in chunks so that a large point set never needs one huge string
   std::string chunk = headerLine(names);
-  bool ok = true;
-  for (Eigen::Index c = 0; c < pts.cols() && ok; ++c) {
+  for (Eigen::Index c = 0; c < pts.cols(); ++c) {
     appendRow(chunk, pts, c);
     if (chunk.size() > (1u << 20)) {
-      ok = std::fwrite(chunk.data(), 1, chunk.size(), file.get()) == chunk.size();
+      file.write(chunk);
       chunk.clear();
     }
   }
-  if (ok && !chunk.empty()) ok = std::fwrite(chunk.data(), 1, chunk.size(), file.get()) == chunk.size();
-  const int err = errno;
-  std::FILE* raw = file.release();
-  if (std::fclose(raw) != 0) ok = false;
-  if (!ok) detail::throwInvalidArgument(path + ": cannot write file (" + std::strerror(err) + ")");
+  file.write(chunk);
+  file.commit();
 }
 
 std::vector<std::string> coordinateNames(int d, const std::string& prefix) {

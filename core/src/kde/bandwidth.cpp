@@ -8,13 +8,15 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/io/name_table.hpp"
 
 namespace driftlab {
 
 namespace {
 
-constexpr BandwidthRule kAllRules[] = {BandwidthRule::Fixed, BandwidthRule::Silverman, BandwidthRule::Median,
-                                       BandwidthRule::Anneal, BandwidthRule::MultiScale};
+constexpr NamedValue<BandwidthRule> kRuleNames[] = {
+    {BandwidthRule::Fixed, "fixed"},   {BandwidthRule::Silverman, "silverman"},   {BandwidthRule::Median, "median"},
+    {BandwidthRule::Anneal, "anneal"}, {BandwidthRule::MultiScale, "multiscale"}};
 
 std::string fmtValue(double v) {
   char buf[64];
@@ -92,25 +94,11 @@ std::vector<double> resolveBandwidths(const BandwidthSpec& spec, const Points& p
 }
 
 const char* bandwidthRuleName(BandwidthRule rule) {
-  switch (rule) {
-    case BandwidthRule::Fixed: return "fixed";
-    case BandwidthRule::Silverman: return "silverman";
-    case BandwidthRule::Median: return "median";
-    case BandwidthRule::Anneal: return "anneal";
-    case BandwidthRule::MultiScale: return "multiscale";
-  }
-  return "?";
+  return nameOf(kRuleNames, rule);
 }
 
 BandwidthRule parseBandwidthRule(std::string_view name) {
-  std::string expected;
-  for (BandwidthRule r : kAllRules) {
-    if (name == bandwidthRuleName(r)) return r;
-    if (!expected.empty()) expected += ", ";
-    expected += bandwidthRuleName(r);
-  }
-  detail::throwInvalidArgument("bandwidth: unknown rule '" + std::string(name) + "' (expected one of " + expected +
-                               ")");
+  return valueNamed(kRuleNames, name, "bandwidth: unknown rule");
 }
 
 void validateBandwidthSpec(const BandwidthSpec& spec) {

@@ -15,21 +15,43 @@ namespace driftlab::kde {
 
 namespace {
 
-// one in-place plan per (n, direction), made on an aligned scratch buffer and kept for the
-// process (a few sizes per run); never destroyed, so a plan handed out stays valid
+// One in-place plan per (n, direction), made on an aligned scratch buffer and kept while the
+// process runs (a few sizes per run). The cache owns them: its destructor, at exit, destroys every
+// plan and then FFTW's own planner state (fftw_cleanup), so nothing FFTW allocated is left behind.
+// A plan handed out stays valid until then.
+class PlanCache {
+ public:
+  PlanCache() = default;
+  PlanCache(const PlanCache&) = delete;
+  PlanCache& operator=(const PlanCache&) = delete;
+  ~PlanCache() {
+    for (auto& entry : plans_) fftw_destroy_plan(entry.second);
+    plans_.clear();
+    fftw_cleanup();
+  }
+
+  fftw_plan planFor(int n, bool inverse) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = plans_.find({n, inverse});
+    if (it != plans_.end()) return it->second;
+    fftw_complex* scratch = fftw_alloc_complex(static_cast<std::size_t>(n));
+    if (scratch == nullptr) throw std::bad_alloc();
+    const fftw_plan plan =
+        fftw_plan_dft_1d(n, scratch, scratch, inverse ? FFTW_BACKWARD : FFTW_FORWARD, FFTW_ESTIMATE);
+    fftw_free(scratch);
+    if (plan == nullptr) throw std::bad_alloc();
+    plans_.emplace(std::make_pair(n, inverse), plan);
+    return plan;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::pair<int, bool>, fftw_plan> plans_;
+};
+
 fftw_plan planFor(int n, bool inverse) {
-  static std::mutex mutex;
-  static std::map<std::pair<int, bool>, fftw_plan> plans;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = plans.find({n, inverse});
-  if (it != plans.end()) return it->second;
-  fftw_complex* scratch = fftw_alloc_complex(static_cast<std::size_t>(n));
-  if (scratch == nullptr) throw std::bad_alloc();
-  const fftw_plan plan = fftw_plan_dft_1d(n, scratch, scratch, inverse ? FFTW_BACKWARD : FFTW_FORWARD, FFTW_ESTIMATE);
-  fftw_free(scratch);
-  if (plan == nullptr) throw std::bad_alloc();
-  plans.emplace(std::make_pair(n, inverse), plan);
-  return plan;
+  static PlanCache cache;
+  return cache.planFor(n, inverse);
 }
 
 }  // namespace
@@ -40,7 +62,6 @@ FftBuffer::FftBuffer(int n) : n_(n) {
 }
 
 FftBuffer::~FftBuffer() { fftw_free(data_); }
-
 
 void fftInPlace(FftBuffer& buffer, bool inverse) {
   const int n = buffer.size();

@@ -14,25 +14,25 @@
 
 namespace driftlab::kde {
 
-void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sources, const KernelEvaluator& kernel,
-             std::span<const double> source_log_weight, const RowOutputs& what, RowSums& out) {
-  // dispatch (compute_path.hpp): the path of the caller's ComputePathScope (default exact64), on the current
+void kdeRows(ComputePath path, const Points& eval, std::span<const int> exclude, const Points& sources,
+             const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,
+             RowSums& out) {
+  // dispatch (compute_path.hpp): the caller's path, resolved for this sum's size, on the current
   // thread pool; a fast path that does not cover the case (d > 3; grid: d != 2 or a box too wide for
   // h) declines, and the next one takes over: grid -> exact float32 -> float64 SIMD -> this reference
   ThreadPool& pool = currentThreadPool();
-  const ComputePath path = resolveComputePath(currentComputePath(), int(eval.rows()), long(eval.cols()),
-                                              long(sources.cols()));
-  if (path == ComputePath::Grid && kdeRowsGrid(eval, exclude, sources, kernel, source_log_weight, what, out, pool))
+  const ComputePath resolved = resolveComputePath(path, int(eval.rows()), long(eval.cols()), long(sources.cols()));
+  if (resolved == ComputePath::Grid && kdeRowsGrid(eval, exclude, sources, kernel, source_log_weight, what, out, pool))
     return;
-  const FastPrecision precision = path == ComputePath::Exact64 ? FastPrecision::Float64 : FastPrecision::Float32;
+  const FastPrecision precision = resolved == ComputePath::Exact64 ? FastPrecision::Float64 : FastPrecision::Float32;
   if (kdeRowsFast(precision, eval, exclude, sources, kernel, source_log_weight, what, out, pool)) return;
   kdeRowsReference(eval, exclude, sources, kernel, source_log_weight, what, out);
 }
 
-void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Points& data, const Points& particles,
-                    const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume) {
+void kdeRowBlocksPQ(ComputePath path, const Points& eval, std::span<const int> exclude_q, const Points& data,
+                    const Points& particles, const KernelEvaluator& kernel, const RowOutputs& what,
+                    const RowBlockConsumer& consume) {
   ThreadPool& pool = currentThreadPool();
-  const ComputePath path = currentComputePath();
   const int d = int(eval.rows());
   const long num_eval = eval.cols();
   if (resolveComputePath(path, d, num_eval, long(data.cols())) == ComputePath::Grid &&
@@ -40,8 +40,8 @@ void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Po
       kdeRowsGridPQ(eval, exclude_q, data, particles, kernel, what, consume, pool))
     return;
   RowSums p, q;
-  kdeRows(eval, {}, data, kernel, {}, what, p);
-  kdeRows(eval, exclude_q, particles, kernel, {}, what, q);
+  kdeRows(path, eval, {}, data, kernel, {}, what, p);
+  kdeRows(path, eval, exclude_q, particles, kernel, {}, what, q);
   consumeRowSums(p, q, nullptr, what, consume, pool);
 }
 

@@ -13,6 +13,7 @@
 #include <functional>
 #include <span>
 
+#include "driftlab/kde/compute_path.hpp"
 #include "driftlab/kde/kernel.hpp"
 #include "driftlab/base/thread_pool.hpp"
 #include "driftlab/base/types.hpp"
@@ -31,10 +32,13 @@ struct RowSums {
 };
 
 // THE dispatch point: every kernel row sum in core/ goes through here, so a faster path (float32 SIMD,
-// threads, FFT grid) can be routed in one place. exclude[e] = source column to leave out for row e, or -1;
+// threads, FFT grid) can be routed in one place. `path` is the caller's choice (compute_path.hpp; the
+// run's parameters, VelocityOptions::path): there is no default, so no sum silently runs at float64 cost
+// or at float32 precision. exclude[e] = source column to leave out for row e, or -1;
 // an empty span excludes nothing. source_log_weight: one entry per source column or empty (all 0).
-void kdeRows(const Points& eval, std::span<const int> exclude, const Points& sources, const KernelEvaluator& kernel,
-             std::span<const double> source_log_weight, const RowOutputs& what, RowSums& out);
+void kdeRows(ComputePath path, const Points& eval, std::span<const int> exclude, const Points& sources,
+             const KernelEvaluator& kernel, std::span<const double> source_log_weight, const RowOutputs& what,
+             RowSums& out);
 
 // Kernel rows of the data (p) and the particles (q) at the same evaluation points, in blocks: the
 // plug-in field needs both per row and nothing else, so the grid path computes the two in one pass
@@ -60,8 +64,9 @@ using RowBlockConsumer = std::function<void(const RowBlockPQ&)>;
 // p rows over `data` (no exclusion), q rows over `particles` leaving exclude_q[e] out; the same
 // dispatch as kdeRows (the grid path fuses both sums when it takes both). Every row is handed
 // to `consume` exactly once.
-void kdeRowBlocksPQ(const Points& eval, std::span<const int> exclude_q, const Points& data, const Points& particles,
-                    const KernelEvaluator& kernel, const RowOutputs& what, const RowBlockConsumer& consume);
+void kdeRowBlocksPQ(ComputePath path, const Points& eval, std::span<const int> exclude_q, const Points& data,
+                    const Points& particles, const KernelEvaluator& kernel, const RowOutputs& what,
+                    const RowBlockConsumer& consume);
 
 // hands computed rows of both sets to `consume` in blocks over `pool`: entry i of
 // p and q is evaluation column rows[i] (rows null: column i)

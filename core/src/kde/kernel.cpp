@@ -9,13 +9,15 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/io/name_table.hpp"
 
 namespace driftlab {
 
 namespace {
 
-constexpr KernelKind kAllKernels[] = {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::Matern32,
-                                      KernelKind::StudentT, KernelKind::IMQ,       KernelKind::Cauchy};
+constexpr NamedValue<KernelKind> kKernelNames[] = {
+    {KernelKind::Gaussian, "gaussian"}, {KernelKind::Laplacian, "laplacian"}, {KernelKind::Matern32, "matern32"},
+    {KernelKind::StudentT, "student_t"}, {KernelKind::IMQ, "imq"},             {KernelKind::Cauchy, "cauchy"}};
 
 std::string fmtValue(double v) {
   char buf[64];
@@ -95,27 +97,9 @@ double logNormalizer(const KernelSpec& spec, int dim) {
 
 bool isIntegrable(const KernelSpec& spec, int dim) { return std::isfinite(logNormalizer(spec, dim)); }
 
-const char* kernelName(KernelKind kind) {
-  switch (kind) {
-    case KernelKind::Gaussian: return "gaussian";
-    case KernelKind::Laplacian: return "laplacian";
-    case KernelKind::Matern32: return "matern32";
-    case KernelKind::StudentT: return "student_t";
-    case KernelKind::IMQ: return "imq";
-    case KernelKind::Cauchy: return "cauchy";
-  }
-  return "?";
-}
+const char* kernelName(KernelKind kind) { return nameOf(kKernelNames, kind); }
 
-KernelKind parseKernelKind(std::string_view name) {
-  std::string expected;
-  for (KernelKind k : kAllKernels) {
-    if (name == kernelName(k)) return k;
-    if (!expected.empty()) expected += ", ";
-    expected += kernelName(k);
-  }
-  detail::throwInvalidArgument("kernel: unknown '" + std::string(name) + "' (expected one of " + expected + ")");
-}
+KernelKind parseKernelKind(std::string_view name) { return valueNamed(kKernelNames, name, "kernel: unknown"); }
 
 std::vector<NamedDescription> kernelCatalog() {
   return {

@@ -227,7 +227,7 @@ bool FlowRun::refreshDisplay(bool paused) {
   bandwidth_stale_ = false;
   // the grids and the paused display velocity follow the run's compute path: without it they
   // would take float64 exact sums, N (N + M) pairs, i.e. hours at a million particles
-  const ComputePathScope path_scope(engine_.params().path);
+  // (opt.path, set by FlowEngine::velocityOptions)
   if (engine_.dim() == 2) {
     const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
     fields_ = detail::computeGridFields(engine_.particles(), engine_.data(), opt, v);

@@ -260,7 +260,7 @@ void GeneratorRun::refreshGrids(const GeneratorParams& p) {
   bandwidth_ = opt.kernel.h;
   if (engine_.dim() == 2) {
     const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(display_data_, view_);
-    const ComputePathScope path_scope(p.compute_path);  // the training field's path (generator.hpp)
+    // opt.path is the training field's path (GeneratorParams::velocityOptions)
     fields_ = detail::computeGridFields(samples_, display_data_, opt, v);
   } else {
     fields_ = detail::GridFields{};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "driftlab/field/divergence.hpp"
+#include "driftlab/kde/compute_path.hpp"
 #include "driftlab/kde/kernel.hpp"
 #include "driftlab/base/types.hpp"
 
@@ -28,6 +29,9 @@ struct VelocityOptions {
   VelocityMode mode = VelocityMode::PlugIn;
   int smoothed_grid = 96;                  // grid nodes per axis for ExactSmoothed (2-D and 1-D)
   int sinkhorn_iterations = 10;            // Sinkhorn field only
+  // how every kernel sum of the field (and of objectiveValue / the smoothed functional) is computed;
+  // engines set their run's path, plain library calls stay float64 exact (compute_path.hpp)
+  ComputePath path = ComputePath::Exact64;
 };
 // throws InvalidArgument naming the field when an option is invalid
 void validateVelocityOptions(const VelocityOptions& opt);

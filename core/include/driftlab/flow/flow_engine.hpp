@@ -62,10 +62,12 @@ class FlowEngine {
   double currentBandwidth() const;                // (first) bandwidth at the current time
   int dim() const { return static_cast<int>(x_.rows()); }
 
-  VelocityOptions velocityOptions() const;  // options in force now (bandwidth rule resolved)
+  // options in force now (bandwidth rule resolved, path = the run's compute path)
+  VelocityOptions velocityOptions() const;
   Metrics metrics(const MetricsOptions& opt = {}) const;
 
  private:
+  VelocityOptions optionsAt(const Points& particles, double t) const;  // velocityOptions() at another state
   void rebuildData();
   void rebuildParticles();
 

@@ -15,7 +15,9 @@
 namespace driftlab {
 
 enum class Integrator { Euler, Heun };
-enum class GeometryKind { Euclidean };  // the sphere S^2 comes later (THEORY.md §10)
+// where particles live (geometry.hpp): the plane, or the unit sphere S^{d-1} moved by the exponential
+// map or by the normalizing retraction (THEORY.md §10)
+enum class GeometryKind { Euclidean, Sphere, SphereRetraction };
 // How the per-step displacement cap applies (THEORY.md §6.3):
 // PerParticle clips each particle's move to cap * h (as the GFD mixture code does, [GFD-sec(b)]);
 // Global shrinks the whole step to eta_eff = min(eta, cap h / max_i |v_i|) (THEORY.md §6.3), which
@@ -41,8 +43,8 @@ struct FlowParams {
   std::uint64_t init_seed = 2;
 
   // field
-  KernelSpec kernel;                        // kernel.h is overridden by the bandwidth rule
-  BandwidthSpec bandwidth;
+  KernelShape kernel;                       // its bandwidth is the bandwidth rule's (velocityOptions)
+  BandwidthSpec bandwidth;                  // the one place the bandwidth is stored
   DivergenceWeights weights = DivergenceWeights::mixedDefault();
   double alpha = 0.5;
   Chi2Convention chi2 = Chi2Convention::Full;
@@ -65,10 +67,15 @@ struct FlowParams {
   // metrics reference kernel
   double metrics_h = 0.1;
 
-  // throws InvalidArgument naming the field and the value, e.g. "step: must be > 0 (got -0.5)"
+  // throws InvalidArgument naming the field and the value, e.g. "integrator.step: must be > 0 and finite
+  // (got -0.5)"; the ranges are the parameter table's (param_table.hpp)
   void validate() const;
+  // the kernel at the rule's first bandwidth at t = 0 (Silverman / median: the fixed h until resolved
+  // on points)
+  KernelSpec initialKernel() const;
   // the velocity options in force at flow time t for these particles and data
   VelocityOptions velocityOptions(const Points& particles, const Points& data, double t) const;
+  // every setting of the parameter table (param_table.hpp)
   bool operator==(const FlowParams&) const;
 };
 

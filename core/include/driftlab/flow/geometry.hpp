@@ -1,9 +1,10 @@
 // Where particles live. The step is always x <- move(x, eta * v) with v first projected onto
-// the tangent space, so the sphere S^2 can be added behind this interface (THEORY.md §10).
+// the tangent space: the plane, or the unit sphere S^{d-1} (THEORY.md §10).
 // Any thread; implementations are stateless.
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "driftlab/flow/flow_params.hpp"
 #include "driftlab/base/types.hpp"
@@ -28,5 +29,11 @@ class Geometry {
 };
 
 std::unique_ptr<Geometry> makeGeometry(GeometryKind kind);
+
+// The columns of `points` scaled to unit length, for a run on the sphere. Throws InvalidArgument
+// naming `what` for fewer than 3 coordinates or a zero / non-finite point; *renormalized (optional)
+// <- how many points were further than `tolerance` from unit length (a caller warns about them).
+Points normalizedToSphere(const Points& points, const std::string& what, double tolerance = 1e-6,
+                          int* renormalized = nullptr);
 
 }  // namespace driftlab

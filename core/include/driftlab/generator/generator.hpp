@@ -15,6 +15,7 @@
 #include "driftlab/kde/compute_path.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/flow/flow_params.hpp"
+#include "driftlab/flow/param_table.hpp"
 #include "driftlab/kde/kernel.hpp"  // NamedDescription
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/generator/mlp.hpp"
@@ -33,9 +34,12 @@ NetworkInit parseNetworkInit(std::string_view name);  // throws InvalidArgument
 struct GeneratorParams {
   // The field: dataset (data_seed, data_csv), kernel, bandwidth rule, divergence weights,
   // alpha, chi2 convention, leave_one_out (= DM's self-mask of each generated sample from its
-  // own negatives), ratio clamp, velocity mode, metrics_h, and displacement_cap: each sample's
+  // own negatives), ratio clamp, velocity mode, metrics_h, the compute path of the training
+  // field's kernel sums (field.path: float32 is ample for a stochastic gradient, so Auto, exact
+  // float32 at the toy sizes, is the default), and displacement_cap: each sample's
   // target displacement eta v_i is capped at displacement_cap * h (0 = off; the DM toy presets
-  // use 0). The particle fields (init, particles, init_seed), integrator and step are not used.
+  // use 0). The particle-only settings (ParamMode::Particles in the parameter table: init,
+  // particles, init_seed, samples, integrator, step, cap_mode) are not used and cannot be set.
   FlowParams field;
 
   // network
@@ -50,9 +54,6 @@ struct GeneratorParams {
   int batch = 2048;                           // generated samples per step (N)
   int data_batch = 2048;                      // fresh data samples per step (M)
   double eta = 1.0;                           // drift step in the stop-gradient target x + eta v
-  // how the kernel sums of the training field are computed (compute_path.hpp): float32 is
-  // ample for a stochastic gradient, so Auto (exact float32 at the toy sizes) is the default
-  ComputePath compute_path = ComputePath::Auto;
   std::uint64_t noise_seed = 4;               // latent noise of the training batches
   // Exponential moving average of the weights, read out for the displayed samples, metrics,
   // the latent-grid view, `generate` and saved models (0 = off: the raw weights). Training
@@ -205,11 +206,14 @@ GeneratorScenario generatorScenarioFromJson(std::string_view json_text, const st
 std::string generatorScenarioToJson(const GeneratorScenario& s);
 GeneratorScenario loadGeneratorScenario(const std::string& path);
 void saveGeneratorScenario(const std::string& path, const GeneratorScenario& s);
-// "key=value": generator keys (lr, batch, data_batch, eta, latent, widths, activation,
-// network_init, init_scale, init_center, network_seed, noise_seed, sample_count, sample_seed,
-// beta1, beta2, adam_eps, compute_path, seed = all seeds), everything else goes to scenario.hpp's
-// applySetting (dataset, kernel, bandwidth, divergence, weights.*, seed, ...). Throws; s unchanged on error.
+// "key=value": the generator keys of generatorParamInfos() (also as generator.KEY), the shared
+// and run-level keys of flowParamInfos() (dataset, kernel, bandwidth, divergence, weights.*,
+// path, ...; compute_path is another name for path), and seed (every seed of the run). A
+// particle-only key ("particles") is refused with the reason. Throws; s unchanged on error.
 void applyGeneratorSetting(GeneratorScenario& s, std::string_view key_equals_value);
 std::vector<std::string> generatorSettingKeys();
+// the generator-only settings of the parameter table (param_table.hpp); the shared and
+// run-level ones are in flowParamInfos()
+const std::vector<ParamInfo>& generatorParamInfos();
 
 }  // namespace driftlab

@@ -16,10 +16,23 @@ Points readCsvPoints(const std::string& path);
 // Same, from text already in memory (name is used in messages).
 Points parseCsvPoints(const std::string& text, const std::string& name);
 
-// Writes header (names.size() == rows) and one column of pts per line, with %.17g.
+// Writes header (names.size() == rows) and one column of pts per line, with %.17g, completely or
+// not at all (output_file.hpp).
 // Throws InvalidArgument if the file cannot be written.
 void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names);
 std::string formatCsvPoints(const Points& pts, const std::vector<std::string>& names);
+
+// A CSV table: the header line `columns`, then format_row(row) on a line per row (the metrics CSV
+// files).
+template <class Row, class FormatRow>
+std::string formatCsvTable(const std::vector<std::string>& columns, const std::vector<Row>& rows,
+                           FormatRow format_row) {
+  std::string out;
+  for (const std::string& c : columns) out += (out.empty() ? "" : ",") + c;
+  out += '\n';
+  for (const Row& row : rows) out += format_row(row) + '\n';
+  return out;
+}
 
 // default header names for dimension d: x,y (d=2), x,y,z (d=3), x0..x{d-1} otherwise; prefix "v"
 // gives vx,vy...

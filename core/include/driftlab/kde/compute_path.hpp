@@ -6,6 +6,9 @@
 //             interpolation back, O(N + M + G^2 log G); < 1 % relative RMS on the 2-D presets
 //             (docs/PERFORMANCE.md); rows the grid cannot resolve are summed separately
 //   auto    : exact64 for small sums, exact for medium, grid for large 2-D sums
+// The path is always passed explicitly (VelocityOptions::path, down to kde::kdeRows): callers
+// take it from the run's parameters, library callers such as the CLI `field` command get
+// exact64, the VelocityOptions default.
 // Pure functions; any thread.
 #pragma once
 
@@ -31,22 +34,5 @@ ComputePath resolveComputePath(ComputePath path, int dim, long rows, long source
 // true when the grid path takes 2-D sums whose points span a box of side `extent` (the larger
 // axis) at bandwidth h; false when it declines (box wider than ~340 h) and the exact path runs
 bool gridPathCovers(double extent, double h);
-
-// The path the kernel sums take on the calling thread: the innermost ComputePathScope's, else
-// Exact64. So library calls (the CLI `field` command, tests) stay float64 unless a caller opts
-// in; the engine installs its FlowParams path around each step, the bench around what it times.
-// Any thread (thread-local).
-ComputePath currentComputePath();
-
-class ComputePathScope {
- public:
-  explicit ComputePathScope(ComputePath path);
-  ~ComputePathScope();
-  ComputePathScope(const ComputePathScope&) = delete;
-  ComputePathScope& operator=(const ComputePathScope&) = delete;
-
- private:
-  ComputePath previous_;
-};
 
 }  // namespace driftlab

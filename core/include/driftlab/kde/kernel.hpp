@@ -11,12 +11,19 @@ namespace driftlab {
 
 enum class KernelKind { Gaussian, Laplacian, Matern32, StudentT, IMQ, Cauchy };
 
-struct KernelSpec {
+// The kernel without its bandwidth: what a run's settings choose (FlowParams::kernel); the
+// bandwidth comes from the bandwidth rule (bandwidth.hpp), so it is stored in one place only.
+struct KernelShape {
   KernelKind kind = KernelKind::Gaussian;
-  double h = 0.1;      // bandwidth (DM "temperature"), position units, > 0
   double nu = 3.0;     // Student-t degrees of freedom, > 0
   double beta = 0.5;   // IMQ exponent, > 0
   double c = 1.0;      // IMQ offset, > 0; IMQ is (c^2 + r^2/h^2)^(-beta) so that h scales it
+  bool operator==(const KernelShape&) const = default;
+};
+
+// A kernel with the bandwidth in force: KernelSpec{shape, h}.
+struct KernelSpec : KernelShape {
+  double h = 0.1;      // bandwidth (DM "temperature"), position units, > 0
 };
 
 // Precomputed constants for the inner loops; cheap to copy.
