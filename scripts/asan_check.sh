@@ -22,10 +22,12 @@ generator=()
 if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
 if [[ -f "$dir/CMakeCache.txt" ]]; then generator=(); fi  # keep the generator of an existing directory
 
+# build type "Sanitize" has no flags of its own, so -O1 from CMAKE_CXX_FLAGS holds: on 2 cores the
+# instrumented build at -O2 took about twice as long, and -O1 is what ASan's authors recommend
 start=$(date +%s)
 echo "asan_check: configuring $dir"
 cmake -S "$root" -B "$dir" "${generator[@]}" -DDRIFTLAB_SANITIZE=address,undefined -DDRIFTLAB_BUILD_APP=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="-fno-sanitize-recover=undefined" >/dev/null
+  -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS="-O1 -fno-sanitize-recover=undefined" >/dev/null
 echo "asan_check: building driftlab_tests, driftlab-cli, driftlab_fuzz ($jobs jobs)"
 cmake --build "$dir" -j "$jobs" --target driftlab_tests driftlab-cli driftlab_fuzz
 

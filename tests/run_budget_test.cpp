@@ -5,7 +5,9 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/flow/run_budget.hpp"
+#include "driftlab/flow/scenario.hpp"
 
 using namespace driftlab;
 
@@ -49,4 +51,20 @@ TEST_CASE("run budget: bandwidths 1e3 times off the data's scale are named, in e
   const std::string huge = bandwidthScaleWarning(1e300, data);
   CHECK(huge.find("bandwidth 1e+300 is 1e+300 times the data's median pairwise distance 1") == 0);
   CHECK(bandwidthScaleWarning(1e-300, data.leftCols(1)).empty());  // one point: no scale
+}
+
+TEST_CASE("run budget: the first step of a flow whose bandwidth is 1e4 times the data's scale says so, once") {
+  FlowParams p = defaultScenario().params;
+  p.bandwidth.rule = BandwidthRule::Fixed;
+  p.bandwidth.h = 1e4;
+  p.particles = 64;
+  p.samples = 64;
+  FlowEngine engine(p);
+  const StepReport first = engine.step();
+  CHECK(first.warning.find("bandwidth 1e+04 is ") == 0);
+  CHECK(first.warning.find("times the data's median pairwise distance") != std::string::npos);
+  CHECK(engine.step().warning.empty());
+  p.bandwidth.h = 0.1;
+  FlowEngine fine(p);
+  CHECK(fine.step().warning.empty());
 }

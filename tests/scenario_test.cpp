@@ -493,3 +493,20 @@ TEST_CASE("scenario: a bad setting names key and value and leaves the scenario u
   CHECK(contains(err("data.nothing=1"), "unknown field 'data.nothing'"));
   CHECK(s == before);
 }
+
+TEST_CASE("scenario: --set numbers use the decimal syntax of CSV and JSON; nan is named as typed") {
+  // strtod took "0x10" as 16 while CSV refused hex; a NaN was reported as "(got null)"
+  Scenario s = defaultScenario();
+  CHECK_THROWS_AS(applySetting(s, "particles=0x10"), InvalidArgument);
+  CHECK(s.params.particles == defaultScenario().params.particles);
+  try {
+    applySetting(s, "particles=nan");
+    FAIL("nan accepted");
+  } catch (const InvalidArgument& e) {
+    CHECK(std::string(e.what()).find("(got nan)") != std::string::npos);
+  }
+  applySetting(s, "particles=16");
+  CHECK(s.params.particles == 16);
+  applySetting(s, "step=2.5e-3");
+  CHECK(s.params.step == 2.5e-3);
+}

@@ -261,6 +261,9 @@ StepReport FlowEngine::step() {
   // velocity at the start of the step, THEORY.md §6.1-§6.2
   const VelocityOptions opt = velocityOptions();
   report.bandwidth = opt.kernel.h;
+  // said once, at the first step: a bandwidth 1e3 times off the data's scale moves nothing (or
+  // rolls every step back), and that would otherwise be the only sign (run_budget.hpp)
+  if (step_index_ == 0) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
   Points v1 = particleVelocity(x_, y_, opt);
   geometry_->projectTangent(x_, v1);
 

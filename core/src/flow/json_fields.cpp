@@ -32,6 +32,11 @@ std::string joinPath(const std::string& path, const std::string& key) { return p
 }  // namespace
 
 std::string shortJson(const Json& v) {
+  // JSON has no NaN or infinity (dump() writes null): a --set value "nan" is named as typed
+  if (v.is_number_float() && !std::isfinite(v.get<double>())) {
+    const double d = v.get<double>();
+    return std::isnan(d) ? "nan" : d > 0 ? "inf" : "-inf";
+  }
   std::string s = v.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (s.size() > 48) s = s.substr(0, 45) + "...";
   return s;

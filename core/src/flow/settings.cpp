@@ -5,6 +5,7 @@
 // Besides the table's keys, any field path of the scenario format is accepted
 // ("integrator.step=0.005", "divergence.weights.chi2=0.25"). Any thread.
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
@@ -46,8 +47,8 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-// a number if the whole text is one (integers stay integers so seeds keep all 64 bits; "nan" and
-// "inf" become doubles and are then rejected by validation with the value named); else the text
+// a number if the whole text is one in decimal syntax (integers stay integers so seeds keep all 64
+// bits); else the text, which the field's reader refuses naming it
 Json numberOrText(const std::string& text) {
   const std::string t = trim(text);
   if (t.empty()) return Json(text);
@@ -64,9 +65,11 @@ Json numberOrText(const std::string& text) {
       if (errno == 0 && *end == '\0') return Json(static_cast<std::uint64_t>(v));
     }
   }
-  char* end = nullptr;
-  const double d = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() && *end == '\0') return Json(d);
+  // decimal syntax only, as in CSV and JSON files: strtod would also take "0x10" (as 16). "nan"
+  // and "inf" become doubles that validation refuses, naming them (shortDump prints them as such)
+  double d = 0.0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (ec == std::errc() && end == t.data() + t.size()) return Json(d);
   return Json(text);
 }
 

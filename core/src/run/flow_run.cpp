@@ -52,7 +52,7 @@ class FlowRun final : public Run {
     velocities_stale_ = false;  // engine.velocities() is the field of this step
     display_v_valid_ = false;
     grids_.markStale();
-    return StepOutcome{true, {}};
+    return StepOutcome{true, r.warning};  // e.g. the first step's bandwidth-scale warning
   }
 
   Metrics metricsRow() override { return engine_.metrics(); }
