@@ -204,8 +204,24 @@ int Shell::headlessLoop() {
         return 1;
       }
     }
-    for (const auto& s : shots) screenshotTo(s);
+    for (const auto& s : shots) {
+      screenshotTo(s);
+      // a script's screenshot that cannot be written fails the run as --screenshot does: an exit
+      // code of 0 would tell a recording script that its picture exists
+      if (status_.message_is_error) return 1;
+    }
     glfwSwapBuffers(window_);
+  }
+  // events the frames never reached are named, not dropped: a screenshot among them is lost work
+  if (!quit && script_pos_ < script_.size()) {
+    bool lost_output = false;
+    for (std::size_t i = script_pos_; i < script_.size(); ++i) {
+      const ScriptEvent& ev = script_[i];
+      std::fprintf(stderr, "driftlab: script line %d: frame %ld is after the last frame (%ld): '%s' not run\n", ev.line,
+                   ev.frame, opt_.frames - 1, ev.verb.c_str());
+      lost_output = lost_output || ev.verb == "screenshot";
+    }
+    if (lost_output) return 1;
   }
   // the last rendered frame is the screenshot
   if (!opt_.screenshot.empty()) {

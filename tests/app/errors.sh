@@ -38,3 +38,20 @@ grep -q "malformed_init.json: .*malformed.csv:2:2: not a number: 'abc'" "$OUT/er
 check missing_csv_generator "${XVFB[@]}" "$APP" --headless --scenario "$OUT/missing_csv_generator.json" --frames 2
 grep -q "missing_csv_generator.json: .*no_such_data.csv: cannot open file" "$OUT/err_missing_csv_generator.err" ||
   fail "missing_csv_generator: names the files"
+
+# a script's screenshot that cannot be written, and a screenshot after the last frame, fail the
+# run with exit code 1 and say why (both once exited 0, the picture silently missing)
+printf '1 screenshot %s\n' "$OUT/malformed.csv/shot.png" > "$OUT/shot_unwritable.script"
+"${XVFB[@]}" "$APP" --headless --preset default --frames 3 "${FAST[@]}" --script "$OUT/shot_unwritable.script" \
+  >/dev/null 2>"$OUT/shot_unwritable.err"
+rc=$?
+[ $rc -eq 1 ] || fail "unwritable script screenshot: exit $rc, expected 1 ($(cat "$OUT/shot_unwritable.err"))"
+grep -q "malformed.csv/shot.png" "$OUT/shot_unwritable.err" || fail "unwritable script screenshot: path not named"
+printf '1 pause\n9 screenshot %s\n' "$OUT/late.png" > "$OUT/shot_late.script"
+"${XVFB[@]}" "$APP" --headless --preset default --frames 3 "${FAST[@]}" --script "$OUT/shot_late.script" \
+  >/dev/null 2>"$OUT/shot_late.err"
+rc=$?
+[ $rc -eq 1 ] || fail "screenshot after the last frame: exit $rc, expected 1 ($(cat "$OUT/shot_late.err"))"
+grep -q "script line 2: frame 9 is after the last frame (2): 'screenshot' not run" "$OUT/shot_late.err" ||
+  fail "screenshot after the last frame: not named ($(cat "$OUT/shot_late.err"))"
+echo "script screenshot failures: exit 1, named"
