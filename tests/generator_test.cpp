@@ -3,6 +3,8 @@
 // round trips and refusals, live parameter changes, scenario files, and a short training run.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <limits>
 #include <random>
@@ -173,7 +175,7 @@ TEST_CASE("model file: truncated, corrupt, wrong-version and mismatched files ar
   CHECK_THROWS_WITH_AS(modelFromJson(text.substr(0, text.size() / 2), "m.json"),
                        doctest::Contains("m.json: not a complete model file"), InvalidArgument);
   CHECK_THROWS_WITH_AS(modelFromJson("", "m.json"), doctest::Contains("empty model file"), InvalidArgument);
-  CHECK_THROWS_WITH_AS(modelFromJson(replaceFirst(text, "\"version\": 1", "\"version\": 2"), "m.json"),
+  CHECK_THROWS_WITH_AS(modelFromJson(replaceFirst(text, "\"version\": 2", "\"version\": 3"), "m.json"),
                        doctest::Contains("version"), InvalidArgument);
   CHECK_THROWS_WITH_AS(modelFromJson(replaceFirst(text, kModelFormat, "something-else"), "m.json"),
                        doctest::Contains("not a driftlab generator model"), InvalidArgument);
@@ -402,4 +404,31 @@ TEST_CASE("generator: the weight average follows its formula, leaves training al
   CHECK(generatorScenarioFromJson(generatorScenarioToJson(g), "g.json") == g);
   CHECK_THROWS_WITH_AS(applyGeneratorSetting(g, "ema=1"), doctest::Contains("generator.ema"), InvalidArgument);
   CHECK(g.params.ema == 0.99);
+}
+
+TEST_CASE("model file: the checksum covers the scenario and step, so an edited sample seed is caught; version 1 still loads") {
+  // it once covered the weights only: editing the activation or the sample seed silently changed
+  // what the model generates
+  GeneratorScenario s;
+  s.params = smallParams();
+  GeneratorEngine engine(s.params);
+  engine.step();
+  const GeneratorModel m = modelFromEngine(engine, s);
+  const std::string text = modelToJson(m);
+  const auto seed_at = text.find("\"sample_seed\": ");
+  REQUIRE(seed_at != std::string::npos);
+  std::string edited = text;
+  edited.insert(seed_at + 15, "1");  // sample_seed N -> 1N
+  CHECK_THROWS_WITH_AS(modelFromJson(edited, "m.json"), doctest::Contains("checksum mismatch"), InvalidArgument);
+  CHECK_THROWS_WITH_AS(modelFromJson(replaceFirst(text, "\"step\": 1,", "\"step\": 2,"), "m.json"),
+                       doctest::Contains("checksum mismatch"), InvalidArgument);
+  // a version-1 file: the weights' checksum alone
+  const auto sum_at = text.find("\"checksum\": \"fnv1a64:");
+  REQUIRE(sum_at != std::string::npos);
+  std::string v1 = replaceFirst(text, "\"version\": 2", "\"version\": 1");
+  const auto v1_sum = v1.find("fnv1a64:", v1.find("\"checksum\"")) + 8;
+  v1.replace(v1_sum, 16, weightsChecksum(m.network));
+  const GeneratorModel back = modelFromJson(v1, "old.json");
+  const auto a = back.network.parameters(), b = m.network.parameters();
+  CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
 }

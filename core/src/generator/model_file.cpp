@@ -66,6 +66,26 @@ std::string weightsChecksum(const Mlp& net) {
   return buf;
 }
 
+namespace {
+
+// Version 2's checksum: FNV-1a 64 over the weights' checksum, the scenario as written (network,
+// activation, seeds, field: everything that changes what the model generates) and the step.
+// Version 1 files hold the weights' checksum alone and are still read.
+std::string contentChecksum(const Mlp& net, const GeneratorScenario& scenario, long step) {
+  const std::string text = weightsChecksum(net) + "\n" + detail::generatorScenarioToJsonValue(scenario).dump() + "\n" +
+                           std::to_string(step);
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
 std::string modelToJson(const GeneratorModel& m) {
   const MlpArchitecture& a = m.network.architecture();
   DRIFTLAB_CHECK(m.network.numLayers() > 0, "model: the network is empty");
@@ -82,7 +102,7 @@ std::string modelToJson(const GeneratorModel& m) {
                                  {"output_dim", a.output_dim},
                                  {"activation", activationName(a.activation)},
                                  {"parameter_count", a.parameterCount()}};
-  head["checksum"] = "fnv1a64:" + weightsChecksum(m.network);
+  head["checksum"] = "fnv1a64:" + contentChecksum(m.network, m.scenario, m.step);
   head["scenario"] = detail::generatorScenarioToJsonValue(m.scenario);
   std::string text = head.dump(2);
   // splice "layers" in before the closing brace
@@ -115,8 +135,8 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
     if (!j.contains("version") || !j["version"].is_number_integer())
       detail::throwInvalidArgument("version: missing or not an integer");
     const long long version = j["version"].get<long long>();
-    if (version != kModelVersion)
-      detail::throwInvalidArgument("version: this driftlab reads model version " + std::to_string(kModelVersion) +
+    if (version != kModelVersion && version != 1)
+      detail::throwInvalidArgument("version: this driftlab reads model versions 1 and " + std::to_string(kModelVersion) +
                                    " (the file has version " + std::to_string(version) + ")");
     for (const char* k : {"step", "architecture", "checksum", "scenario", "layers"})
       if (!j.contains(k)) detail::throwInvalidArgument(std::string("missing field '") + k + "'");
@@ -175,10 +195,10 @@ GeneratorModel modelFromJson(std::string_view text, const std::string& source_na
     }
     if (!j["checksum"].is_string()) detail::throwInvalidArgument("checksum: expected a string");
     const std::string want = j["checksum"].get<std::string>();
-    const std::string got = "fnv1a64:" + weightsChecksum(net);
+    const std::string got = "fnv1a64:" + (version == 1 ? weightsChecksum(net) : contentChecksum(net, m.scenario, m.step));
     if (want != got)
-      detail::throwInvalidArgument("checksum mismatch (file says " + want + ", weights give " + got +
-                                   "): the weights are corrupt");
+      detail::throwInvalidArgument("checksum mismatch (file says " + want + ", the contents give " + got +
+                                   "): the file was edited or is corrupt");
     m.network = std::move(net);
     return m;
   } catch (const InvalidArgument& e) {

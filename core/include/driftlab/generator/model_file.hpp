@@ -14,7 +14,7 @@
 namespace driftlab {
 
 inline constexpr const char* kModelFormat = "driftlab-generator-model";
-inline constexpr int kModelVersion = 1;
+inline constexpr int kModelVersion = 2;  // 2: the checksum covers the scenario and step too
 
 struct GeneratorModel {
   GeneratorScenario scenario;  // scenario.params.arch == network.architecture()
