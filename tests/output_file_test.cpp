@@ -156,3 +156,15 @@ TEST_CASE("output path check: folders, missing folders and devices, named by the
     MESSAGE("running as root: a folder without write permission is still writable, not checked");
   }
 }
+
+TEST_CASE("output file: temporaries of a killed writer are removed by the next write; a live one's stay") {
+  // kill -9 during a run's final write left 56-75 MB "*.tmp<pid>" files that nothing removed
+  const std::string dir = freshDir("stale");
+  const std::string path = dir + "/final.csv";
+  // pid 4194305 is above Linux's largest pid (2^22): no such process
+  const std::string dead = "final.csv.4194305.1.tmp", live = "final.csv." + std::to_string(::getpid()) + ".9.tmp";
+  const std::string other = "other.csv.4194305.1.tmp", unrelated = "final.csv.backup.tmp";
+  for (const auto& name : {dead, live, other, unrelated}) std::ofstream(dir + "/" + name) << "partial";
+  writeFileAtomically(path, "x,y\n1,2\n", "final particles");
+  CHECK(entries(dir) == std::vector<std::string>{"final.csv", live, unrelated, other});
+}

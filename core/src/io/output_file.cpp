@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -91,6 +93,34 @@ std::string temporaryName(const std::string& target) {
   return target + "." + std::to_string(static_cast<long>(::getpid())) + "." + std::to_string(++counter) + ".tmp";
 }
 
+// Temporary files of this writer left by a process that died before its rename (kill -9 during a
+// long run's final write): "<target>.<pid>.<n>.tmp" whose pid no longer runs. Removed before the
+// next write of the same target, so they do not pile up; a live writer's temporary is left alone.
+void removeStaleTemporaries(const std::string& target) {
+  namespace fs = std::filesystem;
+  const fs::path t(target);
+  const fs::path folder = t.has_parent_path() ? t.parent_path() : fs::path(".");
+  const std::string prefix = t.filename().string() + ".";
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() + 4 || name.compare(0, prefix.size(), prefix) != 0 ||
+        name.compare(name.size() - 4, 4, ".tmp") != 0)
+      continue;
+    // <pid>.<n> between the prefix and ".tmp", digits only
+    const std::string middle = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+    const auto dot = middle.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == middle.size() ||
+        middle.find_first_not_of("0123456789.") != std::string::npos || middle.find('.', dot + 1) != std::string::npos)
+      continue;
+    const long pid = std::strtol(middle.substr(0, dot).c_str(), nullptr, 10);
+    if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    std::error_code rm;
+    fs::remove(it->path(), rm);
+  }
+}
+
 }  // namespace
 
 void checkOutputPath(const std::string& path, const std::string& option) {
@@ -118,6 +148,7 @@ OutputFile::OutputFile(std::string path, std::string what) : path_(std::move(pat
       break;
   }
   target_path_ = r.target;
+  removeStaleTemporaries(r.target);
   temp_path_ = temporaryName(r.target);
   const int fd = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) {
