@@ -171,3 +171,8 @@ TEST_CASE("csv: lines ending in a lone carriage return are lines") {
   CHECK(p(0, 1) == 3.0);
   CHECK(errorOf([] { parseCsvPoints("x,y\r1,2\r3\r", "cr.csv"); }) == "cr.csv:3: expected 2 columns, found 1");
 }
+
+TEST_CASE("csv: a device of NUL bytes is refused at once as not text, not read forever or called empty") {
+  CHECK(errorOf([] { readCsvPoints("/dev/zero"); }) == "/dev/zero: not a text file (a NUL byte at offset 0)");
+  CHECK(errorOf([] { readCsvPoints("/dev/null"); }).find("/dev/null: empty file") == 0);
+}

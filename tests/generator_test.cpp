@@ -432,3 +432,18 @@ TEST_CASE("model file: the checksum covers the scenario and step, so an edited s
   const auto a = back.network.parameters(), b = m.network.parameters();
   CHECK(std::equal(a.begin(), a.end(), b.begin(), b.end()));
 }
+
+TEST_CASE("model file: a weight equal to FLT_MAX is saved and loaded back exactly") {
+  // written as 3.40282347e+38 (9 digits), a hair above FLT_MAX as a double: it was refused on load
+  GeneratorScenario s;
+  s.params = smallParams();
+  GeneratorEngine engine(s.params);
+  GeneratorModel m = modelFromEngine(engine, s);
+  m.network.weight(0)(0, 0) = std::numeric_limits<float>::max();
+  m.network.bias(0)(0) = -std::numeric_limits<float>::max();
+  const GeneratorModel back = modelFromJson(modelToJson(m), "max.json");
+  CHECK(back.network.weight(0)(0, 0) == std::numeric_limits<float>::max());
+  CHECK(back.network.bias(0)(0) == -std::numeric_limits<float>::max());
+  CHECK_THROWS_WITH_AS(modelFromJson(replaceFirst(modelToJson(m), "3.40282347e+38", "3.5e+38"), "m.json"),
+                       doctest::Contains("not a finite float32"), InvalidArgument);
+}

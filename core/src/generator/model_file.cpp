@@ -43,9 +43,12 @@ void readFloats(const GenJson& v, float* dst, long n, const std::string& field) 
   for (const auto& e : v) {
     if (!e.is_number()) detail::throwInvalidArgument(field + "[" + std::to_string(i) + "]: not a number (" + detail::shortDump(e) + ")");
     const double d = e.get<double>();
-    if (!std::isfinite(d) || std::fabs(d) > FLT_MAX)
+    // FLT_MAX written with 9 digits reads back as 3.40282347e+38, a little above FLT_MAX: what
+    // rounds to a finite float32 is one (it was saved from one), beyond that it is refused
+    const float f = static_cast<float>(d);
+    if (!std::isfinite(d) || !std::isfinite(f))
       detail::throwInvalidArgument(field + "[" + std::to_string(i) + "]: not a finite float32 (" + detail::shortDump(e) + ")");
-    dst[i++] = static_cast<float>(d);
+    dst[i++] = f;
   }
 }
 

@@ -168,11 +168,21 @@ Points readCsvPoints(const std::string& path) {
     text.resize(static_cast<std::size_t>(size));
     in.read(text.data(), size);
     if (in.gcount() != size) detail::throwInvalidArgument(path + ": cannot read file");
-  } else if (size < 0) {  // not seekable (a pipe): read it as a stream
-    std::ostringstream buf;
+  } else if (size < 0 || !std::filesystem::is_regular_file(path, ec)) {
+    // a pipe (not seekable) or a device (size 0): read in chunks, and stop at the first NUL byte,
+    // which no CSV holds: /dev/zero would otherwise be read forever or called "empty"
     in.clear();
-    buf << in.rdbuf();
-    text = buf.str();
+    in.seekg(0, std::ios::beg);
+    in.clear();
+    char chunk[1 << 16];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+      const std::size_t got = static_cast<std::size_t>(in.gcount());
+      if (const void* nul = std::memchr(chunk, '\0', got))
+        detail::throwInvalidArgument(path + ": not a text file (a NUL byte at offset " +
+                                     std::to_string(text.size() + static_cast<std::size_t>(static_cast<const char*>(nul) - chunk)) + ")");
+      text.append(chunk, got);
+      if (got < sizeof chunk) break;
+    }
   }
   if (in.bad()) detail::throwInvalidArgument(path + ": cannot read file");
   return parseCsvPoints(text, path);
