@@ -3,6 +3,8 @@
 // particles toward the data. Data: two caps around +e3 and +e1, written as a CSV of 3-D points.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -21,7 +23,8 @@ namespace {
 std::string writeCapsCsv() {
   const std::string dir = std::string(DRIFTLAB_TEST_TMP) + "/sphere_flow_test";
   std::filesystem::create_directories(dir);
-  const std::string path = dir + "/caps.csv";
+  // one file per process: ctest runs the test cases of this file side by side (-j2)
+  const std::string path = dir + "/caps_" + std::to_string(::getpid()) + ".csv";
   std::ofstream f(path);
   f << "x,y,z\n";
   std::mt19937_64 rng(11);
