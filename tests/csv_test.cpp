@@ -9,21 +9,14 @@
 #include <limits>
 #include <string>
 
+#include "error_of.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 
 using namespace driftlab;
+using driftlab::testing::errorOf;
 
 namespace {
-
-std::string errorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 std::string tmpDir() {
   const std::string dir = std::string(DRIFTLAB_TEST_TMP) + "/csv_test";

@@ -7,21 +7,14 @@
 #include <cmath>
 #include <string>
 
+#include "error_of.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/base/error.hpp"
 
 using namespace driftlab;
+using driftlab::testing::errorOf;
 
 namespace {
-
-std::string errorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 

@@ -13,21 +13,14 @@
 #include <thread>
 #include <vector>
 
+#include "error_of.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/io/output_file.hpp"
 
 using namespace driftlab;
+using driftlab::testing::errorOf;
 
 namespace {
-
-std::string errorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 // a fresh, empty folder per test case
 std::string freshDir(const std::string& name) {

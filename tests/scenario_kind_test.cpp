@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "error_of.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/generator/generator.hpp"
@@ -14,25 +15,12 @@
 #include "driftlab/generator/scenario_kind.hpp"
 
 using namespace driftlab;
+using driftlab::testing::errorOf;
 
 namespace {
 
-std::string errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
-
 std::string tempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("driftlab_kind_" + name)).string();
-}
-
-void writeText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
 }
 
 }  // namespace

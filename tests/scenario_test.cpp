@@ -12,22 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "error_of.hpp"
 #include "driftlab/kde/bandwidth.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
 
 using namespace driftlab;
+using driftlab::testing::errorOf;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -5,22 +5,16 @@
 
 #include <string>
 
+#include "error_of.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/text.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/io/json_text.hpp"
 
 using namespace driftlab;
+using driftlab::testing::errorOf;
 
 namespace {
-std::string errorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<no exception>";
-}
 }  // namespace
 
 TEST_CASE("error lines: control characters and invalid UTF-8 are escaped, valid UTF-8 is kept") {
