@@ -20,21 +20,11 @@ namespace {
 
 // one line per base field (THEORY.md §4.2, §4.4, §4.6, §5.2, §5.3, §5.5), plus the "mixed" shorthand
 std::vector<NamedDescription> divergenceCatalog() {
-  const char* what[kNumDivergences] = {
-      "Drifting Model mean shift V = V+ - V-, single normalization (THEORY.md §4.2)",
-      "Drifting Model Algorithm 2 double normalization (THEORY.md §4.4)",
-      "KL(q||p), weight 1: v = grad log p_hat - grad log q_hat (mode-seeking)",
-      "KL(p||q), weight p_hat/q_hat (mass-covering)",
-      "chi2(q||p), weight 2 q_hat/p_hat (or q_hat/p_hat with chi2_convention half, THEORY.md §14)",
-      "chi2(p||q), weight 2 (p_hat/q_hat)^2",
-      "squared Hellinger, weight 0.5 (p_hat/q_hat)^(1/2)",
-      "Jensen-Shannon, weight 0.5 p_hat/(p_hat + q_hat)",
-      "alpha-divergence, weight rho^(alpha-1), rho = q_hat/p_hat (set alpha)",
-      "MMD flow with the unnormalized kernel (THEORY.md §5.3)",
-      "Sinkhorn drift T_qp(x) - T_qq(x), Gaussian cost, eps = h^2 (THEORY.md §4.6)",
-  };
   std::vector<NamedDescription> out;
-  for (int i = 0; i < kNumDivergences; ++i) out.push_back({divergenceName(static_cast<Divergence>(i)), what[i]});
+  for (int i = 0; i < kNumDivergences; ++i) {
+    const DivergenceInfo& row = divergenceInfo(static_cast<Divergence>(i));
+    out.push_back({row.name, row.summary});
+  }
   out.push_back({"mixed",
                  "reverse_kl = 1 + chi2 = 0.5, the paper's anti-collapse/anti-blur mixture (THEORY.md §5.5)"});
   return out;

@@ -1,8 +1,14 @@
-// Tooltip texts. Each entry: meaning, usual range, what to watch; THEORY.md sections where the
-// maths behind a control is written down. Keep them short enough to read in a tooltip.
+// Tooltip texts. An engine setting's text is its parameter-table help and a divergence weight's
+// is its divergence-table help (core), so the CLI listing and the app say the same; this file
+// holds only the controls the app alone has. Each entry: meaning, usual range, what to watch;
+// THEORY.md sections where the maths behind a control is written down.
 #include "param_help.hpp"
 
 #include <array>
+#include <string>
+
+#include "driftlab/field/divergence.hpp"
+#include "driftlab/flow/param_table.hpp"
 
 namespace driftlab::app::ui {
 
@@ -22,123 +28,17 @@ constexpr std::array kHelp = {
                        "New seed (N) draws new data and new initial particles."},
     ParamHelp{"engine_error", "The engine rejected the last change (the value named here); the previous value "
                               "stays in force."},
-    // ---- data ----
-    ParamHelp{"dataset", "Target distribution p (the data the particles flow towards). Changing it keeps the "
-                         "particles where they are, so you can watch them re-route. Mixtures (eight / 25 "
-                         "gaussians) also report how many modes are covered."},
-    ParamHelp{"init", "Initial particle layout q0. gaussian: N(0, 0.5^2); far: a blob away from the data (watch "
-                      "Gaussian kernels stall, THEORY.md §2.2); collapsed: all particles in one tiny spot (the "
-                      "repulsion term must spread them); uniform: a box. Changing it re-places the particles."},
-    ParamHelp{"particles", "N, the number of particles (law q). Usual 256 - 4096; the cost per step grows like "
-                           "N (N + M). Applied when you release the slider; new particles are sampled from the "
-                           "current particle KDE, so the flow does not restart."},
-    ParamHelp{"samples", "M, the number of data points (law p). Usual 256 - 4096. Applied when you release the "
-                         "slider (the data set is re-sampled with the same seed)."},
-    ParamHelp{"data_seed", "Seed of the data sample. Same seed = same data. Applied on Enter / when you leave "
-                           "the field."},
-    ParamHelp{"init_seed", "Seed of the initial particles. Reset replays the same run; a new seed gives another "
-                           "draw of the same layout."},
     // ---- kernel and bandwidth ----
-    ParamHelp{"kernel", "Kernel k of both KDEs (THEORY.md §2.1). gaussian: smooth, but its score grows with the "
-                        "distance and far particles can stall or overshoot; laplacian (the Drifting Model's "
-                        "default): bounded score (<= 1/h), not smooth at 0; matern32: smooth Laplacian; "
-                        "student_t / cauchy / imq: heavy tails that still pull far particles. Cauchy and IMQ with "
-                        "2 beta <= 2 are not integrable: density maps and KL values are then unavailable."},
-    ParamHelp{"nu", "Student-t degrees of freedom. Small nu (1 - 3) = heavy tails, long-range pull; large nu "
-                    "(> 30) approaches the Gaussian."},
-    ParamHelp{"beta", "IMQ exponent: k = (c^2 + r^2/h^2)^(-beta). beta <= 1 in 2-D makes the kernel "
-                      "non-integrable (no density, THEORY.md §2.1); 0.5 is the usual choice for Stein methods."},
-    ParamHelp{"c", "IMQ offset c (> 0). Larger c flattens the kernel's centre; usual 0.5 - 2."},
-    ParamHelp{"bandwidth.rule", "How h is chosen. fixed: the slider; silverman: from the data spread "
-                                "(THEORY.md §3.2); median: median pairwise distance (SVGD heuristic, follows the "
-                                "particles); anneal: h(t) = max(h0 exp(-rate t), h_min) (THEORY.md §3.4); "
-                                "multiscale: several bandwidths, each field normalised by its RMS and summed "
-                                "(THEORY.md §3.6). Dragging h while an automatic rule is active switches to fixed."},
-    ParamHelp{"bandwidth.h", "Kernel bandwidth h in data units (data spans about [-1, 1]). Usual 0.02 - 0.3. "
-                             "Too small: particles only see their nearest data point, the flow freezes and "
-                             "leaves gaps; too large: modes blur together and the particles shrink to the mean. "
-                             "For anneal this is the start value h0. The circle under the cursor has radius h."},
-    ParamHelp{"bandwidth.rate", "Annealing rate r (per unit flow time) in h(t) = max(h0 exp(-r t), h_min). Usual "
-                                "0.1 - 2: fast enough to reach fine detail, slow enough to first move mass "
-                                "globally (THEORY.md §3.4)."},
-    ParamHelp{"bandwidth.min", "Annealing floor h_min: h never drops below it. Usual 0.01 - 0.05; near the data's "
-                               "finest detail."},
-    ParamHelp{"bandwidth.scales", "Bandwidths of the multi-scale field, comma separated (the Drifting Model's "
-                                  "code uses 0.02, 0.05, 0.2). Each scale's field is divided by its RMS over the "
-                                  "particles before summing (THEORY.md §3.6). Press Enter to apply."},
     ParamHelp{"kernel_profile", "The kernel profile k(r) / k(0) against the distance r for the current kernel "
                                 "and bandwidth (the dashed line marks r = h). Heavy tails stay above zero far "
                                 "out: those kernels still pull distant particles."},
     // ---- divergence mixture ----
-    ParamHelp{"weights", "The velocity is a weighted sum of one field per divergence (0 = off, usual 0 - 2). "
-                         "Every f-divergence moves particles along grad log p_hat - grad log q_hat, scaled by "
-                         "its own weight w(rho), rho = q_hat / p_hat (THEORY.md §5.2). Changes apply live and drop a "
-                         "marker on the curves. At least one weight must be > 0."},
-    ParamHelp{"weights.drift", "Drifting Model mean shift V = V+ - V- with single normalisation (THEORY.md §4.2, "
-                               "§6.2); works with any kernel."},
-    ParamHelp{"weights.drift_double", "Drifting Model Algorithm 2 with double (row and column) normalisation "
-                                      "(THEORY.md §4.4). Its gain collapses far from the data: watch a far "
-                                      "initialisation freeze."},
-    ParamHelp{"weights.forward_kl", "KL(q||p), weight w = 1: the plain score difference (equals the Drifting "
-                                    "field for a Gaussian kernel). Mode-seeking tendencies are mild."},
-    ParamHelp{"weights.reverse_kl", "KL(p||q), weight p_hat / q_hat: speeds up particles where data is "
-                                    "under-covered, so it fights mode collapse (mass-covering), THEORY.md §5.2."},
-    ParamHelp{"weights.chi2", "chi2(q||p), weight 2 q_hat / p_hat (or q_hat / p_hat, see chi2 convention): "
-                              "pushes particles out of data-poor regions, fights blurring; can explode for "
-                              "particles far from the data (watch the displacement cap and warnings), "
-                              "THEORY.md §5.5."},
-    ParamHelp{"weights.chi2_reverse", "chi2(p||q), weight 2 (p_hat / q_hat)^2: extreme mass covering; very large "
-                                      "weights at uncovered data."},
-    ParamHelp{"weights.hellinger", "Squared Hellinger distance, weight 0.5 (p_hat / q_hat)^(1/2): between forward "
-                                   "and reverse KL."},
-    ParamHelp{"weights.js", "Jensen-Shannon, weight 0.5 p_hat / (p_hat + q_hat): bounded by 0.5, so it is slow "
-                            "but never explodes."},
-    ParamHelp{"weights.alpha", "Alpha divergence, weight rho^(alpha - 1): alpha = 1 is forward KL, 0 reverse KL, "
-                               "2 half chi2. Set alpha below."},
-    ParamHelp{"weights.mmd", "MMD flow: gradient of the witness function, no density normalisation "
-                             "(THEORY.md §5.3). Very slow far from the data (the kernel vanishes there)."},
-    ParamHelp{"weights.sinkhorn", "Sinkhorn drift T_qp(x) - T_qq(x) with entropic plans, eps = h^2 (THEORY.md §4.6). "
-                                  "Costlier per step; good at transporting mass globally."},
     ParamHelp{"weights.mixed", "The paper's mixed strategy: reverse KL 1 + chi2 0.5, i.e. v = (p/q + q/p)(grad log "
                                "p - grad log q) with the full chi2 convention (THEORY.md §5.5). Covers modes and "
                                "keeps them sharp."},
     ParamHelp{"weights.single", "Use one divergence alone (weight 1, all others 0) to compare their behaviour: "
                                 "reverse KL covers all modes but blurs, chi2 is sharp but may drop modes."},
-    ParamHelp{"alpha", "Alpha of the alpha divergence (weight rho^(alpha - 1)). Usual -1 - 3; only used when the "
-                       "alpha weight is > 0."},
-    ParamHelp{"chi2", "chi2 normalisation: full = weight 2 q_hat / p_hat, half = q_hat / p_hat (the convention of "
-                      "third-party code citing the paper). THEORY.md §14 marks the paper's constant as unverified, "
-                      "so both are offered; they differ only by a factor 2 in the chi2 term's speed."},
-    ParamHelp{"leave_one_out", "Exclude each particle from its own q_hat (the Drifting Model's self-mask). On: "
-                               "no self-attraction bias; off: q_hat is over-peaked at each particle, repulsion "
-                               "weakens for small N."},
-    ParamHelp{"velocity", "plug-in: evaluate the velocity of the KDE densities at each particle (GFD/DM). exact "
-                          "smoothed: the true gradient of the smoothed divergence, k_h * v on a grid; only it "
-                          "guarantees a decreasing objective (THEORY.md §5.4). Watch the objective curve: plug-in may "
-                          "be non-monotone."},
-    ParamHelp{"smoothed_grid", "Grid nodes per axis for the exact smoothed velocity. Usual 64 - 128; cost grows "
-                               "like N times grid^2."},
-    ParamHelp{"ratio_clamp", "rho = q_hat / p_hat is clamped to [ratio_min, ratio_max] before the divergence "
-                             "weights (THEORY.md §6.2); default [1e-6, 1e6]. Tighter clamps tame chi2 blow-ups."},
-    ParamHelp{"metrics_h", "Bandwidth of the fixed Gaussian reference kernel used by the metric curves (MMD^2, KL "
-                           "estimates). Fixed on purpose, so curves stay comparable when you change the flow's "
-                           "kernel. Usual 0.05 - 0.2."},
     // ---- time stepping ----
-    ParamHelp{"integrator", "euler: x += eta v. heun: predictor-corrector (two field evaluations per step, twice "
-                            "the cost), more accurate for large steps."},
-    ParamHelp{"step", "Step size eta in flow-time units. Usual 0.001 - 0.1. Too large: particles overshoot and "
-                      "oscillate (the engine halves eta and warns after a blow-up); too small: slow."},
-    ParamHelp{"displacement_cap", "Maximum move per step, in bandwidths (THEORY.md §6.3); 0 = off. Usual "
-                                  "0.25 - 1. Keeps chi2 and Gaussian far-field blow-ups in check; when it is "
-                                  "active the effective step (status bar) is below eta."},
-    ParamHelp{"compute_path", "How the kernel sums are computed. auto: float64 for small runs, float32 SIMD for "
-                              "medium ones, the 2-D FFT grid above ~16k x 16k. exact = float32 (~1e-6 relative), "
-                              "exact64 = float64, grid = O(N + M + G^2 log G) binning + FFT: ~0.5% error on "
-                              "forward-KL fields, worse for chi2/mixed far from the data (docs/PERFORMANCE.md)."},
-    ParamHelp{"cap_mode", "Per particle (default): each particle's move is clipped to cap x h and the step "
-                          "stays eta, as in the GFD mixture code (THEORY.md §5.5). Globally: the whole step "
-                          "shrinks to cap x h / max|v| (THEORY.md §6.3) - an exact time rescaling, but one runaway "
-                          "particle with a huge chi2/reverse-KL weight then freezes the whole flow."},
     ParamHelp{"steps_per_frame", "Engine steps between two published frames. Higher = faster flow on screen, "
                                  "choppier motion. The engine never blocks the UI."},
     // ---- canvas tools ----
@@ -206,6 +106,15 @@ std::span<const ParamHelp> paramHelpTable() { return kHelp; }
 const char* paramHelp(std::string_view key) {
   for (const auto& h : kHelp)
     if (key == h.key) return h.text;
+  constexpr std::string_view kWeightPrefix = "weights.";
+  if (key.substr(0, kWeightPrefix.size()) == kWeightPrefix) {
+    const std::string_view name = key.substr(kWeightPrefix.size());
+    for (int i = 0; i < kNumDivergences; ++i) {
+      const DivergenceInfo& row = divergenceInfo(static_cast<Divergence>(i));
+      if (name == row.name) return row.help;
+    }
+  }
+  if (const ParamInfo* info = findFlowParamInfo(key)) return info->help.c_str();
   return nullptr;
 }
 

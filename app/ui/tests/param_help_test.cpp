@@ -8,6 +8,7 @@
 
 #include "../param_help.hpp"
 #include "driftlab/field/divergence.hpp"
+#include "driftlab/flow/param_table.hpp"
 
 using namespace driftlab::app::ui;
 
@@ -17,7 +18,7 @@ TEST_CASE("help keys are unique and every text is a few sentences long") {
     CHECK_MESSAGE(keys.insert(h.key).second, "duplicate help key " << std::string(h.key));
     CHECK_MESSAGE(std::string(h.text).size() >= 40, "help text too short for " << std::string(h.key));
   }
-  CHECK(keys.size() >= 50);
+  CHECK(keys.size() >= 30);
   CHECK(paramHelp("no-such-control") == nullptr);
 }
 
@@ -34,4 +35,15 @@ TEST_CASE("choices that THEORY.md marks as open cite their section") {
   CHECK(std::string(paramHelp("velocity")).find("THEORY.md §5.4") != std::string::npos);
   CHECK(std::string(paramHelp("bandwidth.rate")).find("THEORY.md §3.4") != std::string::npos);
   CHECK(std::string(paramHelp("weights.mixed")).find("THEORY.md §5.5") != std::string::npos);
+}
+
+TEST_CASE("an engine setting's tooltip is its parameter-table help, a weight's its divergence-table help") {
+  for (const char* key : {"bandwidth.h", "path", "ratio_min", "displacement_cap", "dataset"}) {
+    const driftlab::ParamInfo* info = driftlab::findFlowParamInfo(key);
+    REQUIRE_MESSAGE(info != nullptr, key);
+    CHECK(std::string(paramHelp(key)) == info->help);
+  }
+  CHECK(std::string(paramHelp("weights.chi2")) == driftlab::divergenceInfo(driftlab::Divergence::Chi2).help);
+  for (const auto& h : paramHelpTable())
+    CHECK_MESSAGE(driftlab::findFlowParamInfo(h.key) == nullptr, "app table repeats engine key " << h.key);
 }

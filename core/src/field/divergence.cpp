@@ -38,35 +38,6 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-const char* divergenceName(Divergence d) {
-  switch (d) {
-    case Divergence::Drift: return "drift";
-    case Divergence::DriftDouble: return "drift_double";
-    case Divergence::ForwardKL: return "forward_kl";
-    case Divergence::ReverseKL: return "reverse_kl";
-    case Divergence::Chi2: return "chi2";
-    case Divergence::Chi2Reverse: return "chi2_reverse";
-    case Divergence::Hellinger: return "hellinger";
-    case Divergence::JS: return "js";
-    case Divergence::Alpha: return "alpha";
-    case Divergence::MMD: return "mmd";
-    case Divergence::Sinkhorn: return "sinkhorn";
-  }
-  return "?";
-}
-
-Divergence parseDivergence(std::string_view name) {
-  std::string expected;
-  for (int i = 0; i < kNumDivergences; ++i) {
-    const auto d = static_cast<Divergence>(i);
-    if (name == divergenceName(d)) return d;
-    if (!expected.empty()) expected += ", ";
-    expected += divergenceName(d);
-  }
-  detail::throwInvalidArgument("divergence: unknown '" + std::string(name) + "' (expected one of " + expected +
-                               ", or mixed)");
-}
-
 DivergenceWeights DivergenceWeights::single(Divergence d) {
   DivergenceWeights w;
   w[d] = 1.0;

@@ -50,7 +50,9 @@ double fIntegrand(Divergence d, double lp, double lq, double alpha, Chi2Conventi
       return (std::exp((1.0 - alpha) * lp + alpha * lq) - alpha * q - (1.0 - alpha) * p) / (alpha * (alpha - 1.0));
     default: break;
   }
-  return 0.0;
+  // any other f-divergence: p f(q/p) from its table row (the cases above are the same in log-stable form)
+  if (p == 0.0) return 0.0;
+  return p * divergenceInfo(d).f(q / p, alpha, chi2);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 //   mmd          biased MMD^2 with the unnormalized flow kernel; with leave-one-out the particle-particle
 //                term is the U-statistic (1/(N(N-1))) sum_{i != i'} so that the MMD velocity (which uses 1/(N-1))
 //                is exactly -N/2 times its gradient (THEORY.md §13 item 13)
+//   any f-divergence without a line here: mean_i f(q/p)(x_i) / (q/p)(x_i), f from the divergence table
 //   drift, drift_double, sinkhorn: the forward-KL estimate (GFD theorem, THEORY.md §4.3; for the Gaussian drift
 //                the field descends h^2 KL, the curve is reported in KL units); finite for any kernel
 // ExactSmoothed mode (d <= 2, integrable kernel): the grid-quadrature functional of functional.hpp, the exact
@@ -156,6 +157,12 @@ double objectiveValue(const Points& particles, const Points& data, const Velocit
         value = qq + pp - 2.0 * cross;
         break;
       }
+      default:  // any other f-divergence, from its table row: E_p[f(rho)] = E_q[f(rho) / rho]
+        value = meanOf(n, [&](std::size_t i) {
+          const double rho = std::exp(at_x.lq[i] - at_x.lp[i]);
+          return divergenceInfo(t).f(rho, opt.alpha, opt.chi2) / rho;
+        });
+        break;
     }
     total += weight * value;
   }

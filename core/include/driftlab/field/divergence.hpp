@@ -28,16 +28,31 @@ enum class Divergence {
 };
 inline constexpr int kNumDivergences = 11;
 
-const char* divergenceName(Divergence d);  // drift, drift_double, forward_kl, reverse_kl, chi2,
-                                           // chi2_reverse, hellinger, js, alpha, mmd, sinkhorn
-Divergence parseDivergence(std::string_view name);  // throws InvalidArgument; "mixed" is not a Divergence
-constexpr bool isFDivergence(Divergence d) {  // ForwardKL .. Alpha
-  return static_cast<int>(d) >= static_cast<int>(Divergence::ForwardKL) &&
-         static_cast<int>(d) <= static_cast<int>(Divergence::Alpha);
+// Every field except the four below is an f-divergence: its velocity is w(rho) (grad log p_hat -
+// grad log q_hat) with the weight of fDivergenceWeight, and its value comes from its f (table below).
+constexpr bool isFDivergence(Divergence d) {
+  return d != Divergence::Drift && d != Divergence::DriftDouble && d != Divergence::MMD && d != Divergence::Sinkhorn;
 }
 
 // chi2 normalization, THEORY.md §14: Full = weight 2 q/p (default, the f = (t-1)^2 form), Half = q/p.
 enum class Chi2Convention { Full, Half };
+
+// The divergence table (core/src/field/divergence_table.cpp): one row per Divergence, in enum order.
+// Names, listings, app tooltips and the generic value estimators come from it, so a new
+// f-divergence is its enum entry and weight (this file), its row, and its test.
+struct DivergenceInfo {
+  Divergence id;
+  const char* name;     // as in --divergence NAME, weights.NAME and scenario files
+  const char* summary;  // one line for `driftlab-cli divergences`
+  const char* help;     // the app's tooltip: what it does and what to watch
+  // f-divergences only (nullptr otherwise): f with f(1) = 0 and D_f(q||p) = E_p[f(q/p)], THEORY.md §5.2;
+  // rho f''(rho) must equal fDivergenceWeight (a test checks it).
+  double (*f)(double rho, double alpha, Chi2Convention chi2);
+};
+const DivergenceInfo& divergenceInfo(Divergence d);
+
+const char* divergenceName(Divergence d);           // the table's name
+Divergence parseDivergence(std::string_view name);  // throws InvalidArgument; "mixed" is not a Divergence
 
 struct DivergenceWeights {
   std::array<double, kNumDivergences> w{};  // indexed by int(Divergence); all >= 0, not all 0
