@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -15,6 +16,7 @@
 #include "error_of.hpp"
 #include "driftlab/kde/bandwidth.hpp"
 #include "driftlab/base/error.hpp"
+#include "driftlab/flow/param_table.hpp"
 #include "driftlab/flow/scenario.hpp"
 
 using namespace driftlab;
@@ -439,26 +441,66 @@ TEST_CASE("scenario: settings change the intended field") {
   CHECK(s.params.metrics_h == 0.3);
 }
 
+namespace {
+
+// a value of the key's type that differs from the current one, from its parameter-table row, so a
+// parameter added to the table is covered without a change here
+std::string otherValueOf(const ParamInfo& info, const Scenario& s) {
+  const std::string now = settingValue(s, info.key);
+  if (info.type == "bool") return now == "true" ? "false" : "true";
+  if (info.type == "seed") return std::to_string(std::stoull(now) + 1);
+  if (info.type == "numbers") return "0.05,0.1";
+  if (info.type == "integer") {
+    const long long v = std::stoll(now);
+    const auto dots = info.range.find(" .. ");
+    const long long hi = dots == std::string::npos ? v + 1 : std::stoll(info.range.substr(dots + 4));
+    return std::to_string(v + 1 <= hi ? v + 1 : v - 1);
+  }
+  if (info.type == "number") {
+    const double v = std::stod(now);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v != 0.0 ? 0.5 * v : 0.5);
+    return buf;
+  }
+  if (info.type.find('|') != std::string::npos) {  // a choice: the first one not in force
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t bar = info.type.find('|', start);
+      const std::string choice = info.type.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+      if (choice != now) return choice;
+      if (bar == std::string::npos) return now;
+      start = bar + 1;
+    }
+  }
+  return "";  // text and weights: given by hand below
+}
+
+}  // namespace
+
 TEST_CASE("scenario: every listed setting key is accepted with a sensible value") {
-  const std::vector<std::pair<std::string, std::string>> values = {
-      {"alpha", "0.3"}, {"bandwidth", "0.15"}, {"bandwidth.h", "0.12"}, {"bandwidth.min", "0.01"},
-      {"bandwidth.rate", "1"}, {"bandwidth.rule", "anneal"}, {"bandwidth.scales", "0.05,0.1"}, {"beta", "0.7"},
-      {"c", "2"}, {"chi2", "half"}, {"data_csv", "d.csv"}, {"data_seed", "5"}, {"dataset", "two_moons"},
-      {"description", "text"}, {"displacement_cap", "0.25"}, {"cap_mode", "global"}, {"geometry", "sphere"}, {"path", "grid"}, {"divergence", "js"}, {"init", "far"},
-      {"init_csv", "x.csv"}, {"init_seed", "6"}, {"integrator", "heun"}, {"kernel", "matern32"},
-      {"leave_one_out", "false"}, {"metrics_every", "5"}, {"metrics_h", "0.2"}, {"name", "mine"}, {"nu", "4"},
-      {"particles", "100"}, {"ratio_max", "1e4"}, {"ratio_min", "1e-4"}, {"samples", "200"}, {"seed", "3"},
-      {"smoothed_grid", "32"}, {"step", "0.02"}, {"steps", "10"}, {"velocity", "smoothed"},
+  // keys whose value is text, or that are not table rows (bandwidth, divergence, seed, weights.NAME)
+  const std::vector<std::pair<std::string, std::string>> by_hand = {
+      {"bandwidth", "0.15"}, {"data_csv", "d.csv"}, {"dataset", "two_moons"}, {"description", "text"},
+      {"divergence", "js"}, {"init", "far"}, {"init_csv", "x.csv"}, {"name", "mine"}, {"seed", "3"},
       {"weights", "reverse_kl=1"}, {"weights.NAME", ""},
   };
+  const Scenario before = defaultScenario();
   for (const auto& key : settingKeys()) {
     CAPTURE(key);
-    auto it = std::find_if(values.begin(), values.end(), [&](const auto& kv) { return kv.first == key; });
-    REQUIRE(it != values.end());
     if (key == "weights.NAME") continue;  // placeholder for weights.<divergence name>
-    Scenario s = defaultScenario();
-    const Scenario before = s;
-    CHECK_NOTHROW(applySetting(s, key + "=" + it->second));
+    auto it = std::find_if(by_hand.begin(), by_hand.end(), [&](const auto& kv) { return kv.first == key; });
+    std::string value;
+    if (it != by_hand.end()) {
+      value = it->second;
+    } else {
+      const ParamInfo* info = findFlowParamInfo(key);
+      REQUIRE_MESSAGE(info != nullptr, "a setting key that is neither a table row nor given by hand");
+      value = otherValueOf(*info, before);
+    }
+    CAPTURE(value);
+    REQUIRE_FALSE(value.empty());
+    Scenario s = before;
+    CHECK_NOTHROW(applySetting(s, key + "=" + value));
     CHECK_FALSE(s == before);
   }
 }
@@ -487,7 +529,7 @@ TEST_CASE("scenario: a bad setting names key and value and leaves the scenario u
   CHECK(s == before);
 }
 
-TEST_CASE("scenario: --set numbers use the decimal syntax of CSV and JSON; nan is named as typed") {
+TEST_CASE("scenario: --set numbers use the decimal syntax of CSV and JSON, nan is named as typed") {
   // strtod took "0x10" as 16 while CSV refused hex; a NaN was reported as "(got null)"
   Scenario s = defaultScenario();
   CHECK_THROWS_AS(applySetting(s, "particles=0x10"), InvalidArgument);
@@ -502,4 +544,23 @@ TEST_CASE("scenario: --set numbers use the decimal syntax of CSV and JSON; nan i
   CHECK(s.params.particles == 16);
   applySetting(s, "step=2.5e-3");
   CHECK(s.params.step == 2.5e-3);
+}
+
+TEST_CASE("settingValue: every table key's value applies back to the same scenario") {
+  for (const char* preset : {"default", "far_init", "laplacian_vs_gaussian"}) {
+    Scenario s = presetScenario(preset);
+    s.params.bandwidth.scales = {0.02, 0.05, 0.2};
+    s.params.step = 0.1 / 3.0;  // needs 17 digits to read back
+    for (const ParamInfo& info : flowParamInfos()) {
+      if (info.mode == ParamMode::Generator) continue;
+      CAPTURE(info.key);
+      const std::string value = settingValue(s, info.key);
+      if ((info.key == "data_csv" || info.key == "init_csv") && value.empty()) continue;  // "" selects a CSV
+      Scenario back = s;
+      applySetting(back, info.key + "=" + value);
+      CHECK(back == s);
+    }
+  }
+  CHECK(settingValue(defaultScenario(), "weights") == "reverse_kl=1,chi2=0.5");
+  CHECK(errorOf([] { (void)settingValue(defaultScenario(), "no_such_key"); }).find("no_such_key") != std::string::npos);
 }

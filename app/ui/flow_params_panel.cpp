@@ -269,13 +269,13 @@ void drawAdvancedSection(const Snapshot* frame, ParamShadow& s, const UiActions&
     }
     ImGui::EndCombo();
   }
-  helpMarker("compute_path");
+  helpMarker("path");
   sliderDoubleLog("ratio min", &p.ratio_min, 1e-12, 1.0, "%.1e");
   if (editFinished()) sendShadow(frame, s, actions);
-  helpMarker("ratio_clamp");
+  helpMarker("ratio_min");
   sliderDoubleLog("ratio max", &p.ratio_max, 1.0, 1e12, "%.1e");
   if (editFinished()) sendShadow(frame, s, actions);
-  helpMarker("ratio_clamp");
+  helpMarker("ratio_max");
   sliderDoubleLog("metrics h", &p.metrics_h, 0.005, 2.0, "%.4f");
   if (editFinished()) sendShadow(frame, s, actions);
   helpMarker("metrics_h");
@@ -325,6 +325,7 @@ void drawFlowParams(const Snapshot* frame, UiState& state, const UiActions& acti
     drawDivergenceSection(frame, s, actions);
   if (ImGui::CollapsingHeader("Time stepping", ImGuiTreeNodeFlags_DefaultOpen)) drawTimeSection(frame, s, actions);
   if (ImGui::CollapsingHeader("Advanced")) drawAdvancedSection(frame, s, actions);
+  if (ImGui::CollapsingHeader("All settings")) drawAllSettingsSection(frame, s, actions);
   ImGui::EndDisabled();
 }
 

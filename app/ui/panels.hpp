@@ -19,6 +19,8 @@ void drawFlowParams(const Snapshot* frame, UiState& state, const UiActions& acti
 void drawViewOptions(const Snapshot* frame, UiState& state, const UiActions& actions);
 // the divergence-mixture section (divergence_panel.cpp); edits shadow.params
 void drawDivergenceSection(const Snapshot* frame, ParamShadow& shadow, const UiActions& actions);
+// every particle-flow setting of the parameter table as key = value text (settings_table_panel.cpp)
+void drawAllSettingsSection(const Snapshot* frame, ParamShadow& shadow, const UiActions& actions);
 
 // the "Plots" window (plots_panel.cpp)
 void drawPlotsPanel(const Snapshot* frame, UiState& state);

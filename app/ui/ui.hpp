@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "../view_options.hpp"
@@ -46,6 +47,8 @@ struct ParamShadow {
   std::string scales_error;           // why the typed list was refused
   std::string local_error;            // a change the panel refused to send (e.g. all weights 0)
   double local_error_time = -1e9;     // ImGui time of local_error (shown for a few seconds)
+  std::map<std::string, std::string> setting_texts;  // "All settings" rows' texts, by key
+  std::string editing_setting;        // the key whose row is being typed in ("" = none)
 };
 
 struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; bool log_y = true;

@@ -15,6 +15,8 @@
 #include "../plot_widget.hpp"
 #include "../ui.hpp"
 #include "../widgets.hpp"
+#include "driftlab/flow/param_table.hpp"
+#include "driftlab/flow/scenario.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 
@@ -400,4 +402,33 @@ TEST_CASE("generator mode: the Run panel shows the generator, Save model and the
   h.frame(snap.get());
   REQUIRE(modes.size() == 1);
   CHECK_FALSE(modes[0]);
+}
+
+TEST_CASE("All settings lists every particle-flow setting of the parameter table with its value and help") {
+  Harness h(1280.f, 3000.f);
+  FlowParams params;
+  params.step = 0.025;
+  params.bandwidth.scales = {0.02, 0.05, 0.2};
+  const auto snap = makeSnapshot(params, 1);
+  h.frame(snap.get());  // the shadow follows the snapshot
+  ImGui::NewFrame();
+  ImGui::Begin("all settings test");
+  drawAllSettingsSection(snap.get(), h.state.shadow, h.actions);
+  ImGui::End();
+  ImGui::Render();
+  Scenario expected;
+  expected.params = params;
+  int rows = 0;
+  for (const ParamInfo& info : flowParamInfos()) {
+    if (info.mode != ParamMode::Shared && info.mode != ParamMode::Particles) continue;
+    ++rows;
+    CAPTURE(info.key);
+    REQUIRE(h.state.shadow.setting_texts.count(info.key) == 1);
+    CHECK(h.state.shadow.setting_texts[info.key] == settingValue(expected, info.key));
+  }
+  CHECK(rows >= 30);
+  CHECK(h.state.shadow.setting_texts["step"] == "0.025");
+  CHECK(h.state.shadow.setting_texts["bandwidth.scales"] == "0.02,0.05,0.2");
+  CHECK(missingHelpKeys().empty());
+  CHECK(h.sent.empty());
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -210,9 +211,44 @@ std::vector<std::string> flowSettingKeys(ParamMode run_mode) {
   return keys;
 }
 
+namespace {
+
+// shortest %g form that reads back as the same double
+std::string exactNumberText(double v) {
+  char buf[64];
+  for (int prec = 6; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string settingText(const Json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return v.dump();
+  if (v.is_number()) return exactNumberText(v.get<double>());
+  if (v.is_array()) {
+    std::string out;
+    for (const auto& item : v) out += (out.empty() ? "" : ",") + settingText(item);
+    return out;
+  }
+  return v.dump();
+}
+
+}  // namespace
+
 }  // namespace detail
 
 std::vector<std::string> settingKeys() { return detail::flowSettingKeys(ParamMode::Particles); }
+
+std::string settingValue(const Scenario& s, std::string_view key) {
+  const detail::FlowParamSpec* spec = detail::findFlowParamSpec(std::string(key));
+  if (spec == nullptr) detail::throwInvalidArgument("settingValue: unknown key '" + std::string(key) + "'");
+  if (std::string_view(spec->key) == "weights") return s.params.weights.toList();
+  return detail::settingText(spec->write(s));
+}
 
 void applySetting(Scenario& s, std::string_view key_equals_value) {
   const std::string source = "--set " + std::string(key_equals_value);

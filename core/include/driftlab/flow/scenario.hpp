@@ -43,5 +43,9 @@ Scenario defaultScenario();
 // Throws InvalidArgument naming the key and value; s is unchanged on error.
 void applySetting(Scenario& s, std::string_view key_equals_value);
 std::vector<std::string> settingKeys();
+// The value of one parameter-table key as applySetting accepts it back (numbers in shortest
+// round-trip form, lists comma separated, weights as name=w,...): applySetting(s, key + "=" +
+// settingValue(s, key)) leaves s unchanged. Throws InvalidArgument for a key not in the table.
+std::string settingValue(const Scenario& s, std::string_view key);
 
 }  // namespace driftlab
