@@ -26,6 +26,7 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
+#include "progress.hpp"
 #include "driftlab/kde/compute_path.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/flow/datasets.hpp"
@@ -51,6 +52,7 @@ struct BenchArgs {
   std::string bandwidth = "0.1";
   std::string path = "exact";
   int repeat = 5;
+  ProgressFlags progress;
 };
 
 double wallNow() {
@@ -151,7 +153,7 @@ std::vector<KernelKind> parseKernels(const std::string& text) {
 double relativeRms(const Points& a, const Points& b) { return (a - b).norm() / std::max(1e-300, b.norm()); }
 
 // ---- the table ----
-void benchTable(const BenchArgs& a, ThreadPool& pool) {
+void benchTable(const BenchArgs& a, ThreadPool& pool, ProgressLine& progress, long long& done) {
   const std::vector<int> sizes =
       !a.sizes.empty() ? parseSizes(a.sizes) : a.quick ? std::vector<int>{1024, 4096} : std::vector<int>{1024, 4096, 16384, 65536};
   const std::vector<KernelKind> kernels = parseKernels(a.kernel);
@@ -162,6 +164,7 @@ void benchTable(const BenchArgs& a, ThreadPool& pool) {
               "steps/s", "threads", "cpu/wall", "pairs/cpu-s", "peak MiB");
   for (KernelKind kind : kernels)
     for (int n : sizes) {
+      progress.update(done++);
       const Points data = sampleDataset("eight_gaussians", n, 1).points;
       const Points x = initialParticles("gaussian", n, 2, data);
       const std::vector<int> self = selfIndex(n);
@@ -178,6 +181,7 @@ void benchTable(const BenchArgs& a, ThreadPool& pool) {
       params.kernel.kind = kind;
       FlowEngine engine(params);
       const Timing step = timeMedian([&] { (void)engine.step(); }, min_runs, budget, 50);
+      progress.clear();  // stdout may be the same terminal
       std::printf("%-10s %7d %11.3g %10.3g %9.2f %9.3g %7d %9.2f %12.3g %9.0f\n", kernelName(kind), n,
                   pairs / field.median, 1.0 / field.median, 1e3 * field.median, 1.0 / step.median, pool.size(),
                   field.cpu_ratio, pairs / field.cpuPerCall(), peakRssMiB());
@@ -186,7 +190,7 @@ void benchTable(const BenchArgs& a, ThreadPool& pool) {
 }
 
 // ---- float64 and thread scaling (Gaussian and Laplacian, N = M = 4096) ----
-void benchScaling(const BenchArgs& a, ThreadPool& pool) {
+void benchScaling(const BenchArgs& a, ThreadPool& pool, ProgressLine& progress, long long& done) {
   const int n = 4096;
   const Points data = sampleDataset("eight_gaussians", n, 1).points;
   const Points x = initialParticles("gaussian", n, 2, data);
@@ -203,7 +207,9 @@ void benchScaling(const BenchArgs& a, ThreadPool& pool) {
       for (ThreadPool* p : {&one, &pool}) {
         ThreadPoolScope pool_scope(*p);
         opt.path = path;
+        progress.update(done++);
         const Timing t = timeMedian([&] { (void)evaluateField(x, self, x, data, opt); }, 3, budget, 50);
+        progress.clear();
         std::printf("%-10s %-8s %8d %11.3g %9.2f %12.3g\n", kernelName(kind), computePathName(path), p->size(),
                     pairs / t.median, t.cpu_ratio, pairs / t.cpuPerCall());
         if (path == ComputePath::Exact32) {
@@ -220,13 +226,14 @@ void benchScaling(const BenchArgs& a, ThreadPool& pool) {
 }
 
 // ---- grid path at a million ----
-void benchGrid(const BenchArgs& a, ThreadPool& pool) {
+void benchGrid(const BenchArgs& a, ThreadPool& pool, ProgressLine& progress, long long& done) {
   const long long grid_n = parseInteger("--grid-n", a.grid_n, 1000, kMaxPoints);
   const int n = int(a.quick ? std::min<long long>(grid_n, 200000) : grid_n);
   const int subsample = 1000;
   std::printf("\ngrid path, N = M = %d: engine steps/s on the default preset, and per 2-D preset the relative\n"
               "RMS error of the grid velocity vs the exact float32 velocity on %d particles (t = 0)\n", n, subsample);
   {
+    progress.update(done++);
     Scenario s = presetScenario("default");
     s.params.samples = n;
     s.params.particles = n;
@@ -242,23 +249,27 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
     for (int k = 0; k < kFirstSteps; ++k) (void)engine.step();
     const double first = (wallNow() - t_first) / kFirstSteps;
     const Timing step = timeMedian([&] { (void)engine.step(); }, a.quick ? 3 : 5, a.quick ? 1.0 : 3.0, 20);
+    progress.clear();
     std::printf("default preset: %.3g steps/s (%.1f ms/step, median of %d after the first %d, cpu/wall %.2f, "
                 "%.1f CPU-ms/step); first %d steps %.1f ms/step; setup %.2f s, peak RSS %.0f MiB, %d threads\n",
                 1.0 / step.median, 1e3 * step.median, step.runs, kFirstSteps, step.cpu_ratio, 1e3 * step.cpuPerCall(),
                 kFirstSteps, 1e3 * first, setup, peakRssMiB(), pool.size());
     // what one metrics row costs the worker (it computes them on fixed subsamples, MetricsOptions)
     const Timing metrics = timeMedian([&] { (void)engine.metrics(); }, 1, a.quick ? 0.5 : 1.0, 5);
+    progress.clear();
     std::printf("metrics row (fixed subsamples): %.1f ms\n", 1e3 * metrics.median);
     std::fflush(stdout);
   }
   std::printf("%-26s %-12s %-10s %8s %10s %10s\n", "preset", "kernel", "h", "rel RMS", "grid ms", "exact ms");
   for (const auto& entry : presetCatalog()) {
+    progress.update(done++);
     Scenario s = presetScenario(entry.name);
     s.params.samples = n;
     s.params.particles = n;
     // DM double normalization and Sinkhorn normalize over all particles: their exact reference costs
     // N^2 even on a subsample, so they are left out at this size
     if (s.params.weights[Divergence::DriftDouble] > 0 || s.params.weights[Divergence::Sinkhorn] > 0) {
+      progress.clear();
       std::printf("%-26s skipped: its exact reference needs all N^2 pairs\n", entry.name.c_str());
       continue;
     }
@@ -274,6 +285,7 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
                                       x.rowwise().minCoeff().cwiseMin(y.rowwise().minCoeff())).maxCoeff(), 0.0);
       if (!gridPathCovers(extent, h_min)) {
         // the exact N x N field instead would take minutes at this size
+        progress.clear();
         std::printf("%-26s skipped: the grid declines (box %.3g wide at h = %.3g; the exact path runs)\n",
                     entry.name.c_str(), extent, h_min);
         continue;
@@ -308,13 +320,16 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool) {
       for (long i = 0; i < xs.cols(); ++i) grid_s.col(i) = grid.v.col(i * stride);
       char h_text[32];
       std::snprintf(h_text, sizeof h_text, "%.3g", opt.kernel.h);
+      progress.clear();
       std::printf("%-26s %-12s %-10s %8.2e %10.1f %10.1f\n", entry.name.c_str(), kernelName(opt.kernel.kind), h_text,
                   relativeRms(grid_s, exact.v), 1e3 * t_grid, 1e3 * t_exact);
     } catch (const InvalidArgument& e) {
+      progress.clear();
       std::printf("%-26s skipped: %s\n", entry.name.c_str(), e.what());
     }
     std::fflush(stdout);
   }
+  progress.clear();
   std::printf("peak RSS %.0f MiB\n", peakRssMiB());
 }
 
@@ -353,9 +368,15 @@ void runBench(const BenchArgs& a) {
   std::printf("driftlab bench: %s, %u hardware threads, using %d; load average at start %s\n",
               firstLineWith("/proc/cpuinfo", "model name").c_str(), std::thread::hardware_concurrency(), pool.size(),
               loadAverage().c_str());
-  benchTable(a, pool);
-  benchScaling(a, pool);
-  if (!a.no_grid) benchGrid(a, pool);
+  // one count per printed measurement: table cells, 8 precision/thread rows, the grid rows
+  const std::size_t cells = (!a.sizes.empty() ? parseSizes(a.sizes).size() : a.quick ? 2 : 4) * parseKernels(a.kernel).size();
+  const std::size_t grid = a.no_grid ? 0 : 1 + presetCatalog().size();
+  ProgressLine progress(a.progress, false, "bench", "measurement", static_cast<long long>(cells + 8 + grid));
+  long long done = 0;
+  benchTable(a, pool, progress, done);
+  benchScaling(a, pool, progress, done);
+  if (!a.no_grid) benchGrid(a, pool, progress, done);
+  progress.clear();
   std::printf("\nload average at end %s\n", loadAverage().c_str());
 }
 
@@ -374,6 +395,7 @@ const CommandRegistration kBench("bench", [](CLI::App& app) {
   sub->add_option("--path", a->path, "field mode: exact64 | exact | grid | auto (default exact)");
   sub->add_option("--repeat", a->repeat, "field mode: timed repetitions (default 5)");
   sub->add_option("--out", a->out, "field mode: velocity CSV (vx,vy...)");
+  addProgressFlags(sub, a->progress);
   sub->callback([a] { runBench(*a); });
 });
 

@@ -10,6 +10,7 @@
 
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/base/error.hpp"
+#include "driftlab/io/csv.hpp"
 #include "driftlab/io/output_file.hpp"
 
 namespace driftlab::cli {
@@ -81,6 +82,11 @@ bool isStdout(const std::string& path) { return path.empty() || path == "-"; }
 
 void writeOutput(const std::string& path, const std::string& text) {
   writeFileAtomically(isStdout(path) ? "/dev/stdout" : path, text, "output");
+}
+
+void writePointsOutput(const std::string& path, const Points& pts, const std::vector<std::string>& names,
+                       const std::function<void(long long, long long)>& progress) {
+  writeCsvPoints(isStdout(path) ? "/dev/stdout" : path, pts, names, "output", progress);
 }
 
 void checkOutputOption(const char* option, const std::string& path) {

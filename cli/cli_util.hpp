@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "driftlab/base/types.hpp"
 #include "driftlab/kde/kernel.hpp"  // NamedDescription
 
 namespace driftlab::cli {
@@ -22,6 +24,10 @@ std::uint64_t parseSeed(const std::string& option, const std::string& text);
 // writes text to path completely or not at all (driftlab/io/output_file.hpp); path "" or "-"
 // writes to stdout. Throws InvalidArgument naming the path on any failed write.
 void writeOutput(const std::string& path, const std::string& text);
+// the same for a point set as CSV (header + %.17g rows), written in chunks so that a large one
+// (generate --n 5e7) never needs its whole text in memory; `progress` as for writeCsvPoints
+void writePointsOutput(const std::string& path, const Points& pts, const std::vector<std::string>& names,
+                       const std::function<void(long long done, long long total)>& progress = {});
 // refuses an output path that cannot be written ("" and "-" are stdout), before the work starts
 void checkOutputOption(const char* option, const std::string& path);
 // at exit: stdout flushed and without an error, else InvalidArgument ("driftlab-cli sample > /dev/full")

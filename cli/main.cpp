@@ -9,6 +9,7 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
+#include "interrupt.hpp"
 #include "driftlab/base/allocator.hpp"
 #include "driftlab/base/error.hpp"
 
@@ -69,6 +70,8 @@ int main(int argc, char** argv) {
     return finish(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
     return finish(app.exit(e));
+  } catch (const driftlab::cli::Interrupted& e) {
+    return finish(e.exit_code);  // the command has written its partial outputs and said so
   } catch (const CLI::ParseError& e) {
     // CLI11 usage errors: one line, exit 2 (CLI11's own codes vary and its message may be long)
     std::string hint = " (run 'driftlab-cli --help')";

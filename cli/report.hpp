@@ -32,6 +32,7 @@ class MetricTable {
   bool due(long step, bool force) const;
   // prints the row (one cell per column) and flushes, so a long run shows its progress
   void printRow(long step, const std::vector<TableCell>& cells);
+  long lastPrintedStep() const { return last_printed_step_; }  // -1 before the first row
 
  private:
   std::vector<TableColumn> columns_;

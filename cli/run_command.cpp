@@ -1,13 +1,17 @@
 // driftlab-cli run: a headless run of a scenario file or preset. Steps the FlowEngine, computes
 // metrics at step 0, every K steps and at the end, prints a compact table, writes the metrics
 // CSV (columns metricsColumns()) and the final particles. Output files are written only after
-// the run succeeded, each through a temporary file and a rename. Main thread only.
+// the run succeeded, each through a temporary file and a rename. Ctrl-C or SIGTERM stops the run
+// between steps: the metrics gathered so far are written, --final and --save-scenario are not,
+// and the exit code is 128 + the signal (interrupt.hpp). Main thread only.
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "cli_util.hpp"
 #include "command.hpp"
+#include "interrupt.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
@@ -26,6 +30,7 @@ struct RunArgs {
   std::string steps, every, seed;
   std::string metrics_out, final_out, save_scenario;
   bool quiet = false;
+  ProgressFlags progress;
 };
 
 Scenario resolveScenario(const RunArgs& a) {
@@ -84,42 +89,64 @@ void runRun(const RunArgs& a) {
   MetricTable table = runTable(s.steps);
   if (!a.quiet) table.printHeader();
 
+  ProgressLine progress(a.progress, a.quiet, "run", "step", s.steps);
   std::vector<Metrics> rows;
   const auto record = [&](bool force_print) {
     rows.push_back(engine.metrics());
     const Metrics& m = rows.back();
     if (!a.quiet && table.due(m.step, force_print)) {
+      progress.clear();  // stdout may be the same terminal
       table.printRow(m.step, {m.step, m.time, engine.currentBandwidth(), m.mmd2, m.energy, m.sliced_w2, m.kl_qp,
                               m.kl_pq, m.chi2, modesText(m), m.objective});
     }
   };
 
   const auto t0 = std::chrono::steady_clock::now();
-  record(true);
-  WarningPrinter warnings;
-  for (long k = 1; k <= s.steps; ++k) {
-    warnings.add(engine.step().warning);
-    if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
+  long done = 0;  // steps taken
+  int stop_signal = 0;
+  {
+    InterruptScope interrupt_scope;  // before the first row: a Ctrl-C from then on stops between steps
+    record(true);
+    WarningPrinter warnings;
+    for (long k = 1; k <= s.steps && interruptSignal() == 0; ++k) {
+      const std::string warning = engine.step().warning;
+      if (!warning.empty()) progress.clear();  // a warning line of its own, not after the progress text
+      warnings.add(warning);
+      done = k;
+      if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
+      progress.update(k);
+    }
+    stop_signal = interruptSignal();
+    progress.clear();
+    warnings.finish();
+  }
+  // interrupted: the metrics CSV and the table's last line end at the step where it stopped
+  const long at = engine.stepIndex();  // = done unless a step was rolled back
+  if (stop_signal != 0 && (rows.back().step != at || (!a.quiet && table.lastPrintedStep() != at))) {
+    if (rows.back().step == at) rows.pop_back();  // recorded but not printed: record it again, printed
+    record(true);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  warnings.finish();
 
   if (!a.quiet) {
     const Metrics& first = rows.front();
     const Metrics& last = rows.back();
-    std::printf("done: %ld steps, flow time %.4g, %.2f s with metrics (%.0f steps/s); energy %.4g -> %.4g (%.1fx lower)",
-                s.steps, last.time, seconds, seconds > 0 ? s.steps / seconds : 0.0, first.energy, last.energy,
+    std::printf("%s: %ld steps, flow time %.4g, %.2f s with metrics (%.0f steps/s); energy %.4g -> %.4g (%.1fx lower)",
+                stop_signal != 0 ? "interrupted" : "done", done, last.time, seconds, seconds > 0 ? done / seconds : 0.0,
+                first.energy, last.energy,
                 last.energy > 0 ? first.energy / last.energy : 0.0);
     if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(first).c_str(), modesText(last).c_str());
     std::printf("\n");
     std::fflush(stdout);
   }
 
-  // outputs, only now that the run has succeeded
+  // outputs, only now that the run has succeeded; an interrupted run writes its metrics only
   if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, rows);
-  if (!a.final_out.empty()) {
-    writeOutput(a.final_out, formatCsvPoints(engine.particles(), coordinateNames(engine.dim())));
+  if (stop_signal != 0) {
+    reportInterrupted("run", done, s.steps, a.metrics_out, {{"--final", a.final_out}, {"--save-scenario", a.save_scenario}});
+    throw Interrupted{128 + stop_signal};
   }
+  if (!a.final_out.empty()) writePointsOutput(a.final_out, engine.particles(), coordinateNames(engine.dim()));
   if (!a.save_scenario.empty()) writeOutput(a.save_scenario, scenarioToJson(s));
 }
 
@@ -138,6 +165,7 @@ const CommandRegistration kRun("run", [](CLI::App& app) {
   sub->add_option("--seed", a->seed, "seed S: data seed S, init seed S + 1")->type_name("S");
   sub->add_option("--save-scenario", a->save_scenario, "write the resolved scenario (after --set etc.) as JSON")->type_name("OUT.json");
   sub->add_flag("--quiet", a->quiet, "no table on stdout (warnings and errors still go to stderr)");
+  addProgressFlags(sub, a->progress);
   sub->callback([a] { runRun(*a); });
 });
 

@@ -30,7 +30,7 @@ void runSample(const SampleArgs& a) {
   const int n = parsePointCount("--n", a.n);
   const std::uint64_t seed = parseSeed("--seed", a.seed);
   const Dataset d = sampleDataset(a.dataset, n, seed);
-  writeOutput(a.out, formatCsvPoints(d.points, coordinateNames(static_cast<int>(d.points.rows()))));
+  writePointsOutput(a.out, d.points, coordinateNames(static_cast<int>(d.points.rows())));
 }
 
 const CommandRegistration kSample("sample", [](CLI::App& app) {

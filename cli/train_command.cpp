@@ -4,7 +4,9 @@
 //         [--samples out.csv --n K] [--save model.json]
 //   generate --model model.json --n K [--seed S] [--out F.csv]
 // Output files are written only after the run succeeded, each through a temporary file and a
-// rename. Main thread only.
+// rename. Ctrl-C or SIGTERM stops training between steps: the metrics gathered so far are written,
+// the samples, model and scenario are not, and the exit code is 128 + the signal (interrupt.hpp).
+// Main thread only.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,6 +17,8 @@
 
 #include "cli_util.hpp"
 #include "command.hpp"
+#include "interrupt.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
@@ -40,6 +44,7 @@ struct TrainArgs {
   std::string metrics_out, samples_out, n = "2048", save, save_scenario;
   bool quiet = false;
   bool bench = false;
+  ProgressFlags progress;
 };
 
 // CPU time of the whole process (all threads), ms: robust to other processes on a busy machine
@@ -210,6 +215,7 @@ void runTrain(const TrainArgs& a) {
   MetricTable table = trainTable(s.steps);
   if (!a.quiet && !a.bench) table.printHeader();
 
+  ProgressLine progress(a.progress, a.quiet, "train", "step", s.steps);
   std::vector<GeneratorMetrics> rows;
   double step_ms = 0.0, field_ms = 0.0, network_ms = 0.0, cpu_ms = 0.0;
   long timed_steps = 0;
@@ -219,28 +225,49 @@ void runTrain(const TrainArgs& a) {
     const GeneratorMetrics& g = rows.back();
     const Metrics& m = g.m;
     if (!a.quiet && table.due(m.step, force_print)) {
+      progress.clear();  // stdout may be the same terminal
       table.printRow(m.step, {m.step, g.loss, g.lr, m.mmd2, m.energy, m.sliced_w2, m.kl_qp, modesText(m),
                               timed_steps > 0 ? step_ms / double(timed_steps) : 0.0});
     }
   };
 
   const auto t0 = std::chrono::steady_clock::now();
-  record(true);
-  WarningPrinter warnings;
-  for (long k = 1; k <= s.steps; ++k) {
-    const auto ts = std::chrono::steady_clock::now();
-    const double cs = processCpuMs();
-    const TrainReport rep = engine.step();
-    cpu_ms += processCpuMs() - cs;
-    step_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ts).count();
-    field_ms += rep.field_ms;
-    network_ms += rep.network_ms;
-    ++timed_steps;
-    warnings.add(rep.warning);
-    if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
+  int stop_signal = 0;
+  {
+    InterruptScope interrupt_scope;  // before the first row: a Ctrl-C from then on stops between steps
+    record(true);
+    WarningPrinter warnings;
+    for (long k = 1; k <= s.steps && interruptSignal() == 0; ++k) {
+      const auto ts = std::chrono::steady_clock::now();
+      const double cs = processCpuMs();
+      const TrainReport rep = engine.step();
+      cpu_ms += processCpuMs() - cs;
+      step_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ts).count();
+      field_ms += rep.field_ms;
+      network_ms += rep.network_ms;
+      ++timed_steps;
+      if (!rep.warning.empty()) progress.clear();  // a warning line of its own, not after the progress text
+      warnings.add(rep.warning);
+      if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
+      progress.update(k);
+    }
+    stop_signal = interruptSignal();
+    progress.clear();
+    warnings.finish();
+  }
+  if (stop_signal != 0) {
+    // the table's last line and the metrics CSV end where it stopped; the quality check is skipped
+    const long done = engine.stepIndex();
+    if (!a.bench && (rows.back().m.step != done || (!a.quiet && table.lastPrintedStep() != done))) {
+      if (rows.back().m.step == done) rows.pop_back();  // recorded but not printed: record it again, printed
+      record(true);
+    }
+    if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, rows);
+    reportInterrupted("train", done, s.steps, a.metrics_out,
+                      {{"--samples", a.samples_out}, {"--save", a.save}, {"--save-scenario", a.save_scenario}});
+    throw Interrupted{128 + stop_signal};
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  warnings.finish();
 
   if (!a.quiet) {
     const double per = timed_steps > 0 ? 1.0 / timed_steps : 0.0;
@@ -269,7 +296,7 @@ void runTrain(const TrainArgs& a) {
 
   if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, rows);
   if (!a.samples_out.empty()) {
-    writeOutput(a.samples_out, formatCsvPoints(engine.generate(n_samples, p.sample_seed), coordinateNames(engine.dim())));
+    writePointsOutput(a.samples_out, engine.generate(n_samples, p.sample_seed), coordinateNames(engine.dim()));
   }
   if (!a.save.empty()) saveModel(a.save, modelFromEngine(engine, s));
   if (!a.save_scenario.empty()) writeOutput(a.save_scenario, generatorScenarioToJson(s));
@@ -277,6 +304,7 @@ void runTrain(const TrainArgs& a) {
 
 struct GenerateArgs {
   std::string model, n = "1000", seed, out;
+  ProgressFlags progress;
 };
 
 void runGenerate(const GenerateArgs& a) {
@@ -285,7 +313,11 @@ void runGenerate(const GenerateArgs& a) {
   const GeneratorModel m = loadModel(a.model);
   const std::uint64_t seed = a.seed.empty() ? m.scenario.params.sample_seed : parseSeed("--seed", a.seed);
   // only the network is needed: the training data (maybe a CSV elsewhere) is not touched
-  writeOutput(a.out, formatCsvPoints(generateSamples(m.network, n, seed), coordinateNames(m.network.outputDim())));
+  ProgressLine progress(a.progress, false, "generate", "sample", n);
+  const auto show = [&](long long done, long long) { progress.update(done); };
+  const Points x = generateSamples(m.network, n, seed, show);
+  progress.restart("row", n);  // the CSV text of 5e7 samples takes longer than sampling them
+  writePointsOutput(a.out, x, coordinateNames(m.network.outputDim()), show);
 }
 
 const CommandRegistration kTrain("train", [](CLI::App& app) {
@@ -307,6 +339,7 @@ const CommandRegistration kTrain("train", [](CLI::App& app) {
   sub->add_option("--save-scenario", a->save_scenario, "write the resolved generator scenario as JSON");
   sub->add_flag("--bench", a->bench, "timing only: no metrics, prints ms/step split into field and network");
   sub->add_flag("--quiet", a->quiet, "nothing on stdout (warnings and errors still go to stderr)");
+  addProgressFlags(sub, a->progress);
   sub->callback([a] { runTrain(*a); });
 });
 
@@ -317,6 +350,7 @@ const CommandRegistration kGenerate("generate", [](CLI::App& app) {
   sub->add_option("--n", a->n, "number of samples (default 1000)");
   sub->add_option("--seed", a->seed, "noise seed (default: the model's sample_seed)");
   sub->add_option("--out", a->out, "output CSV file (default: stdout)");
+  addProgressFlags(sub, a->progress);
   sub->callback([a] { runGenerate(*a); });
 });
 

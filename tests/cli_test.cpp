@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "test_files.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/field/metrics.hpp"
@@ -27,44 +28,19 @@ using namespace driftlab;
 
 namespace {
 
-// per-process directory: ctest may run several test cases (processes) at once
-std::string tmpDir() {
-  const std::string dir = std::string(DRIFTLAB_TEST_TMP) + "/cli_test_" + std::to_string(::getpid());
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+using testing::readFile;
+
+std::string tmpDir() { return testing::processTmpDir("cli_test"); }
 
 std::string path(const std::string& name) { return tmpDir() + "/" + name; }
-
-std::string readFile(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void writeFile(const std::string& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
   out << text;
 }
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-// runs driftlab-cli with shell-quoted arguments (args is pasted into a /bin/sh command line)
-Result runCli(const std::string& args) {
-  static int counter = 0;
-  const std::string base = path("call" + std::to_string(counter++));
-  const std::string cmd = std::string("'") + DRIFTLAB_CLI_PATH + "' " + args + " >'" + base + ".out' 2>'" + base + ".err'";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = readFile(base + ".out");
-  r.err = readFile(base + ".err");
-  return r;
-}
+using Result = testing::CliResult;
+Result runCli(const std::string& args) { return testing::runCliIn(tmpDir(), args); }
 
 // the contract for bad input: exit 2, one line on stderr that contains `part`, nothing on stdout
 void checkError(const std::string& args, const std::string& part) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "test_files.hpp"
 #include "error_of.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/io/output_file.hpp"
@@ -22,19 +23,14 @@ using driftlab::testing::errorOf;
 
 namespace {
 
+using testing::readFile;
+
 // a fresh, empty folder per test case
 std::string freshDir(const std::string& name) {
   const std::string dir = std::string(DRIFTLAB_TEST_TMP) + "/output_file_" + std::to_string(::getpid()) + "/" + name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
-}
-
-std::string readFile(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::vector<std::string> entries(const std::string& dir) {
@@ -150,7 +146,7 @@ TEST_CASE("output path check: folders, missing folders and devices, named by the
   }
 }
 
-TEST_CASE("output file: temporaries of a killed writer are removed by the next write; a live one's stay") {
+TEST_CASE("output file: temporaries of a killed writer are removed by the next write, a live one's stay") {
   // kill -9 during a run's final write left 56-75 MB "*.tmp<pid>" files that nothing removed
   const std::string dir = freshDir("stale");
   const std::string path = dir + "/final.csv";

@@ -335,7 +335,8 @@ TrainReport GeneratorEngine::step() {
   return rep;
 }
 
-Points generateSamples(const Mlp& net, int n, std::uint64_t seed) {
+Points generateSamples(const Mlp& net, int n, std::uint64_t seed,
+                       const std::function<void(long long, long long)>& progress) {
   DRIFTLAB_CHECK(n >= 1 && n <= kMaxPoints, "generate: n must be in [1, " + std::to_string(kMaxPoints) +
                                                 "] (got " + std::to_string(n) + ")");
   Points out(net.outputDim(), n);
@@ -343,6 +344,7 @@ Points generateSamples(const Mlp& net, int n, std::uint64_t seed) {
   for (int b0 = 0, block = 0; b0 < n; b0 += kNoiseBlock, ++block) {
     const int cols = std::min(kNoiseBlock, n - b0);
     out.middleCols(b0, cols) = net.evaluate(noiseBlock(net.inputDim(), cols, seed, block)).cast<double>();
+    if (progress) progress(static_cast<long long>(b0) + cols, n);
   }
   return out;
 }

@@ -227,20 +227,24 @@ std::string formatCsvPoints(const Points& pts, const std::vector<std::string>& n
   return out;
 }
 
-void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names) {
+void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names,
+                    const std::string& what, const std::function<void(long long, long long)>& progress) {
   checkNames(pts, names);
-  OutputFile file(path, "file");
+  OutputFile file(path, what);
   // written in chunks so that a large point set never needs one huge string
   std::string chunk = headerLine(names);
+  const long long total = pts.cols();
   for (Eigen::Index c = 0; c < pts.cols(); ++c) {
     appendRow(chunk, pts, c);
     if (chunk.size() > (1u << 20)) {
       file.write(chunk);
       chunk.clear();
+      if (progress) progress(c + 1, total);
     }
   }
   file.write(chunk);
   file.commit();
+  if (progress) progress(total, total);
 }
 
 std::vector<std::string> coordinateNames(int d, const std::string& prefix) {

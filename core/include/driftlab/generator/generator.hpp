@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -179,8 +180,11 @@ class GeneratorEngine {
 // 65536 columns with their own streams, so the first columns do not depend on n.
 PointsF latentNoise(int latent, int n, std::uint64_t seed);
 // n samples f(z) with z = latentNoise(latent, n, seed), evaluated block by block (bounded
-// memory for large n): d x n. GeneratorEngine::generate is this with its network. Any thread.
-Points generateSamples(const Mlp& net, int n, std::uint64_t seed);
+// memory for large n): d x n. GeneratorEngine::generate is this with its network. Any thread;
+// `progress`, if set, is called on the calling thread after each block of 65536 samples with the
+// samples done so far and n (driftlab-cli generate draws its progress line from it).
+Points generateSamples(const Mlp& net, int n, std::uint64_t seed,
+                       const std::function<void(long long done, long long total)>& progress = {});
 
 // ---- presets (generator_presets.cpp) ----
 struct GeneratorScenario {

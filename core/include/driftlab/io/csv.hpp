@@ -1,6 +1,7 @@
 // CSV input and output of point sets, with a header row. Any thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,14 @@ Points readCsvPoints(const std::string& path);
 Points parseCsvPoints(const std::string& text, const std::string& name);
 
 // Writes header (names.size() == rows) and one column of pts per line, with %.17g, completely or
-// not at all (output_file.hpp).
+// not at all (output_file.hpp), in chunks of about 1 MB: the text of a large point set (2.4 GB at
+// 5e7 2-D points) is never held whole. `what` names the content in errors ("<path>: cannot write
+// <what> (...)"); `progress`, if set, is called on the calling thread after each chunk with the
+// rows written so far and the total (for a progress display).
 // Throws InvalidArgument if the file cannot be written.
-void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names);
+void writeCsvPoints(const std::string& path, const Points& pts, const std::vector<std::string>& names,
+                    const std::string& what = "file",
+                    const std::function<void(long long done, long long total)>& progress = {});
 std::string formatCsvPoints(const Points& pts, const std::vector<std::string>& names);
 
 // A CSV table: the header line `columns`, then format_row(row) on a line per row (the metrics CSV
