@@ -94,7 +94,7 @@ TEST_CASE("resolveBandwidths follows the rule") {
   CHECK(resolveBandwidths(s, x, y, 0.0) == s.scales);
 }
 
-TEST_CASE("bandwidth rule names round-trip; bad specs name the field") {
+TEST_CASE("bandwidth rule names round-trip, bad specs name the field") {
   for (BandwidthRule r : {BandwidthRule::Fixed, BandwidthRule::Silverman, BandwidthRule::Median, BandwidthRule::Anneal,
                           BandwidthRule::MultiScale})
     CHECK(parseBandwidthRule(bandwidthRuleName(r)) == r);

@@ -297,7 +297,7 @@ TEST_CASE("grid path: relative RMS error of the scores per kernel at N = M = 200
   }
 }
 
-TEST_CASE("grid path: a row far from every source is recomputed exactly; weights and shift are honoured") {
+TEST_CASE("grid path: a row far from every source is recomputed exactly, weights and shift are honoured") {
   Points data = ring(500, 21);
   Points eval = gaussianCloud(2, 50, 0.0, 0.5, 22);
   eval(0, 0) = 3.0;  // ~20 h from the nearest data point: the grid total underflows there
@@ -560,7 +560,7 @@ TEST_CASE("grid path: many isolated particles leaving themselves out match the r
   CHECK(rmsRelative(grid.score.rightCols(3000), ref.score.rightCols(3000)) <= 1e-2);
 }
 
-TEST_CASE("compute path names round-trip; auto picks by size and dimension") {
+TEST_CASE("compute path names round-trip, auto picks by size and dimension") {
   for (ComputePath p : {ComputePath::Exact64, ComputePath::Exact32, ComputePath::Grid, ComputePath::Auto})
     CHECK(parseComputePath(computePathName(p)) == p);
   CHECK(std::string(computePathName(ComputePath::Exact32)) == "exact");

@@ -406,7 +406,7 @@ TEST_CASE("generator: the weight average follows its formula, leaves training al
   CHECK(g.params.ema == 0.99);
 }
 
-TEST_CASE("model file: the checksum covers the scenario and step, so an edited sample seed is caught; version 1 still loads") {
+TEST_CASE("model file: the checksum covers the scenario and step, so an edited sample seed is caught, version 1 still loads") {
   // it once covered the weights only: editing the activation or the sample seed silently changed
   // what the model generates
   GeneratorScenario s;

@@ -102,7 +102,7 @@ TEST_CASE("sphere: projected velocities are tangent, Exp and the retraction stay
   }
 }
 
-TEST_CASE("sphere: Exp moves along the great circle by the displacement's length; the retraction by its arctan") {
+TEST_CASE("sphere: Exp moves along the great circle by the displacement's length, the retraction by its arctan") {
   const std::unique_ptr<Geometry> exp_map = makeGeometry(GeometryKind::Sphere);
   const std::unique_ptr<Geometry> retraction = makeGeometry(GeometryKind::SphereRetraction);
   Points x(3, 1), u(3, 1);
@@ -119,7 +119,7 @@ TEST_CASE("sphere: Exp moves along the great circle by the displacement's length
   CHECK(tiny(1, 0) == doctest::Approx(1.2e-9).epsilon(1e-12));  // no 0/0 at small steps
 }
 
-TEST_CASE("sphere: points are normalized with a count of those off by more than 1e-6; zero points are refused") {
+TEST_CASE("sphere: points are normalized with a count of those off by more than 1e-6, zero points are refused") {
   Points p(3, 3);
   p << 2.0, 0.0, 1.0,  //
       0.0, 1.0, 0.0,   //

@@ -146,7 +146,7 @@ TEST_CASE("THEORY 13.5: Alg. 2 is translation equivariant") {
   CHECK(bf::relErr(v_shift, v) <= 1e-12);
 }
 
-TEST_CASE("THEORY 13.7: two-atom field V(x) = a tanh(a x / h^2); a = 1.3, h = 0.8, x = 0.7 gives 1.15698625") {
+TEST_CASE("THEORY 13.7: two-atom field V(x) = a tanh(a x / h^2), a = 1.3, h = 0.8, x = 0.7 gives 1.15698625") {
   Points p(1, 2), q(1, 1), e(1, 1);
   p << -1.3, 1.3;
   q << 0.0;
@@ -159,7 +159,7 @@ TEST_CASE("THEORY 13.7: two-atom field V(x) = a tanh(a x / h^2); a = 1.3, h = 0.
   }
 }
 
-TEST_CASE("THEORY 13.9: the Gaussian score field is curl-free; the Laplacian mean-shift field is not") {
+TEST_CASE("THEORY 13.9: the Gaussian score field is curl-free, the Laplacian mean-shift field is not") {
   const Points x = bf::randomPoints(2, 20, -1.0, 1.0, 113u);
   const Points y = bf::randomPoints(2, 25, -0.5, 1.5, 114u);
   auto curl = [&](const VelocityOptions& o, const Eigen::Vector2d& z) {
@@ -322,7 +322,7 @@ TEST_CASE("THEORY 13.14: divergence values are >= 0 and vanish for identical set
   }
 }
 
-TEST_CASE("THEORY 13.15: quadrature of p_hat q_hat equals (1/NM) sum N(x_i - y_j; 0, 2 h^2 I)") {
+TEST_CASE("THEORY 13.15: quadrature of p_hat q_hat equals (1/NM) sum N(x_i - y_j, 0, 2 h^2 I)") {
   const Points x = bf::randomPoints(2, 7, -0.5, 0.5, 121u);
   const Points y = bf::randomPoints(2, 9, -0.3, 0.7, 122u);
   const double h = 0.3;
@@ -377,7 +377,7 @@ TEST_CASE("THEORY 13.17: self-mask only rescales the repulsion: V-_incl = V-_mas
   }
 }
 
-TEST_CASE("THEORY 13.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^2 = eps; balanced Alg. 2 x 1 = Alg. 2") {
+TEST_CASE("THEORY 13.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^2 = eps, balanced Alg. 2 x 1 = Alg. 2") {
   const Points x = bf::randomPoints(2, 22, -1.0, 1.0, 126u);
   const Points y = bf::randomPoints(2, 26, -0.5, 1.5, 127u);
   for (bool loo : {true, false}) {

@@ -127,7 +127,7 @@ TEST_CASE("mlp: columns are independent samples (batch forward = per-sample forw
   }
 }
 
-TEST_CASE("mlp: He/Xavier initialization has the documented spread; collapsed init sits at its centre") {
+TEST_CASE("mlp: He/Xavier initialization has the documented spread, collapsed init sits at its centre") {
   MlpArchitecture arch;  // 32-256-256-256-2 SiLU
   Mlp net(arch, 99);
   const auto w1 = net.weight(1);  // 256 x 256 hidden layer: He, std sqrt(2/256)

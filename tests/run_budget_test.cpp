@@ -23,7 +23,7 @@ TEST_CASE("run budget: the estimate covers the measured peaks without doubling t
   CHECK(estimatePeakBytes({1LL << 40, 1LL << 40, 1LL << 30, true}) == UINT64_MAX);  // no overflow
 }
 
-TEST_CASE("run budget: a run that cannot fit is refused with its numbers; unknown memory is not checked") {
+TEST_CASE("run budget: a run that cannot fit is refused with its numbers, unknown memory is not checked") {
   const RunSize wide{1024, 1, 200000, false};
   try {
     checkMemoryFits(wide, 7'100'000'000ull);

@@ -95,7 +95,7 @@ TEST_CASE("run loop: paused start publishes step 0, StepOnce takes exactly one s
   CHECK(s3->history->rows.back().objective == 97.0);
 }
 
-TEST_CASE("run loop: metric rows every metrics_every steps; SetMetricsEvery is range-checked") {
+TEST_CASE("run loop: metric rows every metrics_every steps, SetMetricsEvery is range-checked") {
   std::atomic<int> rows{0};
   auto run = std::make_unique<CountingRun>();
   run->metric_rows = &rows;
@@ -112,7 +112,7 @@ TEST_CASE("run loop: metric rows every metrics_every steps; SetMetricsEvery is r
   CHECK_THROWS_AS(RunWorker(std::make_unique<CountingRun>(), 0, true), InvalidArgument);
 }
 
-TEST_CASE("run loop: a rolled-back step warns and is not counted; the retry is") {
+TEST_CASE("run loop: a rolled-back step warns and is not counted, the retry is") {
   auto run = std::make_unique<CountingRun>();
   run->rollback_at = 2;
   RunWorker w(std::move(run), 1, true);
@@ -123,7 +123,7 @@ TEST_CASE("run loop: a rolled-back step warns and is not counted; the retry is")
   CHECK(w.stepsDone() == 2);  // three step attempts, two advanced
 }
 
-TEST_CASE("run loop: a rejected command is the snapshot's error until a clean batch; markers and reset") {
+TEST_CASE("run loop: a rejected command is the snapshot's error until a clean batch, markers and reset") {
   RunWorker w(std::make_unique<CountingRun>(), 1, true);
   w.send(cmd::SetParam{"fail"});
   auto e = waitFor(w, [](const Snapshot& x) { return !x.error.empty(); });
@@ -150,7 +150,7 @@ TEST_CASE("run loop: a rejected command is the snapshot's error until a clean ba
   CHECK(row0->history->rows[0].step == 0);
 }
 
-TEST_CASE("run loop: a step that throws pauses the run with one error line; the worker stays alive") {
+TEST_CASE("run loop: a step that throws pauses the run with one error line, the worker stays alive") {
   auto run = std::make_unique<CountingRun>();
   run->throw_at = 3;
   RunWorker w(std::move(run), 1, /*start_paused=*/false);

@@ -328,7 +328,7 @@ TEST_CASE("evaluateField rejects empty data, mismatched dimensions and bad self 
   CHECK(evaluateField(Points(2, 0), {}, x, x, o).v.cols() == 0);
 }
 
-TEST_CASE("divergence names, weight lists and labels round-trip; bad lists name the entry") {
+TEST_CASE("divergence names, weight lists and labels round-trip, bad lists name the entry") {
   for (int k = 0; k < kNumDivergences; ++k) {
     const auto d = static_cast<Divergence>(k);
     CHECK(parseDivergence(divergenceName(d)) == d);
