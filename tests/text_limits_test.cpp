@@ -3,12 +3,17 @@
 // and JSON nesting refused before a recursive parser can overflow the stack.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "error_of.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/text.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/io/csv.hpp"
 #include "driftlab/io/json_text.hpp"
 
 using namespace driftlab;
@@ -46,7 +51,7 @@ TEST_CASE("UTF-8: valid text, stray bytes, overlong forms, surrogates and cut se
   CHECK_FALSE(isValidUtf8("\x80"));              // a continuation byte alone
 }
 
-TEST_CASE("JSON text: 64 levels pass, 65 are refused with line and column; brackets in strings do not count") {
+TEST_CASE("JSON text: 64 levels pass, 65 are refused with line and column, brackets in strings do not count") {
   const auto nested = [](int depth) { return std::string(depth, '[') + std::string(depth, ']'); };
   CHECK_NOTHROW(checkJsonText(nested(kMaxJsonDepth), "ok.json"));
   CHECK(errorOf([&] { checkJsonText("{\n \"a\": " + nested(kMaxJsonDepth), "deep.json"); }) ==
@@ -66,4 +71,33 @@ TEST_CASE("JSON text: a key given twice in one object is refused where it appear
   const std::string text = scenarioToJson(defaultScenario());
   const std::string dup = "{\"steps\": -3," + text.substr(text.find('{') + 1);
   CHECK(errorOf([&] { scenarioFromJson(dup, "dup.json"); }).find("dup.json: duplicate key \"steps\" at line") == 0);
+}
+
+TEST_CASE("size limits: a scenario file over 16 MiB, 65 bandwidth scales, a CSV of 16385 columns are refused") {
+  std::filesystem::create_directories(DRIFTLAB_TEST_TMP);
+  const std::string big = std::string(DRIFTLAB_TEST_TMP) + "/limits_big_scenario_" + std::to_string(::getpid()) + ".json";
+  {
+    std::ofstream out(big, std::ios::binary);
+    out << "{\"description\": \"" << std::string((std::size_t(16) << 20) + 1, 'a') << "\"}";
+  }
+  CHECK(errorOf([&] { (void)loadScenario(big); }) == big + ": scenario file larger than the 16 MiB limit");
+  std::filesystem::remove(big);
+
+  Scenario s = defaultScenario();
+  std::string scales;
+  for (int i = 0; i < 64; ++i) scales += (i ? "," : "") + std::to_string(0.01 * (i + 1));
+  CHECK_NOTHROW(applySetting(s, "bandwidth.scales=" + scales));
+  CHECK(s.params.bandwidth.scales.size() == 64u);
+  CHECK(errorOf([&] { applySetting(s, "bandwidth.scales=" + scales + ",1"); })
+            .find("bandwidth.scales: at most 64 bandwidths (got 65)") != std::string::npos);
+
+  std::string header, row;
+  for (long long c = 0; c < kMaxDimension + 1; ++c) {
+    header += (c ? ",x" : "x") + std::to_string(c);
+    row += c ? ",0" : "0";
+  }
+  CHECK(errorOf([&] { (void)parseCsvPoints(header + "\n" + row + "\n", "wide.csv"); }) ==
+        "wide.csv:1: 16385 columns; points may have at most 16384 dimensions");
+  const Points narrow = parseCsvPoints("x,y,z\n1,2,3\n", "narrow.csv");
+  CHECK(narrow.rows() == 3);
 }

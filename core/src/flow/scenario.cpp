@@ -4,14 +4,13 @@
 // Doubles are written by nlohmann-json's shortest round-trip formatting, so save + load gives an
 // equal Scenario. Any thread.
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/io/json_text.hpp"
 #include "driftlab/io/output_file.hpp"
 #include "flow/param_spec.hpp"
 #include "flow/scenario_json.hpp"
@@ -125,26 +124,12 @@ Scenario scenarioFromJsonValue(const Json& j, const std::string& source_name) {
   return s;
 }
 
-std::string readTextFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throwInvalidArgument(path + ": cannot open " + what + " (" + std::strerror(errno) + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throwInvalidArgument(path + ": cannot read " + what);
-  return text.str();
-}
-
 // written completely or not at all (driftlab/io/output_file.hpp)
 void writeTextFileAtomically(const std::string& path, const std::string& text, const char* what) {
   writeFileAtomically(path, text, what);
 }
 
 }  // namespace detail
-
-bool Scenario::operator==(const Scenario& o) const {
-  return name == o.name && description == o.description && params == o.params && steps == o.steps &&
-         metrics_every == o.metrics_every;
-}
 
 Scenario scenarioFromJson(std::string_view json_text, const std::string& source_name) {
   return detail::scenarioFromJsonValue(detail::parseJsonText(json_text, source_name), source_name);
@@ -155,7 +140,7 @@ std::string scenarioToJson(const Scenario& s) {
 }
 
 Scenario loadScenario(const std::string& path) {
-  return scenarioFromJson(detail::readTextFile(path, "scenario file"), path);
+  return scenarioFromJson(readTextFile(path, "scenario file", kMaxScenarioBytes), path);
 }
 
 void saveScenario(const std::string& path, const Scenario& s) {

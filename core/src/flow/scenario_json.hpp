@@ -22,7 +22,6 @@ void readScenarioJson(const Json& j, Scenario& s, ParamMode run_mode);
 Scenario scenarioFromJsonValue(const Json& j, const std::string& source_name);
 
 // whole-file text I/O; errors "<path>: cannot open <what> (<reason>)"
-std::string readTextFile(const std::string& path, const char* what);
 // through a temporary file and a rename, so a failed save leaves no truncated file
 void writeTextFileAtomically(const std::string& path, const std::string& text, const char* what);
 

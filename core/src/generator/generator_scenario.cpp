@@ -9,6 +9,7 @@
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/io/json_text.hpp"
 #include "flow/param_text.hpp"
 #include "flow/scenario_json.hpp"
 #include "flow/setting_patch.hpp"
@@ -107,11 +108,6 @@ GeneratorScenario generatorScenarioFromJsonValue(const GenJson& j, const std::st
 
 }  // namespace detail
 
-bool GeneratorScenario::operator==(const GeneratorScenario& o) const {
-  return name == o.name && description == o.description && params == o.params && steps == o.steps &&
-         metrics_every == o.metrics_every;
-}
-
 GeneratorScenario generatorScenarioFromJson(std::string_view json_text, const std::string& source_name) {
   return detail::generatorScenarioFromJsonValue(detail::parseJsonText(json_text, source_name), source_name);
 }
@@ -121,7 +117,7 @@ std::string generatorScenarioToJson(const GeneratorScenario& s) {
 }
 
 GeneratorScenario loadGeneratorScenario(const std::string& path) {
-  return generatorScenarioFromJson(detail::readTextFile(path, "scenario file"), path);
+  return generatorScenarioFromJson(readTextFile(path, "scenario file", kMaxScenarioBytes), path);
 }
 
 void saveGeneratorScenario(const std::string& path, const GeneratorScenario& s) {

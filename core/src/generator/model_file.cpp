@@ -3,13 +3,9 @@
 // shortest fixed precision that round-trips every float32.
 #include "driftlab/generator/model_file.hpp"
 
-#include <cerrno>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/io/json_text.hpp"
@@ -214,12 +210,7 @@ void saveModel(const std::string& path, const GeneratorModel& m) {
 }
 
 GeneratorModel loadModel(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) detail::throwInvalidArgument(path + ": cannot open model file (" + std::strerror(errno) + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) detail::throwInvalidArgument(path + ": cannot read model file");
-  return modelFromJson(text.str(), path);
+  return modelFromJson(readTextFile(path, "model file", kMaxModelBytes), path);
 }
 
 GeneratorModel modelFromEngine(const GeneratorEngine& engine, const GeneratorScenario& base) {

@@ -1,11 +1,7 @@
 // File kinds by their JSON structure (scenario_kind.hpp). Any thread.
 #include "driftlab/generator/scenario_kind.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "driftlab/base/error.hpp"
 #include "driftlab/generator/model_file.hpp"
@@ -43,19 +39,16 @@ ScenarioKind scenarioKindFromJson(std::string_view json_text, const std::string&
   return j.contains("generator") ? ScenarioKind::Generator : ScenarioKind::Flow;
 }
 
-ScenarioKind scenarioKindOfFile(const std::string& path) {
+ScenarioKind scenarioKindOfFile(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) detail::throwInvalidArgument(path + ": is a directory, not a JSON file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) detail::throwInvalidArgument(path + ": cannot open scenario file (" + std::strerror(errno) + ")");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) detail::throwInvalidArgument(path + ": cannot read scenario file");
-  return scenarioKindFromJson(text.str(), path);
+  return scenarioKindFromJson(readTextFile(path, "scenario file", max_bytes), path);
 }
 
 void requireScenarioKind(const std::string& path, ScenarioKind expected) {
-  const ScenarioKind found = scenarioKindOfFile(path);
+  // a scenario is refused at the scenario size limit before it is parsed; a model file may be larger
+  const ScenarioKind found =
+      scenarioKindOfFile(path, expected == ScenarioKind::Model ? kMaxModelBytes : kMaxScenarioBytes);
   if (found == expected) return;
   const char* reader = found == ScenarioKind::Model       ? "driftlab-cli generate --model"
                        : found == ScenarioKind::Generator ? "driftlab-cli train --scenario"

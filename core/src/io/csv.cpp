@@ -99,6 +99,11 @@ Points parseCsvPoints(const std::string& text, const std::string& name) {
       // names are ignored; only the column count matters. A first line made only of numbers
       // means the header is missing: refuse rather than silently drop the first point.
       d = countFields(line);
+      if (static_cast<long long>(d) > kMaxDimension) {
+        detail::throwInvalidArgument(lineTag(name, line_no) + ": " + std::to_string(d) +
+                                     " columns; points may have at most " + std::to_string(kMaxDimension) +
+                                     " dimensions");
+      }
       bool all_numeric = true;
       std::size_t start = 0;
       for (std::size_t c = 0; c < d; ++c) {

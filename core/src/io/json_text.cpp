@@ -1,5 +1,9 @@
 #include "driftlab/io/json_text.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -58,6 +62,21 @@ void checkJsonText(std::string_view text, const std::string& source_name) {
       stack.back().expecting_key = true;
     }
   }
+}
+
+std::string readTextFile(const std::string& path, const char* what, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) detail::throwInvalidArgument(path + ": cannot open " + what + " (" + std::strerror(errno) + ")");
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, std::size_t(in.gcount()));
+    if (text.size() > max_bytes)
+      detail::throwInvalidArgument(path + ": " + what + " larger than the " + std::to_string(max_bytes >> 20) +
+                                   " MiB limit");
+  }
+  if (in.bad()) detail::throwInvalidArgument(path + ": cannot read " + what);
+  return text;
 }
 
 }  // namespace driftlab

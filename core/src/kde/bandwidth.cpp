@@ -109,6 +109,9 @@ void validateBandwidthSpec(const BandwidthSpec& spec) {
   checkPositive(spec.h_min, "bandwidth.h_min");
   if (spec.rule == BandwidthRule::MultiScale && spec.scales.empty())
     detail::throwInvalidArgument("bandwidth.scales: must not be empty for the multiscale rule");
+  if (spec.scales.size() > kMaxBandwidthScales)
+    detail::throwInvalidArgument("bandwidth.scales: at most " + std::to_string(kMaxBandwidthScales) +
+                                 " bandwidths (got " + std::to_string(spec.scales.size()) + ")");
   for (std::size_t s = 0; s < spec.scales.size(); ++s)
     checkPositive(spec.scales[s], "bandwidth.scales[" + std::to_string(s) + "]");
 }

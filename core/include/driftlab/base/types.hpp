@@ -15,5 +15,9 @@ using Vec = Eigen::VectorXd;
 // Largest point count accepted anywhere (particles, samples, CSV rows): larger requests are
 // refused with an error instead of trying to allocate.
 inline constexpr long long kMaxPoints = 50'000'000;
+// Largest point dimension accepted from a file (CSV columns): covers 4096-wide embeddings and
+// 64 x 64 x 3 images; a step costs N (N + M) d kernel terms, so a 200 000-column file would spend
+// minutes per step before showing anything.
+inline constexpr long long kMaxDimension = 16'384;
 
 }  // namespace driftlab

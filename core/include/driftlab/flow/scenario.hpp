@@ -18,7 +18,7 @@ struct Scenario {
   FlowParams params;
   long steps = 500;          // default number of steps for a headless run
   int metrics_every = 10;    // metrics cadence (steps) for headless runs
-  bool operator==(const Scenario&) const;
+  bool operator==(const Scenario&) const = default;
 };
 
 // JSON text <-> Scenario. Every field is validated; an error names the field and the value:

@@ -193,7 +193,7 @@ struct GeneratorScenario {
   GeneratorParams params;
   long steps = 2000;
   int metrics_every = 100;
-  bool operator==(const GeneratorScenario&) const;
+  bool operator==(const GeneratorScenario&) const = default;
 };
 
 // gen_checkerboard, gen_swiss_roll (DM official toy settings), gen_eight_gaussians_{forward_kl,

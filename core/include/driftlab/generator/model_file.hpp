@@ -5,6 +5,7 @@
 // file throws InvalidArgument with one line naming the file and the problem. Any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ std::string weightsChecksum(const Mlp& net);
 std::string modelToJson(const GeneratorModel& m);
 GeneratorModel modelFromJson(std::string_view text, const std::string& source_name);
 void saveModel(const std::string& path, const GeneratorModel& m);  // atomic: temp file + rename
+// Model files are refused above this size before parsing: the toy networks driftlab trains are
+// under a megabyte; a 4 x 1024-wide network is about 40 MB of text.
+inline constexpr std::size_t kMaxModelBytes = std::size_t(512) << 20;
 GeneratorModel loadModel(const std::string& path);
 
 // the model of an engine's current state (scenario = base with the engine's live params)

@@ -7,8 +7,11 @@
 // Any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+
+#include "driftlab/io/json_text.hpp"  // kMaxScenarioBytes
 
 namespace driftlab {
 
@@ -21,8 +24,8 @@ const char* scenarioKindName(ScenarioKind kind);
 // (malformed JSON, nesting too deep, a duplicate key, an array at the top) and for a "kind" that
 // is not "generator" or a "format" that is not the model format.
 ScenarioKind scenarioKindFromJson(std::string_view json_text, const std::string& source_name);
-// the same for a file; a missing or unreadable file throws naming the path
-ScenarioKind scenarioKindOfFile(const std::string& path);
+// the same for a file; a missing or unreadable file, or one over max_bytes, throws naming the path
+ScenarioKind scenarioKindOfFile(const std::string& path, std::size_t max_bytes = kMaxScenarioBytes);
 
 // Throws InvalidArgument when the file at path is not of the expected kind, naming what it is
 // and the driftlab-cli command that reads it:

@@ -9,6 +9,7 @@
 // Pure; any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,14 @@ inline constexpr int kMaxJsonDepth = 64;
 //   "<source>: duplicate key \"steps\" at line L, column C"
 // Malformed JSON is left to the parser to report.
 void checkJsonText(std::string_view text, const std::string& source_name);
+
+// A scenario (flow or generator) is a few kilobytes; a larger file is refused before it is parsed.
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t(16) << 20;
+
+// The whole text of a file, read in blocks and refused as soon as it passes max_bytes (so a huge
+// file or an endless device costs max_bytes, not its size). Throws InvalidArgument, one line:
+//   "<path>: cannot open <what> (No such file or directory)"
+//   "<path>: <what> larger than the 16 MiB limit"
+std::string readTextFile(const std::string& path, const char* what, std::size_t max_bytes);
 
 }  // namespace driftlab

@@ -11,12 +11,15 @@ namespace driftlab {
 
 enum class BandwidthRule { Fixed, Silverman, Median, Anneal, MultiScale };
 
+// Each scale is one more full field evaluation per step (THEORY.md §3.6); the Drifting Model uses 3.
+inline constexpr std::size_t kMaxBandwidthScales = 64;
+
 struct BandwidthSpec {
   BandwidthRule rule = BandwidthRule::Fixed;
   double h = 0.1;                          // fixed value; h0 for Anneal
   double anneal_rate = 0.5;                // r in h(t) = max(h0 exp(-r t), h_min), per unit flow time
   double h_min = 0.02;                     // annealing floor
-  std::vector<double> scales{0.02, 0.05, 0.2};  // MultiScale bandwidths (DM code's temperatures)
+  std::vector<double> scales{0.02, 0.05, 0.2};  // MultiScale bandwidths (DM code's temperatures), at most kMaxBandwidthScales
 };
 
 // h(t) = max(h0 * exp(-rate * t), h_min), THEORY.md §3.4
