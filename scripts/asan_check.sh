@@ -10,17 +10,8 @@
 # Environment: DRIFTLAB_JOBS (parallel build jobs, default: number of cores).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dir="${1:-build-asan}"
-case "$dir" in
-  /*) ;;
-  *) dir="$root/$dir" ;;
-esac
-jobs="${DRIFTLAB_JOBS:-$(nproc)}"
-
-generator=()
-if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
-if [[ -f "$dir/CMakeCache.txt" ]]; then generator=(); fi  # keep the generator of an existing directory
+source "$(dirname "${BASH_SOURCE[0]}")/sanitizer_common.sh"
+sanitizer_build_dir build-asan "${1:-}"
 
 # build type "Sanitize" has no flags of its own, so -O1 from CMAKE_CXX_FLAGS holds: on 2 cores the
 # instrumented build at -O2 took about twice as long, and -O1 is what ASan's authors recommend

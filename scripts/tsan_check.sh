@@ -9,17 +9,8 @@
 # Environment: DRIFTLAB_JOBS (parallel build jobs, default: number of cores).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dir="${1:-build-tsan}"
-case "$dir" in
-  /*) ;;
-  *) dir="$root/$dir" ;;
-esac
-jobs="${DRIFTLAB_JOBS:-$(nproc)}"
-
-generator=()
-if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
-if [[ -f "$dir/CMakeCache.txt" ]]; then generator=(); fi  # keep the generator of an existing directory
+source "$(dirname "${BASH_SOURCE[0]}")/sanitizer_common.sh"
+sanitizer_build_dir build-tsan "${1:-}"
 
 echo "tsan_check: configuring $dir"
 cmake -S "$root" -B "$dir" "${generator[@]}" -DDRIFTLAB_SANITIZE=thread -DDRIFTLAB_BUILD_APP=OFF \
