@@ -35,6 +35,22 @@ struct ParamSpec {
 
 using FlowParamSpec = ParamSpec<Scenario>;
 
+// The code half of a table row for member `m` of the row's target T (Scenario, GeneratorParams):
+// writer, reader and choice list, in ParamSpec's field order. Both tables spell their rows with
+// these, so a kind of value is read and written one way for every mode.
+#define DL_ROW_WRITE(T, m) [](const T& t) -> Json { return t.m; }
+#define DL_ROW_READ(T, m, expr) [](T& t, const Json& v, const std::string& f) { t.m = expr; }
+#define DL_ROW(T, m, expr) DL_ROW_WRITE(T, m), DL_ROW_READ(T, m, expr), nullptr
+#define DL_ROW_TEXT(T, m) DL_ROW(T, m, readString(v, f))
+#define DL_ROW_NUMBER(T, m) DL_ROW(T, m, readNumber(v, f))
+#define DL_ROW_BOOL(T, m) DL_ROW(T, m, readBool(v, f))
+#define DL_ROW_SEED(T, m) DL_ROW(T, m, readSeed(v, f))
+#define DL_ROW_INT(T, m, lo, hi) DL_ROW(T, m, static_cast<decltype(t.m)>(readInteger(v, f, lo, hi)))
+#define DL_ROW_NUMBERS(T, m, positive) DL_ROW(T, m, readNumberList(v, f, positive))
+#define DL_ROW_CHOICE(T, m, Enum, Count, NameOf)                                               \
+  [](const T& t) -> Json { return NameOf(t.m); }, DL_ROW_READ(T, m, (readChoice<Enum, Count, NameOf>(v, f))), \
+      &choiceNames<Enum, Count, NameOf>
+
 // every setting of a particle-flow scenario in file order (param_table.cpp)
 const std::vector<FlowParamSpec>& flowParamSpecs();
 const FlowParamSpec* findFlowParamSpec(const std::string& key_or_path);

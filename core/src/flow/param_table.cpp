@@ -57,13 +57,12 @@ Json writeWeights(const DivergenceWeights& weights) {
 
 using Field = const std::string&;
 
-#define DL_WRITE(m) [](const Scenario& s) -> Json { return s.m; }
-#define DL_TEXT(m) DL_WRITE(m), [](Scenario& s, const Json& v, Field f) { s.m = readString(v, f); }, nullptr
-#define DL_NUMBER(m) DL_WRITE(m), [](Scenario& s, const Json& v, Field f) { s.m = readNumber(v, f); }, nullptr
-#define DL_BOOL(m) DL_WRITE(m), [](Scenario& s, const Json& v, Field f) { s.m = readBool(v, f); }, nullptr
-#define DL_SEED(m) DL_WRITE(m), [](Scenario& s, const Json& v, Field f) { s.m = readSeed(v, f); }, nullptr
-#define DL_INT(m, lo, hi) \
-  DL_WRITE(m), [](Scenario& s, const Json& v, Field f) { s.m = static_cast<decltype(s.m)>(readInteger(v, f, lo, hi)); }, nullptr
+#define DL_WRITE(m) DL_ROW_WRITE(Scenario, m)
+#define DL_TEXT(m) DL_ROW_TEXT(Scenario, m)
+#define DL_NUMBER(m) DL_ROW_NUMBER(Scenario, m)
+#define DL_BOOL(m) DL_ROW_BOOL(Scenario, m)
+#define DL_SEED(m) DL_ROW_SEED(Scenario, m)
+#define DL_INT(m, lo, hi) DL_ROW_INT(Scenario, m, lo, hi)
 // particles, samples: 1 .. kMaxPoints, larger counts "cannot fit"
 #define DL_COUNT(m)                                                     \
   DL_WRITE(m), [](Scenario& s, const Json& v, Field f) {                \
@@ -74,14 +73,11 @@ using Field = const std::string&;
 #define DL_OPTIONAL_TEXT(m) \
   [](const Scenario& s) -> Json { return s.m.empty() ? Json() : Json(s.m); }, \
       [](Scenario& s, const Json& v, Field f) { s.m = readString(v, f); }, nullptr
-#define DL_NUMBERS(m) DL_WRITE(m), [](Scenario& s, const Json& v, Field f) { s.m = readNumberList(v, f, true); }, nullptr
+#define DL_NUMBERS(m) DL_ROW_NUMBERS(Scenario, m, true)
 #define DL_WEIGHTS(m) \
   [](const Scenario& s) -> Json { return writeWeights(s.m); }, \
       [](Scenario& s, const Json& v, Field f) { s.m = readWeights(v, f); }, nullptr
-#define DL_CHOICE(m, Enum, Count, NameOf)                                                             \
-  [](const Scenario& s) -> Json { return NameOf(s.m); },                                              \
-      [](Scenario& s, const Json& v, Field f) { s.m = readChoice<Enum, Count, NameOf>(v, f); },      \
-      &choiceNames<Enum, Count, NameOf>
+#define DL_CHOICE(m, Enum, Count, NameOf) DL_ROW_CHOICE(Scenario, m, Enum, Count, NameOf)
 
 }  // namespace
 

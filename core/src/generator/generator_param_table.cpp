@@ -15,20 +15,15 @@ std::vector<int> readWidths(const Json& v, const std::string& field) {
   return out;
 }
 
-using Field = const std::string&;
 using P = GeneratorParams;
 
-#define DL_GEN_WRITE(m) [](const P& p) -> Json { return p.m; }
-#define DL_GEN_NUMBER(m) DL_GEN_WRITE(m), [](P& p, const Json& v, Field f) { p.m = readNumber(v, f); }, nullptr
-#define DL_GEN_SEED(m) DL_GEN_WRITE(m), [](P& p, const Json& v, Field f) { p.m = readSeed(v, f); }, nullptr
-#define DL_GEN_INT(m, lo, hi) \
-  DL_GEN_WRITE(m), [](P& p, const Json& v, Field f) { p.m = static_cast<int>(readInteger(v, f, lo, hi)); }, nullptr
-#define DL_GEN_NUMBERS(m) DL_GEN_WRITE(m), [](P& p, const Json& v, Field f) { p.m = readNumberList(v, f, false); }, nullptr
-#define DL_GEN_WIDTHS(m) DL_GEN_WRITE(m), [](P& p, const Json& v, Field f) { p.m = readWidths(v, f); }, nullptr
-#define DL_GEN_CHOICE(m, Enum, Count, NameOf)                                                      \
-  [](const P& p) -> Json { return NameOf(p.m); },                                                  \
-      [](P& p, const Json& v, Field f) { p.m = readChoice<Enum, Count, NameOf>(v, f); },          \
-      &choiceNames<Enum, Count, NameOf>
+#define DL_GEN_WRITE(m) DL_ROW_WRITE(P, m)
+#define DL_GEN_NUMBER(m) DL_ROW_NUMBER(P, m)
+#define DL_GEN_SEED(m) DL_ROW_SEED(P, m)
+#define DL_GEN_INT(m, lo, hi) DL_ROW_INT(P, m, lo, hi)
+#define DL_GEN_NUMBERS(m) DL_ROW_NUMBERS(P, m, false)
+#define DL_GEN_WIDTHS(m) DL_ROW(P, m, readWidths(v, f))
+#define DL_GEN_CHOICE(m, Enum, Count, NameOf) DL_ROW_CHOICE(P, m, Enum, Count, NameOf)
 
 }  // namespace
 
