@@ -229,7 +229,7 @@ TEST_CASE("scenario: FlowParams equality sees every field except the rule-overri
 
 TEST_CASE("scenario: integrator names round-trip and unknown names are refused") {
   for (Integrator i : {Integrator::Euler, Integrator::Heun}) CHECK(parseIntegrator(integratorName(i)) == i);
-  CHECK(contains(errorOf([] { parseIntegrator("rk4"); }), "unknown 'rk4' (expected one of euler, heun)"));
+  CHECK(contains(errorOf([] { parseIntegrator("rk4"); }), "unknown 'rk4' (expected one of euler, heun, jko)"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -226,6 +226,8 @@ void drawTimeSection(const Snapshot* frame, ParamShadow& s, const UiActions& act
   bool changed = ImGui::RadioButton("euler", &integ, static_cast<int>(Integrator::Euler));
   ImGui::SameLine();
   changed |= ImGui::RadioButton("heun", &integ, static_cast<int>(Integrator::Heun));
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("jko", &integ, static_cast<int>(Integrator::Jko));
   helpMarker("integrator");
   if (changed && integ != static_cast<int>(p.integrator)) {
     p.integrator = static_cast<Integrator>(integ);

@@ -4,7 +4,7 @@
 // [SECTION] helpers: building data and particles, KDE sampling, small checks
 // [SECTION] construction, reset, reseed
 // [SECTION] live parameter changes
-// [SECTION] one step (Euler / Heun, displacement cap, rollback)
+// [SECTION] one step (Euler / Heun, displacement cap, rollback; JKO)
 // [SECTION] edits
 // [SECTION] options and metrics
 #include "driftlab/flow/flow_engine.hpp"
@@ -21,7 +21,9 @@
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/thread_pool.hpp"
+#include "driftlab/field/metrics.hpp"
 #include "driftlab/field/velocity.hpp"
+#include "flow/jko_step.hpp"
 #include "kde/column_norm.hpp"
 #include "base/rng.hpp"
 
@@ -261,6 +263,7 @@ StepReport FlowEngine::step() {
   // velocity at the start of the step, THEORY.md §6.1-§6.2
   const VelocityOptions opt = velocityOptions();
   report.bandwidth = opt.kernel.h;
+  if (params_.integrator == Integrator::Jko) return jkoStep(report, opt);
   // said once, at the first step: a bandwidth 1e3 times off the data's scale moves nothing (or
   // rolls every step back), and that would otherwise be the only sign (run_budget.hpp)
   if (step_index_ == 0) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
@@ -320,6 +323,48 @@ StepReport FlowEngine::step() {
   t_ += eta_eff;
   ++step_index_;
   report.eta_used = eta_eff;
+  return report;
+}
+
+// JKO: the proximal step by inner iterations on Phi (flow/jko_step.hpp, THEORY.md §11.2), with
+// the same velocity and objective as the flow's curves; no displacement cap (the implicit step
+// is stable for any eta), rollback only on non-finite values
+StepReport FlowEngine::jkoStep(StepReport report, const VelocityOptions& opt) {
+  if (step_index_ == 0) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
+  const detail::JkoField field = [&](const Points& x, Points& v) {
+    v = particleVelocity(x, y_, opt);
+    return objectiveValue(x, y_, opt);
+  };
+  // only the exact smoothed velocity is the gradient of the objective the curves show
+  const bool v_is_gradient = opt.mode == VelocityMode::ExactSmoothed && x_.rows() <= 2 &&
+                             isIntegrable(opt.kernel, int(x_.rows()));
+  detail::JkoResult r =
+      detail::jkoStep(x_, {eta_, params_.jko_inner_steps, params_.jko_tol, v_is_gradient}, field);
+  if (!r.finite || !r.x.allFinite()) {
+    eta_ *= 0.5;
+    report.ok = false;
+    report.eta_used = 0.0;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "non-finite values in the JKO step at step %ld: step rolled back, step size halved to %g",
+                  step_index_, eta_);
+    report.warning = buf;
+    return report;
+  }
+  report.inner_iterations = r.iterations;
+  report.residual = r.residual;
+  if (!r.converged && report.warning.empty()) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "JKO step %ld stopped after %d inner iterations at residual %.3g (jko.tol %g "
+                  "of the explicit step)", step_index_, r.iterations, r.residual, params_.jko_tol);
+    report.warning = buf;
+  }
+  // the velocity shown with the particles: the one the implicit step used, v(x_new)
+  v_ = (r.x - x_) / eta_;
+  x_ = std::move(r.x);
+  t_ += eta_;
+  ++step_index_;
+  report.eta_used = eta_;
+  report.max_speed = maxColumnNorm(v_);
   return report;
 }
 

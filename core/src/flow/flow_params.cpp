@@ -54,6 +54,7 @@ const char* integratorName(Integrator i) {
   switch (i) {
     case Integrator::Euler: return "euler";
     case Integrator::Heun: return "heun";
+    case Integrator::Jko: return "jko";
   }
   return "euler";
 }
@@ -61,7 +62,8 @@ const char* integratorName(Integrator i) {
 Integrator parseIntegrator(std::string_view name) {
   if (name == "euler") return Integrator::Euler;
   if (name == "heun" || name == "rk2") return Integrator::Heun;
-  detail::throwInvalidArgument("integrator: unknown '" + std::string(name) + "' (expected one of euler, heun)");
+  if (name == "jko") return Integrator::Jko;
+  detail::throwInvalidArgument("integrator: unknown '" + std::string(name) + "' (expected one of euler, heun, jko)");
 }
 
 const char* capModeName(CapMode m) {
@@ -109,6 +111,10 @@ void FlowParams::validate() const {
   KernelSpec k = initialKernel();
   if (!(k.h > 0.0) || !std::isfinite(k.h)) k.h = 1.0;  // Silverman/median: h is computed later
   validateKernelSpec(k);
+
+  // the JKO step is solved in the coordinates of the plane (THEORY.md §11.2)
+  if (integrator == Integrator::Jko && geometry != GeometryKind::Euclidean)
+    fail("integrator.type", "jko runs in the plane only (geometry euclidean)");
 
   // divergence
   validateWeights(weights);

@@ -22,6 +22,8 @@ struct StepReport {
   double max_speed = 0.0;    // max_i |v_i| before the step
   double bandwidth = 0.0;    // (first) bandwidth used
   std::string warning;       // e.g. "non-finite velocity at step 120: step rolled back, step size halved to 0.005"
+  int inner_iterations = 0;  // integrator jko: inner iterations of this step
+  double residual = 0.0;     // integrator jko: RMS |x - x_prev - eta v(x)| at the step's end
 };
 
 class FlowEngine {
@@ -37,7 +39,7 @@ class FlowEngine {
   void reset();
   void reseed(std::uint64_t data_seed, std::uint64_t init_seed);
 
-  // one step (Euler or Heun) with the displacement cap and blow-up rollback
+  // one step (Euler or Heun with the displacement cap, or JKO) and blow-up rollback
   StepReport step();
 
   // editing (any time between steps)
@@ -68,6 +70,7 @@ class FlowEngine {
 
  private:
   VelocityOptions optionsAt(const Points& particles, double t) const;  // velocityOptions() at another state
+  StepReport jkoStep(StepReport report, const VelocityOptions& opt);    // step() with integrator jko
   void rebuildData();
   void rebuildParticles();
 

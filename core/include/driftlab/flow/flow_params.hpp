@@ -14,7 +14,9 @@
 
 namespace driftlab {
 
-enum class Integrator { Euler, Heun };
+// Euler and Heun step explicitly along v; Jko takes the proximal (implicit Euler) step
+// x = x^k + eta v(x) by an inner solver (THEORY.md §11.2), stable for any step size
+enum class Integrator { Euler, Heun, Jko };
 // where particles live (geometry.hpp): the plane, or the unit sphere S^{d-1} moved by the exponential
 // map or by the normalizing retraction (THEORY.md §10)
 enum class GeometryKind { Euclidean, Sphere, SphereRetraction };
@@ -24,7 +26,7 @@ enum class GeometryKind { Euclidean, Sphere, SphereRetraction };
 // keeps the flow an exact time-rescaling but lets one runaway particle freeze everybody.
 enum class CapMode { PerParticle, Global };
 
-const char* integratorName(Integrator i);          // euler, heun
+const char* integratorName(Integrator i);          // euler, heun, jko
 Integrator parseIntegrator(std::string_view name);  // throws InvalidArgument
 const char* capModeName(CapMode m);                 // per_particle, global
 CapMode parseCapMode(std::string_view name);        // throws InvalidArgument
@@ -58,6 +60,8 @@ struct FlowParams {
   double step = 0.01;              // eta, in flow-time units
   double displacement_cap = 0.5;   // max per-step displacement, in bandwidths (THEORY.md §6.3); 0 = off
   CapMode cap_mode = CapMode::PerParticle;
+  int jko_inner_steps = 50;        // inner iterations at most per JKO step (THEORY.md §11.2)
+  double jko_tol = 1e-6;           // JKO stops when its residual is below tol x the explicit step
   GeometryKind geometry = GeometryKind::Euclidean;
 
   // how the kernel sums are computed (compute_path.hpp): auto = float64 for small runs,
