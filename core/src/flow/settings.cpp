@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -213,22 +212,12 @@ std::vector<std::string> flowSettingKeys(ParamMode run_mode) {
 
 namespace {
 
-// shortest %g form that reads back as the same double
-std::string exactNumberText(double v) {
-  char buf[64];
-  for (int prec = 6; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
-}
-
 std::string settingText(const Json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_integer()) return v.dump();
-  if (v.is_number()) return exactNumberText(v.get<double>());
+  if (v.is_number()) return formatNumber(v.get<double>());
   if (v.is_array()) {
     std::string out;
     for (const auto& item : v) out += (out.empty() ? "" : ",") + settingText(item);
