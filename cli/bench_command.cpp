@@ -29,6 +29,7 @@
 #include "progress.hpp"
 #include "driftlab/kde/compute_path.hpp"
 #include "driftlab/io/csv.hpp"
+#include "driftlab/io/points_file.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/flow_engine.hpp"
@@ -336,8 +337,8 @@ void benchGrid(const BenchArgs& a, ThreadPool& pool, ProgressLine& progress, lon
 // ---- field mode for bench/compare ----
 void benchField(const BenchArgs& a) {
   checkOutputOption("--out", a.out);
-  const Points y = readCsvPoints(a.data);
-  const Points x = readCsvPoints(a.particles);
+  const Points y = readPoints(a.data);
+  const Points x = readPoints(a.particles);
   DRIFTLAB_CHECK(x.rows() == y.rows(), "dimension mismatch: " + a.particles + " vs " + a.data);
   const double h = parseDouble("--bandwidth", a.bandwidth);
   DRIFTLAB_CHECK(h > 0.0 && std::isfinite(h), "--bandwidth: must be > 0 (got " + a.bandwidth + ")");
@@ -349,7 +350,7 @@ void benchField(const BenchArgs& a) {
   const Timing t = timeMedian([&] { r = evaluateField(x, self, x, y, opt); }, std::max(1, a.repeat), 0.0, std::max(1, a.repeat));
   std::printf("path=%s threads=%d seconds_median=%.6g pairs_per_second=%.4g runs=%d\n", computePathName(path),
               currentThreadPool().size(), t.median, double(x.cols()) * double(x.cols() + y.cols()) / t.median, t.runs);
-  if (!a.out.empty()) writeOutput(a.out, formatCsvPoints(r.v, coordinateNames(int(x.rows()), "v")));
+  if (!a.out.empty()) writePointsOutput(a.out, r.v, coordinateNames(int(x.rows()), "v"));
 }
 
 void runBench(const BenchArgs& a) {
@@ -389,12 +390,12 @@ const CommandRegistration kBench("bench", [](CLI::App& app) {
   sub->add_option("--threads", a->threads, "threads (default 0 = all hardware threads)");
   sub->add_option("--grid-n", a->grid_n, "N = M for the grid-path measurement (default 1000000)");
   sub->add_flag("--no-grid", a->no_grid, "skip the grid-path measurement");
-  sub->add_option("--data", a->data, "field mode: data CSV (with --particles; Gaussian forward-KL field)");
-  sub->add_option("--particles", a->particles, "field mode: particle CSV");
+  sub->add_option("--data", a->data, "field mode: data CSV or .npy (with --particles; Gaussian forward-KL field)");
+  sub->add_option("--particles", a->particles, "field mode: particle CSV or .npy");
   sub->add_option("--bandwidth", a->bandwidth, "field mode: h (default 0.1)");
   sub->add_option("--path", a->path, "field mode: exact64 | exact | grid | auto (default exact)");
   sub->add_option("--repeat", a->repeat, "field mode: timed repetitions (default 5)");
-  sub->add_option("--out", a->out, "field mode: velocity CSV (vx,vy...)");
+  sub->add_option("--out", a->out, "field mode: velocity CSV (vx,vy...), or .npy by its extension");
   addProgressFlags(sub, a->progress);
   sub->callback([a] { runBench(*a); });
 });

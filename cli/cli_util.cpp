@@ -12,6 +12,7 @@
 #include "driftlab/base/error.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/io/output_file.hpp"
+#include "driftlab/io/points_file.hpp"
 
 namespace driftlab::cli {
 
@@ -86,7 +87,12 @@ void writeOutput(const std::string& path, const std::string& text) {
 
 void writePointsOutput(const std::string& path, const Points& pts, const std::vector<std::string>& names,
                        const std::function<void(long long, long long)>& progress) {
-  writeCsvPoints(isStdout(path) ? "/dev/stdout" : path, pts, names, "output", progress);
+  // standard output is always CSV; a file is .npy or CSV by its extension
+  if (isStdout(path)) {
+    writeCsvPoints("/dev/stdout", pts, names, "output", progress);
+  } else {
+    writePoints(path, pts, names, "output", progress);
+  }
 }
 
 void checkOutputOption(const char* option, const std::string& path) {

@@ -24,7 +24,8 @@ std::uint64_t parseSeed(const std::string& option, const std::string& text);
 // writes text to path completely or not at all (driftlab/io/output_file.hpp); path "" or "-"
 // writes to stdout. Throws InvalidArgument naming the path on any failed write.
 void writeOutput(const std::string& path, const std::string& text);
-// the same for a point set as CSV (header + %.17g rows), written in chunks so that a large one
+// the same for a point set: .npy (float64) when path ends in .npy, else CSV (header + %.17g rows;
+// stdout is always CSV), written in chunks so that a large one
 // (generate --n 5e7) never needs its whole text in memory; `progress` as for writeCsvPoints
 void writePointsOutput(const std::string& path, const Points& pts, const std::vector<std::string>& names,
                        const std::function<void(long long done, long long total)>& progress = {});

@@ -1,6 +1,6 @@
 // driftlab-cli field: the velocity of a divergence flow at each particle, computed in double
-// precision by the same evaluateField the engine uses (THEORY.md §5). CSV in (header x,y...) and
-// out (header vx,vy..., %.17g). Main thread only.
+// precision by the same evaluateField the engine uses (THEORY.md §5). CSV (header x,y...) or .npy
+// in, CSV (header vx,vy..., %.17g) or .npy out, by the files' extensions. Main thread only.
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "driftlab/kde/bandwidth.hpp"
 #include "driftlab/io/csv.hpp"
+#include "driftlab/io/points_file.hpp"
 #include "driftlab/io/name_table.hpp"
 #include "driftlab/field/divergence.hpp"
 #include "driftlab/base/error.hpp"
@@ -76,8 +77,8 @@ void runField(const FieldArgs& a) {
   opt.mode = valueNamed(kVelocityNames, a.velocity, "--velocity: unknown");
   opt.leave_one_out = !a.include_self;
 
-  const Points y = readCsvPoints(a.data);
-  const Points x = readCsvPoints(a.particles);
+  const Points y = readPoints(a.data);
+  const Points x = readPoints(a.particles);
   if (x.rows() != y.rows()) {
     throw InvalidArgument("dimension mismatch: " + a.particles + " has " + std::to_string(x.rows()) + " columns but " +
                           a.data + " has " + std::to_string(y.rows()));
@@ -96,14 +97,14 @@ void runField(const FieldArgs& a) {
                             " (try a larger --bandwidth or a ratio clamp)");
     }
   }
-  writeOutput(a.out, formatCsvPoints(r.v, coordinateNames(static_cast<int>(x.rows()), "v")));
+  writePointsOutput(a.out, r.v, coordinateNames(static_cast<int>(x.rows()), "v"));
 }
 
 const CommandRegistration kField("field", [](CLI::App& app) {
   auto a = std::make_shared<FieldArgs>();
   CLI::App* sub = app.add_subcommand("field", "Velocity of the flow at each particle (CSV in, CSV vx,vy... out)");
-  sub->add_option("--data", a->data, "data CSV (law p), header x,y...")->type_name("Y.csv")->required();
-  sub->add_option("--particles", a->particles, "particle CSV (law q), header x,y...")->type_name("X.csv")->required();
+  sub->add_option("--data", a->data, "data (law p): CSV with header x,y..., or .npy of shape (n, d)")->type_name("Y.csv")->required();
+  sub->add_option("--particles", a->particles, "particles (law q): CSV with header x,y..., or .npy of shape (n, d)")->type_name("X.csv")->required();
   sub->add_option("--kernel", a->kernel, "kernel name (see 'driftlab-cli kernels'; default gaussian)")->type_name("NAME");
   sub->add_option("--bandwidth", a->bandwidth, "bandwidth h > 0, or silverman | median")->type_name("H")->required();
   auto* div = sub->add_option("--divergence", a->divergence, "field name or mixed (default mixed)")->type_name("NAME");
@@ -116,7 +117,7 @@ const CommandRegistration kField("field", [](CLI::App& app) {
   sub->add_option("--c", a->c, "imq offset (default 1)")->type_name("C");
   sub->add_option("--chi2", a->chi2, "chi2 convention: full (weight 2q/p, default) or half (q/p)")->type_name("full|half");
   sub->add_option("--velocity", a->velocity, "plugin (default) or smoothed (exact smoothed velocity, 1-D/2-D)")->type_name("plugin|smoothed");
-  sub->add_option("--out", a->out, "output CSV (default: stdout)")->type_name("V.csv");
+  sub->add_option("--out", a->out, "output CSV (default: stdout), or .npy (float64) when the name ends in .npy")->type_name("V.csv");
   sub->callback([a] { runField(*a); });
 });
 

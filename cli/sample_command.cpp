@@ -25,6 +25,7 @@ void runSample(const SampleArgs& a) {
   if (!isDatasetName(a.dataset)) {
     std::string names;
     for (const auto& e : datasetCatalog()) names += (names.empty() ? "" : ", ") + e.name;
+    for (const auto& e : realDatasetCatalog()) names += ", " + e.name;
     throw InvalidArgument("--dataset: unknown '" + a.dataset + "' (expected one of " + names + ")");
   }
   const int n = parsePointCount("--n", a.n);
@@ -39,7 +40,7 @@ const CommandRegistration kSample("sample", [](CLI::App& app) {
   sub->add_option("--dataset", args->dataset, "dataset name (see 'driftlab-cli datasets')")->type_name("NAME")->required();
   sub->add_option("--n", args->n, "number of samples (default 1000)")->type_name("N");
   sub->add_option("--seed", args->seed, "random seed (default 1)")->type_name("S");
-  sub->add_option("--out", args->out, "output CSV file (default: stdout)")->type_name("F.csv");
+  sub->add_option("--out", args->out, "output CSV file (default: stdout), or .npy (float64) by the extension")->type_name("F.csv");
   sub->callback([args] { runSample(*args); });
 });
 

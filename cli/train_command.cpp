@@ -333,7 +333,7 @@ const CommandRegistration kTrain("train", [](CLI::App& app) {
   sub->add_option("--every", a->every, "metrics every K steps (default: the scenario's metrics_every)");
   sub->add_option("--seed", a->seed, "seed S for everything: data S, network S+1, noise S+2, samples S+3");
   sub->add_option("--metrics", a->metrics_out, "write the metrics CSV here (metrics columns + loss, lr)");
-  sub->add_option("--samples", a->samples_out, "write K generated samples (CSV) here after training");
+  sub->add_option("--samples", a->samples_out, "write K generated samples here after training: CSV, or .npy by the extension");
   sub->add_option("--n", a->n, "K for --samples (default 2048)");
   sub->add_option("--save", a->save, "save the trained model (JSON) here");
   sub->add_option("--save-scenario", a->save_scenario, "write the resolved generator scenario as JSON");
@@ -349,7 +349,7 @@ const CommandRegistration kGenerate("generate", [](CLI::App& app) {
   sub->add_option("--model", a->model, "model JSON written by 'train --save'")->required();
   sub->add_option("--n", a->n, "number of samples (default 1000)");
   sub->add_option("--seed", a->seed, "noise seed (default: the model's sample_seed)");
-  sub->add_option("--out", a->out, "output CSV file (default: stdout)");
+  sub->add_option("--out", a->out, "output CSV file (default: stdout), or .npy (float64) by the extension");
   addProgressFlags(sub, a->progress);
   sub->callback([a] { runGenerate(*a); });
 });

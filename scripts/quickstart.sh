@@ -23,8 +23,8 @@ say() { echo "quickstart: $*"; }
 packages=(
   build-essential cmake ninja-build pkg-config
   libimgui-dev libstb-dev libglfw3-dev libepoxy-dev libgl-dev
-  libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev libfftw3-dev
-  xvfb xauth mesa-utils ffmpeg python3-numpy
+  libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev libfftw3-dev zlib1g-dev
+  xvfb xauth mesa-utils ffmpeg python3-numpy python3-sklearn
 )
 
 install_missing() {

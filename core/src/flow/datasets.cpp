@@ -1,4 +1,5 @@
-// Built-in 2-D datasets, seeded and scaled to roughly [-1, 1]^2. THEORY.md §9.1.
+// Built-in 2-D datasets, seeded and scaled to roughly [-1, 1]^2. THEORY.md §9.1. The 64-D digits
+// datasets read from a file are in digits_dataset.cpp; both tables are looked up here.
 // Any thread: every call owns its own random generator.
 #include "driftlab/flow/datasets.hpp"
 
@@ -10,6 +11,7 @@
 
 #include "driftlab/base/error.hpp"
 #include "base/rng.hpp"
+#include "flow/digits_dataset.hpp"
 
 namespace driftlab {
 namespace {
@@ -209,20 +211,42 @@ constexpr DatasetEntry kDatasets[] = {
      unequalBimodal},
 };
 
+// datasets read from a file rather than drawn from a formula: 64-D, not in the 2-D catalog
+constexpr DatasetEntry kRealDatasets[] = {
+    {"digits",
+     "1797 8x8 handwritten digits (scikit-learn), 64-D pixels / 16 in [0,1]; 10 class-mean modes weighted by "
+     "class frequency; M < 1797 a seeded subsample, M > 1797 adds repeats; needs python3-sklearn",
+     digits_data::plain},
+    {"digits_sphere",
+     "the digits minus the mean image, each scaled to unit length (points on S^63); 10 class-mean directions as "
+     "modes; M < 1797 a seeded subsample, M > 1797 adds repeats; needs python3-sklearn",
+     digits_data::sphere},
+};
+
+// the entry called name in either table, nullptr if none
+const DatasetEntry* findDataset(std::string_view name) {
+  for (const auto& e : kDatasets)
+    if (name == e.name) return &e;
+  for (const auto& e : kRealDatasets)
+    if (name == e.name) return &e;
+  return nullptr;
+}
+
 std::string knownNames() {
   std::string s;
   for (const auto& e : kDatasets) {
     if (!s.empty()) s += ", ";
     s += e.name;
   }
+  for (const auto& e : kRealDatasets) s += std::string(", ") + e.name;
   return s;
 }
 
 }  // namespace
 
 Dataset sampleDataset(std::string_view name, int n, std::uint64_t seed) {
-  for (const auto& e : kDatasets) {
-    if (name != e.name) continue;
+  if (const DatasetEntry* found = findDataset(name)) {
+    const DatasetEntry& e = *found;
     if (n < 1 || n > kMaxPoints) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "dataset %s: sample count must be between 1 and %lld (got %d)", e.name,
@@ -241,11 +265,12 @@ std::vector<NamedDescription> datasetCatalog() {
   return out;
 }
 
-bool isDatasetName(std::string_view name) {
-  for (const auto& e : kDatasets) {
-    if (name == e.name) return true;
-  }
-  return false;
+std::vector<NamedDescription> realDatasetCatalog() {
+  std::vector<NamedDescription> out;
+  for (const auto& e : kRealDatasets) out.push_back({e.name, e.description});
+  return out;
 }
+
+bool isDatasetName(std::string_view name) { return findDataset(name) != nullptr; }
 
 }  // namespace driftlab

@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "driftlab/io/csv.hpp"
+#include "driftlab/io/points_file.hpp"
 #include "driftlab/io/name_table.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/generator/generator.hpp"
@@ -182,7 +182,7 @@ void GeneratorEngine::rebuildDataInfo() {
   std::vector<double> weights;
   int dim = 0;
   if (f.dataset == "csv") {
-    csv = readCsvPoints(f.data_csv);
+    csv = readPoints(f.data_csv);
     dim = static_cast<int>(csv.rows());
   } else {
     Dataset probe = sampleDataset(f.dataset, 1, f.data_seed);

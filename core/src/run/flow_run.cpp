@@ -18,7 +18,7 @@
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/flow/scenario.hpp"
-#include "driftlab/io/csv.hpp"
+#include "driftlab/io/points_file.hpp"
 #include "driftlab/run/flow_worker.hpp"
 #include "driftlab/run/run.hpp"
 #include "flow/param_diff.hpp"
@@ -186,7 +186,7 @@ class FlowRun final : public Run {
       applyParams(p, "init=" + c.name, ctx);
       return;
     }
-    const Points x = c.name == "csv" ? readCsvPoints(p.init_csv)
+    const Points x = c.name == "csv" ? readPoints(p.init_csv)
                                      : initialParticles(c.name, p.particles, p.init_seed, engine_.data());
     DRIFTLAB_CHECK(x.rows() == engine_.dim(), "init: " + p.init_csv + " has dimension " + std::to_string(x.rows()) +
                                                   ", the run has " + std::to_string(engine_.dim()));

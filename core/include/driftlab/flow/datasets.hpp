@@ -19,9 +19,15 @@ struct Dataset {
 };
 
 // eight_gaussians, twenty_five_gaussians, two_moons, checkerboard, swiss_roll, rings, pinwheel,
-// spiral, banana, unequal_bimodal. Throws InvalidArgument for an unknown name or n < 1.
+// spiral, banana, unequal_bimodal, and the 64-D digits and digits_sphere (read from the
+// python3-sklearn file, io/digits.hpp; n above its 1797 images repeats some). Throws
+// InvalidArgument for an unknown name, n < 1, or (digits) a missing or malformed file.
 Dataset sampleDataset(std::string_view name, int n, std::uint64_t seed);
+// the 2-D datasets drawn from a formula
 std::vector<NamedDescription> datasetCatalog();
+// the datasets read from files (digits, digits_sphere)
+std::vector<NamedDescription> realDatasetCatalog();
+// a name of either catalog
 bool isDatasetName(std::string_view name);
 
 // Initial particle layouts: gaussian (N(0, 0.5^2 I)), far (a blob far from the data), collapsed
