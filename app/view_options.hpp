@@ -5,7 +5,10 @@
 namespace driftlab::app {
 
 enum class ParticleColoring { StartPosition, Speed, NearestMode, Plain };
-enum class ArrowMode { TrueLength, Normalized, LogLength };
+// Proportional: length and colour proportional to |v| up to p90, the 90th percentile of |v| over
+// the padded bounding box of data and particles; longer arrows are clipped to that length and
+// drawn in a marked colour (far from the data |v| reaches 1e8 and would flatten everything else)
+enum class ArrowMode { TrueLength, Normalized, LogLength, Proportional };
 enum class HeatMap { None, LogP, LogQ, LogRatio, Speed };
 enum class FieldSplit { Total, AttractionRepulsion, PerTerm };
 // What a left click/drag on the canvas does (app/canvas_input.cpp). Probe and Pick pan on drag;
@@ -21,12 +24,16 @@ struct ViewOptions {
   bool show_grid = true;
   bool show_bandwidth_circle = true;
   ParticleColoring coloring = ParticleColoring::StartPosition;
-  ArrowMode arrow_mode = ArrowMode::Normalized;
+  ArrowMode arrow_mode = ArrowMode::Proportional;
   float arrow_scale = 0.05f;       // TrueLength: world units per unit speed, locked unless the user changes it
   FieldSplit split = FieldSplit::Total;
   int solo_term = -1;              // PerTerm: index into Snapshot::terms to show alone, -1 = all
   HeatMap heat_map = HeatMap::LogRatio;
   float heat_opacity = 0.6f;
+  // the heat map's colour range is fixed per run (taken from the run's first snapshot; a reset,
+  // new seed or preset starts a new one) so colours stay comparable over time; unlocked it is
+  // re-fitted to every snapshot. Log ratio stays centred at 0 either way.
+  bool heat_range_locked = true;
   int trail_length = 40;           // frames
   float particle_size = 4.0f;      // pixels
   float data_size = 3.0f;          // pixels

@@ -60,12 +60,20 @@ void WarningPrinter::finish() const {
   if (count_ > kShown) std::fprintf(stderr, "driftlab-cli: warning: %d more warnings not shown\n", count_ - kShown);
 }
 
+// the mode-mass columns go last, so every earlier column keeps its position; a run's dataset and
+// so its number of modes is fixed, the first row gives it
 void writeMetricsCsv(const std::string& path, const std::vector<Metrics>& rows) {
-  writeOutput(path, formatCsvTable(metricsColumns(), rows, formatMetricsRow));
+  std::vector<std::string> cols = metricsColumns();
+  for (auto& c : modeMassColumns(rows.empty() ? 0 : static_cast<int>(rows.front().mode_share.size()))) cols.push_back(c);
+  writeOutput(path, formatCsvTable(cols, rows, [](const Metrics& m) { return formatMetricsRow(m) + formatModeMassCells(m); }));
 }
 
 void writeMetricsCsv(const std::string& path, const std::vector<GeneratorMetrics>& rows) {
-  writeOutput(path, formatCsvTable(generatorMetricsColumns(), rows, formatGeneratorMetricsRow));
+  std::vector<std::string> cols = generatorMetricsColumns();
+  for (auto& c : modeMassColumns(rows.empty() ? 0 : static_cast<int>(rows.front().m.mode_share.size()))) cols.push_back(c);
+  writeOutput(path, formatCsvTable(cols, rows, [](const GeneratorMetrics& g) {
+                return formatGeneratorMetricsRow(g) + formatModeMassCells(g.m);
+              }));
 }
 
 }  // namespace driftlab::cli

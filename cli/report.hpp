@@ -51,7 +51,8 @@ class WarningPrinter {
   int count_ = 0;
 };
 
-// the metrics CSV (header metricsColumns(), or generatorMetricsColumns(); one row per record),
+// the metrics CSV (header metricsColumns(), or generatorMetricsColumns(), then modeMassColumns(K);
+// one row per record),
 // written completely or not at all
 void writeMetricsCsv(const std::string& path, const std::vector<Metrics>& rows);
 void writeMetricsCsv(const std::string& path, const std::vector<GeneratorMetrics>& rows);

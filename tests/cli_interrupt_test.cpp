@@ -128,7 +128,9 @@ TEST_CASE("cli interrupt: Ctrl-C during run writes the metrics so far, not --fin
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 130);
   CHECK_FALSE(std::filesystem::exists(final));
-  const std::vector<long> steps = checkMetricsCsv(readFile(metrics), metricsColumns());
+  std::vector<std::string> columns = metricsColumns();
+  for (const auto& c : modeMassColumns(8)) columns.push_back(c);  // the default preset's eight modes
+  const std::vector<long> steps = checkMetricsCsv(readFile(metrics), columns);
   CHECK(steps.front() == 0);
   const long stopped = steps.back();
   CHECK(stopped < 1000000);
@@ -157,7 +159,9 @@ TEST_CASE("cli interrupt: SIGTERM during train writes the metrics so far, not th
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 128 + SIGTERM);
   CHECK_FALSE(std::filesystem::exists(model));
-  const std::vector<long> steps = checkMetricsCsv(readFile(metrics), generatorMetricsColumns());
+  std::vector<std::string> columns = generatorMetricsColumns();
+  for (const auto& c : modeMassColumns(0)) columns.push_back(c);  // checkerboard: no modes, mode_tv only
+  const std::vector<long> steps = checkMetricsCsv(readFile(metrics), columns);
   CHECK(readFile(err) == "train: interrupted at step " + std::to_string(steps.back()) + " of 1000000; metrics written to " +
                              metrics + "; --save not written\n");
 }

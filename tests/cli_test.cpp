@@ -161,15 +161,18 @@ TEST_CASE("cli: run writes the metrics CSV with the documented header and one ro
   std::istringstream lines(text);
   std::string header;
   std::getline(lines, header);
-  CHECK(header == "step,time,mmd2,energy,sliced_w2,kl_qp,kl_pq,chi2,modes_covered,objective");
+  // eight Gaussians: the mode-mass columns of its 8 modes follow the fixed ones
+  CHECK(header == "step,time,mmd2,energy,sliced_w2,kl_qp,kl_pq,chi2,modes_covered,objective,mode_tv,"
+                  "mode_share_0,mode_share_1,mode_share_2,mode_share_3,mode_share_4,mode_share_5,mode_share_6,mode_share_7");
   std::string expected_header;
   for (const auto& c : metricsColumns()) expected_header += (expected_header.empty() ? "" : ",") + c;
+  for (const auto& c : modeMassColumns(8)) expected_header += "," + c;
   CHECK(header == expected_header);
   // steps 0, 5, 10 and the final step 12
   std::vector<long> steps;
   for (std::string line; std::getline(lines, line);) {
     steps.push_back(std::stol(line.substr(0, line.find(','))));
-    CHECK(std::count(line.begin(), line.end(), ',') == 9);
+    CHECK(std::count(line.begin(), line.end(), ',') == 9 + 9);
   }
   CHECK(steps == std::vector<long>{0, 5, 10, 12});
   const Points x = readCsvPoints(final_csv);

@@ -47,7 +47,7 @@ void gridLabels(ImDrawList* dl, const Camera& cam, float step, const std::array<
 
 // colour bar with ticks, anchored at its top-right corner
 float colorBar(ImDrawList* dl, const HeatLegend& h, ImVec2 top_right) {
-  const float w = 220, bar_h = 12;
+  const float w = std::max(220.f, ImGui::CalcTextSize(h.title.c_str()).x), bar_h = 12;  // the title fits
   ImVec2 p0(top_right.x - w, top_right.y);
   dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(top_right.x + 8, p0.y + 56), kBox, 4);
   textShadow(dl, ImVec2(p0.x, p0.y), kText, h.title.c_str());
@@ -87,6 +87,10 @@ float arrowLegend(ImDrawList* dl, const ArrowLegend& a, const Camera& cam, ImVec
       std::snprintf(line2, sizeof line2, "locked scale; %d faded arrows clipped; max |v| %.3g", a.clipped, a.max_speed);
     else
       std::snprintf(line2, sizeof line2, "true length, locked scale; max |v| %.3g", a.max_speed);
+  } else if (a.mode == ArrowMode::Proportional) {
+    std::snprintf(line1, sizeof line1, "length ~ |v| up to p90 = %.2g", a.p90);
+    std::snprintf(line2, sizeof line2, "p90 %s; %d faded: clipped; max %.2g", a.p90_in_box ? "near data" : "of view",
+                  a.clipped, a.max_speed);
   } else if (a.mode == ArrowMode::Normalized) {
     std::snprintf(line1, sizeof line1, "arrows: direction of v");
     std::snprintf(line2, sizeof line2, "colour/opacity = |v|, max %.3g", a.max_speed);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "driftlab/field/divergence.hpp"
+#include "render/arrow_reference.hpp"
 
 namespace driftlab::app::render {
 
@@ -56,7 +57,7 @@ void addCircle(std::vector<LineVertex>& out, Vec2f c, float r, Rgba8 col) {
 void Scene::sync(const Snapshot& s, const ViewOptions& view) {
   bool new_snapshot = !have_snapshot_ || s.snapshot_id != snapshot_id_;
   bool colors_changed = view.coloring != last_view_.coloring;
-  bool heat_changed = view.heat_map != last_view_.heat_map;
+  bool heat_changed = view.heat_map != last_view_.heat_map || view.heat_range_locked != last_view_.heat_range_locked;
   bool trails_changed = view.trail_length != last_view_.trail_length || view.show_trails != last_view_.show_trails;
   if (!new_snapshot && !colors_changed && !heat_changed && !trails_changed &&
       view.picked_particle == picked_) {
@@ -99,12 +100,12 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     if (new_run) picked_path_.clear();
     updateColors(s, view);
     updateTrails(s, view, restarted);
-    updateHeat(s, view);
+    updateHeat(s, view, new_run);
     last_step_ = s.step;
   } else {
     if (colors_changed) updateColors(s, view);
     if (trails_changed) updateTrails(s, view, true);
-    if (heat_changed) updateHeat(s, view);
+    if (heat_changed) updateHeat(s, view, false);
   }
   // picked particle's path grows by one point per published snapshot
   if (view.picked_particle != picked_) {
@@ -238,8 +239,9 @@ void Scene::updateTrails(const Snapshot& s, const ViewOptions& view, bool restar
   trail_layer_.push(trail_row_.data());
 }
 
-void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
+void Scene::updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run) {
   heat_legend_ = {};
+  if (new_run) heat_lock_.valid = false;  // a new run fixes its own range
   const GridField* base = nullptr;
   std::vector<float> values;
   switch (view.heat_map) {
@@ -310,6 +312,16 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view) {
       heat_legend_.hi = std::max(quantile(finite, 0.99f), heat_legend_.lo + 1e-3f);
       break;
   }
+  // locked: the run's first range, kept (per map kind); unlocked: this snapshot's range, which also
+  // becomes the lock, so locking again freezes what is on screen
+  if (view.heat_range_locked && heat_lock_.valid && heat_lock_.map == view.heat_map) {
+    heat_legend_.lo = heat_lock_.lo;
+    heat_legend_.hi = heat_lock_.hi;
+  } else {
+    heat_lock_ = {true, view.heat_map, heat_legend_.lo, heat_legend_.hi};
+  }
+  heat_legend_.locked = view.heat_range_locked;
+  if (heat_legend_.locked) heat_legend_.title += " [locked]";
   heat_layer_.upload(values.data(), base->nx, base->ny, base->x0, base->y0, base->x1, base->y1);
 }
 
@@ -367,6 +379,27 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
     }
   arrow_legend_.visible = true;
   arrow_legend_.max_speed = vmax;
+  // p90 of |v| over the region that holds data and particles (their box padded by 10 % of its
+  // size), arrow_reference.hpp
+  {
+    std::vector<float> bx, by, mags;
+    for (const auto& src : sources)
+      for (int i = 0; i < src.count; ++i) {
+        if (src.base) {
+          bx.push_back(src.base[2 * i]);
+          by.push_back(src.base[2 * i + 1]);
+        } else {
+          const GridField& g = *src.grid;
+          bx.push_back(g.x0 + (g.x1 - g.x0) * (static_cast<float>(i % g.nx) + 0.5f) / static_cast<float>(g.nx));
+          by.push_back(g.y0 + (g.y1 - g.y0) * (static_cast<float>(i / g.nx) + 0.5f) / static_cast<float>(g.ny));
+        }
+        mags.push_back(std::hypot(src.vec[2 * i], src.vec[2 * i + 1]));
+      }
+    const ArrowReference ref = arrowReference(bx, by, mags, bounds(), 0.1f, 0.9f);
+    arrow_legend_.p90 = ref.value;
+    arrow_legend_.p90_in_box = ref.in_box;
+  }
+  const float p90 = arrow_legend_.p90;
   // colours and log lengths use a robust top (95th percentile): far from both clouds the density
   // ratio hits its clamp and a few huge arrows would otherwise flatten every other magnitude
   {
@@ -410,13 +443,27 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
           }
           break;
         case ArrowMode::Normalized: len = len_unit; break;
+        case ArrowMode::Proportional:
+          // length and colour ~ |v| / p90, clipped at p90 (a clipped arrow is drawn faded)
+          len = 1.2f * len_unit * (p90 > 0 ? std::min(m / p90, 1.f) : 1.f);
+          if (p90 > 0 && m > p90) {
+            clipped = true;
+            ++arrow_legend_.clipped;
+          }
+          break;
         case ArrowMode::LogLength:
           len = len_unit * std::min(std::log1p(m / log_ref) / std::log1p(vmax / log_ref), 1.5f);
           break;
       }
       a.vx = vx / m * len;
       a.vy = vy / m * len;
-      if (view.arrow_mode == ArrowMode::Normalized && src.colored_by_magnitude) {
+      if (view.arrow_mode == ArrowMode::Proportional) {
+        const float r = p90 > 0 ? std::min(m / p90, 1.f) : 1.f;
+        // clipped arrows: the top colour of the ramp (|v| >= p90), faded so the eye reads them as capped
+        if (clipped) a.color = toRgba8(src.colored_by_magnitude ? sampleColorMap(ColorMap::Viridis, 0.95f) : src.color, 0.4f);
+        else if (src.colored_by_magnitude) a.color = toRgba8(sampleColorMap(ColorMap::Viridis, 0.25f + 0.7f * r), 0.95f);
+        else a.color = toRgba8(src.color, 0.3f + 0.7f * r);
+      } else if (view.arrow_mode == ArrowMode::Normalized && src.colored_by_magnitude) {
         a.color = toRgba8(sampleColorMap(ColorMap::Viridis, 0.35f + 0.65f * std::sqrt(rel)), 0.95f);
       } else if (view.arrow_mode == ArrowMode::Normalized) {
         a.color = toRgba8(src.color, 0.25f + 0.75f * std::sqrt(rel));  // opacity carries the magnitude

@@ -23,6 +23,7 @@ struct HeatLegend {
   float lo = 0, hi = 1;
   std::string title;  // "log p(x)", "log p/q (0 = equilibrium)", ...
   std::string note;   // e.g. "n/a: kernel not integrable"
+  bool locked = false;  // the range is the run's locked one (ViewOptions::heat_range_locked)
 };
 
 // what the arrow legend shows
@@ -31,7 +32,9 @@ struct ArrowLegend {
   ArrowMode mode = ArrowMode::Normalized;
   float world_per_speed = 0;  // TrueLength: displayed world length per unit |v|
   float max_speed = 0;        // largest |v| among the drawn arrows
-  int clipped = 0;            // TrueLength arrows drawn shortened (faded) because they were too long
+  int clipped = 0;            // TrueLength / Proportional arrows drawn shortened because they were too long
+  float p90 = 0;              // 90th percentile of |v| over the padded data + particle box (Proportional)
+  bool p90_in_box = false;    // p90 came from that box (false: from everything drawn, none was inside)
   std::vector<std::pair<std::string, Rgb>> entries;  // split colours: "attraction", "repulsion", term names
 };
 
@@ -77,7 +80,7 @@ class Scene {
   void uploadData(const ViewOptions& view);
   const float* stridedPoints(const std::vector<float>& xy, int stride, int drawn);
   void updateTrails(const Snapshot& s, const ViewOptions& view, bool restarted);
-  void updateHeat(const Snapshot& s, const ViewOptions& view);
+  void updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run);
   void buildArrows(const Camera& cam, const ViewOptions& view);
   void buildGrid(const Camera& cam, std::vector<LineVertex>& out);
 
@@ -107,6 +110,12 @@ class Scene {
   std::vector<ArrowInstance> arrows_;
   std::vector<LineVertex> lines_;
   HeatLegend heat_legend_;
+  // the heat map's locked colour range: set by the first heat update of a run, forgotten on a new run
+  struct HeatLock {
+    bool valid = false;
+    HeatMap map = HeatMap::None;
+    float lo = 0, hi = 1;
+  } heat_lock_;
   ArrowLegend arrow_legend_;
   float grid_step_ = 0.5f;
 

@@ -33,6 +33,10 @@ struct PlotGroup {
 };
 std::vector<PlotGroup> plotGroups(bool grouped, bool mixture);
 
+// the mode-mass bar chart (mode_share_panel.cpp): per mode, q's share vs p's weight and
+// mode_tv from the newest metrics row; a line of text for datasets without modes
+void drawModeSharePanel(const Snapshot* frame);
+
 // the status bar along the bottom (status_bar.cpp)
 void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus& status);
 

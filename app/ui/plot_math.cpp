@@ -6,6 +6,9 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
 
 namespace driftlab::app::ui {
 
@@ -260,6 +263,160 @@ void decimateMinMax(const double* xs, const double* ys, int count, double x0, do
     (gap_in_col ? tail : head).add(i, y);
   }
   flushColumn();
+}
+
+// log1p / expm1: exact to rounding also for |y| << c, where 1 + |y|/c would lose the digits
+double symlog(double y, double c) { return std::copysign(std::log1p(std::fabs(y) / c) / std::log(10.0), y); }
+
+double symlogInverse(double t, double c) { return std::copysign(c * std::expm1(std::fabs(t) * std::log(10.0)), t); }
+
+AxisScale chooseScale(const std::vector<const double*>& ys, const std::vector<int>& counts, bool want_log) {
+  if (!want_log) return AxisScale::Linear;
+  bool any = false, non_positive = false;
+  double amin = INFINITY, amax = 0.0;
+  for (std::size_t s = 0; s < ys.size(); ++s) {
+    for (int i = 0; i < counts[s]; ++i) {
+      const double y = ys[s][i];
+      if (!std::isfinite(y)) continue;
+      any = true;
+      if (y <= 0) non_positive = true;
+      if (y != 0) {
+        amin = std::min(amin, std::fabs(y));
+        amax = std::max(amax, std::fabs(y));
+      }
+    }
+  }
+  if (!any) return AxisScale::Log;
+  if (!non_positive) return AxisScale::Log;
+  // signed: symlog pays off only when the magnitudes span decades
+  return amax > 100.0 * amin ? AxisScale::Symlog : AxisScale::Linear;
+}
+
+double symlogConstant(const std::vector<const double*>& ys, const std::vector<int>& counts) {
+  std::vector<double> a;
+  for (std::size_t s = 0; s < ys.size(); ++s)
+    for (int i = 0; i < counts[s]; ++i)
+      if (std::isfinite(ys[s][i]) && ys[s][i] != 0) a.push_back(std::fabs(ys[s][i]));
+  if (a.empty()) return 1.0;
+  const std::size_t k = a.size() / 10;
+  std::nth_element(a.begin(), a.begin() + static_cast<long>(k), a.end());
+  return a[k];
+}
+
+double axisValue(double y, AxisScale scale, double c) {
+  switch (scale) {
+    case AxisScale::Log: return y > 0 ? std::log10(y) : NAN;
+    case AxisScale::Symlog: return symlog(y, c);
+    case AxisScale::Linear: break;
+  }
+  return y;
+}
+
+double axisInverse(double t, AxisScale scale, double c) {
+  switch (scale) {
+    case AxisScale::Log: return std::pow(10.0, t);
+    case AxisScale::Symlog: return symlogInverse(t, c);
+    case AxisScale::Linear: break;
+  }
+  return t;
+}
+
+bool robustRange(const std::vector<double>& t, double q_lo, double q_hi, double spread, double& lo, double& hi,
+                 int* clipped) {
+  std::vector<double> v;
+  int inf = 0;
+  for (double x : t) {
+    if (std::isfinite(x)) v.push_back(x);
+    else if (std::isinf(x)) ++inf;
+  }
+  if (clipped) *clipped = inf;
+  if (v.empty()) return false;
+  std::sort(v.begin(), v.end());
+  const double full_lo = v.front(), full_hi = v.back();
+  // quantiles by linear interpolation between order statistics
+  auto q = [&](double u) {
+    const double p = u * static_cast<double>(v.size() - 1);
+    const auto i = static_cast<std::size_t>(p);
+    const std::size_t j = std::min(i + 1, v.size() - 1);
+    return v[i] + (p - static_cast<double>(i)) * (v[j] - v[i]);
+  };
+  const double r_lo = q(q_lo), r_hi = q(q_hi);
+  const double full = full_hi - full_lo, robust = r_hi - r_lo;
+  if (robust > 0 && full > spread * robust) {
+    lo = r_lo;
+    hi = r_hi;
+  } else {
+    lo = full_lo;
+    hi = full_hi;
+  }
+  if (clipped)
+    for (double x : v)
+      if (x < lo || x > hi) ++*clipped;
+  return true;
+}
+
+namespace {
+
+// the short names of the keys that change most often (the rest keep their own name)
+const std::pair<const char*, const char*> kShortKeys[] = {
+    {"bandwidth", "h"}, {"bandwidth.h", "h"}, {"step", "eta"}, {"particles", "N"}, {"samples", "M"},
+    {"divergence", "div"}, {"integrator", "int"}, {"displacement_cap", "cap"}, {"init_seed", "seed"}};
+
+}  // namespace
+
+std::string shortMarkerLabel(const std::string& label, std::size_t max_chars) {
+  const std::size_t eq = label.find('=');
+  std::string out;
+  if (eq == std::string::npos) {
+    out = label;
+  } else {
+    std::string key = label.substr(0, eq);
+    const std::string value = label.substr(eq + 1);
+    for (const auto& [k, s] : kShortKeys)
+      if (key == k) key = s;
+    if (key.rfind("weights.", 0) == 0) key = key.substr(8);  // "weights.chi2" -> "chi2"
+    // a number: 2 significant digits
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    std::string val = value;
+    if (!value.empty() && end != nullptr && *end == '\0' && std::isfinite(v)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2g", v);
+      val = buf;
+    }
+    out = key + " " + val;
+  }
+  if (out.size() > max_chars && max_chars >= 3) out = out.substr(0, max_chars - 2) + "..";
+  return out;
+}
+
+int placeLabels(const std::vector<float>& x, const std::vector<float>& w, float x_min, float x_max, int rows,
+                float gap, std::vector<int>& row, std::vector<float>& left) {
+  const std::size_t n = x.size();
+  row.assign(n, -1);
+  left.assign(n, 0.f);
+  std::vector<std::vector<std::pair<float, float>>> taken(static_cast<std::size_t>(std::max(rows, 0)));
+  int dropped = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float l = std::min(x[i], x_max - w[i]);  // near the right edge: shifted left to fit
+    left[i] = l;
+    if (l < x_min) {
+      ++dropped;
+      continue;
+    }
+    const float r = l + w[i];
+    for (int k = 0; k < rows && row[i] < 0; ++k) {
+      bool free = true;
+      for (const auto& [a, b] : taken[static_cast<std::size_t>(k)])
+        if (l < b + gap && r + gap > a) free = false;
+      if (free) {
+        taken[static_cast<std::size_t>(k)].push_back({l, r});
+        row[i] = k;
+      }
+    }
+    if (row[i] < 0) ++dropped;
+  }
+  return dropped;
 }
 
 }  // namespace driftlab::app::ui

@@ -55,4 +55,47 @@ struct DecimatedSeries {
 void decimateMinMax(const double* xs, const double* ys, int count, double x0, double x1, int columns, bool log_y,
                     DecimatedSeries& out);
 
+// ---- readable axes: symlog, robust ranges with clipping marks, short non-overlapping labels ----
+
+// How a plot maps y to its vertical axis.
+enum class AxisScale { Linear, Log, Symlog };
+
+// symlog(y) = sign(y) log10(1 + |y| / c): linear near 0 (|y| << c), log10 far from it, odd, so
+// negative values keep their sign instead of leaving a gap. c > 0. symlogInverse undoes it.
+double symlog(double y, double c);
+double symlogInverse(double t, double c);
+
+// The scale of a plot whose user asked for log_y: Log when every finite sample is > 0, Symlog
+// when some are <= 0 (signed quantities, e.g. a KDE estimate of KL below 0) and the magnitudes
+// span more than two decades, Linear otherwise or when !want_log. Non-finite samples are ignored.
+AxisScale chooseScale(const std::vector<const double*>& ys, const std::vector<int>& counts, bool want_log);
+
+// The symlog constant: the 10th percentile of the non-zero finite |y| (1 when there are none), so
+// that most of the samples lie in the logarithmic part.
+double symlogConstant(const std::vector<const double*>& ys, const std::vector<int>& counts);
+
+// y mapped to the axis: log10(y) (Log; NaN for y <= 0), symlog(y, c), or y.
+double axisValue(double y, AxisScale scale, double c);
+double axisInverse(double t, AxisScale scale, double c);
+
+// A robust display range of transformed values t[0..count) (NaN ignored; +-inf count as beyond
+// either end): the q_lo..q_hi quantiles when the full finite range is more than `spread` times
+// wider than them (one outlier such as chi2 = 1e13 at step 0 would otherwise squash every other
+// value into one pixel row), else the full finite range. Returns false when no value is finite.
+// *clipped (if not null) receives how many values fall outside [lo, hi].
+bool robustRange(const std::vector<double>& t, double q_lo, double q_hi, double spread, double& lo, double& hi,
+                 int* clipped = nullptr);
+
+// "bandwidth=0.5211" -> "h 0.52", "kernel=laplacian" -> "kernel laplacian", "weights.chi2=0" ->
+// "chi2 0": a known key's short name, then the value with numbers rounded to 2 significant digits;
+// at most max_chars characters (cut with "..").
+std::string shortMarkerLabel(const std::string& label, std::size_t max_chars = 18);
+
+// Places labels of widths w[i] at left edges x[i] (pixels) into at most `rows` rows inside
+// [x_min, x_max], most important first (the caller passes them in that order): each goes into the
+// first row where it keeps `gap` pixels from the labels already there; row[i] = -1 when none has
+// room. Returns the number of labels dropped. Left edges are shifted left to fit before x_max.
+int placeLabels(const std::vector<float>& x, const std::vector<float>& w, float x_min, float x_max, int rows,
+                float gap, std::vector<int>& row, std::vector<float>& left);
+
 }  // namespace driftlab::app::ui

@@ -1,5 +1,6 @@
 // In-house line-plot widget on ImDrawList (STYLE.md L13; there is no ImPlot in Debian): axes,
-// 1-2-5 ticks, decades on log-y (non-positive values leave a gap), several series, labelled
+// 1-2-5 ticks, decades on log-y (symlog when values are not all positive), values beyond a robust
+// range clipped to the frame with a mark, several series, short non-overlapping
 // change markers, legend, hover read-out and a linked cursor line. Series are decimated to
 // min/max per pixel column so a plot never emits more than a few thousand vertices (the Debian
 // ImGui keeps 16-bit ImDrawIdx). Render thread only.
@@ -17,6 +18,7 @@ struct PlotSeries {
   const double* ys = nullptr;  // NaN = missing sample (a gap)
   int count = 0;
   ImU32 color = IM_COL32(255, 255, 255, 255);
+  bool faint = false;  // a previous run's curve: drawn dimmed, not in the range, legend or read-out
 };
 
 struct PlotMarker {  // one per mid-run parameter change
@@ -25,10 +27,14 @@ struct PlotMarker {  // one per mid-run parameter change
 };
 
 struct PlotOptions {
+  // log_y asks for a logarithmic axis: the plot uses log10 when every finite sample in view is
+  // > 0 and symlog (sign(y) log10(1 + |y|/c)) when some are not, so a signed value is never dropped
   bool log_y = false;
   ImVec2 size{-1.f, 160.f};        // -1 = fill the available width
   double x_min = 0, x_max = 0;     // equal = fit to the data; the plots panel passes one range to link the plots
-  double y_min = 0, y_max = 0;     // equal = fit to the visible data (e.g. a mode count uses [0, K])
+  double y_min = 0, y_max = 0;     // equal = fit to the visible data robustly (the 2nd-98th
+                                   // percentile when outliers would squash the rest; values beyond
+                                   // are drawn on the frame with a mark); a mode count uses [0, K]
   bool integer_y = false;          // counts: only whole-number y ticks
   const char* title = nullptr;     // drawn inside the frame, top left
   const char* x_label = "x";       // used in the hover read-out ("step", "t")

@@ -70,8 +70,11 @@ void rebuild(HistoryColumns& c, const std::shared_ptr<const MetricHistory>& h) {
 std::string historyCsv(const MetricHistory& h) {
   std::string out;
   for (const auto& c : metricsColumns()) out += (out.empty() ? "" : ",") + c;
+  // then the mode-mass columns, as the CLI writes them (a run's number of modes is fixed)
+  for (const auto& c : modeMassColumns(h.rows.empty() ? 0 : static_cast<int>(h.rows.front().mode_share.size())))
+    out += "," + c;
   out += "\n";
-  for (const auto& m : h.rows) out += formatMetricsRow(m) + "\n";
+  for (const auto& m : h.rows) out += formatMetricsRow(m) + formatModeMassCells(m) + "\n";
   return out;
 }
 
@@ -97,8 +100,17 @@ std::vector<PlotGroup> plotGroups(bool grouped, bool mixture) {
 
 void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   static HistoryColumns cols;  // render thread only
+  // the previous run's curves, drawn faintly after a reset or preset change until "clear"
+  static HistoryColumns ghost;
   const auto& history = frame != nullptr ? frame->history : nullptr;
-  if (history && history != cols.source) rebuild(cols, history);
+  if (history && history != cols.source) {
+    // a new run: the history restarts (empty, or its last step is behind the one shown); a row
+    // count that shrinks alone is the worker thinning a full history, not a new run
+    const bool restarted = !cols.steps.empty() &&
+                           (history->rows.empty() || static_cast<double>(history->rows.back().step) < cols.steps.back());
+    if (restarted) ghost = cols;
+    rebuild(cols, history);
+  }
 
   // toolbar
   int x_axis = state.plot_vs_time ? 1 : 0;
@@ -118,6 +130,11 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   ImGui::SameLine();
   if (ImGui::SmallButton("copy CSV") && history) ImGui::SetClipboardText(historyCsv(*history).c_str());
   helpMarker("plots.copy_csv");
+  if (!ghost.steps.empty()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("clear previous")) ghost = HistoryColumns{};
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("the faint curves are the previous run's (before the last reset or preset change)");
+  }
 
   const bool have = history && !cols.steps.empty();
   if (!have) {
@@ -144,6 +161,14 @@ void drawPlotsPanel(const Snapshot* frame, UiState& state) {
   auto metricName = [generator](int m) { return generator && m == kObjective ? "loss" : kMetricNames[m]; };
   for (const auto& g : groups) {
     std::vector<PlotSeries> series;
+    const std::vector<double>& gx = state.plot_vs_time ? ghost.times : ghost.steps;
+    for (int m : g.metrics) {
+      if (!gx.empty()) {
+        PlotSeries faint{metricName(m), gx.data(), ghost.y[m].data(), static_cast<int>(gx.size()), kMetricColors[m]};
+        faint.faint = true;
+        series.push_back(faint);
+      }
+    }
     for (int m : g.metrics) series.push_back({metricName(m), xs.data(), cols.y[m].data(), n, kMetricColors[m]});
     title = g.title;
     if (generator && g.metrics.size() == 1 && g.metrics[0] == kObjective) title = "loss (training)";

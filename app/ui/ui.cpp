@@ -42,6 +42,8 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
       ImGui::SetNextWindowSize(ImVec2(pw, bottom), ImGuiCond_FirstUseEver);
       if (ImGui::Begin("Plots", &state.show_plots)) {
         coverEdges();
+        // mode mass above the curves: the plots take the height that is left
+        if (ImGui::CollapsingHeader("Mode mass", ImGuiTreeNodeFlags_DefaultOpen)) drawModeSharePanel(frame);
         drawPlotsPanel(frame, state);
       }
       ImGui::End();

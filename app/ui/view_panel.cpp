@@ -68,7 +68,7 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   helpMarker("view.particle_arrows");
   ImGui::Checkbox("quiver field", &v.show_quiver);
   helpMarker("view.quiver");
-  enumCombo("arrow length", v.arrow_mode, {"true (locked scale)", "normalized", "log"});
+  enumCombo("arrow length", v.arrow_mode, {"true (locked scale)", "normalized", "log", "proportional up to p90"});
   helpMarker("view.arrow_mode");
   if (v.arrow_mode == ArrowMode::TrueLength) {
     ImGui::SliderFloat("arrow scale", &v.arrow_scale, 1e-4f, 10.f, "%.4f", kLog);
@@ -94,6 +94,11 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   helpMarker("view.heat_map");
   ImGui::SliderFloat("heat opacity", &v.heat_opacity, 0.f, 1.f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
   helpMarker("view.heat_opacity");
+  ImGui::Checkbox("lock colour range", &v.heat_range_locked);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("locked: the colour range is taken from the run's first snapshot and kept until a reset,\n"
+                      "new seed or preset, so a colour means the same value all run long.\n"
+                      "unlocked: re-fitted to every snapshot (locking again keeps the current range).");
 
   // overlays
   ImGui::Checkbox("trails", &v.show_trails);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../plot_math.hpp"
+#include "../../render/arrow_reference.hpp"  // GUI-free, header-only: the canvas arrows' scale
 
 using namespace driftlab::app::ui;
 
@@ -273,4 +274,120 @@ TEST_CASE("decimation of a zoomed range keeps one neighbour outside on each side
   REQUIRE(d.points.size() == 12);  // samples 10 .. 21
   CHECK(d.points.front().x == 10.0);
   CHECK(d.points.back().x == 21.0);
+}
+
+TEST_CASE("symlog is odd, linear near 0, log10 far out, and inverted exactly") {
+  CHECK(symlog(0.0, 1.0) == 0.0);
+  CHECK(symlog(9.0, 1.0) == doctest::Approx(1.0).epsilon(1e-15));     // log10(1 + 9)
+  CHECK(symlog(-99.0, 1.0) == doctest::Approx(-2.0).epsilon(1e-15));  // sign kept
+  CHECK(symlog(1e-6, 1.0) == doctest::Approx(1e-6 / std::log(10.0)).epsilon(1e-6));  // slope 1/(c ln 10)
+  CHECK(symlog(1e13, 0.01) == doctest::Approx(15.0).epsilon(1e-12));  // log10(1 + 1e15)
+  for (double y : {-1e13, -3.5, -1e-9, 0.0, 2e-4, 0.7, 42.0, 1e13})
+    CHECK(symlogInverse(symlog(y, 0.05), 0.05) == doctest::Approx(y).epsilon(1e-12).scale(1e-12));
+  CHECK(axisValue(-1.0, AxisScale::Log, 1.0) != axisValue(-1.0, AxisScale::Log, 1.0));  // NaN: no log of y <= 0
+  CHECK(axisValue(100.0, AxisScale::Log, 1.0) == 2.0);
+  CHECK(axisInverse(axisValue(-7.0, AxisScale::Symlog, 0.3), AxisScale::Symlog, 0.3) == doctest::Approx(-7.0));
+}
+
+TEST_CASE("the scale: log only when every finite value is positive, symlog for signed values spanning decades") {
+  const std::vector<double> pos{1e-3, 0.5, 2.0, NAN, INFINITY};
+  const std::vector<double> signed_wide{0.5, 0.1, 1e-3, -0.01, 1e-4};
+  const std::vector<double> signed_narrow{0.5, -0.2, 0.3};
+  auto pick = [](const std::vector<double>& v, bool want) {
+    return chooseScale({v.data()}, {static_cast<int>(v.size())}, want);
+  };
+  CHECK(pick(pos, true) == AxisScale::Log);
+  CHECK(pick(pos, false) == AxisScale::Linear);
+  CHECK(pick(signed_wide, true) == AxisScale::Symlog);  // 5e-1 / 1e-4 spans > 2 decades
+  CHECK(pick(signed_narrow, true) == AxisScale::Linear);
+  // two curves on one axis: one negative value anywhere rules out log
+  CHECK(chooseScale({pos.data(), signed_narrow.data()}, {5, 3}, true) != AxisScale::Log);
+  // c: the 10th percentile of the non-zero |y|: of 1..10 -> index 1 of the sorted -> 2
+  std::vector<double> ten;
+  for (int i = 1; i <= 10; ++i) ten.push_back(i % 2 ? i : -i);
+  ten.push_back(0.0);
+  CHECK(symlogConstant({ten.data()}, {static_cast<int>(ten.size())}) == 2.0);
+}
+
+TEST_CASE("robust range: one chi2 = 1e13 outlier is clipped instead of squashing the curve") {
+  // 100 values 1.00 .. 1.99 and one 1e13 at step 0
+  std::vector<double> t{1e13};
+  for (int i = 0; i < 100; ++i) t.push_back(1.0 + i / 100.0);
+  double lo = 0, hi = 0;
+  int clipped = 0;
+  REQUIRE(robustRange(t, 0.02, 0.98, 3.0, lo, hi, &clipped));
+  // quantiles of the 101 sorted values at (101-1) * 0.02 = 2 and (101-1) * 0.98 = 98: 1.02 and 1.98
+  CHECK(lo == doctest::Approx(1.02).epsilon(1e-12));
+  CHECK(hi == doctest::Approx(1.98).epsilon(1e-12));
+  CHECK(clipped == 4);  // 1.00, 1.01 below; 1.99 and 1e13 above
+  // no outlier: the full range, nothing clipped
+  std::vector<double> plain(t.begin() + 1, t.end());
+  REQUIRE(robustRange(plain, 0.02, 0.98, 3.0, lo, hi, &clipped));
+  CHECK(lo == 1.0);
+  CHECK(hi == doctest::Approx(1.99).epsilon(1e-15));
+  CHECK(clipped == 0);
+  // infinities count as clipped; NaN is a gap; nothing finite: false
+  std::vector<double> inf{1.0, 2.0, INFINITY, NAN, -INFINITY};
+  REQUIRE(robustRange(inf, 0.02, 0.98, 3.0, lo, hi, &clipped));
+  CHECK(lo == 1.0);
+  CHECK(hi == 2.0);
+  CHECK(clipped == 2);
+  CHECK_FALSE(robustRange({NAN, INFINITY}, 0.02, 0.98, 3.0, lo, hi));
+}
+
+TEST_CASE("marker labels: short, rounded, and placed without overlap") {
+  CHECK(shortMarkerLabel("bandwidth=0.5211") == "h 0.52");
+  CHECK(shortMarkerLabel("kernel=laplacian") == "kernel laplacian");
+  CHECK(shortMarkerLabel("weights.chi2=0") == "chi2 0");
+  CHECK(shortMarkerLabel("step=0.0012345") == "eta 0.0012");
+  CHECK(shortMarkerLabel("particles=20000") == "N 2e+04");
+  CHECK(shortMarkerLabel("divergence=reverse_kl+chi2+hellinger") == "div reverse_kl+c..");
+  CHECK(shortMarkerLabel("reset") == "reset");
+  // three 40-px labels at x = 100, 110, 300 in [0, 400], two rows, 4 px gap:
+  // the first takes row 0, the second overlaps it -> row 1, the third is free in row 0
+  std::vector<int> row;
+  std::vector<float> left;
+  CHECK(placeLabels({100, 110, 300}, {40, 40, 40}, 0, 400, 2, 4, row, left) == 0);
+  CHECK(row == std::vector<int>{0, 1, 0});
+  // a fourth at 120 finds no room in either row: dropped and counted
+  CHECK(placeLabels({100, 110, 300, 120}, {40, 40, 40, 40}, 0, 400, 2, 4, row, left) == 1);
+  CHECK(row[3] == -1);
+  // near the right edge a label is shifted left to end at x_max
+  placeLabels({390}, {40}, 0, 400, 1, 4, row, left);
+  CHECK(left[0] == 360.f);
+  CHECK(row[0] == 0);
+}
+
+TEST_CASE("arrow reference: p90 of |v| over the padded data box, not the canvas where |v| reaches 1e8") {
+  using driftlab::app::render::arrowReference;
+  // 10 arrows inside the box [0,1]^2 with |v| = 1..10, and 30 far outside with |v| = 1e8
+  std::vector<float> bx, by, mag;
+  for (int i = 0; i < 10; ++i) {
+    bx.push_back(0.1f * static_cast<float>(i));
+    by.push_back(0.5f);
+    mag.push_back(static_cast<float>(i + 1));
+  }
+  for (int i = 0; i < 30; ++i) {
+    bx.push_back(5.f + static_cast<float>(i));
+    by.push_back(-5.f);
+    mag.push_back(1e8f);
+  }
+  const std::array<float, 4> box{0.f, 0.f, 1.f, 1.f};
+  // order statistic floor(0.9 * 9) = 8 of 1..10: 9
+  const auto r = arrowReference(bx, by, mag, box, 0.1f, 0.9f);
+  CHECK(r.in_box);
+  CHECK(r.value == 9.f);
+  // the padding: an arrow at x = 1.05 (inside 1 + 0.1 + 1e-3) with |v| = 100 joins: 11 values,
+  // k = floor(0.9 * 10) = 9 -> 10
+  bx.push_back(1.05f);
+  by.push_back(0.5f);
+  mag.push_back(100.f);
+  CHECK(arrowReference(bx, by, mag, box, 0.1f, 0.9f).value == 10.f);
+  // over the whole canvas the statistic would be 1e8
+  CHECK(arrowReference(bx, by, mag, std::nullopt, 0.1f, 0.9f).value == 1e8f);
+  // no arrow in the box: all arrows, and the flag says so
+  const std::array<float, 4> elsewhere{100.f, 100.f, 101.f, 101.f};
+  const auto all = arrowReference(bx, by, mag, elsewhere, 0.1f, 0.9f);
+  CHECK_FALSE(all.in_box);
+  CHECK(all.value == 1e8f);
 }

@@ -55,6 +55,11 @@ std::shared_ptr<Snapshot> makeSnapshot(const FlowParams& params, std::uint64_t v
     m.modes_covered = std::min(8, i / 100);
     m.modes_total = 8;
     m.objective = i < 10 ? NAN : 1.0 / (1.0 + i);
+    // mode mass: mode 0 over-full, mode 7 empty at the start, balanced at the end
+    const double drift = std::exp(-i / 500.0) / 8.0;
+    m.mode_share = {0.125 + drift, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125 - drift};
+    m.mode_weight.assign(8, 0.125);
+    m.mode_tv = drift;
     h->rows.push_back(m);
   }
   h->markers = {{10000, 100.0, "kernel=laplacian"}, {15000, 150.0, "bandwidth=0.05"}, {15100, 151.0, "divergence=chi2"}};
@@ -235,7 +240,8 @@ TEST_CASE("hovering a plot shows a read-out and links a cursor to the other plot
   h.frame(snap.get());
   ImGuiWindow* plots = ImGui::FindWindowByName("Plots");
   REQUIRE(plots != nullptr);
-  h.mouse(ImVec2(plots->Pos.x + plots->Size.x * 0.6f, plots->Pos.y + 120.f), false);
+  // below the mode-mass chart at the window's top: inside one of the stacked plots
+  h.mouse(ImVec2(plots->Pos.x + plots->Size.x * 0.6f, plots->Pos.y + plots->Size.y * 0.6f), false);
   h.frame(snap.get());
   h.frame(snap.get());
   CHECK(h.state.plot_cursor);

@@ -218,16 +218,19 @@ double slicedW2(const Points& x, const Points& y, int slices, std::uint64_t seed
   return std::sqrt(total / slices);
 }
 
-int modesCovered(const Points& particles, const Points& centres, const std::vector<double>& weights) {
+namespace {
+
+// particles per mode, each particle counted for its nearest centre (THEORY.md §8.3)
+std::vector<long long> nearestCentreCounts(const Points& particles, const Points& centres,
+                                           const std::vector<double>& weights, const char* what) {
   DRIFTLAB_CHECK(static_cast<std::size_t>(centres.cols()) == weights.size(),
-                 "modesCovered: " + std::to_string(centres.cols()) + " centres but " +
+                 std::string(what) + ": " + std::to_string(centres.cols()) + " centres but " +
                      std::to_string(weights.size()) + " weights");
-  if (centres.cols() == 0) return -1;
-  DRIFTLAB_CHECK(centres.rows() == particles.rows(), "modesCovered: centres have dimension " +
+  DRIFTLAB_CHECK(centres.rows() == particles.rows(), std::string(what) + ": centres have dimension " +
                                                          std::to_string(centres.rows()) + ", particles " +
                                                          std::to_string(particles.rows()));
   for (double w : weights) {
-    DRIFTLAB_CHECK(std::isfinite(w) && w >= 0.0, "modesCovered: weights must be finite and >= 0 (got " +
+    DRIFTLAB_CHECK(std::isfinite(w) && w >= 0.0, std::string(what) + ": weights must be finite and >= 0 (got " +
                                                      std::to_string(w) + ")");
   }
   std::vector<long long> count(weights.size(), 0);
@@ -236,6 +239,14 @@ int modesCovered(const Points& particles, const Points& centres, const std::vect
     (centres.colwise() - particles.col(i)).colwise().squaredNorm().minCoeff(&best);
     ++count[static_cast<std::size_t>(best)];
   }
+  return count;
+}
+
+}  // namespace
+
+int modesCovered(const Points& particles, const Points& centres, const std::vector<double>& weights) {
+  if (centres.cols() == 0 && weights.empty()) return -1;
+  const std::vector<long long> count = nearestCentreCounts(particles, centres, weights, "modesCovered");
   // a mode is covered when it holds at least half of its share of the particles (THEORY.md §8.3)
   const auto n = static_cast<double>(particles.cols());
   int covered = 0;
@@ -243,6 +254,27 @@ int modesCovered(const Points& particles, const Points& centres, const std::vect
     if (static_cast<double>(count[k]) >= 0.5 * weights[k] * n) ++covered;
   }
   return covered;
+}
+
+ModeMass modeMass(const Points& particles, const Points& centres, const std::vector<double>& weights) {
+  ModeMass out;
+  if (centres.cols() == 0 && weights.empty()) return out;
+  const std::vector<long long> count = nearestCentreCounts(particles, centres, weights, "modeMass");
+  double wsum = 0.0;
+  for (double w : weights) wsum += w;
+  DRIFTLAB_CHECK(wsum > 0.0, "modeMass: the weights sum to 0");
+  const auto n = static_cast<double>(particles.cols());
+  out.share.resize(weights.size(), 0.0);
+  out.weight.resize(weights.size(), 0.0);
+  double l1 = 0.0;
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    out.share[k] = n > 0 ? static_cast<double>(count[k]) / n : 0.0;
+    out.weight[k] = weights[k] / wsum;
+    l1 += std::abs(out.share[k] - out.weight[k]);
+  }
+  // TV of two laws on the K modes; with no particles there is no law q, so no distance
+  out.tv = n > 0 ? 0.5 * l1 : std::numeric_limits<double>::quiet_NaN();
+  return out;
 }
 
 Metrics computeMetrics(const Points& particles, const Points& data, const Points& mode_centres,
@@ -289,6 +321,10 @@ Metrics computeMetrics(const Points& particles, const Points& data, const Points
 
   out.modes_total = static_cast<int>(mode_centres.cols());
   out.modes_covered = modesCovered(particles, mode_centres, mode_weights);
+  ModeMass mass = modeMass(particles, mode_centres, mode_weights);
+  out.mode_share = std::move(mass.share);
+  out.mode_weight = std::move(mass.weight);
+  out.mode_tv = mass.tv;
   out.objective = objectiveValue(xs, ys, flow);
   return out;
 }
@@ -305,6 +341,23 @@ std::string formatMetricsRow(const Metrics& m) {
   }
   out += ',' + std::to_string(m.modes_covered) + ',';
   appendValue(out, m.objective);
+  return out;
+}
+
+std::vector<std::string> modeMassColumns(int mode_count) {
+  std::vector<std::string> cols{"mode_tv"};
+  for (int k = 0; k < mode_count; ++k) cols.push_back("mode_share_" + std::to_string(k));
+  return cols;
+}
+
+std::string formatModeMassCells(const Metrics& m) {
+  std::string out;
+  out += ',';
+  appendValue(out, m.mode_tv);
+  for (double v : m.mode_share) {
+    out += ',';
+    appendValue(out, v);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,22 @@ struct Metrics {
   int modes_covered = -1;    // mixtures: modes holding >= half their share of particles; -1 if N/A
   int modes_total = 0;
   double objective = 0.0;    // value of the functional the flow minimizes (its own kernel), THEORY.md §8.4
+  // mode mass (THEORY.md §8.3): share of the particles whose nearest centre is mode k, and the
+  // total-variation distance 1/2 sum_k |share_k - weight_k| to the target's (normalized) weights;
+  // empty / NaN when the dataset has no modes
+  std::vector<double> mode_share;
+  std::vector<double> mode_weight;  // the target's weights normalized to sum 1 (not a CSV column)
+  double mode_tv = std::numeric_limits<double>::quiet_NaN();
 };
+
+// Shares of the particles per mode (nearest centre, the assignment of modesCovered) and their
+// total-variation distance to the normalized weights. No centres: empty shares, NaN tv.
+struct ModeMass {
+  std::vector<double> share;
+  std::vector<double> weight;  // the weights normalized to sum 1
+  double tv = std::numeric_limits<double>::quiet_NaN();
+};
+ModeMass modeMass(const Points& particles, const Points& centres, const std::vector<double>& weights);
 
 // mode_centres/mode_weights may be empty (then modes_covered = -1).
 Metrics computeMetrics(const Points& particles, const Points& data, const Points& mode_centres,
@@ -51,5 +67,12 @@ int modesCovered(const Points& particles, const Points& centres, const std::vect
 // modes_covered,objective
 std::vector<std::string> metricsColumns();
 std::string formatMetricsRow(const Metrics& m);  // %.10g values joined by commas
+
+// The mode-mass columns that every metrics CSV appends after its own columns (after loss,lr in
+// generator mode), so that earlier columns keep their positions: mode_tv, then
+// mode_share_0..mode_share_{K-1}; K = 0 for datasets without modes (mode_tv is then "nan", as
+// modes_covered is -1).
+std::vector<std::string> modeMassColumns(int mode_count);
+std::string formatModeMassCells(const Metrics& m);  // ",tv,share_0,...": to append to a row
 
 }  // namespace driftlab
