@@ -63,7 +63,8 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
     if (v == "normalized") view.arrow_mode = ArrowMode::Normalized;
     else if (v == "true") view.arrow_mode = ArrowMode::TrueLength;
     else if (v == "log") view.arrow_mode = ArrowMode::LogLength;
-    else bad("normalized|true|log");
+    else if (v == "proportional") view.arrow_mode = ArrowMode::Proportional;
+    else bad("normalized|true|log|proportional");
   } else if (key == "split") {
     if (v == "total") view.split = FieldSplit::Total;
     else if (v == "attrep") view.split = FieldSplit::AttractionRepulsion;

@@ -42,7 +42,7 @@ std::vector<ScriptEvent> loadScript(const std::string& path, const GeneratorScen
 bool parseClick(std::string_view arg, float& x, float& y);
 
 // view settings shared by scripts and tests: heat=none|logp|logq|logratio|speed,
-// arrows=normalized|true|log, split=total|attrep|terms, coloring=start|speed|mode|plain,
+// arrows=normalized|true|log|proportional, split=total|attrep|terms, coloring=start|speed|mode|plain,
 // tool=probe|pick|brush|erase|drag|blob,
 // quiver|particle_arrows|trails|grid|particles|data|circle|panels=on|off, arrow_scale=X,
 // heat_opacity=X, trail_length=N, quiver_n=N, density_n=N, particle_size=X, data_size=X.

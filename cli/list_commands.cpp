@@ -43,8 +43,13 @@ const CommandRegistration kPresets("presets", [](CLI::App& app) {
   addListCommand(app, "presets", "List the built-in scenario presets (use with run --preset NAME)", presetCatalog);
 });
 const CommandRegistration kDatasets("datasets", [](CLI::App& app) {
+  // the toy datasets, then the real ones read from Debian packages (digits: python3-sklearn)
   addListCommand(app, "datasets", "List the built-in datasets (use with sample --dataset NAME or --set dataset=NAME)",
-                 datasetCatalog);
+                 [] {
+                   std::vector<NamedDescription> all = datasetCatalog();
+                   for (auto& e : realDatasetCatalog()) all.push_back(std::move(e));
+                   return all;
+                 });
 });
 const CommandRegistration kInits("inits", [](CLI::App& app) {
   addListCommand(app, "inits", "List the initial particle layouts (use with --set init=NAME)", initCatalog);

@@ -4,6 +4,7 @@
 // the run succeeded, each through a temporary file and a rename. Ctrl-C or SIGTERM stops the run
 // between steps: the metrics gathered so far are written, --final and --save-scenario are not,
 // and the exit code is 128 + the signal (interrupt.hpp). Main thread only.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/flow_engine.hpp"
+#include "driftlab/field/dfm_drift.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/generator/scenario_kind.hpp"
@@ -63,6 +65,34 @@ MetricTable runTable(long total_steps) {
                      total_steps);
 }
 
+// the header's word for what moves the particles
+std::string stepperLabel(const FlowParams& p) {
+  if (p.mode == FlowMode::Dfm) {
+    char buf[120];
+    std::snprintf(buf, sizeof buf, "dfm oracle drift, sigma %g, %d steps to t = 1 - %g", p.dfm_sigma, p.dfm_steps,
+                  p.dfm_epsilon);
+    return buf;
+  }
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%s, step %g", integratorName(p.integrator), p.step);
+  return buf;
+}
+
+// inner iterations and residuals of the JKO steps of a run (THEORY.md §11.2)
+struct JkoSummary {
+  long steps = 0, iterations = 0;
+  int most_iterations = 0;
+  double last_residual = 0.0, largest_residual = 0.0;
+  void add(const StepReport& r) {
+    if (r.inner_iterations == 0 && r.residual == 0.0) return;
+    ++steps;
+    iterations += r.inner_iterations;
+    most_iterations = std::max(most_iterations, r.inner_iterations);
+    last_residual = r.residual;
+    largest_residual = std::max(largest_residual, r.residual);
+  }
+};
+
 void runRun(const RunArgs& a) {
   checkOutputOption("--metrics", a.metrics_out);
   checkOutputOption("--final", a.final_out);
@@ -80,11 +110,11 @@ void runRun(const RunArgs& a) {
     }
   }();
   if (!a.quiet) {
-    std::printf("driftlab-cli run: %s | %s, N = %ld, M = %ld | %s | %s kernel, bandwidth %s h = %.4g | %s, step %g | %ld steps\n",
+    std::printf("driftlab-cli run: %s | %s, N = %ld, M = %ld | %s | %s kernel, bandwidth %s h = %.4g | %s | %ld steps\n",
                 s.name.c_str(), p.dataset == "csv" ? p.data_csv.c_str() : p.dataset.c_str(),
                 static_cast<long>(engine.particles().cols()), static_cast<long>(engine.data().cols()),
                 p.weights.label().c_str(), kernelName(p.kernel.kind), bandwidthRuleName(p.bandwidth.rule),
-                engine.currentBandwidth(), integratorName(p.integrator), p.step, s.steps);
+                engine.currentBandwidth(), stepperLabel(p).c_str(), s.steps);
   }
   MetricTable table = runTable(s.steps);
   if (!a.quiet) table.printHeader();
@@ -103,13 +133,16 @@ void runRun(const RunArgs& a) {
 
   const auto t0 = std::chrono::steady_clock::now();
   long done = 0;  // steps taken
+  JkoSummary jko;
   int stop_signal = 0;
   {
     InterruptScope interrupt_scope;  // before the first row: a Ctrl-C from then on stops between steps
     record(true);
     WarningPrinter warnings;
     for (long k = 1; k <= s.steps && interruptSignal() == 0; ++k) {
-      const std::string warning = engine.step().warning;
+      const StepReport report = engine.step();
+      jko.add(report);
+      const std::string& warning = report.warning;
       if (!warning.empty()) progress.clear();  // a warning line of its own, not after the progress text
       warnings.add(warning);
       done = k;
@@ -137,6 +170,16 @@ void runRun(const RunArgs& a) {
                 last.energy > 0 ? first.energy / last.energy : 0.0);
     if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(first).c_str(), modesText(last).c_str());
     std::printf("\n");
+    if (p.mode == FlowMode::Drifting && p.integrator == Integrator::Jko && jko.steps > 0) {
+      std::printf("jko: %.1f inner iterations per step (most %d); stationarity residual %.3g at the last step, "
+                  "%.3g at most\n", double(jko.iterations) / double(jko.steps), jko.most_iterations,
+                  jko.last_residual, jko.largest_residual);
+    }
+    if (p.mode == FlowMode::Dfm) {
+      std::printf("dfm: t = %.4g of %.4g; %.1f %% of the samples within 0.01 of a training point\n",
+                  engine.dfmTime(), 1.0 - p.dfm_epsilon,
+                  100.0 * fractionNearData(engine.particles(), engine.data(), 0.01));
+    }
     std::fflush(stdout);
   }
 
@@ -161,7 +204,7 @@ const CommandRegistration kRun("run", [](CLI::App& app) {
   sub->add_option("--steps", a->steps, "number of steps (default: the scenario's steps)")->type_name("N");
   sub->add_option("--metrics", a->metrics_out, "write the metrics CSV here")->type_name("OUT.csv");
   sub->add_option("--every", a->every, "metrics every K steps (default: the scenario's metrics_every)")->type_name("K");
-  sub->add_option("--final", a->final_out, "write the final particles CSV here")->type_name("OUT.csv");
+  sub->add_option("--final", a->final_out, "write the final particles here: CSV, or .npy (float64) by the extension")->type_name("OUT.csv");
   sub->add_option("--seed", a->seed, "seed S: data seed S, init seed S + 1")->type_name("S");
   sub->add_option("--save-scenario", a->save_scenario, "write the resolved scenario (after --set etc.) as JSON")->type_name("OUT.json");
   sub->add_flag("--quiet", a->quiet, "no table on stdout (warnings and errors still go to stderr)");

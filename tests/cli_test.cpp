@@ -199,9 +199,16 @@ TEST_CASE("cli: run prints a table and a summary, and --save-scenario writes the
   CHECK(loadScenario(path("out.json")) == expected);
 }
 
+// what `driftlab-cli datasets` lists: the toy datasets, then the real ones
+static std::vector<NamedDescription> allDatasets() {
+  std::vector<NamedDescription> all = datasetCatalog();
+  for (auto& e : realDatasetCatalog()) all.push_back(std::move(e));
+  return all;
+}
+
 TEST_CASE("cli: list commands print one line per catalog entry") {
   const std::vector<std::pair<std::string, std::vector<NamedDescription>>> lists = {
-      {"presets", presetCatalog()}, {"datasets", datasetCatalog()}, {"kernels", kernelCatalog()},
+      {"presets", presetCatalog()}, {"datasets", allDatasets()}, {"kernels", kernelCatalog()},
       {"inits", initCatalog()}};
   for (const auto& [cmd, catalog] : lists) {
     const Result r = runCli(cmd);

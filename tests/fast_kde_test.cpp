@@ -5,11 +5,13 @@
 
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
+#include "kde/dense_kde.hpp"
 #include "kde/fast_kde.hpp"
 #include "kde/grid_kde.hpp"
 #include "kde/kde_rows.hpp"
@@ -633,4 +635,46 @@ TEST_CASE("the compute path is an explicit option: float64 by default, the engin
   CHECK((grid_engine.velocities() - v_engine_grid).cwiseAbs().maxCoeff() <= 1e-12 * v_engine_grid.cwiseAbs().maxCoeff());
   CHECK((grid_engine.velocities() - exact_engine.velocities()).cwiseAbs().maxCoeff() >
         1e-6 * v_engine_grid.cwiseAbs().maxCoeff());
+}
+
+TEST_CASE("dense kernel rows (d > 3): every kernel matches the float64 reference, threads do not change a bit") {
+  for (const int d : {4, 64}) {
+    for (const KernelKind kind : kAllKernels) {
+      KernelSpec spec;
+      spec.kind = kind;
+      spec.h = 0.7;
+      Case c = looCase(d, 150, spec.h);
+      c.log_weight.resize(150);
+      for (int s = 0; s < 150; ++s) c.log_weight[std::size_t(s)] = -0.01 * s;
+      // far from the origin: the distance expansion is centred, so this costs no digits
+      c.eval.array() += 1000.0;
+      c.sources.array() += 1000.0;
+      const KernelEvaluator kernel(spec, d);
+      const kde::RowOutputs what;
+      kde::RowSums ref, dense, dense_one;
+      kde::kdeRowsReference(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, ref);
+      ThreadPool pool(2), single(1);
+      REQUIRE(kde::kdeRowsDense(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, dense, pool));
+      REQUIRE(kde::kdeRowsDense(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, dense_one, single));
+      CAPTURE(std::string(kernelName(kind)));
+      CAPTURE(d);
+      CHECK((dense.log_sum - ref.log_sum).cwiseAbs().maxCoeff() <= 1e-10);
+      CHECK(normwiseError(dense.score, ref.score) <= 1e-10);
+      CHECK(normwiseError(dense.shift, ref.shift) <= 1e-10);
+      // the far particle (row 3): its own direction, not only a small error in norm
+      CHECK((dense.shift.col(3) - ref.shift.col(3)).norm() <= 1e-10 * ref.shift.col(3).norm());
+      CHECK(dense.log_sum == dense_one.log_sum);
+      CHECK(dense.score == dense_one.score);
+    }
+  }
+  // d <= 3 is the SIMD path's; one source left out of one source leaves an empty row
+  ThreadPool pool(2);
+  kde::RowSums out;
+  const KernelEvaluator gauss(KernelSpec{}, 3);
+  CHECK_FALSE(kde::kdeRowsDense(Points::Zero(3, 2), {}, Points::Zero(3, 2), gauss, {}, kde::RowOutputs{}, out, pool));
+  const KernelEvaluator gauss5(KernelSpec{}, 5);
+  const std::vector<int> self{0};
+  REQUIRE(kde::kdeRowsDense(Points::Zero(5, 1), self, Points::Zero(5, 1), gauss5, {}, kde::RowOutputs{}, out, pool));
+  CHECK(out.log_sum[0] == -std::numeric_limits<double>::infinity());
+  CHECK(out.score.col(0).isZero());
 }

@@ -293,6 +293,20 @@ TEST_CASE("generator scenario: JSON round trip, strict fields, settings and pres
   CHECK_THROWS_AS(applyGeneratorSetting(s, "kernel=nope"), InvalidArgument);
   CHECK(s == keep);
 
+  // the digits (d = 64) need output_dim 64: with the default start one setting does it; the
+  // collapsed start then asks for a centre of 64 values, and takes one
+  GeneratorScenario digits = generatorPreset("gen_checkerboard");
+  applyGeneratorSetting(digits, "dataset=digits");
+  applyGeneratorSetting(digits, "output_dim=64");
+  CHECK(digits.params.arch.output_dim == 64);
+  CHECK_THROWS_WITH_AS(applyGeneratorSetting(digits, "network_init=collapsed"),
+                       doctest::Contains("generator.init_center: expected 64 values (got 2)"), InvalidArgument);
+  std::string centre = "init_center=0.5";
+  for (int k = 1; k < 64; ++k) centre += ",0.5";
+  applyGeneratorSetting(digits, centre);
+  applyGeneratorSetting(digits, "network_init=collapsed");
+  CHECK(digits.params.network_init == NetworkInit::Collapsed);
+
   std::string json = generatorScenarioToJson(s);
   CHECK_THROWS_WITH_AS(generatorScenarioFromJson(replaceFirst(json, "\"lr\"", "\"lrr\""), "g.json"),
                        doctest::Contains("g.json: unknown field 'generator.lrr' (did you mean 'generator.lr'?)"), InvalidArgument);

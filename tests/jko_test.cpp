@@ -154,3 +154,31 @@ TEST_CASE("jko: settings and their checks") {
   CHECK(errorOf([&] { applySetting(s, "jko.inner_steps=0"); }).find("jko.inner_steps") != std::string::npos);
   CHECK(errorOf([&] { applySetting(s, "geometry=sphere"); }).find("jko runs in the plane only") != std::string::npos);
 }
+
+TEST_CASE("jko: plug-in fields are solved by Newton-Krylov steps, also where v expands; a field with no solution stalls") {
+  Points x0(2, 3);
+  x0 << 1.0, -2.0, 0.5, 3.0, -1.5, 0.25;
+  // v = a x with a tau = 2: the implicit step x = x^k + tau a x gives x^k / (1 - a tau) = -x^k;
+  // the plain residual direction rises here, the Newton direction does not
+  const detail::JkoResult r = detail::jkoStep(x0, {2.0, 20, 1e-10, false}, [](const Points& x, Points& v) {
+    v = x;
+    return std::nan("");
+  });
+  CHECK_FALSE(r.stalled);
+  CHECK(r.converged);
+  CHECK((r.x + x0).cwiseAbs().maxCoeff() < 1e-8);
+  // the quadratic potential, as a plug-in field: x / (1 + a tau)
+  const detail::JkoResult q = detail::jkoStep(x0, {3.0, 20, 1e-10, false}, quadratic(1.0));
+  CHECK(q.converged);
+  CHECK((q.x - x0 / 4.0).cwiseAbs().maxCoeff() < 1e-8);
+  // v = (x - x^k) / tau + c: the residual is -c wherever x is, so no step lowers it; the step
+  // reports itself stalled at x^k (the engine then takes the explicit step, flow_engine.cpp)
+  const double tau = 0.5;
+  const detail::JkoResult s = detail::jkoStep(x0, {tau, 20, 1e-8, false}, [&](const Points& x, Points& v) {
+    v = (x - x0) / tau + Points::Ones(x.rows(), x.cols());
+    return std::nan("");
+  });
+  CHECK(s.stalled);
+  CHECK_FALSE(s.converged);
+  CHECK(s.x == x0);
+}

@@ -389,4 +389,10 @@ TEST_CASE("cli: field and run read and write .npy by the extension; a malformed 
   REQUIRE(cli("run --preset default --set samples=50 --set init_csv='" + dir +
               "/f.npy' --steps 0 --quiet --final '" + dir + "/g.npy'").code == 0);
   CHECK(sameBits(readPoints(dir + "/g.npy"), f));
+  // a path ending in .npy selects the file dataset in one setting, as .csv does
+  const auto by_path = cli("run --preset default --set particles=20 --set dataset='" + dir +
+                           "/y.NPY' --steps 0 --quiet");
+  CHECK(by_path.code == 2);  // y.NPY does not exist (the name is kept as given)
+  CHECK(by_path.err.find("y.NPY") != std::string::npos);
+  REQUIRE(cli("run --preset default --set particles=20 --set dataset='" + dir + "/y.npy' --steps 0 --quiet").code == 0);
 }

@@ -159,6 +159,8 @@ TEST_CASE("view settings: each key changes its field and bad values are rejected
   CHECK(v.heat_map == driftlab::app::HeatMap::LogQ);
   driftlab::app::applyViewSetting(v, panels, "arrows=true");
   CHECK(v.arrow_mode == driftlab::app::ArrowMode::TrueLength);
+  driftlab::app::applyViewSetting(v, panels, "arrows=proportional");
+  CHECK(v.arrow_mode == driftlab::app::ArrowMode::Proportional);
   driftlab::app::applyViewSetting(v, panels, "split=terms");
   CHECK(v.split == driftlab::app::FieldSplit::PerTerm);
   driftlab::app::applyViewSetting(v, panels, "panels=off");

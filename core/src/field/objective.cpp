@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "driftlab/base/error.hpp"
+#include "field/standard_gaussian.hpp"
 #include "driftlab/field/functional.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "kde/kde_rows.hpp"
@@ -91,13 +92,22 @@ double objectiveValue(const Points& particles, const Points& data, const Velocit
 
   const KernelEvaluator kernel(opt.kernel, d);
   const bool loo = opt.leave_one_out;
-  const LogDensities at_x = logDensitiesAt(opt.path, particles, true, loo, particles, data, kernel);
+  LogDensities at_x = logDensitiesAt(opt.path, particles, true, loo, particles, data, kernel);
   bool need_y = false;
   for (Divergence t : {Divergence::ReverseKL, Divergence::Chi2Reverse, Divergence::JS, Divergence::MMD})
     need_y = need_y || opt.weights[t] > 0.0 || (t == Divergence::ReverseKL && opt.weights[Divergence::Alpha] > 0.0);
-  const LogDensities at_y =
+  LogDensities at_y =
       need_y ? logDensitiesAt(opt.path, data, false, loo, particles, data, kernel) : LogDensities{};
   const std::size_t n = std::size_t(particles.cols()), m = std::size_t(data.cols());
+  if (opt.target == TargetKind::StandardGaussian) {
+    // p = N(0, I) exactly (THEORY.md §11.4): lp holds log(Z_k p), as the KDE rows do
+    const double log_z = logNormalizer(opt.kernel, d);
+    auto exactP = [&](LogDensities& at, const Points& pts) {
+      for (long e = 0; e < pts.cols(); ++e) at.lp[std::size_t(e)] = detail::logStandardNormal(pts.data() + e * d, d) + log_z;
+    };
+    exactP(at_x, particles);
+    if (need_y) exactP(at_y, data);
+  }
 
   auto fwdKL = [&] { return meanOf(n, [&](std::size_t i) { return at_x.lq[i] - at_x.lp[i]; }); };
   auto revKL = [&] { return meanOf(m, [&](std::size_t j) { return at_y.lp[j] - at_y.lq[j]; }); };

@@ -28,6 +28,7 @@
 #include "field/drift_double.hpp"
 #include "kde/kde_rows.hpp"
 #include "field/sinkhorn_drift.hpp"
+#include "field/standard_gaussian.hpp"
 #include "field/smoothed_velocity.hpp"
 
 namespace driftlab {
@@ -90,6 +91,19 @@ KdeRowsPQ kdeRowsPQ(ComputePath path, const Points& eval, std::span<const int> e
   KdeRowsPQ rows{{}, {}, QSourceCount(exclude_q, particles.cols())};
   kde::kdeRows(path, eval, {}, data, kernel, {}, what, rows.p);
   kde::kdeRows(path, eval, exclude_q, particles, kernel, {}, what, rows.q);
+  return rows;
+}
+
+// p-side rows for the analytic target p = N(0, I), shaped like KDE rows so that the row-local
+// terms read them unchanged: log_sum = log p(x) + log M + log Z_k (the f-divergence code forms
+// rho = (q_sum / N') / (p_sum / M), in which Z_k must then cancel the q side's), score = -x
+kde::RowSums standardGaussianRows(const Points& eval, long m, double log_z) {
+  const long d = eval.rows();
+  kde::RowSums rows;
+  rows.log_sum.resize(eval.cols());
+  for (long e = 0; e < eval.cols(); ++e)
+    rows.log_sum[e] = detail::logStandardNormal(eval.data() + e * d, d) + std::log(double(m)) + log_z;
+  rows.score = -eval;
   return rows;
 }
 
@@ -193,7 +207,19 @@ ScaleField plugInField(const Points& eval, std::span<const int> self_index, cons
       }
     }
   };
-  if (need_score || need_shift) {
+  if (opt.target == TargetKind::StandardGaussian) {
+    // p = N(0, I) exactly: only the particles' rows are kernel sums (THEORY.md §11.4)
+    const double log_z = logNormalizer(spec, int(d));
+    DRIFTLAB_CHECK(std::isfinite(log_z), std::string("target gaussian: the ") + kernelName(spec.kind) +
+                                             " kernel has no normalized density in " + std::to_string(d) +
+                                             " dimensions, so q_hat / p is undefined");
+    const kde::RowOutputs what{true, false};
+    kde::RowSums q_rows;
+    kde::kdeRows(opt.path, eval, exclude_q, particles, kernel, {}, what, q_rows);
+    kde::consumeRowSums(standardGaussianRows(eval, data.cols(), log_z), q_rows, nullptr, what, rowLocal,
+                        currentThreadPool());
+    out.nan_rows_marked = true;
+  } else if (need_score || need_shift) {
     kde::kdeRowBlocksPQ(opt.path, eval, exclude_q, data, particles, kernel, kde::RowOutputs{need_score, need_shift},
                         rowLocal);
     out.nan_rows_marked = true;  // whole-batch terms below only add to rows (NaN stays NaN)
@@ -311,6 +337,8 @@ void checkInputs(const Points& eval, std::span<const int> self_index, const Poin
 
 }  // namespace
 
+const char* targetKindName(TargetKind t) { return t == TargetKind::StandardGaussian ? "gaussian" : "samples"; }
+
 void validateVelocityOptions(const VelocityOptions& opt) {
   validateKernelSpec(opt.kernel);
   for (std::size_t s = 0; s < opt.extra_bandwidths.size(); ++s) {
@@ -329,6 +357,15 @@ void validateVelocityOptions(const VelocityOptions& opt) {
                  "velocity: unknown mode " + std::to_string(int(opt.mode)));
   DRIFTLAB_CHECK(opt.smoothed_grid >= 8 && opt.smoothed_grid <= 100000,
                  "smoothed_grid: must be in [8, 100000] (got " + std::to_string(opt.smoothed_grid) + ")");
+  if (opt.target == TargetKind::StandardGaussian) {
+    DRIFTLAB_CHECK(opt.mode == VelocityMode::PlugIn, "target gaussian: needs the plug-in velocity (not smoothed)");
+    for (int i = 0; i < kNumDivergences; ++i) {
+      const auto t = static_cast<Divergence>(i);
+      DRIFTLAB_CHECK(!(opt.weights[t] > 0.0) || isFDivergence(t),
+                     std::string("target gaussian: the ") + divergenceName(t) +
+                         " field needs samples of p; use f-divergence weights");
+    }
+  }
   DRIFTLAB_CHECK(opt.sinkhorn_iterations >= 0 && opt.sinkhorn_iterations <= 100000,
                  "sinkhorn_iterations: must be in [0, 100000] (got " + std::to_string(opt.sinkhorn_iterations) +
                      ")");
@@ -432,7 +469,9 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
     res.log_q.resize(num_eval);
     for (long e = 0; e < num_eval; ++e) {
       const bool ok = std::isfinite(log_z) && eval.col(e).allFinite();
-      res.log_p[e] = ok ? rows.p.log_sum[e] - log_m - log_z : nan;
+      res.log_p[e] = !ok ? nan
+                     : opt.target == TargetKind::StandardGaussian ? detail::logStandardNormal(eval.data() + e * d, d)
+                                                                  : rows.p.log_sum[e] - log_m - log_z;
       res.log_q[e] = !ok ? nan
                      : rows.q.log_sum[e] == kNegInf ? kNegInf
                                                      : rows.q.log_sum[e] - rows.q_count.logOf(e) - log_z;

@@ -13,12 +13,13 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "driftlab/flow/run_budget.hpp"
-#include "driftlab/io/csv.hpp"
+#include "driftlab/io/points_file.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/base/thread_pool.hpp"
 #include "driftlab/field/metrics.hpp"
@@ -31,6 +32,20 @@ namespace driftlab {
 
 // [SECTION] helpers: building data and particles, KDE sampling, small checks
 namespace {
+
+// salts of the streams of the Gaussian target's data and of DFM's source (independent of the
+// dataset and init streams of the same seeds)
+constexpr std::uint64_t kGaussianTargetSalt = 0x67617573732d7074ULL;
+constexpr std::uint64_t kDfmSourceSalt = 0x64666d2d736f7572ULL;
+
+// d x n independent standard normal coordinates
+Points standardNormalPoints(Eigen::Index d, Eigen::Index n, std::uint64_t seed) {
+  seeded::Rng rng(seed);
+  Points out(d, n);
+  for (Eigen::Index k = 0; k < n; ++k)
+    for (Eigen::Index r = 0; r < d; ++r) out(r, k) = rng.normal();
+  return out;
+}
 
 struct DataState {
   Points points;
@@ -63,8 +78,12 @@ Points placed(const FlowParams& p, Points x, const std::string& what) {
 DataState buildPlaneData(const FlowParams& p) {
   DataState s;
   if (p.dataset == "csv") {
-    s.points = readCsvPoints(p.data_csv);
+    s.points = readPoints(p.data_csv);
     s.mode_centres = Points(s.points.rows(), 0);
+  } else if (p.target == TargetKind::StandardGaussian) {
+    // p = N(0, I) itself (THEORY.md §11.4): the data are draws of it, for the view and the metrics
+    s.points = standardNormalPoints(2, p.samples, seeded::mixSeed(p.data_seed, kGaussianTargetSalt));
+    s.mode_centres = Points(2, 0);
   } else {
     Dataset ds = sampleDataset(p.dataset, p.samples, p.data_seed);
     s.points = std::move(ds.points);
@@ -77,8 +96,14 @@ DataState buildPlaneData(const FlowParams& p) {
 
 // the initial particles the parameters describe, in the data's dimension
 Points buildParticles(const FlowParams& p, const Points& data) {
+  // DFM starts from its source N(0, s0^2 I) at t = 0 (THEORY.md §12.2)
+  if (p.mode == FlowMode::Dfm) {
+    checkMemoryFits({p.particles, data.cols(), data.rows(), false}, availableMemoryBytes());
+    return p.dfm_source_std *
+           standardNormalPoints(data.rows(), p.particles, seeded::mixSeed(p.init_seed, kDfmSourceSalt));
+  }
   if (p.init == "csv") {
-    Points x = readCsvPoints(p.init_csv);
+    Points x = readPoints(p.init_csv);
     DRIFTLAB_CHECK(x.rows() == data.rows(), p.init_csv + ": particles have dimension " + std::to_string(x.rows()) +
                                                 " but the data has dimension " + std::to_string(data.rows()));
     return placed(p, std::move(x), p.init_csv);
@@ -162,6 +187,7 @@ void FlowEngine::rebuildData() {
 void FlowEngine::rebuildParticles() {
   x_ = buildParticles(params_, y_);
   v_ = Points::Zero(x_.rows(), x_.cols());
+  dfm_step_ = 0;
 }
 
 // identical run: everything that shapes the trajectory is rebuilt from the seeds
@@ -175,6 +201,7 @@ void FlowEngine::reset() {
   v_ = Points::Zero(x_.rows(), x_.cols());
   t_ = 0.0;
   step_index_ = 0;
+  dfm_step_ = 0;
   eta_ = params_.step;
   edit_counter_ = 0;
 }
@@ -199,10 +226,14 @@ void FlowEngine::setParams(const FlowParams& p) {
   const FlowParams& o = params_;
   // a new geometry places data and particles anew (unit vectors on the sphere)
   const bool data_changed =
-      p.geometry != o.geometry || p.dataset != o.dataset ||
+      p.geometry != o.geometry || p.dataset != o.dataset || p.target != o.target ||
       (p.dataset == "csv" ? p.data_csv != o.data_csv : (p.samples != o.samples || p.data_seed != o.data_seed));
-  const bool init_changed =
-      p.geometry != o.geometry || p.init != o.init || (p.init == "csv" ? p.init_csv != o.init_csv : p.init_seed != o.init_seed);
+  // DFM's clock starts at t = 0 from its source: a new source or time grid restarts it
+  const bool dfm_restart =
+      p.mode != o.mode || (p.mode == FlowMode::Dfm && (p.dfm_source_std != o.dfm_source_std ||
+                                                       p.dfm_steps != o.dfm_steps || p.dfm_epsilon != o.dfm_epsilon));
+  const bool init_changed = dfm_restart || p.geometry != o.geometry || p.init != o.init ||
+                            (p.init == "csv" ? p.init_csv != o.init_csv : p.init_seed != o.init_seed);
   const bool count_changed = p.init != "csv" && p.particles != o.particles;
 
   // data (law p)
@@ -234,6 +265,7 @@ void FlowEngine::setParams(const FlowParams& p) {
   if (particles_rebuilt) {
     x_ = std::move(new_x);
     v_ = Points::Zero(x_.rows(), x_.cols());
+    dfm_step_ = 0;
   } else if (particles_resized) {
     x_ = std::move(new_x);
     resizeVelocities(v_, x_.rows(), x_.cols());
@@ -247,6 +279,7 @@ void FlowEngine::setParams(const FlowParams& p) {
 // [SECTION] one step (Euler / Heun, displacement cap, rollback)
 
 StepReport FlowEngine::step() {
+  if (params_.mode == FlowMode::Dfm) return dfmStep();
   StepReport report;
   // nothing is committed before the end, so a rollback only has to halve the step
   auto rollback = [&](const char* what) {
@@ -263,10 +296,14 @@ StepReport FlowEngine::step() {
   // velocity at the start of the step, THEORY.md §6.1-§6.2
   const VelocityOptions opt = velocityOptions();
   report.bandwidth = opt.kernel.h;
-  if (params_.integrator == Integrator::Jko) return jkoStep(report, opt);
+  if (params_.integrator == Integrator::Jko) {
+    // a stalled JKO step (no inner step lowered its merit) takes the explicit step below instead
+    // of leaving the particles where they were
+    if (std::optional<StepReport> r = jkoStep(report, opt)) return *r;
+  }
   // said once, at the first step: a bandwidth 1e3 times off the data's scale moves nothing (or
   // rolls every step back), and that would otherwise be the only sign (run_budget.hpp)
-  if (step_index_ == 0) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
+  if (step_index_ == 0 && report.warning.empty()) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
   Points v1 = particleVelocity(x_, y_, opt);
   geometry_->projectTangent(x_, v1);
 
@@ -296,8 +333,8 @@ StepReport FlowEngine::step() {
   };
 
   Points x_new;
-  if (params_.integrator == Integrator::Euler) {
-    // x <- x + eta_eff v
+  if (params_.integrator != Integrator::Heun) {
+    // x <- x + eta_eff v (also the fallback of a stalled JKO step)
     if (const StepReport r = firstMove(x_new); !r.ok) return r;
   } else {
     // Heun (RK2): predictor x~ = x + eta_eff v1, v2 = velocity of the moved ensemble at t + eta_eff,
@@ -329,7 +366,7 @@ StepReport FlowEngine::step() {
 // JKO: the proximal step by inner iterations on Phi (flow/jko_step.hpp, THEORY.md §11.2), with
 // the same velocity and objective as the flow's curves; no displacement cap (the implicit step
 // is stable for any eta), rollback only on non-finite values
-StepReport FlowEngine::jkoStep(StepReport report, const VelocityOptions& opt) {
+std::optional<StepReport> FlowEngine::jkoStep(StepReport& report, const VelocityOptions& opt) {
   if (step_index_ == 0) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
   const detail::JkoField field = [&](const Points& x, Points& v) {
     v = particleVelocity(x, y_, opt);
@@ -352,6 +389,13 @@ StepReport FlowEngine::jkoStep(StepReport report, const VelocityOptions& opt) {
   }
   report.inner_iterations = r.iterations;
   report.residual = r.residual;
+  if (r.stalled) {
+    char buf[240];
+    std::snprintf(buf, sizeof buf, "JKO step %ld: no inner step lowered the residual (the plug-in velocity is not "
+                  "the gradient of Phi); took the explicit Euler step with the displacement cap instead", step_index_);
+    report.warning = buf;
+    return std::nullopt;
+  }
   if (!r.converged && report.warning.empty()) {
     char buf[200];
     std::snprintf(buf, sizeof buf, "JKO step %ld stopped after %d inner iterations at residual %.3g (jko.tol %g "

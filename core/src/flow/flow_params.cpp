@@ -45,10 +45,14 @@ void checkMemory(const FlowParams& p) {
   }
 }
 
-std::string datasetChoices() { return detail::joinNames(datasetCatalog()) + ", csv"; }
+std::string datasetChoices() {
+  return detail::joinNames(datasetCatalog()) + ", " + detail::joinNames(realDatasetCatalog()) + ", csv";
+}
 std::string initChoices() { return detail::joinNames(initCatalog()) + ", csv"; }
 
 }  // namespace
+
+const char* flowModeName(FlowMode m) { return m == FlowMode::Dfm ? "dfm" : "drifting"; }
 
 const char* integratorName(Integrator i) {
   switch (i) {
@@ -116,6 +120,26 @@ void FlowParams::validate() const {
   if (integrator == Integrator::Jko && geometry != GeometryKind::Euclidean)
     fail("integrator.type", "jko runs in the plane only (geometry euclidean)");
 
+  // the analytic target replaces p_hat in the f-divergence fields only (THEORY.md §11.4)
+  if (target == TargetKind::StandardGaussian) {
+    if (dataset == "csv") fail("target", "gaussian draws its own data from N(0, I); drop data.csv or use target samples");
+    if (velocity_mode != VelocityMode::PlugIn)
+      fail("target", "gaussian needs the plug-in velocity (divergence.velocity plugin)");
+    if (geometry != GeometryKind::Euclidean) fail("target", "gaussian is a target in the plane (geometry euclidean)");
+    for (int i = 0; i < kNumDivergences; ++i) {
+      const auto d = static_cast<Divergence>(i);
+      if (weights[d] > 0.0 && !isFDivergence(d))
+        fail("target", std::string("gaussian has no samples for the ") + divergenceName(d) +
+                           " field; use f-divergence weights (forward_kl, reverse_kl, chi2, ...)");
+    }
+  }
+  // DFM samples from its own source in the plane (THEORY.md §12.2)
+  if (mode == FlowMode::Dfm) {
+    if (geometry != GeometryKind::Euclidean) fail("mode", "dfm runs in the plane only (geometry euclidean)");
+    if (target != TargetKind::Samples) fail("mode", "dfm transports to the data: use target samples");
+    if (!(dfm_epsilon < 1.0)) fail("dfm.epsilon", "must be < 1 (got " + formatNumber(dfm_epsilon) + ")");
+  }
+
   // divergence
   validateWeights(weights);
   if (!(ratio_min < ratio_max)) {
@@ -148,6 +172,7 @@ VelocityOptions FlowParams::velocityOptions(const Points& particles_now, const P
   opt.ratio_max = ratio_max;
   opt.mode = velocity_mode;
   opt.smoothed_grid = smoothed_grid;
+  opt.target = target;
   return opt;
 }
 

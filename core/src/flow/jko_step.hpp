@@ -27,6 +27,9 @@ struct JkoResult {
   int iterations = 0;    // inner iterations used (each one velocity and objective evaluation)
   double residual = 0;   // RMS_i |x_i - x_i^k - tau v_i(X)| at the result, position units
   bool converged = false;
+  // no inner step kept the merit down, not even the first (x is x^k): with plug-in velocities,
+  // which are not the gradient of Phi, the residual can rise along every step tried
+  bool stalled = false;
   bool finite = true;    // false: a velocity or position was not finite (the caller rolls back)
 };
 

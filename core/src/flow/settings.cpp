@@ -5,6 +5,7 @@
 // Besides the table's keys, any field path of the scenario format is accepted
 // ("integrator.step=0.005", "divergence.weights.chi2=0.25"). Any thread.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cerrno>
 #include <cstdlib>
@@ -91,8 +92,12 @@ Json typedValue(const std::string& text, const Json* current) {
   return Json(text);  // an object replaced by text: the reader names the type error
 }
 
-bool endsWithCsv(const std::string& v) {
-  return v.size() > 4 && (v.compare(v.size() - 4, 4, ".csv") == 0 || v.compare(v.size() - 4, 4, ".CSV") == 0);
+// a points file named by its extension (io/points_file.hpp reads .csv and .npy)
+bool isPointsFilePath(const std::string& v) {
+  if (v.size() <= 4) return false;
+  std::string ext = v.substr(v.size() - 4);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".csv" || ext == ".npy";
 }
 
 // "reverse_kl=1,chi2=0.5" (DivergenceWeights::parseList, the one weight-list parser) -> the
@@ -108,9 +113,9 @@ Json weightsValue(const std::string& list) {
   return obj;
 }
 
-// dataset=NAME, or a path ending in .csv selects the CSV dataset in one setting
+// dataset=NAME, or a path ending in .csv or .npy selects the file dataset in one setting
 void setNameOrCsv(Json& section, const char* name_field, const std::string& value, bool csv_key) {
-  if (csv_key || endsWithCsv(value)) {
+  if (csv_key || isPointsFilePath(value)) {
     section[name_field] = "csv";
     section["csv"] = value;
   } else {

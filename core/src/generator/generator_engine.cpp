@@ -92,9 +92,11 @@ void GeneratorParams::validate() const {
                      std::to_string(sample_count) + ")");
   DRIFTLAB_CHECK(std::isfinite(init_scale) && init_scale > 0 && init_scale <= 1e3,
                  "generator.init_scale: must be in (0, 1000] (got " + num(init_scale) + ")");
-  DRIFTLAB_CHECK(static_cast<int>(init_center.size()) == arch.output_dim,
+  // only the collapsed start reads it: a run that changes output_dim with the default start must
+  // not need a new centre first (there is no order of two --set lines that would satisfy both)
+  DRIFTLAB_CHECK(network_init != NetworkInit::Collapsed || static_cast<int>(init_center.size()) == arch.output_dim,
                  "generator.init_center: expected " + std::to_string(arch.output_dim) + " values (got " +
-                     std::to_string(init_center.size()) + ")");
+                     std::to_string(init_center.size()) + ") for network_init collapsed");
   for (double c : init_center)
     DRIFTLAB_CHECK(std::isfinite(c), "generator.init_center: values must be finite (got " + num(c) + ")");
   DRIFTLAB_CHECK(std::isfinite(ema) && ema >= 0.0 && ema < 1.0,

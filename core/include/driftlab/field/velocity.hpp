@@ -17,6 +17,10 @@
 namespace driftlab {
 
 enum class VelocityMode { PlugIn, ExactSmoothed };
+// where p comes from: the KDE of the data (Samples), or the standard normal N(0, I) itself, whose
+// density and score -x are exact (THEORY.md §11.4; plug-in f-divergence fields only)
+enum class TargetKind { Samples, StandardGaussian };
+const char* targetKindName(TargetKind t);  // samples, gaussian
 
 struct VelocityOptions {
   KernelSpec kernel;                       // kernel.h is the (first) bandwidth
@@ -32,6 +36,7 @@ struct VelocityOptions {
   // how every kernel sum of the field (and of objectiveValue / the smoothed functional) is computed;
   // engines set their run's path, plain library calls stay float64 exact (compute_path.hpp)
   ComputePath path = ComputePath::Exact64;
+  TargetKind target = TargetKind::Samples;
 };
 // throws InvalidArgument naming the field when an option is invalid
 void validateVelocityOptions(const VelocityOptions& opt);

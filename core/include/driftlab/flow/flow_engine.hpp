@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "driftlab/flow/datasets.hpp"
@@ -63,6 +64,10 @@ class FlowEngine {
   double currentStep() const { return eta_; }     // eta after any halving by rollbacks
   double currentBandwidth() const;                // (first) bandwidth at the current time
   int dim() const { return static_cast<int>(x_.rows()); }
+  // mode dfm: the sampler's time t in [0, 1 - epsilon] (dfm_steps steps of (1 - epsilon) / dfm_steps),
+  // and whether it has reached its end (further steps do nothing)
+  double dfmTime() const;
+  bool dfmFinished() const { return dfm_step_ >= params_.dfm_steps; }
 
   // options in force now (bandwidth rule resolved, path = the run's compute path)
   VelocityOptions velocityOptions() const;
@@ -70,7 +75,10 @@ class FlowEngine {
 
  private:
   VelocityOptions optionsAt(const Points& particles, double t) const;  // velocityOptions() at another state
-  StepReport jkoStep(StepReport report, const VelocityOptions& opt);    // step() with integrator jko
+  // step() with integrator jko; nullopt when the step stalled (report.warning says so) and step()
+  // takes the explicit Euler step instead
+  std::optional<StepReport> jkoStep(StepReport& report, const VelocityOptions& opt);
+  StepReport dfmStep();                                                 // step() in mode dfm (flow_engine_dfm.cpp)
   void rebuildData();
   void rebuildParticles();
 
@@ -82,6 +90,7 @@ class FlowEngine {
   double t_ = 0.0;
   double eta_ = 0.0;
   long step_index_ = 0;
+  long dfm_step_ = 0;               // mode dfm: sampler steps taken since the particles left the source
   std::uint64_t edit_counter_ = 0;  // seeds KDE sampling of added particles
 };
 

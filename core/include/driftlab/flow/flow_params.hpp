@@ -26,6 +26,12 @@ enum class GeometryKind { Euclidean, Sphere, SphereRetraction };
 // keeps the flow an exact time-rescaling but lets one runaway particle freeze everybody.
 enum class CapMode { PerParticle, Global };
 
+// What moves the particles: the drifting flow of the divergence (every field of divergence.hpp),
+// or Diffusion Flow Matching, a sampler from the source N(0, s0^2 I) at t = 0 to the data at
+// t = 1 - epsilon along the Markovian projection of a Brownian bridge (THEORY.md §12.2)
+enum class FlowMode { Drifting, Dfm };
+
+const char* flowModeName(FlowMode m);               // drifting, dfm
 const char* integratorName(Integrator i);          // euler, heun, jko
 Integrator parseIntegrator(std::string_view name);  // throws InvalidArgument
 const char* capModeName(CapMode m);                 // per_particle, global
@@ -37,6 +43,9 @@ struct FlowParams {
   std::string data_csv;                     // path, when dataset == "csv"
   int samples = 1024;                       // M (ignored for csv)
   std::uint64_t data_seed = 1;
+  // samples: p is the KDE of the data. gaussian: p = N(0, I) exactly, with its score -x (THEORY.md
+  // §11.4); the data are then M draws of N(0, I), for the view and the metrics only
+  TargetKind target = TargetKind::Samples;
 
   // particles (law q)
   std::string init = "gaussian";            // gaussian, far, collapsed, uniform, or "csv"
@@ -62,6 +71,14 @@ struct FlowParams {
   CapMode cap_mode = CapMode::PerParticle;
   int jko_inner_steps = 50;        // inner iterations at most per JKO step (THEORY.md §11.2)
   double jko_tol = 1e-6;           // JKO stops when its residual is below tol x the explicit step
+
+  // Diffusion Flow Matching (mode dfm, THEORY.md §12.2): dfm_steps Euler-Maruyama steps from the
+  // source N(0, dfm_source_std^2 I) at t = 0 to t = 1 - dfm_epsilon, bridge noise dfm_sigma
+  FlowMode mode = FlowMode::Drifting;
+  int dfm_steps = 200;
+  double dfm_sigma = 0.5;
+  double dfm_source_std = 1.0;
+  double dfm_epsilon = 1e-3;
   GeometryKind geometry = GeometryKind::Euclidean;
 
   // how the kernel sums are computed (compute_path.hpp): auto = float64 for small runs,
