@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli_util.hpp"
 #include "command.hpp"
@@ -18,6 +19,8 @@
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/field/dfm_drift.hpp"
+#include "driftlab/field/memorization.hpp"
+#include "driftlab/flow/datasets.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/generator/scenario_kind.hpp"
@@ -76,6 +79,17 @@ std::string stepperLabel(const FlowParams& p) {
   char buf[80];
   std::snprintf(buf, sizeof buf, "%s, step %g", integratorName(p.integrator), p.step);
   return buf;
+}
+
+// fresh draws of a formula dataset (another seed than the training set's), or nothing where
+// there is no law to draw from again: CSV data, the digits (all 1797 images may be in use), the
+// analytic target, the sphere (its data are normalized copies)
+std::optional<Points> freshDataDraws(const FlowParams& p, long count) {
+  if (p.target != TargetKind::Samples || p.geometry != GeometryKind::Euclidean) return std::nullopt;
+  for (const auto& e : datasetCatalog()) {
+    if (e.name == p.dataset) return sampleDataset(p.dataset, int(count), p.data_seed ^ 0x66726573682d6d65ULL).points;
+  }
+  return std::nullopt;
 }
 
 // inner iterations and residuals of the JKO steps of a run (THEORY.md §11.2)
@@ -175,10 +189,22 @@ void runRun(const RunArgs& a) {
                   "%.3g at most\n", double(jko.iterations) / double(jko.steps), jko.most_iterations,
                   jko.last_residual, jko.largest_residual);
     }
+    // copies of training points, or new points of the same law? (THEORY.md §8.6); a run stopped
+    // by a signal ends at once, with its summary as the last line
+    const std::optional<Points> fresh =
+        stop_signal == 0 ? freshDataDraws(p, engine.data().cols()) : std::nullopt;
     if (p.mode == FlowMode::Dfm) {
-      std::printf("dfm: t = %.4g of %.4g; %.1f %% of the samples within 0.01 of a training point\n",
+      std::printf("dfm: t = %.4g of %.4g; %.1f %% of the samples within 0.01 of a training point",
                   engine.dfmTime(), 1.0 - p.dfm_epsilon,
                   100.0 * fractionNearData(engine.particles(), engine.data(), 0.01));
+      if (fresh) std::printf(" (fresh data: %.1f %%)", 100.0 * fractionNearData(*fresh, engine.data(), 0.01));
+      std::printf("\n");
+    }
+    if (fresh) {
+      const MemorizationRatio m = memorizationRatio(engine.particles(), engine.data(), *fresh);
+      std::printf("memorization: median distance to the nearest training point %.3g, of fresh data %.3g "
+                  "(ratio %.3g; about 1 for new points, near 0 for copies)\n",
+                  m.sample_median, m.fresh_median, m.ratio);
     }
     std::fflush(stdout);
   }

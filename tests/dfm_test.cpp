@@ -9,6 +9,7 @@
 #include <string>
 
 #include "driftlab/field/dfm_drift.hpp"
+#include "driftlab/field/memorization.hpp"
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "error_of.hpp"

@@ -62,23 +62,4 @@ Points dfmOracleDrift(const Points& x, const Points& data, const DfmBridge& brid
   return b;
 }
 
-double fractionNearData(const Points& x, const Points& data, double radius) {
-  if (x.cols() == 0 || data.cols() == 0) return 0.0;
-  const double r2 = radius * radius;
-  std::vector<char> near(static_cast<std::size_t>(x.cols()), 0);
-  currentThreadPool().parallelFor(0, x.cols(), [&](long lo, long hi, int) {
-    for (long e = lo; e < hi; ++e) {
-      for (long j = 0; j < data.cols(); ++j) {
-        if ((x.col(e) - data.col(j)).squaredNorm() <= r2) {
-          near[std::size_t(e)] = 1;
-          break;
-        }
-      }
-    }
-  }, 64);
-  long count = 0;
-  for (char c : near) count += c;
-  return double(count) / double(x.cols());
-}
-
 }  // namespace driftlab

@@ -24,8 +24,4 @@ double bridgeVariance(const DfmBridge& bridge, double t);
 // exact weights. Throws InvalidArgument when t is outside [0, 1) or the shapes disagree.
 Points dfmOracleDrift(const Points& x, const Points& data, const DfmBridge& bridge, double t);
 
-// the fraction of the columns of x within `radius` (Euclidean) of some data point: the share of
-// samples that are copies of training points (memorization, THEORY.md §12.3)
-double fractionNearData(const Points& x, const Points& data, double radius);
-
 }  // namespace driftlab
