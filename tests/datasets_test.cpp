@@ -20,11 +20,11 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 }  // namespace
 
-TEST_CASE("datasets: catalog lists the ten built-in names with descriptions") {
+TEST_CASE("datasets: catalog lists the eleven built-in names with descriptions") {
   const auto cat = datasetCatalog();
-  REQUIRE(cat.size() == 10);
+  REQUIRE(cat.size() == 11);
   for (const char* name : {"eight_gaussians", "twenty_five_gaussians", "two_moons", "checkerboard", "swiss_roll",
-                           "rings", "pinwheel", "spiral", "banana", "unequal_bimodal"}) {
+                           "rings", "pinwheel", "spiral", "banana", "unequal_bimodal", "equal_bimodal"}) {
     CHECK(isDatasetName(name));
     const auto it = std::find_if(cat.begin(), cat.end(), [&](const auto& e) { return e.name == name; });
     REQUIRE(it != cat.end());
@@ -132,7 +132,7 @@ TEST_CASE("datasets: mixture centres and weights match the samples' nearest-cent
     int modes;
   };
   for (const Expect& ex : {Expect{"eight_gaussians", 8}, Expect{"twenty_five_gaussians", 25},
-                           Expect{"unequal_bimodal", 2}}) {
+                           Expect{"unequal_bimodal", 2}, Expect{"equal_bimodal", 2}}) {
     CAPTURE(ex.name);
     constexpr int kN = 20000;
     const Dataset ds = sampleDataset(ex.name, kN, 5);
@@ -195,8 +195,9 @@ TEST_CASE("datasets: swiss roll follows the DM notebook formula") {
 
 TEST_CASE("init layouts: catalog, dimensions and input errors") {
   const auto cat = initCatalog();
-  REQUIRE(cat.size() == 4);
-  for (const char* name : {"gaussian", "far", "collapsed", "uniform"}) CHECK(isInitName(name));
+  REQUIRE(cat.size() == 6);
+  for (const char* name : {"gaussian", "far", "collapsed", "uniform", "one_mode", "split_90_10"})
+    CHECK(isInitName(name));
   CHECK_FALSE(isInitName("csv"));
   for (const auto& e : cat) {
     if (e.name == "far" || e.name == "collapsed") CHECK(contains(e.description, "our choice"));
@@ -211,6 +212,14 @@ TEST_CASE("init layouts: catalog, dimensions and input errors") {
     CHECK(x == initialParticles(e.name, 40, 3, data3));
     CHECK(x != initialParticles(e.name, 40, 4, data3));
   }
+  // the bimodal lesson layouts (THEORY.md §9.2): one_mode fills the left mode only, split_90_10 puts
+  // n / 10 particles on the right mode
+  const Points data2 = Points::Random(2, 50);
+  const Points one = initialParticles("one_mode", 1000, 1, data2);
+  const Points split = initialParticles("split_90_10", 1000, 1, data2);
+  CHECK((one.row(0).array() < 0.0).count() > 990);
+  CHECK((split.row(0).array() > 0.0).count() >= 95);
+  CHECK((split.row(0).array() > 0.0).count() <= 110);
   CHECK(contains(errorOf([&] { initialParticles("middle", 10, 1, data3); }), "'middle'"));
   CHECK(contains(errorOf([&] { initialParticles("gaussian", 0, 1, data3); }), "(got 0)"));
   CHECK(contains(errorOf([&] { initialParticles("far", static_cast<int>(kMaxPoints) + 1, 1, data3); }),

@@ -353,27 +353,33 @@ TEST_CASE("scenario: presets are valid, unique, described, and include the requi
     CHECK(s.steps > 0);
   }
   for (const char* required :
-       {"default", "checkerboard", "swiss_roll", "two_moons", "far_init", "collapsed_init", "mode_collapse_forward_kl",
-        "mode_blur_chi2", "mode_cover_mixed", "unequal_bimodal_mixed", "bandwidth_too_small", "bandwidth_too_large",
+       {"default", "checkerboard", "swiss_roll", "two_moons", "far_init", "collapsed_init", "lesson_blur_reverse_kl",
+        "lesson_blur_mixed", "lesson_exact_velocity_covers", "lesson_bandwidth_decides_narrow",
+        "lesson_bandwidth_decides_wide", "unequal_bimodal_mixed", "bandwidth_too_small", "bandwidth_too_large",
         "laplacian_vs_gaussian", "mmd_flow", "annealing", "multiscale"}) {
     CHECK(names.count(required) == 1);
   }
   CHECK(contains(errorOf([] { presetScenario("nope"); }), "preset: unknown 'nope' (expected one of default,"));
 }
 
-TEST_CASE("scenario: the mode-collapse lesson presets differ only in their divergence weights") {
-  Scenario fkl = presetScenario("mode_collapse_forward_kl");
-  Scenario chi = presetScenario("mode_blur_chi2");
-  Scenario mix = presetScenario("mode_cover_mixed");
-  CHECK(fkl.params.dataset == "eight_gaussians");
-  CHECK(fkl.params.init == "collapsed");
-  CHECK(fkl.params.weights.w == DivergenceWeights::single(Divergence::ForwardKL).w);
-  CHECK(chi.params.weights.w == DivergenceWeights::single(Divergence::Chi2).w);
-  CHECK(mix.params.weights.w == DivergenceWeights::mixedDefault().w);
-  chi.params.weights = fkl.params.weights;
-  mix.params.weights = fkl.params.weights;
-  CHECK(chi.params == fkl.params);
-  CHECK(mix.params == fkl.params);
+TEST_CASE("scenario: paired lesson presets differ only in the setting they compare") {
+  // the blur pair compares divergences, the bandwidth pair bandwidths (THEORY.md §5.5); their
+  // outcomes are checked in lesson_presets_test.cpp
+  Scenario rev = presetScenario("lesson_blur_reverse_kl");
+  const Scenario mix = presetScenario("lesson_blur_mixed");
+  CHECK(rev.params.dataset == "eight_gaussians");
+  CHECK(rev.params.init == "gaussian");
+  CHECK(rev.params.weights.w == DivergenceWeights::single(Divergence::ReverseKL).w);
+  rev.params.weights = mix.params.weights;
+  CHECK(rev.params == mix.params);
+  const Scenario narrow = presetScenario("lesson_bandwidth_decides_narrow");
+  Scenario wide = presetScenario("lesson_bandwidth_decides_wide");
+  CHECK(narrow.params.bandwidth.h == 0.2);
+  CHECK(wide.params.bandwidth.h == 0.6);
+  wide.params.bandwidth.h = 0.2;
+  wide.params.step = narrow.params.step;
+  CHECK(wide.params == narrow.params);
+  CHECK(presetScenario("lesson_exact_velocity_covers").params.velocity_mode == VelocityMode::ExactSmoothed);
   // the DM toy: Laplacian kernel, h = 0.05, Algorithm-2 double normalization (THEORY.md §7.5)
   const Scenario sr = presetScenario("swiss_roll");
   CHECK(sr.params.kernel.kind == KernelKind::Laplacian);

@@ -74,6 +74,15 @@ Dataset unequalBimodal(int n, Rng& rng) {
   return gaussianMixture(n, rng, c, {0.3, 0.7}, 0.5 * kScale);
 }
 
+// The same geometry with equal weights: a fixture for the coverage lessons (THEORY.md §5.5 items
+// 3-4), where the lesson layouts "one_mode" and "split_90_10" start the particles on these modes.
+Dataset equalBimodal(int n, Rng& rng) {
+  constexpr double kScale = 0.4;
+  Points c(2, 2);
+  c << -2.0 * kScale, 2.0 * kScale, 0.0, 0.0;
+  return gaussianMixture(n, rng, c, {0.5, 0.5}, 0.5 * kScale);
+}
+
 // scikit-learn style moons (upper: (cos t, sin t), lower: (1 - cos t, 0.5 - sin t), t in [0, pi]),
 // centred and scaled by 2/3 to x in [-1, 1], y in [-0.5, 0.5]; noise std 0.05
 Dataset twoMoons(int n, Rng& rng) {
@@ -209,6 +218,8 @@ constexpr DatasetEntry kDatasets[] = {
     {"banana", "curved Gaussian: x ~ N(0, 0.4^2), y = x^2 - 0.4 + N(0, 0.1^2)", banana},
     {"unequal_bimodal", "2 Gaussian modes at (-0.8,0) weight 0.3 and (0.8,0) weight 0.7, std 0.2; mixture",
      unequalBimodal},
+    {"equal_bimodal", "2 Gaussian modes at (-0.8,0) and (0.8,0), weights 0.5 / 0.5, std 0.2; mixture",
+     equalBimodal},
 };
 
 // datasets read from a file rather than drawn from a formula: 64-D, not in the 2-D catalog

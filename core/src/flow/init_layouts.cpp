@@ -27,6 +27,10 @@ constexpr LayoutEntry kLayouts[] = {
     {"collapsed", "all particles within 1e-3 of data mean + 0.05 in every coordinate; "
                   "our choice (THEORY.md §14: DM's settings unpublished)", 0x436f6cULL},
     {"uniform", "uniform in the box [-1.5, 1.5]^d", 0x556e69ULL},
+    {"one_mode", "N((-0.8, 0, ...), 0.2^2 I): every particle on the left mode of the bimodal datasets",
+     0x4f6e65ULL},
+    {"split_90_10", "90 % of the particles on N((-0.8, 0, ...), 0.2^2 I), 10 % on N((0.8, 0, ...), 0.2^2 I): "
+                    "the bimodal datasets' modes, filled 90/10", 0x393031ULL},
 };
 
 // mean of the data and its RMS per-coordinate standard deviation (0 when there are no data)
@@ -67,6 +71,14 @@ Points initialParticles(std::string_view kind, int n, std::uint64_t seed, const 
   if (name == "gaussian") {
     for (int i = 0; i < n; ++i)
       for (Eigen::Index r = 0; r < d; ++r) x(r, i) = 0.5 * rng.normal();
+  } else if (name == "one_mode" || name == "split_90_10") {
+    // fixed positions, not relative to the data: the layouts fill the modes of equal_bimodal and
+    // unequal_bimodal unevenly, to ask whether a flow moves mass between modes (THEORY.md §5.5)
+    const int n_right = name == "one_mode" ? 0 : n / 10;
+    for (int i = 0; i < n; ++i) {
+      x(0, i) = (i < n - n_right ? -0.8 : 0.8) + 0.2 * rng.normal();
+      for (Eigen::Index r = 1; r < d; ++r) x(r, i) = 0.2 * rng.normal();
+    }
   } else if (name == "uniform") {
     for (int i = 0; i < n; ++i)
       for (Eigen::Index r = 0; r < d; ++r) x(r, i) = rng.uniform(-1.5, 1.5);

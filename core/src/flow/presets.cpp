@@ -18,15 +18,39 @@ struct Preset {
   std::function<void(Scenario&)> configure;  // applied to defaultScenario()
 };
 
-// the paper's point (GFD mixed strategy, THEORY.md §5.5): same collapsed start on eight_gaussians
-// h = 0.2: at 0.1 no field reaches a second mode from the collapsed start; at 0.3 all three cover them
-void collapsedOnEight(Scenario& s) {
+// The lesson presets (THEORY.md §5.5 and §9.3) use weights normalised so that w(1) = 1 (forward 1,
+// reverse 1/rho, chi2 rho, mixed (rho + 1/rho) / 2): compared at equal flow time, the divergences then
+// differ only where rho != 1. Step 0.25 h^2 and the default cap 0.5 h keep the cap from erasing the
+// weights (the earlier collapsed-start presets had every particle at the cap at t = 0).
+DivergenceWeights normalisedWeights(const char* list) { return DivergenceWeights::parseList(list); }
+constexpr const char* kReverseKL = "reverse_kl=1";
+constexpr const char* kMixedHalf = "reverse_kl=0.5,chi2=0.5";  // with Chi2Convention::Half
+
+// eight Gaussians from N(0, 0.5^2), h = 0.1, t = 2.5: where reverse KL leaves particles between modes
+void blurLesson(Scenario& s, const char* weights) {
   s.params.dataset = "eight_gaussians";
-  s.params.init = "collapsed";
+  s.params.init = "gaussian";
   s.params.bandwidth.rule = BandwidthRule::Fixed;
-  s.params.bandwidth.h = 0.2;
-  s.params.step = 0.04;
-  s.steps = 300;
+  s.params.bandwidth.h = 0.1;
+  s.params.step = 0.0025;
+  s.params.chi2 = Chi2Convention::Half;
+  s.params.weights = normalisedWeights(weights);
+  s.steps = 1000;
+  s.metrics_every = 50;
+}
+
+// two equal modes, h = 0.2, step 0.01; N = M = 512 and a 64-node grid keep the smoothed velocity
+// interactive
+void bimodalLesson(Scenario& s, const char* init, double h, double t_end) {
+  s.params.dataset = "equal_bimodal";
+  s.params.init = init;
+  s.params.bandwidth.rule = BandwidthRule::Fixed;
+  s.params.bandwidth.h = h;
+  s.params.step = 0.25 * h * h;
+  s.params.chi2 = Chi2Convention::Half;
+  s.params.weights = normalisedWeights(kMixedHalf);
+  s.steps = static_cast<long>(t_end / s.params.step + 0.5);
+  s.metrics_every = 10;
 }
 
 void setFixedBandwidth(Scenario& s, double h) {
@@ -84,27 +108,42 @@ const std::vector<Preset>& presets() {
          s.params.step = 0.5;
          s.steps = 400;
        }},
-      {"mode_collapse_forward_kl",
-       "forward KL alone from a collapsed start on eight Gaussians (h = 0.2): count the modes it reaches and "
-       "compare with mode_blur_chi2 and mode_cover_mixed",
+      {"lesson_blur_reverse_kl",
+       "reverse KL leaves particles between the modes (blur): eight Gaussians from N(0, 0.5^2), h = 0.1, "
+       "t = 2.5; within a mode's 99 % radius .54 / .52 / .51 of the particles vs .94-.95 for forward KL, chi2 "
+       "and the mixture; energy .058-.066 vs .001-.005 (seeds 1-3, THEORY.md §5.5)",
+       [](Scenario& s) { blurLesson(s, kReverseKL); }},
+      {"lesson_blur_mixed",
+       "the mixture (reverse KL + chi2) clears the between-mode particles that reverse KL alone leaves: same "
+       "start as lesson_blur_reverse_kl; .94 / .95 / .94 within a mode's radius at t = 2.5, like forward KL and "
+       "chi2 (seeds 1-3); all 8/8 modes for every divergence",
+       [](Scenario& s) { blurLesson(s, kMixedHalf); }},
+      {"lesson_exact_velocity_covers",
+       "reverse KL moves mass to an empty mode only with the exact smoothed velocity: two equal modes, every "
+       "particle on the left one, h = 0.2, t = 2.5; right-mode share .19 (seeds 1-3) vs .006-.012 plug-in; "
+       "smoothed forward KL .13-.14, chi2 .11-.12, mixture .16-.17: the mixture does not cover best "
+       "(w(rho) = (rho + 1/rho)/2 puts half its weight on chi2, THEORY.md §5.5)",
        [](Scenario& s) {
-         collapsedOnEight(s);
-         s.params.weights = DivergenceWeights::single(Divergence::ForwardKL);
+         bimodalLesson(s, "one_mode", 0.2, 2.5);
+         s.params.weights = normalisedWeights(kReverseKL);
+         s.params.velocity_mode = VelocityMode::ExactSmoothed;
+         s.params.particles = 512;
+         s.params.samples = 512;
+         s.params.smoothed_grid = 64;
        }},
-      {"mode_blur_chi2",
-       "chi2(q||p) alone from the same collapsed start: over-dense regions are pushed apart hardest; look for "
-       "particles left between the modes (blur)",
-       [](Scenario& s) {
-         collapsedOnEight(s);
-         s.params.weights = DivergenceWeights::single(Divergence::Chi2);
-       }},
-      {"mode_cover_mixed",
-       "reverse KL + chi2 mixture from the same collapsed start: the paper's mixed strategy, which GFD reports "
-       "covers every mode without blur (THEORY.md §5.5)",
-       [](Scenario& s) { collapsedOnEight(s); }},
+      {"lesson_bandwidth_decides_narrow",
+       "the bandwidth, not the divergence, decides how fast mass leaves an over-filled mode: two equal modes "
+       "filled 90/10, h = 0.2, t = 3; minor share .10 -> .13-.14 with the mixture (reverse KL .11-.12, chi2 "
+       ".13-.15; seeds 1-3); compare lesson_bandwidth_decides_wide",
+       [](Scenario& s) { bimodalLesson(s, "split_90_10", 0.2, 3.0); }},
+      {"lesson_bandwidth_decides_wide",
+       "the same 90/10 start with h = 0.6: minor share .10 -> .37-.40 by t = 3 with the mixture (reverse KL "
+       ".33-.36, chi2 .39-.41; seeds 1-3); at h = 0.4 it is .25-.26: the spread between divergences stays "
+       "below the effect of h (THEORY.md §5.5)",
+       [](Scenario& s) { bimodalLesson(s, "split_90_10", 0.6, 3.0); }},
       {"unequal_bimodal_mixed",
-       "unequal bimodal target (weights 0.3 / 0.7): check that the particle mass splits 30/70 rather "
-       "than 50/50",
+       "unequal bimodal target (weights 0.3 / 0.7), mixed flow with h = 0.2 from N(0, 0.5^2): the mass does not "
+       "split 30/70 by t = 12; final shares .40 / .41 / .44 on the 0.3 mode (seeds 1-3, mode_share_0)",
        [](Scenario& s) {
          s.params.dataset = "unequal_bimodal";
          setFixedBandwidth(s, 0.2);

@@ -19,7 +19,7 @@ struct Dataset {
 };
 
 // eight_gaussians, twenty_five_gaussians, two_moons, checkerboard, swiss_roll, rings, pinwheel,
-// spiral, banana, unequal_bimodal, and the 64-D digits and digits_sphere (read from the
+// spiral, banana, unequal_bimodal, equal_bimodal, and the 64-D digits and digits_sphere (read from the
 // python3-sklearn file, io/digits.hpp; n above its 1797 images repeats some). Throws
 // InvalidArgument for an unknown name, n < 1, or (digits) a missing or malformed file.
 Dataset sampleDataset(std::string_view name, int n, std::uint64_t seed);
@@ -31,7 +31,8 @@ std::vector<NamedDescription> realDatasetCatalog();
 bool isDatasetName(std::string_view name);
 
 // Initial particle layouts: gaussian (N(0, 0.5^2 I)), far (a blob far from the data), collapsed
-// (all within 1e-3 of one point), uniform (box [-1.5, 1.5]^2). dim is taken from data.
+// (all within 1e-3 of one point), uniform (box [-1.5, 1.5]^2), one_mode and split_90_10 (the
+// bimodal datasets' modes filled 100/0 and 90/10). dim is taken from data.
 // Throws InvalidArgument for an unknown name or n < 1.
 Points initialParticles(std::string_view kind, int n, std::uint64_t seed, const Points& data);
 std::vector<NamedDescription> initCatalog();
