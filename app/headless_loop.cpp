@@ -195,10 +195,13 @@ int Shell::headlessLoop() {
       target = 0;
       extra_steps = 0;
     }
-    int steps = extra_steps + (paused ? 0 : opt_.steps_per_frame);
+    // --record-from-reset: frame 0 is the initial state, frame k the state after k frames' steps
+    const bool shows_start = opt_.record_from_reset && f == 0;
+    const int frame_steps = paused || shows_start ? 0 : opt_.steps_per_frame;
+    int steps = extra_steps + frame_steps;
     if (need_fit_) fitView();
     auto w0 = Clock::now();
-    for (int k = 0; k < (paused ? 0 : opt_.steps_per_frame); ++k) worker_->send(cmd::StepOnce{});
+    for (int k = 0; k < frame_steps; ++k) worker_->send(cmd::StepOnce{});
     target += static_cast<std::uint64_t>(steps);
     std::array<float, 4> rect{};
     if (steps <= 1) {

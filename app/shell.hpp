@@ -17,6 +17,7 @@
 
 #include "app_shell.hpp"
 #include "canvas_input.hpp"
+#include "capture/record_from_reset.hpp"
 #include "capture/recorder.hpp"
 #include "driftlab/run/flow_worker.hpp"
 #include "driftlab/generator/generator.hpp"
@@ -59,7 +60,12 @@ class Shell {
   // `source` (and the bad CSV file) with the current run untouched (run_loader.hpp)
   void startRun(const Scenario& s, bool paused, const std::string& source);
   void startGeneratorRun(const GeneratorScenario& s, bool paused, const std::string& source);  // GeneratorWorker
-  void adoptNewWorker(int metrics_every);  // view state of the previous worker forgotten
+  // view state of the previous worker forgotten; the new worker (built paused) gets the user's
+  // speed, then runs unless `paused`, so not one step escapes the speed cap
+  void adoptNewWorker(int metrics_every, bool paused);
+  // the run's speed (UiState::speed of the current mode): send it to the worker, or change it
+  void sendSpeed();
+  void setSpeed(double steps_per_second);
   // a run loaded while the shell runs starts paused in headless mode, whose loop drives each step
   bool startPaused() const { return opt_.headless; }
   void loadGeneratorPreset(const std::string& name);
@@ -81,6 +87,11 @@ class Shell {
   // capture
   void toggleRecording();
   void toggleRecordingTo(const std::string& path);
+  // reset the run and record from its step 0 (record_from_reset.hpp); path "" = time-stamped;
+  // resume: run on after step 0 was held for one step interval (else stay paused)
+  void recordFromReset(const std::string& path, bool resume);
+  // per frame, before drawing: start the recording on the step-0 frame, shown as running
+  std::shared_ptr<const Snapshot> advanceRecordFromReset(std::shared_ptr<const Snapshot> frame);
   bool captureFrame();
   void screenshotTo(const std::string& path);
   // headless helpers
@@ -106,6 +117,7 @@ class Shell {
   CanvasInput canvas_;
   gl::RenderTarget target_;
   capture::Recorder recorder_;
+  capture::RecordFromReset record_from_reset_;
   std::string pixels_;
   std::vector<ScriptEvent> script_;
   std::size_t script_pos_ = 0;

@@ -21,7 +21,10 @@ void handleShortcuts(ui::UiState& ui, const ShortcutActions& a) {
   if (pressed(GLFW_KEY_R)) call(a.reset);
   if (pressed(GLFW_KEY_N)) call(a.new_seed);
   if (pressed(GLFW_KEY_F12)) call(a.screenshot);
-  if (pressed(GLFW_KEY_F9)) call(a.toggle_recording);
+  if (pressed(GLFW_KEY_F9)) call(io.KeyShift ? a.record_from_reset : a.toggle_recording);
+  // GLFW names keys by their US-layout position: [ and ] are the two keys right of P
+  if (pressed(GLFW_KEY_LEFT_BRACKET, true)) call(a.slower);
+  if (pressed(GLFW_KEY_RIGHT_BRACKET, true)) call(a.faster);
   if (pressed(GLFW_KEY_F)) call(a.fit_view);
   if (pressed(GLFW_KEY_H)) ui.show_help = !ui.show_help;
   if (pressed(GLFW_KEY_TAB)) ui.show_panels = !ui.show_panels;

@@ -10,11 +10,13 @@ namespace driftlab::app {
 
 struct ShortcutActions {
   std::function<void()> toggle_pause, step_once, reset, new_seed, screenshot, toggle_recording, fit_view;
+  std::function<void()> record_from_reset;  // Shift+F9
+  std::function<void()> slower, faster;     // [ and ]: the run's speed one stop down / up (run_speed.hpp)
 };
 
 // Space play/pause, Right single step, R reset (same seed), N new seed, F12 screenshot, F9 record,
-// F fit view, H help, Tab hide panels, 1-6 canvas tools (probe, pick, brush, erase, drag, blob),
-// Escape clears the pick. Ignored while ImGui wants the keyboard (a text field has focus).
+// Shift+F9 reset and record from step 0, [ / ] slower / faster, F fit view, H help, Tab hide
+// panels, 1-6 canvas tools (probe, pick, brush, erase, drag, blob), Escape clears the pick. Ignored while ImGui wants the keyboard (a text field has focus).
 void handleShortcuts(ui::UiState& ui, const ShortcutActions& actions);
 
 }  // namespace driftlab::app

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -161,4 +162,28 @@ TEST_CASE("run loop: a step that throws pauses the run with one error line, the 
   CHECK(w.stepsDone() == 2);
   w.send(cmd::SetParam{"still=alive"});  // commands are still served
   REQUIRE(waitFor(w, [](const Snapshot& x) { return x.params_version == 1; }));
+}
+
+TEST_CASE("run loop: SetStepRate caps the running speed, StepOnce stays immediate, bad rates are rejected") {
+  RunWorker w(std::make_unique<CountingRun>(), 1, /*start_paused=*/true);
+  w.send(cmd::SetStepRate{20});  // 50 ms per step
+  w.send(cmd::Resume{});
+  const auto start = std::chrono::steady_clock::now();
+  auto s = waitFor(w, [](const Snapshot& x) { return x.step >= 5; });
+  REQUIRE(s);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(secs >= 0.18);  // steps 2..5 each waited 50 ms (the first is due at once)
+  CHECK(s->step_rate_limit == 20.0);
+  w.send(cmd::Pause{});
+  auto p = waitFor(w, [](const Snapshot& x) { return x.paused; });
+  REQUIRE(p);
+  const long at = p->step;
+  for (int i = 0; i < 10; ++i) w.send(cmd::StepOnce{});
+  auto q = waitFor(w, [at](const Snapshot& x) { return x.step == at + 10; }, 0.4);  // 10 steps, far under 0.5 s
+  CHECK(q);
+  w.send(cmd::SetStepRate{-1});
+  auto e = waitFor(w, [](const Snapshot& x) { return !x.error.empty(); });
+  REQUIRE(e);
+  CHECK(e->error.find("speed") != std::string::npos);
+  CHECK(e->step_rate_limit == 20.0);
 }

@@ -138,6 +138,41 @@ void drawGeneratorSection(const Snapshot* frame, UiState& state, const UiActions
   if (frame != nullptr && frame->generator && !frame->generator->notice.empty()) ImGui::TextDisabled("%s", frame->generator->notice.c_str());
 }
 
+// the run's speed in steps per second: a log slider 1 .. 1000, "unlimited", and "watch" (the
+// mode's start speed). Sent as cmd::SetStepRate; the value lives in UiState so new runs keep it.
+void drawSpeedControl(UiState& state, const UiActions& actions, bool generator) {
+  double& speed = state.speed(generator);
+  auto send = [&] { sendCommand(actions, cmd::SetStepRate{speed}); };
+  const bool unlimited = speed <= 0;
+  float shown = static_cast<float>(unlimited ? state.last_limited_speed : speed);
+  ImGui::BeginDisabled(unlimited);
+  if (ImGui::SliderFloat("speed", &shown, static_cast<float>(kMinStepsPerSecond),
+                         static_cast<float>(kMaxStepsPerSecond), shown < 9.5f ? "%.1f steps/s" : "%.0f steps/s",
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+    speed = static_cast<double>(shown);
+    state.last_limited_speed = speed;
+  }
+  if (editFinished()) send();
+  ImGui::EndDisabled();
+  helpMarker("speed");
+  bool unlimited_box = unlimited;
+  if (ImGui::Checkbox("unlimited", &unlimited_box)) {
+    speed = unlimited_box ? 0.0 : state.last_limited_speed;
+    send();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button(generator ? "default" : "watch")) {
+    speed = generator ? kGeneratorStepsPerSecond : kWatchStepsPerSecond;
+    if (speed > 0) state.last_limited_speed = speed;
+    send();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(generator ? "back to the start speed of generator training (unlimited)"
+                                : "back to the start speed: the default preset reaches equilibrium in ~10 s");
+  ImGui::SameLine();
+  ImGui::TextDisabled("[ slower  ] faster");
+}
+
 void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status) {
   const bool generator = drawModeSwitch(frame, actions);
   if (generator) drawGeneratorSection(frame, state, actions);
@@ -193,6 +228,7 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
   ImGui::SameLine();
   if (ImGui::Button("New seed (N)")) sendCommand(actions, cmd::NewSeed{freshSeed()});
   helpMarker("reset");
+  drawSpeedControl(state, actions, generator);
   ImGui::EndDisabled();
 
   // capture and view
@@ -204,6 +240,8 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
   if (status.recording) ImGui::PopStyleColor();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("start / stop recording a video of the canvas (F9)");
   ImGui::SameLine();
+  if (ImGui::Button("Rec from 0")) call(actions.record_from_reset);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("reset the run and record it from step 0 (Shift+F9); F9 stops");
   if (ImGui::Button("Fit view")) call(actions.fit_view);
   ImGui::SameLine();
   if (ImGui::Button("Help")) state.show_help = !state.show_help;

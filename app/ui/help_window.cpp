@@ -20,6 +20,8 @@ constexpr Row kKeys[] = {
     {"F", "fit the view to data and particles"},
     {"F12", "screenshot (PNG)"},
     {"F9", "start / stop recording (MP4)"},
+    {"Shift+F9", "reset and record from step 0 (F9 stops)"},
+    {"[  /  ]", "slower / faster (1 ... 1000 steps/s, unlimited)"},
     {"H", "this help"},
     {"Tab", "hide / show all panels"},
     {"1 - 6", "canvas tool: probe, pick, brush, erase, drag, blob"},

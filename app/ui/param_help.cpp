@@ -39,8 +39,14 @@ constexpr std::array kHelp = {
     ParamHelp{"weights.single", "Use one divergence alone (weight 1, all others 0) to compare their behaviour: "
                                 "reverse KL covers all modes but blurs, chi2 is sharp but may drop modes."},
     // ---- time stepping ----
-    ParamHelp{"steps_per_frame", "Engine steps between two published frames. Higher = faster flow on screen, "
-                                 "choppier motion. The engine never blocks the UI."},
+    ParamHelp{"steps_per_frame", "Engine steps between two published frames. Higher = fewer pictures per step, "
+                                 "choppier motion; to slow the flow down use speed in the Run section. The "
+                                 "engine never blocks the UI."},
+    ParamHelp{"speed", "How many engine steps run per second, 1 to 1000 or unlimited ([ slower, ] faster). "
+                       "watch (2 steps/s for particle flows) spreads the default preset's ~20 steps to "
+                       "equilibrium over ~10 s; unlimited runs as fast as the machine allows. Reset, new seed "
+                       "and loading a preset keep your speed. Headless recordings ignore it: each frame "
+                       "advances exactly --steps-per-frame steps."},
     // ---- canvas tools ----
     ParamHelp{"tool", "What the left mouse button does on the canvas (keys 1-6). probe: show the field at the "
                       "click; pick: follow one particle's path; brush: add data points; erase: remove data "

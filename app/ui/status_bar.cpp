@@ -1,4 +1,4 @@
-// The status bar along the bottom of the window: engine rate, UI rate, sizes, flow time, step,
+// The status bar along the bottom of the window: engine rate and speed cap, UI rate, sizes, flow time, step,
 // step size, bandwidth, params version, run state, recording, the latest engine warning (yellow)
 // and the shell's message (red when an error). Render thread only.
 #include <cmath>
@@ -8,6 +8,7 @@
 
 #include "imgui.h"
 #include "panels.hpp"
+#include "../run_speed.hpp"
 
 namespace driftlab::app::ui {
 
@@ -57,7 +58,13 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
       if (frame->paused) ImGui::TextColored(kYellow, "paused");
       else ImGui::TextColored(kGreen, "running");
       separator();
-      ImGui::Text("%.0f steps/s", frame->steps_per_second);
+      // measured rate, then the cap in force ([ and ] change it)
+      ImGui::Text(frame->steps_per_second < 9.95 ? "%.1f steps/s" : "%.0f steps/s", frame->steps_per_second);
+      ImGui::SameLine();
+      ImGui::TextDisabled("(speed %s)", speedLabel(frame->step_rate_limit).c_str());
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("the speed cap: [ slower, ] faster, or the speed slider in Run (unlimited = as fast as "
+                          "the machine allows)");
       separator();
       ImGui::Text("%.0f fps", static_cast<double>(status.ui_fps));
       separator();

@@ -15,7 +15,9 @@ if(DRIFTLAB_BUILD_TESTS)
   add_test(NAME ui_unit_tests COMMAND driftlab_ui_tests)
 
   file(GLOB ui_sources CONFIGURE_DEPENDS ${ui_dir}/*.cpp)
-  add_executable(driftlab_ui_smoke ${ui_dir}/tests/ui_smoke_test.cpp ${ui_sources})
+  # the shell's keyboard shortcuts (app/shortcuts.cpp) are driven the same way
+  add_executable(driftlab_ui_smoke ${ui_dir}/tests/ui_smoke_test.cpp ${ui_sources} ${ui_dir}/../shortcuts.cpp)
+  target_include_directories(driftlab_ui_smoke PRIVATE ${ui_dir}/..)
   target_link_libraries(driftlab_ui_smoke PRIVATE driftlab::core PkgConfig::IMGUI doctest::doctest)
   driftlab_configure_target(driftlab_ui_smoke)
   add_test(NAME ui_smoke COMMAND driftlab_ui_smoke)

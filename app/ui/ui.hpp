@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 
+#include "../run_speed.hpp"
 #include "../view_options.hpp"
 #include "driftlab/flow/flow_params.hpp"
 #include "driftlab/run/flow_worker.hpp"
@@ -21,6 +22,7 @@ struct UiActions {                                   // provided by the shell (a
   std::function<void(driftlab::Command)> send;        // forwards to the FlowWorker
   std::function<void(const std::string&)> load_scenario, save_scenario, load_preset;  // shell reports errors via AppStatus
   std::function<void()> screenshot, toggle_recording, fit_view;
+  std::function<void()> record_from_reset;           // reset the run and record from step 0 (Shift+F9)
   // generator mode: switch mode, load a generator preset, save the trained model
   std::function<void(bool)> set_generator_mode;
   std::function<void(const std::string&)> load_generator_preset, save_model;
@@ -69,6 +71,12 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  std::string generator_preset = "gen_checkerboard";
                  std::string model_path = "model.json";
                  bool show_latent_grid = true;       // 2-D latent: the warped latent grid on the canvas
+                 // the run's speed per mode, steps/s (0 = unlimited; run_speed.hpp): kept across
+                 // reset, new seed and loads -- the user's choice, sent to every new run
+                 double flow_speed = kWatchStepsPerSecond;
+                 double generator_speed = kGeneratorStepsPerSecond;
+                 double last_limited_speed = kWatchStepsPerSecond;  // restored when "unlimited" is unticked
+                 double& speed(bool generator) { return generator ? generator_speed : flow_speed; }
 };
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null

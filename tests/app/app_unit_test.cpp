@@ -15,9 +15,11 @@
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/generator/model_file.hpp"
 #include "driftlab/run/commands.hpp"
+#include "capture/record_from_reset.hpp"
 #include "render/camera.hpp"
 #include "render/colormap.hpp"
 #include "run_loader.hpp"
+#include "run_speed.hpp"
 #include "script.hpp"
 
 using driftlab::app::Camera;
@@ -287,4 +289,62 @@ TEST_CASE("run loading: the kind comes from the file's structure, and a model fi
         model + ": this is a generator model file, not a scenario; use driftlab-cli generate --model " + model +
             " to sample from it");
   for (const auto& p : {flow, gen, model}) std::filesystem::remove(p);
+}
+
+TEST_CASE("speed: [ and ] walk the ladder 1 .. 1000 and unlimited, and the labels say so") {
+  using namespace driftlab::app;
+  CHECK(fasterSpeed(kWatchStepsPerSecond) == 5.0);
+  CHECK(slowerSpeed(kWatchStepsPerSecond) == 1.0);
+  CHECK(slowerSpeed(1.0) == 1.0);             // the lowest stop stays
+  CHECK(fasterSpeed(1000.0) == 0.0);          // past the top: unlimited
+  CHECK(fasterSpeed(0.0) == 0.0);             // unlimited stays
+  CHECK(slowerSpeed(0.0) == 1000.0);          // unlimited steps down to the top stop
+  CHECK(fasterSpeed(3.0) == 5.0);             // a slider value between stops goes to the next one
+  CHECK(slowerSpeed(3.0) == 2.0);
+  CHECK(speedLabel(0.0) == "unlimited");
+  CHECK(speedLabel(2.0) == "2 steps/s");
+  CHECK(speedLabel(0.5) == "0.5 steps/s");
+  // walking down from unlimited and back up visits every stop once
+  double s = 0.0;
+  int stops = 0;
+  do {
+    s = slowerSpeed(s);
+    ++stops;
+  } while (s > 1.0);
+  CHECK(stops == static_cast<int>(kSpeedLadder.size()));
+}
+
+TEST_CASE("record from reset: the recording starts on the first paused step-0 snapshot after the request") {
+  using driftlab::app::capture::RecordFromReset;
+  using namespace std::chrono_literals;
+  const RecordFromReset::Clock::time_point t0{std::chrono::seconds(50)};
+  RecordFromReset r;
+  CHECK_FALSE(r.waiting());
+  r.request(/*latest_snapshot_id=*/10, /*was_running=*/true, 500ms, "take.mp4");
+  CHECK(r.waiting());
+  CHECK(r.path() == "take.mp4");
+  CHECK_FALSE(r.startsWith(10, 0, true, t0));   // the snapshot seen at the request
+  CHECK_FALSE(r.startsWith(11, 7, false, t0));  // the run before the reset got applied
+  CHECK_FALSE(r.startsWith(12, 0, false, t0));  // not the paused state the shell asked for
+  CHECK(r.startsWith(13, 0, true, t0));
+  CHECK_FALSE(r.startsWith(14, 0, true, t0));   // once
+  CHECK(r.holding());                           // step 0 stays one step interval, shown as running
+  CHECK_FALSE(r.resumeDue(t0 + 499ms));
+  CHECK(r.resumeDue(t0 + 500ms));
+  CHECK_FALSE(r.resumeDue(t0 + 600ms));         // one Resume
+  CHECK_FALSE(r.holding());
+
+  // a paused run stays paused; pressing Space during the hold drops the resume
+  r.request(20, /*was_running=*/false, 500ms, "");
+  CHECK(r.startsWith(21, 0, true, t0));
+  CHECK_FALSE(r.holding());
+  CHECK_FALSE(r.resumeDue(t0 + 1s));
+  r.request(30, true, 500ms, "");
+  r.dropResume();
+  CHECK(r.startsWith(31, 0, true, t0));
+  CHECK_FALSE(r.resumeDue(t0 + 1s));
+  // a load cancels the sequence
+  r.request(40, true, 0ms, "");
+  r.cancel();
+  CHECK_FALSE(r.startsWith(41, 0, true, t0));
 }

@@ -18,6 +18,8 @@ check missing_file "${XVFB[@]}" "$APP" --headless --scenario "$OUT/does_not_exis
 check unknown_preset "${XVFB[@]}" "$APP" --headless --preset no_such_preset --frames 2
 check bad_view "${XVFB[@]}" "$APP" --headless --preset default --frames 2 --view heat=rainbow
 check bad_size "${XVFB[@]}" "$APP" --headless --preset default --frames 2 --size 12x7
+check record_from_reset_alone "${XVFB[@]}" "$APP" --preset default --record-from-reset
+grep -q "needs --record" "$OUT/err_record_from_reset_alone.err" || fail "record_from_reset_alone message"
 check no_display env -u DISPLAY -u WAYLAND_DISPLAY "$APP" --preset default
 grep -q "no display (DISPLAY is not set)" "$OUT/err_no_display.err" || fail "no_display message"
 # a scenario whose data or init CSV is missing or malformed: the engine reads it when the run starts,

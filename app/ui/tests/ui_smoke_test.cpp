@@ -15,6 +15,10 @@
 #include "../plot_widget.hpp"
 #include "../ui.hpp"
 #include "../widgets.hpp"
+#include "shortcuts.hpp"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>  // key codes only (ImGui 1.86 keys are GLFW key codes)
 #include "driftlab/flow/param_table.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "imgui.h"
@@ -437,4 +441,73 @@ TEST_CASE("All settings lists every particle-flow setting of the parameter table
   CHECK(h.state.shadow.setting_texts["bandwidth.scales"] == "0.02,0.05,0.2");
   CHECK(missingHelpKeys().empty());
   CHECK(h.sent.empty());
+}
+
+TEST_CASE("the speed control: the app starts at the watch speed, the slider is off while unlimited, a drag sends its rate") {
+  Harness h(1280.f, 3000.f);
+  const auto snap = makeSnapshot(FlowParams{}, 1);
+  h.frame(snap.get());
+  CHECK(h.state.flow_speed == app::kWatchStepsPerSecond);  // the app starts watchable
+  auto click = [&](const char* label) {
+    const ImVec2 p = h.find("Controls", label, snap.get(), 20.f);
+    REQUIRE(p.x >= 0);
+    h.mouse(p, true);
+    h.frame(snap.get());
+    h.mouse(p, false);
+    h.frame(snap.get());
+    h.mouse(ImVec2(-1, -1), false);
+    h.frame(snap.get());
+  };
+  h.state.flow_speed = 0.0;  // as if "unlimited" had been ticked
+  h.sent.clear();
+  click("speed");  // disabled while unlimited: nothing sent
+  CHECK(countOf<cmd::SetStepRate>(h.sent) == 0);
+  h.state.flow_speed = 50.0;
+  h.state.last_limited_speed = 50.0;
+  h.frame(snap.get());
+  const ImVec2 s = h.find("Controls", "speed", snap.get(), 20.f);
+  REQUIRE(s.x >= 0);
+  h.mouse(s, true);  // a click on the slider's left end: 1 step/s, sent on release
+  h.frame(snap.get());
+  h.mouse(s, false);
+  h.frame(snap.get());
+  REQUIRE(countOf<cmd::SetStepRate>(h.sent) == 1);
+  const double sent = std::get<cmd::SetStepRate>(h.sent.back()).steps_per_second;
+  CHECK(sent >= 1.0);
+  CHECK(sent < 50.0);
+  CHECK(h.state.flow_speed == doctest::Approx(sent));
+}
+
+TEST_CASE("keyboard: [ and ] call slower and faster, Shift+F9 records from reset, F9 alone toggles recording") {
+  Harness h;
+  int slower = 0, faster = 0, from_reset = 0, toggles = 0;
+  app::ShortcutActions a;
+  a.slower = [&] { ++slower; };
+  a.faster = [&] { ++faster; };
+  a.record_from_reset = [&] { ++from_reset; };
+  a.toggle_recording = [&] { ++toggles; };
+  // one key press: down for a frame (ImGui 1.86 keys are GLFW key codes), then up
+  auto press = [&](int key, bool shift) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    io.KeyShift = shift;
+    ImGui::NewFrame();
+    app::handleShortcuts(h.state, a);
+    ImGui::Render();
+    io.KeysDown[key] = false;
+    io.KeyShift = false;
+    ImGui::NewFrame();
+    app::handleShortcuts(h.state, a);
+    ImGui::Render();
+  };
+  press(GLFW_KEY_LEFT_BRACKET, false);
+  CHECK(slower == 1);
+  press(GLFW_KEY_RIGHT_BRACKET, false);
+  CHECK(faster == 1);
+  press(GLFW_KEY_F9, /*shift=*/true);
+  CHECK(from_reset == 1);
+  CHECK(toggles == 0);
+  press(GLFW_KEY_F9, false);
+  CHECK(toggles == 1);
+  CHECK(from_reset == 1);
 }

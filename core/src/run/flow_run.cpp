@@ -215,6 +215,7 @@ class FlowRun final : public Run {
   void applyCommand(const cmd::StepOnce&, RunContext&) {}
   void applyCommand(const cmd::SetStepsPerPublish&, RunContext&) {}
   void applyCommand(const cmd::SetMetricsEvery&, RunContext&) {}
+  void applyCommand(const cmd::SetStepRate&, RunContext&) {}
 };
 
 // grid fields (2-D) and, while paused, the velocity at the current state; rate-limited

@@ -222,6 +222,7 @@ class GeneratorRun final : public Run {
   void applyCommand(const cmd::StepOnce&, RunContext&) {}
   void applyCommand(const cmd::SetStepsPerPublish&, RunContext&) {}
   void applyCommand(const cmd::SetMetricsEvery&, RunContext&) {}
+  void applyCommand(const cmd::SetStepRate&, RunContext&) {}
 };
 
 // samples, arrows, display data and latent grid, then the grid fields when they are due; each

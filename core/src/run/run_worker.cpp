@@ -10,6 +10,10 @@
 // - Snapshot::error holds the last rejection of the latest command batch (a batch without one
 //   clears it); a failure inside the loop also sets it and pauses the run.
 // - Reset / NewSeed restart the metric history (the step counter restarts at 0) with one marker.
+// - SetStepRate caps the speed while running (step_rate_limiter.hpp): between due steps the worker
+//   sleeps in the command queue, so commands still apply at once. A reset then shows its start
+//   state for one interval; Resume steps at once. StepOnce (and so headless capture, which steps a
+//   paused run) is never limited.
 // - Metrics rows come every metrics_every steps, and a costly row (over 20 ms) postpones the next
 //   so that rows take at most ~1/10 of the worker's time (at a million particles a row costs
 //   several steps' worth).
@@ -22,6 +26,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <exception>
 #include <string>
@@ -31,6 +36,7 @@
 #include <vector>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/run/step_rate_limiter.hpp"
 #include "run/worker_channels.hpp"
 
 namespace driftlab {
@@ -77,6 +83,7 @@ struct RunWorker::Impl final : RunContext {
   std::uint64_t snapshot_id = 0;
   int steps_per_publish = 1;
   int metrics_every = 5;
+  StepRateLimiter speed;                     // unlimited until a SetStepRate
 
   MetricHistory history;                             // working copy
   std::shared_ptr<const MetricHistory> history_ptr;  // published copy, replaced only on change
@@ -95,6 +102,7 @@ struct RunWorker::Impl final : RunContext {
   bool publish_due = false;
 
   void iterate(std::vector<Command>& batch);
+  bool stepDue(Clock::time_point now) const { return is_paused ? step_once > 0 : speed.stepsDue(now) > 0; }
   void fail(const std::string& what);
   void applyOne(const Command& c);
   void doStep();
@@ -135,8 +143,11 @@ void RunWorker::Impl::loop(std::stop_token st) {
   while (!st.stop_requested()) {
     // paused with nothing to do: sleep until a command arrives, stop is requested, or a pending
     // display refresh falls due (no busy loop)
-    const std::optional<Clock::time_point> due = run->displayDueAt();
-    std::vector<Command> batch = queue.take(st, is_paused && step_once == 0, due.has_value(), due.value_or(Clock::time_point{}));
+    // running under a speed cap with no step due yet: sleep the same way until the next step is due
+    std::optional<Clock::time_point> due = run->displayDueAt();
+    const bool idle = !stepDue(Clock::now());
+    if (idle && !is_paused) due = due ? std::min(*due, speed.nextDueAt()) : speed.nextDueAt();
+    std::vector<Command> batch = queue.take(st, idle, due.has_value(), due.value_or(Clock::time_point{}));
     if (st.stop_requested()) break;
     iterate(batch);
   }
@@ -150,10 +161,11 @@ void RunWorker::Impl::iterate(std::vector<Command>& batch) {
     if (had_commands) error = detail::applyCommandBatch(batch, [this](const Command& c) { applyOne(c); });
     if (metrics_due) recordMetrics();  // once per batch, however many resets it held
     bool rolled_back = false;
-    if (!is_paused || step_once > 0) {
+    if (stepDue(Clock::now())) {
       if (is_paused) --step_once;
       const long before = run->stepIndex();
       doStep();
+      if (!is_paused) speed.stepTaken(Clock::now());
       rolled_back = run->stepIndex() == before;
     }
     if (run->refreshDisplay(is_paused)) publish_due = true;
@@ -187,6 +199,7 @@ void RunWorker::Impl::applyOne(const Command& c) {
     is_paused = true;
     step_once = 0;
   } else if (std::holds_alternative<cmd::Resume>(c)) {
+    if (is_paused) speed.restart(Clock::now(), /*hold_current=*/false);
     is_paused = false;
     step_once = 0;
   } else if (std::holds_alternative<cmd::StepOnce>(c)) {
@@ -194,6 +207,11 @@ void RunWorker::Impl::applyOne(const Command& c) {
   } else if (const auto* spp = std::get_if<cmd::SetStepsPerPublish>(&c)) {
     checkCadence("steps_per_publish", spp->steps);
     steps_per_publish = spp->steps;
+  } else if (const auto* rate = std::get_if<cmd::SetStepRate>(&c)) {
+    DRIFTLAB_CHECK(std::isfinite(rate->steps_per_second) && rate->steps_per_second >= 0,
+                   "speed: steps per second must be >= 0 (0 = unlimited; got " +
+                       std::to_string(rate->steps_per_second) + ")");
+    speed.setRate(rate->steps_per_second, Clock::now());
   } else if (const auto* me = std::get_if<cmd::SetMetricsEvery>(&c)) {
     checkCadence("metrics_every", me->steps);
     metrics_every = me->steps;
@@ -272,6 +290,7 @@ void RunWorker::Impl::restartHistory(const std::string& label) {
   rate_window.clear();
   steps_since_metrics = 0;
   metrics_due = true;
+  speed.restart(Clock::now(), /*hold_current=*/true);  // the start state stays on screen for one interval
 }
 
 void RunWorker::Impl::addWarning(const std::string& warning) {
@@ -304,6 +323,7 @@ void RunWorker::Impl::publish() {
   s->time = run->time();
   s->paused = is_paused;
   s->steps_per_second = stepsPerSecond();
+  s->step_rate_limit = speed.rate();
   run->fillSnapshot(*s, is_paused);
   s->history = history_ptr;
   s->warnings.assign(warnings.begin(), warnings.end());

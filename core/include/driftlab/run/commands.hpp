@@ -1,6 +1,6 @@
 // The commands a run accepts (cmd::*, Command): sent from any thread with RunWorker::send and
 // applied on the worker thread between steps. The loop handles Pause, Resume, StepOnce,
-// SetStepsPerPublish and SetMetricsEvery; every other command goes to the mode's Run (run.hpp),
+// SetStepsPerPublish, SetMetricsEvery and SetStepRate; every other command goes to the mode's Run (run.hpp),
 // which rejects those it has no use for ("add data: not available in generator mode").
 #pragma once
 
@@ -34,6 +34,7 @@ struct SetInit { std::string name; };                       // resets particles 
 struct SetView { float x0, y0, x1, y1; int quiver_n; int density_n; };  // grid fields' rectangle
 struct SetStepsPerPublish { int steps; };
 struct SetMetricsEvery { int steps; };
+struct SetStepRate { double steps_per_second; };            // speed cap while running; 0 = unlimited
 struct SaveModel { std::string path; };                     // generator mode: write a model file (model_file.hpp)
 }  // namespace cmd
 
@@ -41,6 +42,6 @@ using Command = std::variant<cmd::SetParams, cmd::SetParam, cmd::Reset, cmd::New
                              cmd::StepOnce, cmd::AddParticles, cmd::AddParticlesFromKde, cmd::RemoveParticles,
                              cmd::MoveParticle, cmd::AddData, cmd::EraseData, cmd::ClearData, cmd::SetDataset,
                              cmd::SetData, cmd::SetInit, cmd::SetView, cmd::SetStepsPerPublish,
-                             cmd::SetMetricsEvery, cmd::SaveModel>;
+                             cmd::SetMetricsEvery, cmd::SaveModel, cmd::SetStepRate>;
 
 }  // namespace driftlab

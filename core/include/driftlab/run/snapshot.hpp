@@ -67,6 +67,7 @@ struct Snapshot {
   double bandwidth = 0.0;             // (first) bandwidth in force
   bool paused = false;
   double steps_per_second = 0.0;      // measured engine rate
+  double step_rate_limit = 0.0;       // speed cap in force (cmd::SetStepRate), steps/s; 0 = unlimited
 
   PointsF particles;                  // d x N
   PointsF velocities;                 // d x N
