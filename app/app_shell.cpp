@@ -28,6 +28,7 @@
 #include "render/overlays.hpp"
 #include "render/scene.hpp"
 #include "run_loader.hpp"
+#include "run_speed.hpp"
 #include "script.hpp"
 #include "shortcuts.hpp"
 #include "ui/ui.hpp"
@@ -179,6 +180,10 @@ void Shell::makeActions() {
   actions_.load_preset = [this](const std::string& n) { loadPreset(n); };
   actions_.screenshot = [this] { screenshot_requested_ = true; };
   actions_.toggle_recording = [this] { toggleRecording(); };
+  actions_.record_from_reset = [this] {
+    auto f = worker_ ? worker_->latest() : nullptr;
+    recordFromReset("", f && !f->paused);  // a paused run stays paused
+  };
   actions_.fit_view = [this] { fitView(); };
   actions_.set_generator_mode = [this](bool g) { switchMode(g); };
   actions_.load_generator_preset = [this](const std::string& n) { loadGeneratorPreset(n); };
@@ -186,6 +191,7 @@ void Shell::makeActions() {
   // worker_ is never null once the loop runs (build first, swap after); the guards cost nothing
   shortcuts_.toggle_pause = [this] {
     if (!worker_) return;
+    record_from_reset_.dropResume();  // the user's own play/pause wins over a pending resume
     auto f = worker_->latest();
     worker_->send(f && f->paused ? Command{cmd::Resume{}} : Command{cmd::Pause{}});
   };
@@ -204,6 +210,9 @@ void Shell::makeActions() {
   };
   shortcuts_.screenshot = actions_.screenshot;
   shortcuts_.toggle_recording = actions_.toggle_recording;
+  shortcuts_.record_from_reset = actions_.record_from_reset;
+  shortcuts_.slower = [this] { setSpeed(slowerSpeed(ui_.speed(generator_mode_))); };
+  shortcuts_.faster = [this] { setSpeed(fasterSpeed(ui_.speed(generator_mode_))); };
   shortcuts_.fit_view = actions_.fit_view;
 }
 
@@ -234,6 +243,10 @@ bool Shell::loadInitial() {
       scenario_ = defaultScenario();
       initial_source_ = "the default preset";
     }
+    // --set / --data: as driftlab-cli run --set, over whatever the scenario or preset chose
+    if (!opt_.settings.empty() && generator_mode_)
+      throw InvalidArgument("--set and --data apply to particle-flow runs, not generator mode");
+    for (const auto& kv : opt_.settings) applySetting(scenario_, kv);
     scenario_.params.validate();
     if (!opt_.script.empty())
       script_ = generator_mode_ ? loadScript(opt_.script, gen_scenario_) : loadScript(opt_.script, scenario_);
@@ -275,27 +288,31 @@ bool Shell::startInitialRun(bool paused) {
 // `source`) before anything of the current run is touched, so a failed load leaves it running and
 // worker_ is never null. The old worker is joined once replaced (at most one step of waiting).
 void Shell::startRun(const Scenario& s, bool paused, const std::string& source) {
-  swapInBuiltWorker(worker_, [&] { return buildFlowWorker(s, paused, source); });
+  swapInBuiltWorker(worker_, [&] { return buildFlowWorker(s, /*paused=*/true, source); });
   scenario_ = s;
   generator_mode_ = false;
   if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name).c_str());
-  adoptNewWorker(s.metrics_every);
+  adoptNewWorker(s.metrics_every, paused);
 }
 
 // generator mode: a GeneratorWorker instead of the FlowWorker; the canvas, panels and plots read
 // the same Snapshot (generator_worker.hpp says what its fields mean there). Build first, as startRun.
 void Shell::startGeneratorRun(const GeneratorScenario& s, bool paused, const std::string& source) {
-  swapInBuiltWorker(worker_, [&] { return buildGeneratorWorker(s, paused, source); });
+  swapInBuiltWorker(worker_, [&] { return buildGeneratorWorker(s, /*paused=*/true, source); });
   generator_mode_ = true;
   gen_scenario_ = s;
   if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name + " (generator)").c_str());
-  adoptNewWorker(s.metrics_every);
+  adoptNewWorker(s.metrics_every, paused);
 }
 
-// the view state that belonged to the previous worker
-void Shell::adoptNewWorker(int metrics_every) {
+// the view state that belonged to the previous worker; the speed and the resume travel in one
+// command batch with the metrics cadence, applied before the worker's first step
+void Shell::adoptNewWorker(int metrics_every, bool paused) {
   scene_.forget();  // snapshot ids restart with the new worker
+  record_from_reset_.cancel();
   worker_->send(cmd::SetMetricsEvery{std::max(1, metrics_every)});
+  sendSpeed();
+  if (!paused) worker_->send(cmd::Resume{});
   need_fit_ = true;
   sent_quiver_n_ = 0;  // the new worker needs the view rectangle again
   ui_.view.picked_particle = -1;
@@ -336,6 +353,19 @@ void Shell::switchMode(bool generator) {
       setMessage(e.what(), true);
     }
   }
+}
+
+// Headless capture drives a paused worker with StepOnce, which no speed cap touches; the cap is
+// not even sent there, so a recording advances exactly --steps-per-frame steps per frame.
+void Shell::sendSpeed() {
+  if (worker_ && !opt_.headless) worker_->send(cmd::SetStepRate{ui_.speed(generator_mode_)});
+}
+
+// [ and ]: the user's speed for the current mode, kept for later runs (UiState::speed)
+void Shell::setSpeed(double steps_per_second) {
+  ui_.speed(generator_mode_) = steps_per_second;
+  if (steps_per_second > 0) ui_.last_limited_speed = steps_per_second;
+  sendSpeed();
 }
 
 void Shell::setMessage(const std::string& m, bool error) {
@@ -554,6 +584,45 @@ void Shell::toggleRecordingTo(const std::string& requested) {
   setMessage("recording to " + path + " (F9 stops)", false);
 }
 
+// Pause + Reset in one batch: the worker publishes the paused step-0 state, which
+// advanceRecordFromReset turns into the recording's first frame. A recording already running is
+// closed first (a retake keeps the earlier file).
+void Shell::recordFromReset(const std::string& path, bool resume) {
+  if (!worker_) return;
+  if (recorder_.active()) toggleRecording();
+  const auto latest = worker_->latest();
+  const double speed = ui_.speed(generator_mode_);  // the speed sent to this run (sendSpeed)
+  const auto hold = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(speed > 0 ? std::min(1.0, 1.0 / speed) : 0.0));
+  record_from_reset_.request(latest ? latest->snapshot_id : 0, resume, hold, path);
+  worker_->send(cmd::Pause{});
+  worker_->send(cmd::Reset{});
+  setMessage("resetting to record from step 0", false);
+}
+
+// Render thread, once per frame; never waits: it only looks at the snapshot it already has.
+std::shared_ptr<const Snapshot> Shell::advanceRecordFromReset(std::shared_ptr<const Snapshot> frame) {
+  const auto now = Clock::now();
+  if (frame && record_from_reset_.startsWith(frame->snapshot_id, frame->step, frame->paused, now) &&
+      !recorder_.active()) {
+    toggleRecordingTo(record_from_reset_.path());
+    if (recorder_.active()) {
+      setMessage("recording from step 0 to " + recorder_.path() + " (F9 stops)", false);
+    } else {
+      record_from_reset_.cancel();
+      if (!opt_.record.empty()) record_failed_ = true;  // --record-from-reset: the run fails (exit 1)
+    }
+  }
+  if (record_from_reset_.resumeDue(now) && worker_) worker_->send(cmd::Resume{});
+  if (frame && frame->paused && record_from_reset_.holding()) {
+    // step 0 held before the resume: shown as the running run it is part of
+    auto shown = std::make_shared<Snapshot>(*frame);
+    shown->paused = false;
+    frame = shown;
+  }
+  return frame;
+}
+
 bool Shell::captureFrame() {
   bool need_pixels = recorder_.active() || screenshot_requested_ || !pending_screenshot_.empty();
   if (!need_pixels) return true;
@@ -604,7 +673,7 @@ int Shell::interactiveLoop() {
       dropped_.clear();
       loadScenarioFile(path);
     }
-    auto frame = worker_->latest();  // a pointer copy; never waits for a step
+    auto frame = advanceRecordFromReset(worker_->latest());  // a pointer copy; never waits for a step
     // render on change: with nothing new (no snapshot, no input for kSettleFrames frames) the loop
     // waits for events instead of redrawing the same picture -- on a software renderer a frame
     // costs ~17 ms of CPU that the engine (a generator in training) would otherwise not get.
@@ -615,7 +684,7 @@ int Shell::interactiveLoop() {
       input_seen_ = false;
     }
     const bool may_idle = opt_.frames <= 0 && !recorder_.active() && !screenshot_requested_ &&
-                          pending_screenshot_.empty() && dropped_.empty();
+                          pending_screenshot_.empty() && dropped_.empty() && !record_from_reset_.waiting();
     if (may_idle && snapshot_id == drawn_snapshot_id_ && settle_frames_ == 0) {
       glfwWaitEventsTimeout(kIdlePollSeconds);  // an input event ends the wait at once
       continue;
@@ -639,7 +708,11 @@ int Shell::interactiveLoop() {
     maybeSendView(false);
     if (opt_.frames > 0 && frames + 1 >= opt_.frames && !opt_.screenshot.empty()) pending_screenshot_ = opt_.screenshot;
     // timed runs with --record exercise the F9 path: start at the first frame, stop after the last
-    if (frames == 0 && !opt_.record.empty() && !recorder_.active()) {
+    if (frames == 0 && !opt_.record.empty() && opt_.record_from_reset) {
+      // starts with the step-0 frame a few frames from now; the run is meant to run even if the
+      // latest snapshot is still the new worker's paused first one
+      recordFromReset(opt_.record, /*resume=*/true);
+    } else if (frames == 0 && !opt_.record.empty() && !recorder_.active()) {
       toggleRecordingTo(opt_.record);
       if (!recorder_.active()) {
         std::fprintf(stderr, "driftlab: %s\n", status_.message.c_str());
@@ -659,6 +732,10 @@ int Shell::interactiveLoop() {
     toggleRecording();  // the F9 stop path: checks the frames and reports the path
     std::fprintf(stderr, "driftlab: %s\n", status_.message.c_str());
     if (status_.message_is_error) return 1;
+  } else if (record_failed_ || (opt_.record_from_reset && record_from_reset_.waiting())) {
+    std::fprintf(stderr, "driftlab: %s\n", record_failed_ ? status_.message.c_str()
+                                                          : "--record-from-reset: the run's step 0 never came");
+    return 1;
   }
   if (opt_.frames > 0) {
     // timed test runs (--frames without --headless): the UI rate and the engine rate side by side
@@ -678,6 +755,9 @@ int Shell::run() {
   initImGui();
   makeActions();
   if (opt_.hide_panels) ui_.show_panels = false;
+  // headless capture has no wall-clock speed: each frame advances exactly --steps-per-frame steps,
+  // and the panels say so (unlimited) rather than show a cap that does not apply
+  if (opt_.headless) ui_.flow_speed = ui_.generator_speed = 0.0;
   return opt_.headless ? headlessLoop() : interactiveLoop();
 }
 

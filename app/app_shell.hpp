@@ -18,6 +18,7 @@ struct ShellOptions {
   long frames = -1;           // frames to render before exiting (headless: required; interactive: optional)
   std::string screenshot;     // PNG of the last frame
   std::string record;         // .mp4 or .gif
+  bool record_from_reset = false;  // --record-from-reset: the recording starts at the run's step 0
   std::string png_dir;        // PNG sequence
   std::string script;         // timed commands (script.hpp)
   int width = 1280, height = 720;
@@ -25,6 +26,7 @@ struct ShellOptions {
   bool hide_panels = false;   // canvas only (tests, clean videos)
   int fps = 30;               // frame rate tag of recordings
   std::vector<std::string> view_settings;  // --view KEY=VALUE (script.hpp applyViewSetting)
+  std::vector<std::string> settings;       // --set KEY=VALUE and --data FILE (dataset=FILE), flow runs only
 };
 
 // Loads everything, runs the loop, returns the process exit code (0 ok, 2 bad input, 1 runtime

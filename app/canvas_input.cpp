@@ -37,6 +37,10 @@ void brushEvent(const ViewOptions& view, Vec2f world, const std::function<void(C
   send(cmd::AddData{pts});
 }
 
+// points of the canvas are 2-D: tools that make points in the flow's space (brush, blob, drag)
+// only work when that space is the plane; for d > 2 the canvas shows a projection (THEORY.md §9.4)
+bool flatRun(const Snapshot* frame) { return frame == nullptr || frame->particles.rows() == 2; }
+
 }  // namespace
 
 std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) {
@@ -72,6 +76,7 @@ std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) 
 void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, ViewOptions& view, const Snapshot* frame,
              Vec2f world, const std::function<void(Command)>& send) {
   auto now = std::chrono::steady_clock::now();
+  if (view.tool != CanvasTool::Probe && view.tool != CanvasTool::Pick && !flatRun(frame)) return;
   switch (view.tool) {
     case CanvasTool::Probe:
       if (frame) {
@@ -151,7 +156,7 @@ void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene,
     if (in.panning && in.moved) {
       cam.pan(io.MouseDelta.x, io.MouseDelta.y);
       in.camera_moved = io.MouseDelta.x != 0 || io.MouseDelta.y != 0;
-    } else if (!in.panning && now - in.last_edit >= kEditPeriod && send) {
+    } else if (!in.panning && now - in.last_edit >= kEditPeriod && send && flatRun(frame)) {
       in.last_edit = now;
       if (view.tool == CanvasTool::Brush || view.tool == CanvasTool::Erase) {
         brushEvent(view, world, send);

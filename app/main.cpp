@@ -28,12 +28,18 @@ int main(int argc, char** argv) {
   cli.add_option("--screenshot", opt.screenshot, "write the last frame as PNG");
   cli.add_option("--record", opt.record, "record the frames to an .mp4 or .gif file (ffmpeg)");
   cli.add_option("--png-dir", opt.png_dir, "write every frame as frame_NNNNN.png into this directory");
+  cli.add_flag("--record-from-reset", opt.record_from_reset,
+               "the recording starts at the run's step 0 (window: reset, then record until F9 or close, "
+               "as Shift+F9; headless: frame 0 shows the initial state)");
   cli.add_option("--script", opt.script, "timed commands, e.g. '60 set kernel=laplacian' (headless)");
   cli.add_option("--size", size, "offscreen frame size WxH (headless), e.g. 1280x720");
   cli.add_option("--steps-per-frame", opt.steps_per_frame, "engine steps per rendered frame (headless)")
       ->check(CLI::Range(1, 100000));
   cli.add_flag("--no-panels", opt.hide_panels, "hide the ImGui panels (canvas only)");
   cli.add_option("--view", opt.view_settings, "view option KEY=VALUE, repeatable (e.g. heat=logratio, arrows=true)");
+  cli.add_option("--set", opt.settings, "flow setting KEY=VALUE as in driftlab-cli run --set, repeatable");
+  std::string data_file;
+  cli.add_option("--data", data_file, "points file (.npy or .csv, one point per row) as the data: --set dataset=FILE");
   bool list_presets = false;
   cli.add_flag("--list-presets", list_presets, "print the built-in preset names and exit");
   cli.add_option("--fps", opt.fps, "frame rate written into recordings")->check(CLI::Range(1, 240));
@@ -44,6 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
     return 2;
   }
+  if (!data_file.empty()) opt.settings.push_back("dataset=" + data_file);
   if (list_presets) {
     for (const auto& p : driftlab::presetCatalog()) std::printf("%s\n", p.name.c_str());
     return 0;
@@ -68,8 +75,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "driftlab: --png-dir and --script need --headless (in the window: F9 records)\n");
     return 2;
   }
-  if (!opt.headless && !opt.record.empty() && opt.frames < 1) {
-    std::fprintf(stderr, "driftlab: --record needs --frames N (or --headless); in the window F9 toggles recording\n");
+  if (opt.record_from_reset && opt.record.empty() && opt.png_dir.empty()) {
+    std::fprintf(stderr, "driftlab: --record-from-reset needs --record FILE (or --png-dir DIR with --headless)\n");
+    return 2;
+  }
+  if (!opt.headless && !opt.record.empty() && opt.frames < 1 && !opt.record_from_reset) {
+    std::fprintf(stderr,
+                 "driftlab: --record needs --frames N, --record-from-reset or --headless; in the window F9 toggles "
+                 "recording\n");
     return 2;
   }
   if (!opt.headless && !opt.screenshot.empty() && opt.frames < 1) {

@@ -84,7 +84,15 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
     else if (v == "drag") view.tool = CanvasTool::DragParticle;
     else if (v == "blob") view.tool = CanvasTool::DropBlob;
     else bad("probe|pick|brush|erase|drag|blob");
-  } else if (key == "quiver") view.show_quiver = parseOnOff(v, key);
+  } else if (key == "projection") {  // d > 2 only (render/view_projection.hpp)
+    if (v == "pca") view.projection = ProjectionKind::Pca;
+    else if (v == "coords") view.projection = ProjectionKind::Coordinates;
+    else if (v == "random") view.projection = ProjectionKind::Random;
+    else bad("pca|coords|random");
+  } else if (key == "proj_a") view.proj_a = static_cast<int>(parseNumber(v, key, 0, 100000));
+  else if (key == "proj_b") view.proj_b = static_cast<int>(parseNumber(v, key, 0, 100000));
+  else if (key == "proj_seed") view.proj_seed = static_cast<int>(parseNumber(v, key, 0, 1e9));
+  else if (key == "quiver") view.show_quiver = parseOnOff(v, key);
   else if (key == "particle_arrows") view.show_particle_arrows = parseOnOff(v, key);
   else if (key == "trails") view.show_trails = parseOnOff(v, key);
   else if (key == "grid") view.show_grid = parseOnOff(v, key);
@@ -104,7 +112,7 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
     throw InvalidArgument("view: unknown key '" + key +
                           "' (heat, arrows, split, coloring, tool, quiver, particle_arrows, trails, grid, particles, data, "
                           "circle, legend, panels, arrow_scale, heat_opacity, trail_length, quiver_n, density_n, "
-                          "particle_size, data_size)");
+                          "particle_size, data_size, projection, proj_a, proj_b, proj_seed)");
 }
 
 namespace {

@@ -14,6 +14,9 @@ enum class FieldSplit { Total, AttractionRepulsion, PerTerm };
 // What a left click/drag on the canvas does (app/canvas_input.cpp). Probe and Pick pan on drag;
 // the edit tools send commands to the worker. Keys 1-6 select them.
 enum class CanvasTool { Probe, Pick, Brush, Erase, DragParticle, DropBlob };
+// How points of dimension d > 2 are drawn in the plane (render/view_projection.hpp, THEORY.md
+// §9.4): two principal axes of the data, two chosen coordinates, or a seeded random plane.
+enum class ProjectionKind { Pca, Coordinates, Random };
 
 struct ViewOptions {
   bool show_particles = true;
@@ -48,6 +51,11 @@ struct ViewOptions {
   bool show_kernel_profile = true; // small kernel-profile inset next to the cursor
   bool show_colorbar = true;       // colour bar of the heat map, scale legend of TrueLength arrows
   int max_drawn_points = 0;        // per layer, 0 = all; set to kSoftwareMaxDrawnPoints on llvmpipe
+  // d > 2 only: the plane the canvas shows. Pca: principal axes proj_a, proj_b (0-based);
+  // Coordinates: coordinates proj_a, proj_b; Random: the plane drawn from proj_seed
+  ProjectionKind projection = ProjectionKind::Pca;
+  int proj_a = 0, proj_b = 1;
+  int proj_seed = 1;
 };
 
 // Points drawn per layer (particles, data) on a software OpenGL renderer (llvmpipe: Xvfb, machines

@@ -163,6 +163,23 @@ void kernelInset(ImDrawList* dl, const KernelSpec& k, ImVec2 at) {
   dl->AddText(ImVec2(at.x + 4, at.y + h), kDim, buf);
 }
 
+// d > 2: which plane is shown and why the field layers are missing, anchored at its top-right
+// corner; returns its height
+float projectionBox(ImDrawList* dl, const ViewProjection& p, const ViewOptions& view, ImVec2 top_right) {
+  const char* shown = view.projection == ProjectionKind::Coordinates ? "showing two coordinates"
+                      : view.projection == ProjectionKind::Random    ? "showing a random projection"
+                                                                     : "showing the PCA projection";
+  const std::string title = "view: " + p.label();
+  const char* need = "heat maps and the quiver grid need d = 2;";
+  const float w = std::max(ImGui::CalcTextSize(title.c_str()).x, ImGui::CalcTextSize(need).x);
+  const ImVec2 p0(top_right.x - w, top_right.y);
+  dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(top_right.x + 8, p0.y + 56), kBox, 4);
+  textShadow(dl, p0, kText, title.c_str());
+  textShadow(dl, ImVec2(p0.x, p0.y + 18), IM_COL32(255, 200, 90, 255), need);
+  textShadow(dl, ImVec2(p0.x, p0.y + 36), IM_COL32(255, 200, 90, 255), shown);
+  return 68;
+}
+
 }  // namespace
 
 std::string formatTick(double value, double step) {
@@ -185,7 +202,8 @@ void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions
   if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), fr);
   // legends stacked in the top-right corner of the free canvas
   ImVec2 tr(fr[2] - 14, fr[1] + 12);
-  if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible)
+  if (scene.projection().active()) tr.y += projectionBox(dl, scene.projection(), view, tr);
+  if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible && !scene.projection().active())
     tr.y += colorBar(dl, scene.heatLegend(), tr);
   if (view.show_colorbar && scene.arrowLegend().visible) tr.y += arrowLegend(dl, scene.arrowLegend(), cam, tr);
   if (in.probe) probeBox(dl, cam, *in.probe);

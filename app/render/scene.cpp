@@ -28,14 +28,6 @@ float quantile(std::vector<float> v, float q) {
   return v[k];
 }
 
-void copyPoints(const PointsF& m, std::vector<float>& out) {
-  if (m.rows() != 2) {
-    out.clear();
-    return;
-  }
-  out.assign(m.data(), m.data() + m.size());
-}
-
 float niceStep(float raw) {
   if (!(raw > 0) || !std::isfinite(raw)) return 1.f;
   float p = std::pow(10.f, std::floor(std::log10(raw)));
@@ -59,27 +51,48 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
   bool colors_changed = view.coloring != last_view_.coloring;
   bool heat_changed = view.heat_map != last_view_.heat_map || view.heat_range_locked != last_view_.heat_range_locked;
   bool trails_changed = view.trail_length != last_view_.trail_length || view.show_trails != last_view_.show_trails;
-  if (!new_snapshot && !colors_changed && !heat_changed && !trails_changed &&
+  bool plane_changed = view.projection != last_view_.projection || view.proj_a != last_view_.proj_a ||
+                       view.proj_b != last_view_.proj_b || view.proj_seed != last_view_.proj_seed;
+  if (!new_snapshot && !colors_changed && !heat_changed && !trails_changed && !plane_changed &&
       view.picked_particle == picked_) {
     last_view_ = view;
     return;
   }
-  if (new_snapshot) {
+  // d > 2: the map to the plane changes only with the data or the view's choice (THEORY.md §9.4)
+  const bool map_changed = (new_snapshot || plane_changed) && projection_.update(s, view);
+  const bool reprojected = map_changed && have_snapshot_;
+  if (new_snapshot || reprojected) {
     int n_before = static_cast<int>(particles_.size() / 2);
-    copyPoints(s.particles, particles_);
-    copyPoints(s.velocities, velocities_);
-    copyPoints(s.data, data_);
+    projection_.points(s.particles, particles_);
+    projection_.vectors(s.velocities, velocities_);
+    projection_.points(s.data, data_);
     int n = static_cast<int>(particles_.size() / 2);
-    // a reset (step went back) restarts start colours, trails and the picked path; a changed particle
-    // count restarts the trails and keeps the start colours of the particles that stay
-    bool new_run = !have_snapshot_ || s.step < last_step_ || (s.step == 0 && last_step_ != 0);
-    bool restarted = new_run || n != n_before;
-    if (new_run || start_.size() != particles_.size()) {
-      if (new_run || start_.size() > particles_.size()) {
-        start_ = particles_;
-      } else {  // particles were added: new ones start where they appear
-        start_.insert(start_.end(), particles_.begin() + static_cast<long>(start_.size()), particles_.end());
+    // speeds and nearest modes in the flow's own dimension: a projection shortens vectors and
+    // brings far points together
+    speed_.clear();
+    if (s.velocities.cols() == s.particles.cols() && s.velocities.rows() == s.particles.rows())
+      for (Eigen::Index i = 0; i < s.velocities.cols(); ++i) speed_.push_back(s.velocities.col(i).norm());
+    nearest_mode_.clear();
+    if (projection_.active() && s.mode_centres.cols() > 0 && s.mode_centres.rows() == s.particles.rows())
+      for (Eigen::Index i = 0; i < s.particles.cols(); ++i) {
+        Eigen::Index best = 0;
+        (s.mode_centres.colwise() - s.particles.col(i)).colwise().squaredNorm().minCoeff(&best);
+        nearest_mode_.push_back(static_cast<int>(best));
       }
+    // a reset (step went back) restarts start colours, trails and the picked path; a changed particle
+    // count restarts the trails and keeps the start colours of the particles that stay; a new
+    // projection restarts the trails (their old points are in the old plane)
+    bool new_run = !have_snapshot_ || s.step < last_step_ || (s.step == 0 && last_step_ != 0);
+    bool restarted = new_run || n != n_before || reprojected;
+    if (new_run || reprojected || start_.size() != particles_.size()) {
+      if (new_run || start_full_.cols() > s.particles.cols() || start_full_.rows() != s.particles.rows()) {
+        start_full_ = s.particles;
+      } else if (start_full_.cols() < s.particles.cols()) {  // particles were added: new ones start where they appear
+        const Eigen::Index old = start_full_.cols();
+        start_full_.conservativeResize(Eigen::NoChange, s.particles.cols());
+        start_full_.rightCols(s.particles.cols() - old) = s.particles.rightCols(s.particles.cols() - old);
+      }
+      projection_.points(start_full_, start_);
       // hue centre and radius from the starting cloud (mean and 2 x RMS radius)
       double cx = 0, cy = 0;
       for (int i = 0; i < n; ++i) { cx += start_[2 * i]; cy += start_[2 * i + 1]; }
@@ -101,6 +114,7 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     updateColors(s, view);
     updateTrails(s, view, restarted);
     updateHeat(s, view, new_run);
+    if (reprojected) picked_path_.clear();
     last_step_ = s.step;
   } else {
     if (colors_changed) updateColors(s, view);
@@ -155,6 +169,8 @@ struct ParticleColorer {
   const std::vector<float>& particles;
   const std::vector<float>& velocities;
   const std::vector<float>& start;
+  const std::vector<float>& speeds;       // |v| per particle (in d dimensions)
+  const std::vector<int>& nearest_mode;   // d > 2: nearest mode per particle, else empty
   float cx, cy, radius, speed_hi;
   const Snapshot& s;
 
@@ -162,10 +178,11 @@ struct ParticleColorer {
     switch (mode) {
       case ParticleColoring::StartPosition: return positionColor(start[2 * i], start[2 * i + 1], cx, cy, radius);
       case ParticleColoring::Speed: {
-        const float speed = velocities.size() == particles.size() ? std::hypot(velocities[2 * i], velocities[2 * i + 1]) : 0.f;
+        const float speed = i < speeds.size() ? speeds[i] : 0.f;
         return sampleColorMap(ColorMap::Viridis, 0.15f + 0.85f * std::min(speed / speed_hi, 1.f));
       }
       case ParticleColoring::NearestMode: {
+        if (i < nearest_mode.size()) return categoryColor(nearest_mode[i]);
         int best = 0;
         float best_d = std::numeric_limits<float>::max();
         for (int k = 0; k < s.mode_centres.cols(); ++k) {
@@ -182,18 +199,19 @@ struct ParticleColorer {
 };
 
 ParticleColorer makeColorer(const Snapshot& s, const ViewOptions& view, const std::vector<float>& particles,
-                            const std::vector<float>& velocities, const std::vector<float>& start, float cx, float cy,
-                            float radius) {
+                            const std::vector<float>& velocities, const std::vector<float>& start,
+                            const std::vector<float>& speeds, const std::vector<int>& nearest_mode, float cx,
+                            float cy, float radius) {
   ParticleColoring mode = view.coloring;
   if (mode == ParticleColoring::NearestMode && s.mode_centres.cols() == 0) mode = ParticleColoring::StartPosition;
   float speed_hi = 1;
-  if (mode == ParticleColoring::Speed && velocities.size() == particles.size()) {
+  if (mode == ParticleColoring::Speed && !speeds.empty()) {
     std::vector<float> speed;  // robust top over at most ~4096 particles
-    const std::size_t n = particles.size() / 2, step = std::max<std::size_t>(1, n / 4096);
-    for (std::size_t i = 0; i < n; i += step) speed.push_back(std::hypot(velocities[2 * i], velocities[2 * i + 1]));
+    const std::size_t n = speeds.size(), step = std::max<std::size_t>(1, n / 4096);
+    for (std::size_t i = 0; i < n; i += step) speed.push_back(speeds[i]);
     speed_hi = std::max(quantile(speed, 0.95f), 1e-12f);
   }
-  return ParticleColorer{mode, particles, velocities, start, cx, cy, radius, speed_hi, s};
+  return ParticleColorer{mode, particles, velocities, start, speeds, nearest_mode, cx, cy, radius, speed_hi, s};
 }
 
 }  // namespace
@@ -202,7 +220,7 @@ void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {
   const int n = static_cast<int>(particles_.size() / 2);
   particle_stride_ = drawStride(n, view.max_drawn_points);
   const int drawn = (n + particle_stride_ - 1) / particle_stride_;
-  const ParticleColorer colorOf = makeColorer(s, view, particles_, velocities_, start_, start_cx_, start_cy_, start_radius_);
+  const ParticleColorer colorOf = makeColorer(s, view, particles_, velocities_, start_, speed_, nearest_mode_, start_cx_, start_cy_, start_radius_);
   particle_colors_.resize(static_cast<std::size_t>(drawn));
   for (int j = 0; j < drawn; ++j)
     particle_colors_[static_cast<std::size_t>(j)] = toRgba8(colorOf(static_cast<std::size_t>(j) * particle_stride_), 0.95f);
@@ -212,7 +230,7 @@ void Scene::updateColors(const Snapshot& s, const ViewOptions& view) {
 
 void Scene::updateTrailColors(const Snapshot& s, const ViewOptions& view) {
   trail_colors_.clear();
-  const ParticleColorer colorOf = makeColorer(s, view, particles_, velocities_, start_, start_cx_, start_cy_, start_radius_);
+  const ParticleColorer colorOf = makeColorer(s, view, particles_, velocities_, start_, speed_, nearest_mode_, start_cx_, start_cy_, start_radius_);
   for (std::size_t i = 0; i < particles_.size() / 2; i += static_cast<std::size_t>(trail_stride_)) {
     Rgba8 c = toRgba8(colorOf(i), 0.95f);
     c.a = 150;
@@ -250,6 +268,11 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run)
     case HeatMap::LogQ: base = &s.log_q; heat_legend_.title = "log q(x)  (particle KDE)"; break;
     case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (clear = equilibrium)"; break;
     case HeatMap::Speed: base = &s.speed; heat_legend_.title = "log10 |v(x)|"; break;
+  }
+  if (projection_.active()) {  // grid fields exist for d = 2 only; the overlays say so
+    heat_layer_.upload(nullptr, 0, 0, 0, 0, 0, 0);
+    heat_legend_.note = "needs d = 2";
+    return;
   }
   if (base->empty() || base->nx < 1 || base->ny < 1) {
     heat_legend_.visible = true;
@@ -339,13 +362,13 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
     bool colored_by_magnitude;
   };
   std::vector<Source> sources;
-  float spacing = 0.05f;
+  float spacing = 24.f / cam.pixelsPerUnit();  // particle arrows alone (or no grid: d > 2) size by pixels
   if (view.show_quiver) {
     auto add = [&](const GridField& g, Rgb col, bool by_mag) {
       if (g.empty() || g.components < 2 || g.nx < 1 || g.ny < 1) return;
       sources.push_back({nullptr, &g, g.values.data(), g.nx * g.ny, col, by_mag});
       float dx = (g.x1 - g.x0) / static_cast<float>(g.nx), dy = (g.y1 - g.y0) / static_cast<float>(g.ny);
-      spacing = std::min(dx, dy);
+      spacing = sources.size() == 1 ? std::min(dx, dy) : std::min({spacing, dx, dy});
     };
     switch (view.split) {
       case FieldSplit::Total: add(velocity_, kTotalArrow, true); break;
@@ -362,8 +385,6 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
         }
         break;
     }
-  } else {
-    spacing = 24.f / cam.pixelsPerUnit();
   }
   int n = static_cast<int>(particles_.size() / 2);
   if (view.show_particle_arrows && velocities_.size() == particles_.size() && n > 0)

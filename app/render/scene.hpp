@@ -1,5 +1,7 @@
 // The canvas scene: turns the latest Snapshot plus the ViewOptions into GL draws (grid, heat map,
-// trails, data, particles, quiver and particle arrows, overlays in world space). Uploads happen
+// trails, data, particles, quiver and particle arrows, overlays in world space). Points of
+// dimension d > 2 are drawn through a fixed linear map to the plane (render/view_projection.hpp);
+// every CPU copy below (particles_, data_, ...) is then in projected coordinates. Uploads happen
 // only when a new snapshot arrives or a view option that changes the data changes (STYLE.md L11).
 // Render thread only.
 #pragma once
@@ -12,6 +14,7 @@
 #include "driftlab/run/snapshot.hpp"
 #include "render/camera.hpp"
 #include "render/layers.hpp"
+#include "render/view_projection.hpp"
 #include "view_options.hpp"
 
 namespace driftlab::app::render {
@@ -73,6 +76,8 @@ class Scene {
   int dataDrawStride() const { return data_stride_; }
   // path of the picked particle since it was picked (world points)
   const std::vector<float>& pickedPath() const { return picked_path_; }
+  // the map from d > 2 dimensions to the canvas (inactive for d <= 2)
+  const ViewProjection& projection() const { return projection_; }
 
  private:
   void updateColors(const Snapshot& s, const ViewOptions& view);
@@ -91,6 +96,10 @@ class Scene {
 
   // CPU copies used for drawing-time work (arrows, picking)
   std::vector<float> particles_, velocities_, data_, start_;
+  ViewProjection projection_;
+  PointsF start_full_;             // start positions in the flow's own d dimensions
+  std::vector<float> speed_;       // |v| per particle in d dimensions (colour by speed)
+  std::vector<int> nearest_mode_;  // d > 2: nearest mode centre per particle in d dimensions
   std::vector<Rgba8> particle_colors_, data_colors_, trail_colors_;
   float start_cx_ = 0, start_cy_ = 0, start_radius_ = 1;
   // grid fields kept for the quiver (rebuilt per frame because sizes depend on the zoom)

@@ -91,7 +91,13 @@ std::string catalogCombo(const char* label, const std::string& current, const st
 }
 
 void drawDataSection(const Snapshot* frame, ParamShadow& s, const UiActions& actions) {
-  static const std::vector<NamedDescription> datasets = datasetCatalog();
+  // the 2-D formula datasets, then the real ones read from files (64-D digits: the canvas shows a
+  // projection of them, render/view_projection.hpp)
+  static const std::vector<NamedDescription> datasets = [] {
+    std::vector<NamedDescription> all = datasetCatalog();
+    for (auto& d : realDatasetCatalog()) all.push_back(std::move(d));
+    return all;
+  }();
   static const std::vector<NamedDescription> inits = initCatalog();
   FlowParams& p = s.params;
   const std::string ds_label = p.dataset == "csv" ? "csv: " + p.data_csv : p.dataset;

@@ -2,12 +2,14 @@
 // Only plain data is edited here; the shell notices quiver_n/density_n changes and sends
 // cmd::SetView with its view rectangle. Render thread only.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "driftlab/field/divergence.hpp"
 #include "imgui.h"
 #include "panels.hpp"
+#include "render/view_projection.hpp"
 #include "widgets.hpp"
 
 namespace driftlab::app::ui {
@@ -23,8 +25,53 @@ void enumCombo(const char* label, E& value, const std::vector<const char*>& name
   if (ImGui::Combo(label, &v, names.data(), static_cast<int>(names.size()))) value = static_cast<E>(v);
 }
 
-void drawTools(UiState& state, const UiActions& actions) {
+// the dimension of the frame's points (2 before the first frame)
+int frameDim(const Snapshot* frame) {
+  if (frame == nullptr) return 2;
+  return static_cast<int>(frame->data.cols() > 0 ? frame->data.rows() : frame->particles.rows());
+}
+
+// d > 2: which plane the canvas shows (render/view_projection.hpp, THEORY.md §9.4)
+void drawProjection(int d, ViewOptions& v) {
+  ImGui::Text("data of dimension d = %d: the canvas shows a plane", d);
+  enumCombo("projection", v.projection, {"PCA axes", "two coordinates", "random plane"});
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("a fixed linear map to the plane, chosen once per data set: motion on screen is the\n"
+                      "projection of the real motion, arrows the projection P v of the true velocity.\n"
+                      "PCA: the directions of largest variance of the data.");
+  if (v.projection == ProjectionKind::Pca) {
+    // pairs in the order PC1-PC2, PC1-PC3, PC2-PC3, PC1-PC4, ...
+    const int k = std::min(d, render::ViewProjection::kPcaAxes);
+    char preview[32];
+    std::snprintf(preview, sizeof preview, "PC%d-PC%d", v.proj_a + 1, v.proj_b + 1);
+    if (ImGui::BeginCombo("axes", preview)) {
+      for (int b = 1; b < k; ++b)
+        for (int a = 0; a < b; ++a) {
+          char item[32];
+          std::snprintf(item, sizeof item, "PC%d-PC%d", a + 1, b + 1);
+          if (ImGui::Selectable(item, v.proj_a == a && v.proj_b == b)) {
+            v.proj_a = a;
+            v.proj_b = b;
+          }
+        }
+      ImGui::EndCombo();
+    }
+  } else if (v.projection == ProjectionKind::Coordinates) {
+    ImGui::SliderInt("horizontal x_i", &v.proj_a, 0, d - 1, "%d", ImGuiSliderFlags_AlwaysClamp);
+    ImGui::SliderInt("vertical x_j", &v.proj_b, 0, d - 1, "%d", ImGuiSliderFlags_AlwaysClamp);
+    if (v.proj_a == v.proj_b) ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "choose two different coordinates");
+  } else {
+    ImGui::InputInt("plane seed", &v.proj_seed);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("new plane")) ++v.proj_seed;
+  }
+  ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "heat maps and the quiver grid need d = 2");
+}
+
+void drawTools(const Snapshot* frame, UiState& state, const UiActions& actions) {
   ViewOptions& v = state.view;
+  if (frameDim(frame) > 2)
+    ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "d > 2: brush, erase, drag, blob and probe need d = 2");
   static const char* const kToolNames[] = {"1 probe", "2 pick", "3 brush", "4 erase", "5 drag", "6 blob"};
   int tool = static_cast<int>(v.tool);
   for (int i = 0; i < 6; ++i) {
@@ -62,11 +109,15 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   helpMarker("view.layers");
   enumCombo("colour by", v.coloring, {"start position", "speed", "nearest mode", "plain"});
   helpMarker("view.coloring");
+  const int d = frameDim(frame);
+  if (d > 2) drawProjection(d, v);
 
   // arrows and field
   ImGui::Checkbox("particle arrows", &v.show_particle_arrows);
   helpMarker("view.particle_arrows");
+  ImGui::BeginDisabled(d > 2);  // grid fields exist for d = 2 only
   ImGui::Checkbox("quiver field", &v.show_quiver);
+  ImGui::EndDisabled();
   helpMarker("view.quiver");
   enumCombo("arrow length", v.arrow_mode, {"true (locked scale)", "normalized", "log", "proportional up to p90"});
   helpMarker("view.arrow_mode");
@@ -90,7 +141,9 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   }
 
   // background map
+  ImGui::BeginDisabled(d > 2);
   enumCombo("heat map", v.heat_map, {"none", "log p", "log q", "log p/q (equilibrium = neutral)", "speed |v|"});
+  ImGui::EndDisabled();
   helpMarker("view.heat_map");
   ImGui::SliderFloat("heat opacity", &v.heat_opacity, 0.f, 1.f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
   helpMarker("view.heat_opacity");
@@ -136,7 +189,7 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
 }  // namespace
 
 void drawViewOptions(const Snapshot* frame, UiState& state, const UiActions& actions) {
-  if (ImGui::CollapsingHeader("Canvas tools", ImGuiTreeNodeFlags_DefaultOpen)) drawTools(state, actions);
+  if (ImGui::CollapsingHeader("Canvas tools", ImGuiTreeNodeFlags_DefaultOpen)) drawTools(frame, state, actions);
   if (ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) drawView(frame, state, actions);
 }
 
