@@ -43,13 +43,32 @@ run_logged() {  # run_logged LOG COMMAND...: fails on a non-zero exit or any san
   tail -n 3 "$log"
 }
 
-# performance-sized cases (a million particles, timing budgets) are skipped: under ASan they
-# take minutes each and test speed, not memory safety; they carry the "slow" doctest label
-echo "asan_check: running driftlab_tests (log: $dir/asan_tests.log)"
-run_logged "$dir/asan_tests.log" "$dir/bin/driftlab_tests" --test-suite-exclude='slow'
+# long numerical cases (lesson presets over seeds, network training, thousands of steps) are
+# skipped: under ASan they take minutes each and check numbers, not memory safety; they carry the
+# "slow" doctest suite. The rest runs in $jobs shards at once: contiguous ranges of one seeded
+# shuffle of the test cases (ctest already runs them in parallel, so they share no files).
+tests=("$dir/bin/driftlab_tests" --test-suite-exclude='slow' --order-by=rand --rand-seed=7)
+count=$("${tests[@]}" --count | sed -n 's/.*passing the current filters: \([0-9]*\).*/\1/p')
+[[ -n "$count" ]] || fail "could not count the test cases" /dev/null
+echo "asan_check: running $count driftlab_tests cases in $jobs shards (logs: $dir/asan_tests_*.log)"
+pids=()
+for ((shard = 0; shard < jobs; shard++)); do
+  first=$((shard * count / jobs + 1))
+  last=$(((shard + 1) * count / jobs))
+  run_logged "$dir/asan_tests_$shard.log" "${tests[@]}" --first="$first" --last="$last" &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
 
-echo "asan_check: running the fuzzer, every target (log: $dir/asan_fuzz.log)"
-run_logged "$dir/asan_fuzz.log" "$dir/bin/driftlab_fuzz" --runs 100000 --seconds 20
+# the fuzzer: every target, at least 15 000 inputs and 5 s per target in each of $jobs processes with
+# different seeds (so at least 30 000 inputs per target on 2 cores)
+echo "asan_check: running the fuzzer, every target, $jobs seeds (logs: $dir/asan_fuzz_*.log)"
+pids=()
+for ((shard = 0; shard < jobs; shard++)); do
+  run_logged "$dir/asan_fuzz_$shard.log" "$dir/bin/driftlab_fuzz" --runs 15000 --seconds 5 --seed $((shard + 1)) &
+  pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || exit 1; done
 echo "asan_check: running the hostile inputs (log: $dir/asan_fuzz_hostile.log)"
 run_logged "$dir/asan_fuzz_hostile.log" "$dir/bin/driftlab_fuzz" --hostile
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ThreadSanitizer check of the FlowWorker: configures a separate build directory with
-# -DDRIFTLAB_SANITIZE=thread, builds driftlab_tests and runs the worker test cases (worker:*),
+# -DDRIFTLAB_SANITIZE=thread, builds driftlab_worker_tests (the core and the three worker test
+# files only) and runs the worker test cases (worker:*, run loop:*),
 # which include the stress test (thousands of random commands against a concurrent reader), and the
 # GeneratorWorker cases (generator worker:*).
 # Exits non-zero on any ThreadSanitizer report or test failure.
@@ -15,15 +16,15 @@ sanitizer_build_dir build-tsan "${1:-}"
 echo "tsan_check: configuring $dir"
 cmake -S "$root" -B "$dir" "${generator[@]}" -DDRIFTLAB_SANITIZE=thread -DDRIFTLAB_BUILD_APP=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-echo "tsan_check: building driftlab_tests ($jobs jobs)"
-cmake --build "$dir" -j "$jobs" --target driftlab_tests
+echo "tsan_check: building driftlab_worker_tests ($jobs jobs)"
+cmake --build "$dir" -j "$jobs" --target driftlab_worker_tests
 
 log="$dir/tsan_worker.log"
 echo "tsan_check: running worker:* under ThreadSanitizer (log: $log)"
 # halt_on_error: the first report ends the run with a non-zero exit status
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 status=0
-"$dir/bin/driftlab_tests" -tc='worker:*,generator worker:*,run loop:*' >"$log" 2>&1 || status=$?
+"$dir/bin/driftlab_worker_tests" -tc='worker:*,generator worker:*,run loop:*' >"$log" 2>&1 || status=$?
 tail -n 5 "$log"
 if grep -q "ThreadSanitizer" "$log"; then
   echo "tsan_check: FAILED: ThreadSanitizer reported a problem (see $log)" >&2

@@ -96,7 +96,8 @@ TEST_CASE("analytic target: forward and reverse KL fields equal the double loop 
   }
 }
 
-TEST_CASE("analytic target: the mean of N(2, 0.3^2) particles follows m / (1 + tau)^k by JKO and m (1 - tau)^k by Euler") {
+TEST_CASE("analytic target: the mean of N(2, 0.3^2) particles follows m / (1 + tau)^k by JKO and m (1 - tau)^k by Euler"
+          * doctest::test_suite("slow")) {
   // v = -x - grad log q_hat: the particle score averages to ~0 over a Gaussian cloud (THEORY.md
   // §11.4), so the mean obeys m' = -m exactly up to that average, measured below 1e-3 here
   const double tau = 0.7;

@@ -33,7 +33,8 @@ Points sampleWithLearnedDrift(const LearnedDfmDrift& drift, const DfmBridge& bri
 
 }  // namespace
 
-TEST_CASE("dfm learned drift: training lowers the loss and brings its samples towards the data's law") {
+TEST_CASE("dfm learned drift: training lowers the loss and brings its samples towards the data's law"
+          * doctest::test_suite("slow")) {
   const Points data = sampleDataset("eight_gaussians", 1024, 1).points;
   DfmBridge bridge;
   bridge.sigma = 0.5;

@@ -1,7 +1,8 @@
 // The lesson presets state measured outcomes in their descriptions (THEORY.md §5.5, §9.3); each
 // test runs the preset headless over the seeds behind those numbers and checks the outcome with a
 // margin taken from the seed-to-seed spread. Seeds follow `driftlab-cli run --seed S`: data seed S,
-// init seed S + 1.
+// init seed S + 1. They are in the "slow" suite: thousands of steps check numbers, not memory
+// safety, so the AddressSanitizer check (scripts/asan_check.sh) skips them.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -42,7 +43,8 @@ double share(const FlowEngine& e, int mode) { return e.metrics().mode_share.at(s
 
 }  // namespace
 
-TEST_CASE("lesson presets: reverse KL blurs, the mixture does not") {
+TEST_CASE("lesson presets: reverse KL blurs, the mixture does not"
+          * doctest::test_suite("slow")) {
   // measured, seeds 1-3: reverse KL .540 / .523 / .510, mixture .938 / .945 / .939
   const Scenario rev = presetScenario("lesson_blur_reverse_kl");
   const Scenario mix = presetScenario("lesson_blur_mixed");
@@ -60,7 +62,8 @@ TEST_CASE("lesson presets: reverse KL blurs, the mixture does not") {
   }
 }
 
-TEST_CASE("lesson presets: only the exact velocity refills the empty mode") {
+TEST_CASE("lesson presets: only the exact velocity refills the empty mode"
+          * doctest::test_suite("slow")) {
   // measured, seeds 1-3, right-mode share at t = 2.5: smoothed reverse KL .188 / .189 / .193,
   // plug-in .008 / .012 / .006; smoothed mixture .168 / .172 / .162
   const Scenario s = presetScenario("lesson_exact_velocity_covers");
@@ -78,7 +81,8 @@ TEST_CASE("lesson presets: only the exact velocity refills the empty mode") {
   CHECK(mixed < share(runPreset(s, 1), 1));  // the mixture does not cover best (.168 vs .188)
 }
 
-TEST_CASE("lesson presets: the bandwidth decides how much mass leaves the over-filled mode") {
+TEST_CASE("lesson presets: the bandwidth decides how much mass leaves the over-filled mode"
+          * doctest::test_suite("slow")) {
   // measured, seeds 1-3, minor share at t = 3 (starts at .10): h = 0.2 .136 / .125 / .138,
   // h = 0.6 .372 / .391 / .399
   const Scenario narrow = presetScenario("lesson_bandwidth_decides_narrow");
@@ -96,7 +100,8 @@ TEST_CASE("lesson presets: the bandwidth decides how much mass leaves the over-f
   }
 }
 
-TEST_CASE("lesson presets: the unequal bimodal mass does not split 30/70") {
+TEST_CASE("lesson presets: the unequal bimodal mass does not split 30/70"
+          * doctest::test_suite("slow")) {
   // measured, seeds 1-3, share of the 0.3 mode at t = 12: .398 / .409 / .438
   const Scenario s = presetScenario("unequal_bimodal_mixed");
   for (std::uint64_t seed : {1u, 2u, 3u}) {

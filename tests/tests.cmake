@@ -15,6 +15,14 @@ add_dependencies(driftlab_tests driftlab-cli)
 driftlab_configure_target(driftlab_tests)
 doctest_discover_tests(driftlab_tests)
 
+# The ThreadSanitizer check (scripts/tsan_check.sh) runs only the worker tests: a binary of their
+# own keeps that instrumented build to the core and these files (not built by default)
+add_executable(driftlab_worker_tests EXCLUDE_FROM_ALL
+  ${CMAKE_CURRENT_SOURCE_DIR}/tests/test_main.cpp ${CMAKE_CURRENT_SOURCE_DIR}/tests/flow_worker_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/tests/generator_worker_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/tests/run_worker_test.cpp)
+target_link_libraries(driftlab_worker_tests PRIVATE driftlab::core doctest::doctest)
+driftlab_configure_target(driftlab_worker_tests)
+
 add_test(NAME core_is_gui_free
          COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_CURRENT_SOURCE_DIR}/core
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/check_no_gui_includes.cmake)
