@@ -195,8 +195,9 @@ TEST_CASE("datasets: swiss roll follows the DM notebook formula") {
 
 TEST_CASE("init layouts: catalog, dimensions and input errors") {
   const auto cat = initCatalog();
-  REQUIRE(cat.size() == 6);
-  for (const char* name : {"gaussian", "far", "collapsed", "uniform", "one_mode", "split_90_10"})
+  REQUIRE(cat.size() == 9);
+  for (const char* name : {"gaussian", "far", "collapsed", "uniform", "one_mode", "split_90_10", "sphere_collapsed_cap",
+                           "sphere_uniform", "sphere_far_cap"})
     CHECK(isInitName(name));
   CHECK_FALSE(isInitName("csv"));
   for (const auto& e : cat) {

@@ -1,5 +1,6 @@
 // Built-in 2-D datasets, seeded and scaled to roughly [-1, 1]^2. THEORY.md §9.1. The 64-D digits
-// datasets read from a file are in digits_dataset.cpp; both tables are looked up here.
+// datasets read from a file are in digits_dataset.cpp, the 3-D ones on S^2 in sphere_datasets.cpp;
+// both tables are looked up here.
 // Any thread: every call owns its own random generator.
 #include "driftlab/flow/datasets.hpp"
 
@@ -12,6 +13,7 @@
 #include "driftlab/base/error.hpp"
 #include "base/rng.hpp"
 #include "flow/digits_dataset.hpp"
+#include "flow/sphere_datasets.hpp"
 
 namespace driftlab {
 namespace {
@@ -222,7 +224,9 @@ constexpr DatasetEntry kDatasets[] = {
      equalBimodal},
 };
 
-// datasets read from a file rather than drawn from a formula: 64-D, not in the 2-D catalog
+// the datasets outside the plane, not in the 2-D catalog: the 64-D digits read from a file, and the
+// 3-D points on S^2 meant for geometry=sphere (THEORY.md §10.5; in the plane they are 3-D points
+// like a CSV's, so no geometry is refused)
 constexpr DatasetEntry kRealDatasets[] = {
     {"digits",
      "1797 8x8 handwritten digits (scikit-learn), 64-D pixels / 16 in [0,1]; 10 class-mean modes weighted by "
@@ -232,6 +236,19 @@ constexpr DatasetEntry kRealDatasets[] = {
      "the digits minus the mean image, each scaled to unit length (points on S^63); 10 class-mean directions as "
      "modes; M < 1797 a seeded subsample, M > 1797 adds repeats; needs python3-sklearn",
      digits_data::sphere},
+    {"sphere_vmf_caps",
+     "S^2 (use geometry=sphere): 6 von Mises-Fisher caps (kappa 50) at +-e1, +-e2, +-e3, equal weights; mixture",
+     sphere_data::vmfCaps},
+    {"sphere_unequal_caps",
+     "S^2 (use geometry=sphere): 3 vMF caps (kappa 50) on the equator 120 deg apart, weights 0.2 / 0.3 / 0.5; "
+     "mixture",
+     sphere_data::unequalCaps},
+    {"sphere_antipodal_caps", "S^2 (use geometry=sphere): 2 vMF caps (kappa 50) at +-e3, weights 0.5 / 0.5; mixture",
+     sphere_data::antipodalCaps},
+    {"sphere_band", "S^2 (use geometry=sphere): band around the equator, latitude std 0.1 rad", sphere_data::band},
+    {"sphere_spiral",
+     "S^2 (use geometry=sphere): spiral of 3 turns from polar angle 0.1 pi to 0.9 pi, tangent noise std 0.03 rad",
+     sphere_data::spiral},
 };
 
 // the entry called name in either table, nullptr if none

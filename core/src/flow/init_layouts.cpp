@@ -8,6 +8,7 @@
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/base/error.hpp"
 #include "base/rng.hpp"
+#include "flow/sphere_layouts.hpp"
 
 namespace driftlab {
 namespace {
@@ -31,6 +32,14 @@ constexpr LayoutEntry kLayouts[] = {
      0x4f6e65ULL},
     {"split_90_10", "90 % of the particles on N((-0.8, 0, ...), 0.2^2 I), 10 % on N((0.8, 0, ...), 0.2^2 I): "
                     "the bimodal datasets' modes, filled 90/10", 0x393031ULL},
+    // on the unit sphere S^{d-1}, d >= 3, for geometry=sphere (sphere_layouts.cpp, THEORY.md §10.5)
+    {"sphere_collapsed_cap", "S^(d-1), d >= 3: all particles within 1e-3 rad of (1, 2, 3, 0, ...) / sqrt(14)",
+     0x5343436170ULL},
+    {"sphere_uniform", "S^(d-1), d >= 3: uniform on the unit sphere (normalized Gaussian vectors)", 0x5355556eULL},
+    {"sphere_far_cap",
+     "S^(d-1), d >= 3: a cap of radius 0.1 rad centred at the one of the 26 directions {-1,0,1}^3 (first three "
+     "coordinates) farthest from its nearest data point",
+     0x5346436170ULL},
 };
 
 // mean of the data and its RMS per-coordinate standard deviation (0 when there are no data)
@@ -66,8 +75,16 @@ Points initialParticles(std::string_view kind, int n, std::uint64_t seed, const 
   DRIFTLAB_CHECK(data.allFinite(), std::string("init ") + entry->name + ": data contain non-finite values");
 
   Rng rng(seeded::mixSeed(seed, entry->salt));
-  Points x(d, n);
   const std::string_view name = entry->name;
+  if (sphere_layouts::isSphereLayout(name)) {
+    if (d < 3) {
+      detail::throwInvalidArgument(std::string("init ") + entry->name +
+                                   ": a layout on the sphere needs data of at least 3 coordinates (got " +
+                                   std::to_string(d) + ")");
+    }
+    return sphere_layouts::place(name, n, rng, data);
+  }
+  Points x(d, n);
   if (name == "gaussian") {
     for (int i = 0; i < n; ++i)
       for (Eigen::Index r = 0; r < d; ++r) x(r, i) = 0.5 * rng.normal();
