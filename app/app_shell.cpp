@@ -281,7 +281,22 @@ bool Shell::startInitialRun(bool paused) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
     return false;
   }
-  return true;
+  return imageShapeFitsData();
+}
+
+// --image WxH must fit the data: W*H = d. d is known once the engine has read the data, so this
+// waits for the run's first snapshot -- once, before the first frame, and only with --image.
+bool Shell::imageShapeFitsData() {
+  const ImageViewOptions& im = ui_.view.images;
+  if (im.width <= 0 || im.height <= 0) return true;
+  std::shared_ptr<const Snapshot> first;
+  for (auto until = Clock::now() + std::chrono::seconds(30); !(first = worker_->latest()) && Clock::now() < until;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const long d = first ? static_cast<long>(first->particles.rows()) : 0;
+  if (!first || static_cast<long>(im.width) * im.height == d) return true;
+  std::fprintf(stderr, "driftlab: --image %dx%d: W*H = %d pixels, but the data have d = %ld dimensions\n", im.width,
+               im.height, im.width * im.height, d);
+  return false;
 }
 
 // Build first, swap after (swapInBuiltWorker): buildFlowWorker throws (InvalidArgument naming

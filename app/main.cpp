@@ -11,6 +11,7 @@
 #include "app_shell.hpp"
 #include "driftlab/base/allocator.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "ui/image_shape.hpp"
 
 int main(int argc, char** argv) {
   driftlab::keepLargeAllocationsMapped();  // before any thread starts
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
   cli.add_flag("--no-panels", opt.hide_panels, "hide the ImGui panels (canvas only)");
   cli.add_option("--view", opt.view_settings, "view option KEY=VALUE, repeatable (e.g. heat=logratio, arrows=true)");
   cli.add_option("--set", opt.settings, "flow setting KEY=VALUE as in driftlab-cli run --set, repeatable");
+  std::string image;
+  cli.add_option("--image", image, "draw the points as WxH grayscale images in the Images window (W*H = d), e.g. 8x8");
   std::string data_file;
   cli.add_option("--data", data_file, "points file (.npy or .csv, one point per row) as the data: --set dataset=FILE");
   bool list_presets = false;
@@ -51,6 +54,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!data_file.empty()) opt.settings.push_back("dataset=" + data_file);
+  if (!image.empty()) {
+    if (!driftlab::app::parseImageShape(image)) {
+      std::fprintf(stderr, "driftlab: --image: expected WxH such as 8x8 (got '%s')\n", image.c_str());
+      return 2;
+    }
+    opt.view_settings.push_back("image=" + image);  // checked against the data's d once it is loaded
+  }
   if (list_presets) {
     for (const auto& p : driftlab::presetCatalog()) std::printf("%s\n", p.name.c_str());
     return 0;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "driftlab/base/error.hpp"
+#include "ui/image_shape.hpp"
 
 namespace driftlab::app {
 
@@ -92,6 +93,22 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
   } else if (key == "proj_a") view.proj_a = static_cast<int>(parseNumber(v, key, 0, 100000));
   else if (key == "proj_b") view.proj_b = static_cast<int>(parseNumber(v, key, 0, 100000));
   else if (key == "proj_seed") view.proj_seed = static_cast<int>(parseNumber(v, key, 0, 1e9));
+  else if (key == "images") {  // the Images window; off also stops it opening by itself
+    view.images.show = parseOnOff(v, key);
+    view.images.auto_show = view.images.show;
+  } else if (key == "image") {
+    if (v == "auto") {
+      view.images.width = view.images.height = 0;
+    } else {
+      auto shape = parseImageShape(v);
+      if (!shape) bad("WxH such as 8x8, or auto");
+      view.images.width = shape->width;
+      view.images.height = shape->height;
+    }
+  }
+  else if (key == "image_count") view.images.count = static_cast<int>(parseNumber(v, key, 16, 256));
+  else if (key == "image_nearest") view.images.nearest = parseOnOff(v, key);
+  else if (key == "image_classes") view.images.class_frames = parseOnOff(v, key);
   else if (key == "quiver") view.show_quiver = parseOnOff(v, key);
   else if (key == "particle_arrows") view.show_particle_arrows = parseOnOff(v, key);
   else if (key == "trails") view.show_trails = parseOnOff(v, key);
@@ -112,7 +129,8 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
     throw InvalidArgument("view: unknown key '" + key +
                           "' (heat, arrows, split, coloring, tool, quiver, particle_arrows, trails, grid, particles, data, "
                           "circle, legend, panels, arrow_scale, heat_opacity, trail_length, quiver_n, density_n, "
-                          "particle_size, data_size, projection, proj_a, proj_b, proj_seed)");
+                          "particle_size, data_size, projection, proj_a, proj_b, proj_seed, images, image, image_count, image_nearest, "
+                          "image_classes)");
 }
 
 namespace {

@@ -56,6 +56,7 @@ class Shell {
   bool loadInitial();
   void enterGeneratorMode();            // start-up in generator mode: scenario_ mirrors gen_scenario_'s field
   bool startInitialRun(bool paused);    // false after printing the one-line error (exit code 2)
+  bool imageShapeFitsData();            // --image WxH against the first snapshot's d; false after the error line
   // Build the new worker first and swap it in only once it exists: throw InvalidArgument naming
   // `source` (and the bad CSV file) with the current run untouched (run_loader.hpp)
   void startRun(const Scenario& s, bool paused, const std::string& source);

@@ -27,6 +27,7 @@ void handleShortcuts(ui::UiState& ui, const ShortcutActions& a) {
   if (pressed(GLFW_KEY_RIGHT_BRACKET, true)) call(a.faster);
   if (pressed(GLFW_KEY_F)) call(a.fit_view);
   if (pressed(GLFW_KEY_H)) ui.show_help = !ui.show_help;
+  if (pressed(GLFW_KEY_I)) ui.view.images.show = !ui.view.images.show;
   if (pressed(GLFW_KEY_TAB)) ui.show_panels = !ui.show_panels;
   if (pressed(GLFW_KEY_ESCAPE)) ui.view.picked_particle = -1;
   const CanvasTool tools[] = {CanvasTool::Probe, CanvasTool::Pick, CanvasTool::Brush,

@@ -15,8 +15,8 @@ struct ShortcutActions {
 };
 
 // Space play/pause, Right single step, R reset (same seed), N new seed, F12 screenshot, F9 record,
-// Shift+F9 reset and record from step 0, [ / ] slower / faster, F fit view, H help, Tab hide
-// panels, 1-6 canvas tools (probe, pick, brush, erase, drag, blob), Escape clears the pick. Ignored while ImGui wants the keyboard (a text field has focus).
+// Shift+F9 reset and record from step 0, [ / ] slower / faster, F fit view, H help, I images
+// window, Tab hide panels, 1-6 canvas tools (probe, pick, brush, erase, drag, blob), Escape clears the pick. Ignored while ImGui wants the keyboard (a text field has focus).
 void handleShortcuts(ui::UiState& ui, const ShortcutActions& actions);
 
 }  // namespace driftlab::app

@@ -18,6 +18,17 @@ enum class CanvasTool { Probe, Pick, Brush, Erase, DragParticle, DropBlob };
 // §9.4): two principal axes of the data, two chosen coordinates, or a seeded random plane.
 enum class ProjectionKind { Pca, Coordinates, Random };
 
+// The Images window (ui/image_grid_panel.cpp): particles and data of image-like data (d = W x H,
+// row-major pixels) drawn as small grayscale images.
+struct ImageViewOptions {
+  bool show = false;               // the window is open
+  bool auto_show = true;           // open it when the data become image-like (--view images=off clears it)
+  int width = 0, height = 0;       // explicit shape (--image WxH); 0 = from the dataset (digits: 8x8)
+  int count = 64;                  // images per grid, 16 .. 256
+  bool nearest = false;            // under each particle: its nearest data image and the distance
+  bool class_frames = true;        // frame each particle image in the colour of its nearest class
+};
+
 struct ViewOptions {
   bool show_particles = true;
   bool show_data = true;
@@ -56,6 +67,7 @@ struct ViewOptions {
   ProjectionKind projection = ProjectionKind::Pca;
   int proj_a = 0, proj_b = 1;
   int proj_seed = 1;
+  ImageViewOptions images;
 };
 
 // Points drawn per layer (particles, data) on a software OpenGL renderer (llvmpipe: Xvfb, machines

@@ -33,7 +33,8 @@ add_test(NAME core_layers_point_down
 # ---- the parsers' fuzzer (tests/fuzz): a short run and the hostile inputs in every build; the
 # bounded 60-second run per target is in the sanitizer script (scripts/asan_check.sh) ----
 add_executable(driftlab_fuzz ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_main.cpp
-               ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_targets.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/script.cpp)
+               ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_targets.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/script.cpp
+               ${CMAKE_CURRENT_SOURCE_DIR}/app/ui/image_shape.cpp)
 target_include_directories(driftlab_fuzz PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/app)
 target_link_libraries(driftlab_fuzz PRIVATE driftlab::core)
 driftlab_configure_target(driftlab_fuzz)

@@ -23,6 +23,7 @@ constexpr Row kKeys[] = {
     {"Shift+F9", "reset and record from step 0 (F9 stops)"},
     {"[  /  ]", "slower / faster (1 ... 1000 steps/s, unlimited)"},
     {"H", "this help"},
+    {"I", "images window (image-like data such as the 8x8 digits)"},
     {"Tab", "hide / show all panels"},
     {"1 - 6", "canvas tool: probe, pick, brush, erase, drag, blob"},
     {"Esc", "clear the picked particle and the probe"},

@@ -40,6 +40,10 @@ void drawModeSharePanel(const Snapshot* frame);
 // the status bar along the bottom (status_bar.cpp)
 void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus& status);
 
+// the "Images" window (image_grid_panel.cpp): particles and data of image-like data as grayscale
+// images; opens itself when the data become image-like. x, y, w, h: its first-use placement
+void drawImagesWindow(const Snapshot* frame, UiState& state, float x, float y, float w, float h);
+
 // the help window with shortcuts and mouse controls (help_window.cpp)
 void drawHelpWindow(UiState& state);
 

@@ -1,6 +1,6 @@
 // drawUi: lays out the panels. ImGui 1.86 has no docking, so the windows get first-use
-// positions relative to the display (controls left, plots right, status bar bottom) that the
-// user may move; the shell persists them in its imgui.ini. Render thread only.
+// positions relative to the display (controls left, plots right, images between them, status bar
+// bottom) that the user may move; the shell persists them in its imgui.ini. Render thread only.
 #include "ui.hpp"
 
 #include <algorithm>
@@ -36,8 +36,8 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
     }
     ImGui::End();
     // plots: a column on the right, small multiples stacked with linked x axes
+    const float pw = std::clamp(W * 0.3f, 300.f, 560.f);
     if (state.show_plots) {
-      const float pw = std::clamp(W * 0.3f, 300.f, 560.f);
       ImGui::SetNextWindowPos(ImVec2(W - pw, 0), ImGuiCond_FirstUseEver);
       ImGui::SetNextWindowSize(ImVec2(pw, bottom), ImGuiCond_FirstUseEver);
       if (ImGui::Begin("Plots", &state.show_plots)) {
@@ -48,6 +48,8 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
       }
       ImGui::End();
     }
+    // images: over the canvas between the two columns, for image-like data only
+    drawImagesWindow(frame, state, cw + 8.f, 8.f, std::max(320.f, W - cw - pw - 16.f), std::min(bottom - 16.f, 560.f));
     drawStatusBar(frame, state, status);
   }
   drawHelpWindow(state);

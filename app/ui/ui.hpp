@@ -12,6 +12,7 @@
 
 #include "../run_speed.hpp"
 #include "../view_options.hpp"
+#include "image_match.hpp"
 #include "driftlab/flow/flow_params.hpp"
 #include "driftlab/run/flow_worker.hpp"
 #include "driftlab/run/snapshot.hpp"
@@ -53,6 +54,17 @@ struct ParamShadow {
   std::string editing_setting;        // the key whose row is being typed in ("" = none)
 };
 
+// The Images window's caches (image_grid_panel.cpp): the matcher's per-data-set and per-snapshot
+// numbers and when they were computed. Filled by drawUi; the shell need not touch it.
+struct ImageGridState {
+  driftlab::app::ImageMatcher matcher;
+  std::uint64_t snapshot_id = 0;      // the snapshot the matches belong to
+  int count = -1;                     // the image count they were computed for
+  bool nearest = false;               // whether they include the nearest data images
+  double matched_at = -1e9;           // ImGui time of the last match
+  bool was_image_like = false;        // the previous frame's data were image-like (auto-open on the change)
+};
+
 struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; bool log_y = true;
                  bool show_help = false; bool show_panels = true; std::string scenario_path = "scenario.json";
                  // additions of app-ui (all with defaults):
@@ -77,6 +89,7 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  double generator_speed = kGeneratorStepsPerSecond;
                  double last_limited_speed = kWatchStepsPerSecond;  // restored when "unlimited" is unticked
                  double& speed(bool generator) { return generator ? generator_speed : flow_speed; }
+                 ImageGridState image_grid;          // the Images window's caches
 };
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null

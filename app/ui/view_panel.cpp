@@ -184,6 +184,11 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   helpMarker("view.fit");
   ImGui::SameLine();
   ImGui::Checkbox("plots window", &state.show_plots);
+  ImGui::SameLine();
+  ImGui::Checkbox("images (I)", &v.images.show);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("the Images window: particles and data as small grayscale images, for image-like data\n"
+                      "(the 8x8 digits; other data: driftlab --image WxH with W*H = d). Opens by itself for them.");
 }
 
 }  // namespace

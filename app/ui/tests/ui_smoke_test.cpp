@@ -511,3 +511,66 @@ TEST_CASE("keyboard: [ and ] call slower and faster, Shift+F9 records from reset
   CHECK(toggles == 1);
   CHECK(from_reset == 1);
 }
+
+TEST_CASE("the Images window opens by itself for the 8x8 digits, notes a shape that does not fit, I toggles it") {
+  Harness h;
+  FlowParams params;
+  const auto flat = makeSnapshot(params, 1);
+  for (int i = 0; i < 2; ++i) h.frame(flat.get());
+  CHECK_FALSE(h.state.view.images.show);  // 2-D data: closed
+  CHECK(ImGui::FindWindowByName("Images") == nullptr);
+  const int without = ImGui::GetDrawData()->TotalVtxCount;
+
+  params.dataset = "digits";
+  auto digits = makeSnapshot(params, 2);
+  digits->particles = (PointsF::Random(64, 300).array() + 1.f) * 8.f;
+  digits->velocities = PointsF::Random(64, 300);
+  digits->data = (PointsF::Random(64, 400).array() + 1.f) * 8.f;
+  digits->data.col(5) = digits->particles.col(3);  // one exact copy
+  digits->mode_centres = (PointsF::Random(64, 10).array() + 1.f) * 8.f;
+  for (int i = 0; i < 2; ++i) h.frame(digits.get());
+  CHECK(h.state.view.images.show);
+  REQUIRE(ImGui::FindWindowByName("Images") != nullptr);
+  const int plain = ImGui::GetDrawData()->TotalVtxCount;
+  CHECK(plain > without + 2 * 64 * 4 * 20);  // 2 x 64 images of many pixels each
+  CHECK(h.state.image_grid.matcher.nearestClass().size() == 64u);
+
+  // the overlay: one nearest data image per particle, the copy among them found
+  h.state.view.images.nearest = true;
+  h.frame(digits.get());
+  const app::ImageMatcher& m = h.state.image_grid.matcher;
+  CHECK(m.withNearest());
+  CHECK(m.matched() == 64);
+  CHECK(m.copies() == 1);
+  CHECK(m.isCopy(3));
+  CHECK(m.nearestData()[3] == 5);
+  CHECK(ImGui::GetDrawData()->TotalVtxCount > plain);
+
+  // a shape that does not fit d: a note, no images
+  h.state.view.images.width = h.state.view.images.height = 7;
+  h.frame(digits.get());
+  CHECK(ImGui::GetDrawData()->TotalVtxCount < without + 2000);
+  h.state.view.images.width = h.state.view.images.height = 0;
+  h.frame(digits.get());  // image-like again: it was open, it stays open
+  CHECK(h.state.view.images.show);
+
+  // I closes and opens it; closed, it stays closed while the data stay image-like
+  app::ShortcutActions a;
+  auto press = [&](int key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    ImGui::NewFrame();
+    app::handleShortcuts(h.state, a);
+    ImGui::Render();
+    io.KeysDown[key] = false;
+    ImGui::NewFrame();
+    app::handleShortcuts(h.state, a);
+    ImGui::Render();
+  };
+  press(GLFW_KEY_I);
+  CHECK_FALSE(h.state.view.images.show);
+  for (int i = 0; i < 2; ++i) h.frame(digits.get());
+  CHECK_FALSE(h.state.view.images.show);
+  press(GLFW_KEY_I);
+  CHECK(h.state.view.images.show);
+}
