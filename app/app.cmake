@@ -52,12 +52,13 @@ if(DRIFTLAB_BUILD_TESTS)
   target_link_libraries(driftlab_png_stats PRIVATE PkgConfig::IMGUI)   # for -I/usr/include/stb -lstb
   driftlab_configure_target(driftlab_png_stats)
 
-  # GUI-free unit tests of the app's pure parts (camera, colour maps, scripts, run loading)
+  # GUI-free unit tests of the app's pure parts (cameras, colour maps, scripts, run loading)
   find_package(doctest REQUIRED)
   add_executable(driftlab_app_unit_tests ${CMAKE_CURRENT_SOURCE_DIR}/tests/app/app_unit_test.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/script.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/run_loader.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/ui/image_shape.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/render/camera.cpp
+                 ${CMAKE_CURRENT_SOURCE_DIR}/app/render/orbit_camera.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/render/colormap.cpp)
   target_include_directories(driftlab_app_unit_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/app)
   target_link_libraries(driftlab_app_unit_tests PRIVATE driftlab::core doctest::doctest)
@@ -69,7 +70,7 @@ if(DRIFTLAB_BUILD_TESTS)
   find_program(DRIFTLAB_BASH bash)
   if(DRIFTLAB_XVFB_RUN AND DRIFTLAB_BASH)
     # each script runs the app under xvfb-run (llvmpipe) and checks its output (tests/app/*.sh)
-    foreach(t presets pixels script_change tools deterministic record errors generator load highdim images)
+    foreach(t presets pixels script_change tools deterministic record errors generator load highdim sphere_view images)
       add_test(NAME app_${t}
                COMMAND ${DRIFTLAB_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/tests/app/${t}.sh $<TARGET_FILE:driftlab>
                        $<TARGET_FILE:driftlab_png_stats> ${CMAKE_BINARY_DIR}/app_test_out/${t} ${CMAKE_CURRENT_SOURCE_DIR})

@@ -438,6 +438,9 @@ void Shell::saveScenarioFile(const std::string& path) {
 // [SECTION] frame building (shared by both loops)
 
 void Shell::fitView() {
+  // the sphere view: north up at the default distance (F, the fit button); the 2-D camera is still
+  // fitted below so that a switch back to the plane shows the points
+  if (scene_.sphereMode()) orbit_.reset();
   // generator mode fits the data: an untrained network's samples spread several times wider,
   // and the data is where they are headed (the checkerboard would fill a fifth of the canvas)
   auto b = scene_.bounds(generator_mode_);
@@ -498,11 +501,17 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   if (with_input) {
     handleShortcuts(ui_, shortcuts_);
     if (!io.WantCaptureKeyboard && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) canvas_.probe.reset();
-    handleCanvasInput(canvas_, cam_, scene_, ui_.view, frame.get(), actions_.send);
+    if (scene_.sphereMode())
+      handleSphereInput(canvas_, orbit_);
+    else
+      handleCanvasInput(canvas_, cam_, scene_, ui_.view, frame.get(), actions_.send);
   }
   if (ui_.show_panels) ui::drawUi(frame.get(), ui_, actions_, status_);
   free_rect_ = ui_.show_panels ? freeCanvasRect(io.DisplaySize.x, io.DisplaySize.y)
                                : std::array<float, 4>{0, 0, io.DisplaySize.x, io.DisplaySize.y};
+  // the sphere view frames the unit sphere in the free canvas (its zoom and rotation are the user's)
+  orbit_.setViewport(cam_.viewportWidth(), cam_.viewportHeight());
+  orbit_.frameInto(free_rect_[0], free_rect_[1], free_rect_[2], free_rect_[3]);
   if (frame && need_fit_) fitView();
   render::OverlayInputs ov;
   ov.cursor_world = canvas_.cursor_world;
@@ -571,7 +580,10 @@ void Shell::renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_sc
     so.probe = canvas_.probe->at;
     so.probe_velocity = canvas_.probe->v;
   }
-  scene_.draw(cam_, ui_.view, dpi_scale_, so);
+  if (scene_.sphereMode())
+    scene_.drawSphere(orbit_, ui_.view, dpi_scale_);
+  else
+    scene_.draw(cam_, ui_.view, dpi_scale_, so);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 

@@ -105,6 +105,26 @@ void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, Vie
   }
 }
 
+void handleSphereInput(CanvasInput& in, OrbitCamera& orbit) {
+  const ImGuiIO& io = ImGui::GetIO();
+  in.camera_moved = false;
+  in.cursor_world.reset();  // no world point under the cursor: no bandwidth circle, kernel inset or brush
+  in.cursor_screen = {io.MousePos.x, io.MousePos.y};
+  in.left_down = false;
+  const bool over_canvas = !io.WantCaptureMouse && ImGui::IsMousePosValid();
+  if (!over_canvas) return;
+  for (int button : {ImGuiMouseButton_Left, ImGuiMouseButton_Right, ImGuiMouseButton_Middle})
+    if (ImGui::IsMouseDragging(button, 0.f) && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
+      orbit.rotate(io.MouseDelta.x, io.MouseDelta.y);
+      in.camera_moved = true;
+      break;
+    }
+  if (io.MouseWheel != 0) {
+    orbit.zoom(std::pow(1.15f, io.MouseWheel));
+    in.camera_moved = true;
+  }
+}
+
 void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene, ViewOptions& view,
                        const Snapshot* frame, const std::function<void(Command)>& send) {
   const ImGuiIO& io = ImGui::GetIO();

@@ -1,5 +1,5 @@
 // Mouse handling on the canvas: pan (right/middle drag, or left drag with Probe/Pick), zoom
-// around the cursor (wheel), and the left-button tools of ViewOptions::tool: probe the field,
+// around the cursor (wheel) -- or, in the 3-D sphere view, rotate and zoom the globe -- and the left-button tools of ViewOptions::tool: probe the field,
 // pick a particle, brush/erase data, drag a particle, drop a blob of particles.
 // Edits go to the worker as commands; the probe is evaluated here on the render thread with
 // driftlab::evaluateField for one point (O(N + M), no engine wait). Render thread only.
@@ -12,6 +12,7 @@
 #include "driftlab/run/flow_worker.hpp"
 #include "driftlab/run/snapshot.hpp"
 #include "render/camera.hpp"
+#include "render/orbit_camera.hpp"
 #include "render/overlays.hpp"
 #include "render/scene.hpp"
 #include "view_options.hpp"
@@ -38,6 +39,10 @@ struct CanvasInput {
 // reads ImGui's mouse state (ignored while ImGui wants the mouse) and applies it
 void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene, ViewOptions& view,
                        const Snapshot* frame, const std::function<void(Command)>& send);
+
+// the 3-D sphere view (Scene::sphereMode): a left, right or middle drag rotates the globe, the
+// wheel zooms; the tools do nothing there (their points would be 2-D) and no cursor is reported
+void handleSphereInput(CanvasInput& in, OrbitCamera& orbit);
 
 // a left click (press and release without moving) at a world point with the current tool:
 // Probe reads the field, Pick selects the nearest particle, DropBlob adds particles, Brush/Erase

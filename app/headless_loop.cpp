@@ -129,6 +129,13 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
         loadScenarioFile(ev.arg);
         std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
       }
+      else if (ev.verb == "drag") {
+        // as a left drag with the probe tool: rotates the sphere view, pans the plane
+        float dx = 0, dy = 0;
+        parseClick(ev.arg, dx, dy);
+        if (scene_.sphereMode()) orbit_.rotate(dx, dy);
+        else cam_.pan(dx, dy);
+      }
       else if (ev.verb == "click") {
         float x = 0, y = 0;
         parseClick(ev.arg, x, y);

@@ -170,11 +170,11 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
     if (no_arg) {
       if (!arg.empty()) fail("'" + verb + "' takes no argument");
     } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot" || verb == "click" ||
-               verb == "load") {
+               verb == "drag" || verb == "load") {
       if (arg.empty()) fail("'" + verb + "' needs an argument");
     } else {
       fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, "
-           "load)");
+           "drag, load)");
     }
     if (verb == "newseed") {
       unsigned long long seed = 0;
@@ -184,6 +184,10 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
     if (verb == "click") {
       float x = 0, y = 0;
       if (!parseClick(arg, x, y)) fail("click: expected two world coordinates X Y");
+    }
+    if (verb == "drag") {
+      float dx = 0, dy = 0;
+      if (!parseClick(arg, dx, dy)) fail("drag: expected two pixel offsets DX DY");
     }
     events.push_back(ev);
   }

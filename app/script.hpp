@@ -5,6 +5,8 @@
 //   <frame> newseed SEED
 //   <frame> screenshot PATH
 //   <frame> click X Y            a left click at world (X, Y) with the current tool (view tool=...)
+//   <frame> drag DX DY           a mouse drag by (DX, DY) screen pixels: pans the 2-D view, rotates
+//                                the 3-D sphere view
 //   <frame> load PATH            load a flow or generator scenario file, as Load in the window: a
 //                                file that fails to load is reported and the current run goes on
 //   # comment, blank lines ignored
@@ -26,7 +28,7 @@ namespace driftlab::app {
 struct ScriptEvent {
   long frame = 0;
   int line = 0;        // 1-based line in the file, for messages
-  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, load
+  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, drag, load
   std::string arg;
 };
 
@@ -38,7 +40,7 @@ std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& s
                                      const GeneratorScenario& start);
 std::vector<ScriptEvent> loadScript(const std::string& path, const GeneratorScenario& start);
 
-// "X Y" of a click command; false if it is not two finite numbers
+// "X Y" of a click command (or "DX DY" of a drag); false if it is not two finite numbers
 bool parseClick(std::string_view arg, float& x, float& y);
 
 // view settings shared by scripts and tests: heat=none|logp|logq|logratio|speed,

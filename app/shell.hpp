@@ -24,6 +24,7 @@
 #include "driftlab/run/run_worker.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "render/camera.hpp"
+#include "render/orbit_camera.hpp"
 #include "render/scene.hpp"
 #include "script.hpp"
 #include "shortcuts.hpp"
@@ -114,6 +115,7 @@ class Shell {
   ui::UiActions actions_;
   ShortcutActions shortcuts_;
   Camera cam_;
+  OrbitCamera orbit_;  // the 3-D sphere view's camera (Scene::sphereMode)
   render::Scene scene_;
   CanvasInput canvas_;
   gl::RenderTarget target_;

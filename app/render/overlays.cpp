@@ -180,6 +180,25 @@ float projectionBox(ImDrawList* dl, const ViewProjection& p, const ViewOptions& 
   return 68;
 }
 
+// the 3-D sphere view: what it shows and how to move it, in the bottom-left corner of the free
+// canvas (the sphere is a disc in its middle: a corner is the one place it never covers)
+void sphereBox(ImDrawList* dl, const ViewOptions& view, const std::array<float, 4>& fr) {
+  const char* title = "S^2 in 3-D: drag rotates, wheel zooms";
+  const char* mouse = "F: north up";
+  const char* need = "no heat map or quiver grid here";
+  const char* arrows = "arrows: tangent v, ~ |v| up to p90";
+  const bool with_arrows = view.show_particle_arrows;
+  float w = std::max({ImGui::CalcTextSize(title).x, ImGui::CalcTextSize(mouse).x, ImGui::CalcTextSize(need).x});
+  if (with_arrows) w = std::max(w, ImGui::CalcTextSize(arrows).x);
+  const float lines = with_arrows ? 4.f : 3.f;
+  const ImVec2 p0(fr[0] + 14, fr[3] - 18 * lines - 10);
+  dl->AddRectFilled(ImVec2(p0.x - 8, p0.y - 4), ImVec2(p0.x + w + 8, p0.y + 18 * lines + 2), kBox, 4);
+  textShadow(dl, p0, kText, title);
+  textShadow(dl, ImVec2(p0.x, p0.y + 18), kDim, mouse);
+  textShadow(dl, ImVec2(p0.x, p0.y + 36), IM_COL32(255, 200, 90, 255), need);
+  if (with_arrows) textShadow(dl, ImVec2(p0.x, p0.y + 54), kDim, arrows);
+}
+
 }  // namespace
 
 std::string formatTick(double value, double step) {
@@ -199,9 +218,13 @@ void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   std::array<float, 4> fr = in.free_rect;
   if (!(fr[2] > fr[0])) fr = {0, 0, cam.viewportWidth(), cam.viewportHeight()};
-  if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), fr);
+  if (scene.sphereMode()) {  // no plane: no tick labels, field legends or 2-D probe
+    sphereBox(dl, view, fr);
+    return;
+  }
   // legends stacked in the top-right corner of the free canvas
   ImVec2 tr(fr[2] - 14, fr[1] + 12);
+  if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), fr);
   if (scene.projection().active()) tr.y += projectionBox(dl, scene.projection(), view, tr);
   if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible && !scene.projection().active())
     tr.y += colorBar(dl, scene.heatLegend(), tr);

@@ -6,6 +6,7 @@
 
 #include "driftlab/field/divergence.hpp"
 #include "render/arrow_reference.hpp"
+#include "render/sphere_mode.hpp"
 
 namespace driftlab::app::render {
 
@@ -113,12 +114,16 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     if (new_run) picked_path_.clear();
     updateColors(s, view);
     updateTrails(s, view, restarted);
+    const bool sphere = sphereView(s);
+    if (sphere) sphere_view_.adopt(s, view, trail_stride_, restarted || !sphere_);
+    sphere_ = sphere;
     updateHeat(s, view, new_run);
     if (reprojected) picked_path_.clear();
     last_step_ = s.step;
   } else {
     if (colors_changed) updateColors(s, view);
     if (trails_changed) updateTrails(s, view, true);
+    if (trails_changed && sphere_) sphere_view_.adopt(s, view, trail_stride_, true);
     if (heat_changed) updateHeat(s, view, false);
   }
   // picked particle's path grows by one point per published snapshot
@@ -566,7 +571,13 @@ void Scene::draw(const Camera& cam, const ViewOptions& view, float dpi_scale, co
   }
 }
 
+void Scene::drawSphere(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale) {
+  sphere_view_.draw(cam, view, dpi_scale,
+                    {particle_colors_, particle_stride_, data_colors_, data_stride_, trail_colors_, trail_stride_});
+}
+
 std::string Scene::errors() const {
+  if (std::string e = sphere_view_.error(); !e.empty()) return e;
   for (const LayerBase* l : {static_cast<const LayerBase*>(&particle_layer_), static_cast<const LayerBase*>(&data_layer_),
                              static_cast<const LayerBase*>(&line_layer_), static_cast<const LayerBase*>(&arrow_layer_),
                              static_cast<const LayerBase*>(&heat_layer_), static_cast<const LayerBase*>(&trail_layer_)})

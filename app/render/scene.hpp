@@ -1,7 +1,9 @@
 // The canvas scene: turns the latest Snapshot plus the ViewOptions into GL draws (grid, heat map,
 // trails, data, particles, quiver and particle arrows, overlays in world space). Points of
 // dimension d > 2 are drawn through a fixed linear map to the plane (render/view_projection.hpp);
-// every CPU copy below (particles_, data_, ...) is then in projected coordinates. Uploads happen
+// every CPU copy below (particles_, data_, ...) is then in projected coordinates. A flow on S^2
+// (render/sphere_mode.hpp) is drawn by drawSphere in 3-D instead (render/sphere_view.hpp), in the
+// colours computed here for the 2-D view. Uploads happen
 // only when a new snapshot arrives or a view option that changes the data changes (STYLE.md L11).
 // Render thread only.
 #pragma once
@@ -14,6 +16,8 @@
 #include "driftlab/run/snapshot.hpp"
 #include "render/camera.hpp"
 #include "render/layers.hpp"
+#include "render/orbit_camera.hpp"
+#include "render/sphere_view.hpp"
 #include "render/view_projection.hpp"
 #include "view_options.hpp"
 
@@ -59,6 +63,10 @@ class Scene {
   void forget();
   // draws into the currently bound framebuffer; cam's viewport is in logical pixels
   void draw(const Camera& cam, const ViewOptions& view, float dpi_scale, const SceneOverlay& overlay);
+  // the 3-D sphere view (sphereMode()): sphere, grid, points, particle arrows, trails; no field layers
+  void drawSphere(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale);
+  // the adopted snapshot is a flow on S^2 (render/sphere_mode.hpp): the canvas draws drawSphere
+  bool sphereMode() const { return sphere_; }
 
   const HeatLegend& heatLegend() const { return heat_legend_; }
   const ArrowLegend& arrowLegend() const { return arrow_legend_; }
@@ -130,6 +138,9 @@ class Scene {
 
   int picked_ = -1;
   std::vector<float> picked_path_;
+
+  bool sphere_ = false;
+  SphereView sphere_view_;
 };
 
 }  // namespace driftlab::app::render

@@ -17,7 +17,7 @@ constexpr Row kKeys[] = {
     {"Right arrow", "one step (while paused)"},
     {"R", "reset to t = 0 with the same seeds"},
     {"N", "new seed (new data and particles)"},
-    {"F", "fit the view to data and particles"},
+    {"F", "fit the view to data and particles (sphere view: north up)"},
     {"F12", "screenshot (PNG)"},
     {"F9", "start / stop recording (MP4)"},
     {"Shift+F9", "reset and record from step 0 (F9 stops)"},
@@ -33,6 +33,7 @@ constexpr Row kMouse[] = {
     {"wheel", "zoom around the cursor"},
     {"right drag", "pan"},
     {"left click / drag", "the canvas tool (Controls > Canvas tools)"},
+    {"sphere view: any drag", "rotate the globe (wheel zooms, F: north up)"},
     {"hover a plot", "values of every curve at that x; markers show your changes"},
     {"hover (?)", "what a control means, its usual range, what to watch"},
 };

@@ -9,6 +9,7 @@
 #include "driftlab/field/divergence.hpp"
 #include "imgui.h"
 #include "panels.hpp"
+#include "render/sphere_mode.hpp"
 #include "render/view_projection.hpp"
 #include "widgets.hpp"
 
@@ -68,9 +69,14 @@ void drawProjection(int d, ViewOptions& v) {
   ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "heat maps and the quiver grid need d = 2");
 }
 
+// a flow on S^2: the canvas is the 3-D sphere view (render/sphere_mode.hpp)
+bool onSphere(const Snapshot* frame) { return frame != nullptr && render::sphereView(*frame); }
+
 void drawTools(const Snapshot* frame, UiState& state, const UiActions& actions) {
   ViewOptions& v = state.view;
-  if (frameDim(frame) > 2)
+  if (onSphere(frame))
+    ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "sphere view: a drag rotates; the tools do nothing here");
+  else if (frameDim(frame) > 2)
     ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "d > 2: brush, erase, drag, blob and probe need d = 2");
   static const char* const kToolNames[] = {"1 probe", "2 pick", "3 brush", "4 erase", "5 drag", "6 blob"};
   int tool = static_cast<int>(v.tool);
@@ -110,7 +116,12 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   enumCombo("colour by", v.coloring, {"start position", "speed", "nearest mode", "plain"});
   helpMarker("view.coloring");
   const int d = frameDim(frame);
-  if (d > 2) drawProjection(d, v);
+  if (onSphere(frame)) {
+    ImGui::Text("S^2: the canvas shows the sphere in 3-D");
+    ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "heat maps and the quiver grid are not drawn on the sphere");
+  } else if (d > 2) {
+    drawProjection(d, v);
+  }
 
   // arrows and field
   ImGui::Checkbox("particle arrows", &v.show_particle_arrows);
@@ -180,7 +191,7 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   const int n = frame != nullptr ? static_cast<int>(frame->particles.cols()) : 0;
   if (ImGui::InputInt("picked particle", &v.picked_particle)) v.picked_particle = std::clamp(v.picked_particle, -1, n - 1);
   helpMarker("view.picked_particle");
-  if (ImGui::Button("Fit view (F)") && actions.fit_view) actions.fit_view();
+  if (ImGui::Button(onSphere(frame) ? "North up (F)" : "Fit view (F)") && actions.fit_view) actions.fit_view();
   helpMarker("view.fit");
   ImGui::SameLine();
   ImGui::Checkbox("plots window", &state.show_plots);

@@ -1,4 +1,4 @@
-// GUI-free unit tests of the app's pure parts: the 2-D camera, colour maps, script parsing, view
+// GUI-free unit tests of the app's pure parts: the 2-D and orbit cameras, colour maps, script parsing, view
 // settings and run loading (build first, swap after). No GL context, no ImGui, no display.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -18,12 +18,91 @@
 #include "capture/record_from_reset.hpp"
 #include "render/camera.hpp"
 #include "render/colormap.hpp"
+#include "render/orbit_camera.hpp"
 #include "run_loader.hpp"
 #include "run_speed.hpp"
 #include "script.hpp"
 
 using driftlab::app::Camera;
 using driftlab::app::Vec2f;
+using driftlab::app::OrbitCamera;
+using driftlab::app::Vec3f;
+
+TEST_CASE("orbit camera: the centre projects to the framing rectangle's centre, north is up") {
+  OrbitCamera cam;
+  cam.setViewport(800, 600);
+  cam.frameInto(200, 0, 800, 600);  // a panel covers the left 200 pixels
+  auto c = cam.toScreen({0, 0, 0});
+  REQUIRE(c);
+  CHECK(c->x == doctest::Approx(500).epsilon(1e-4));
+  CHECK(c->y == doctest::Approx(300).epsilon(1e-4));
+  auto north = cam.toScreen({0, 0, 1}), south = cam.toScreen({0, 0, -1});
+  REQUIRE(north);
+  REQUIRE(south);
+  CHECK(north->y < c->y);  // screen y grows downwards
+  CHECK(south->y > c->y);
+  CHECK(north->x == doctest::Approx(500).epsilon(1e-4));  // the axis is vertical on screen
+  // the sphere's outline fills 0.40 of the rectangle's smaller side at the default distance
+  Vec3f r, u, f;
+  cam.basis(r, u, f);
+  const float d = cam.distance(), tangent = std::sqrt(d * d - 1.f);
+  // a point on the outline: the tangent from the eye touches the sphere at angle asin(1/d)
+  Vec3f e = cam.eye();
+  const float k = 1.f / d;  // outline point = e/d^2 + right * sqrt(1 - 1/d^2)
+  Vec3f rim{e.x * k * k + r.x * tangent * k, e.y * k * k + r.y * tangent * k, e.z * k * k + r.z * tangent * k};
+  auto s = cam.toScreen(rim);
+  REQUIRE(s);
+  CHECK(s->x - c->x == doctest::Approx(0.40 * 600).epsilon(1e-3));
+}
+
+TEST_CASE("orbit camera: view matrix is a rigid motion and clip w is the depth") {
+  OrbitCamera cam;
+  cam.setViewport(640, 480);
+  cam.frameInto(0, 0, 640, 480);
+  const auto v = cam.view();
+  const Vec3f e = cam.eye();
+  // the eye maps to the camera origin; the origin lies at depth -distance
+  CHECK(v[0] * e.x + v[4] * e.y + v[8] * e.z + v[12] == doctest::Approx(0).epsilon(1e-5));
+  CHECK(v[2] * e.x + v[6] * e.y + v[10] * e.z + v[14] == doctest::Approx(0).scale(1).epsilon(1e-5));
+  CHECK(v[14] == doctest::Approx(-cam.distance()).epsilon(1e-5));
+  // columns of the rotation part are orthonormal
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b) {
+      float s = 0;
+      for (int k = 0; k < 3; ++k) s += v[a * 4 + k] * v[b * 4 + k];
+      CHECK(s == doctest::Approx(a == b ? 1.f : 0.f).scale(1).epsilon(1e-5));
+    }
+  const auto m = cam.viewProjection();
+  // clip w = distance from the camera plane: the origin at `distance`
+  CHECK(m[15] == doctest::Approx(cam.distance()).epsilon(1e-5));
+  // the point facing the eye is in front of the sphere's far side
+  Vec3f near_pt{e.x / cam.distance(), e.y / cam.distance(), e.z / cam.distance()};
+  CHECK(cam.facesCamera(near_pt));
+  CHECK_FALSE(cam.facesCamera({-near_pt.x, -near_pt.y, -near_pt.z}));
+}
+
+TEST_CASE("orbit camera: drags rotate, pitch is clamped, zoom is clamped, reset restores north up") {
+  OrbitCamera cam;
+  const float yaw0 = cam.yawDeg(), pitch0 = cam.pitchDeg();
+  cam.rotate(50, 0);
+  CHECK(cam.yawDeg() == doctest::Approx(yaw0 - 20));
+  cam.rotate(0, 10000);
+  CHECK(cam.pitchDeg() == doctest::Approx(OrbitCamera::kMaxPitchDeg));
+  cam.rotate(0, -100000);
+  CHECK(cam.pitchDeg() == doctest::Approx(-OrbitCamera::kMaxPitchDeg));
+  cam.zoom(1e6f);
+  CHECK(cam.distance() == doctest::Approx(OrbitCamera::kMinDistance));
+  cam.zoom(1e-6f);
+  CHECK(cam.distance() == doctest::Approx(OrbitCamera::kMaxDistance));
+  cam.reset();
+  CHECK(cam.yawDeg() == doctest::Approx(yaw0));
+  CHECK(cam.pitchDeg() == doctest::Approx(pitch0));
+  CHECK(cam.distance() == doctest::Approx(OrbitCamera::kDefaultDistance));
+  Vec3f r, u, f;
+  cam.basis(r, u, f);
+  CHECK(u.z > 0.5f);  // north up on screen
+  CHECK(r.z == doctest::Approx(0).scale(1));  // the horizon is level
+}
 
 TEST_CASE("camera: screenToWorld inverts worldToScreen, and world y points up") {
   Camera cam;
@@ -134,6 +213,15 @@ TEST_CASE("script: load takes a path, read only when its frame comes") {
   CHECK(ev[0].verb == "load");
   CHECK(ev[0].arg == "no/such/file.json");
   CHECK(ev[0].frame == 40);
+}
+
+TEST_CASE("script: drag takes two pixel offsets") {
+  auto ev = driftlab::app::parseScript("12 drag 150 -120\n", "demo.txt", driftlab::defaultScenario());
+  REQUIRE(ev.size() == 1);
+  CHECK(ev[0].verb == "drag");
+  CHECK(ev[0].arg == "150 -120");
+  for (const char* bad : {"3 drag 10\n", "3 drag\n", "3 drag 1 2 3\n", "3 drag a b\n"})
+    CHECK_THROWS_AS(driftlab::app::parseScript(bad, "demo.txt", driftlab::defaultScenario()), driftlab::InvalidArgument);
 }
 
 TEST_CASE("script: in generator mode set lines take generator keys and flow keys, and bad values name the line") {

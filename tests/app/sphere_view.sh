@@ -1,0 +1,59 @@
+#!/bin/bash
+# A flow on S^2 (geometry=sphere, d = 3) in the app's 3-D sphere view (render/sphere_view.hpp):
+# the lit sphere and the coloured particles are drawn, a scripted drag rotates the picture and
+# `fit` (the F key) brings back the north-up view, brush and blob clicks do nothing instead of
+# failing, and switching the run to the plane brings back the 2-D projection.
+source "$(dirname "$0")/common.sh"
+SMALL=(--no-panels --size 480x360)
+# the 480x360 canvas frames the sphere at its centre (240, 180), radius 0.40 x 360 = 144 pixels;
+# the square inside the disc and a corner far outside it
+DISC=(140 80 340 280)
+CORNER=(0 0 60 60)
+
+cat > "$OUT/script.txt" <<SCRIPT
+59 pause
+60 screenshot $OUT/before.png
+61 drag 150 -120
+62 screenshot $OUT/dragged.png
+63 fit
+64 screenshot $OUT/reset.png
+65 view tool=brush
+66 click 0 0
+67 view tool=blob
+68 click 0.5 0.5
+69 resume
+71 screenshot $OUT/sphere.png
+72 set geometry=euclidean
+76 screenshot $OUT/plane.png
+SCRIPT
+"${XVFB[@]}" "$APP" --headless --preset sphere_caps_from_collapsed --frames 77 "${SMALL[@]}" --script "$OUT/script.txt" \
+  2>"$OUT/run.log" || { cat "$OUT/run.log" >&2; fail "sphere preset with the script"; }
+
+# the sphere fills the disc (the lit side is far from the background), the corner stays empty
+disc=$(stat_of nonbg "$OUT/before.png" "${DISC[@]}")
+corner=$(stat_of nonbg "$OUT/before.png" "${CORNER[@]}")
+echo "sphere view: nonbg $disc of 40000 in the disc, $corner of 3600 in the corner"
+expect_gt "$disc" 22000 "sphere view: drawn pixels inside the sphere's disc"
+expect_lt "$corner" 50 "sphere view: drawn pixels in the corner outside the sphere"
+# the particles flowing off the north cap in their start-position colours, the data as grey squares
+colorful=$(stat_of colorful "$OUT/before.png")
+bright=$(stat_of bright "$OUT/before.png")
+echo "sphere view: colorful $colorful, bright $bright"
+expect_gt "$colorful" 150 "sphere view: coloured particles"
+expect_gt "$bright" 300 "sphere view: data points and grid"
+
+# a drag turns the globe; fit (F) is north up at the default distance again (the run is paused)
+dragged=$("$STATS" --diff "$OUT/before.png" "$OUT/dragged.png" | sed -n 's/^differ=//p')
+reset=$("$STATS" --diff "$OUT/before.png" "$OUT/reset.png" | sed -n 's/^differ=//p')
+echo "sphere view: drag changes $dragged of the pixels, fit leaves $reset different"
+expect_gt "$dragged" 0.03 "sphere view: a drag rotates the picture"
+expect_lt "$reset" 0.005 "sphere view: fit restores the north-up view"
+
+# brush and blob clicks were ignored: the run went on and the view is still the sphere
+expect_gt "$(stat_of nonbg "$OUT/sphere.png" "${DISC[@]}")" 22000 "sphere view after brush and blob clicks"
+# back on the plane: the 2-D projection, no sphere filling the disc
+plane=$(stat_of nonbg "$OUT/plane.png" "${DISC[@]}")
+echo "plane after the switch: nonbg $plane of 40000 in the disc"
+expect_lt "$plane" 12000 "geometry=euclidean: the sphere is gone"
+expect_gt "$plane" 300 "geometry=euclidean: the projected points are drawn"
+echo "sphere view: ok"
