@@ -75,6 +75,26 @@ GeneratorScenario collapsedStart(const std::string& name, const std::string& dat
   return s;
 }
 
+// The 8 x 8 digits (64-D, THEORY.md §9.5): the DM toy's network and optimizer with 64 outputs,
+// batches 512 / 512, forward KL with a Gaussian kernel h = 2 (the particle preset's bandwidth: the
+// toy's Laplacian temperature 0.05 is far below the 1.0 between neighbouring images).
+GeneratorScenario digitsGenerator(const std::string& name, const std::string& description) {
+  GeneratorScenario s = officialToy(name, "digits", "digits");
+  s.description = description;
+  FlowParams& f = s.params.field;
+  f.kernel.kind = KernelKind::Gaussian;
+  f.bandwidth.h = 2.0;
+  f.weights = DivergenceWeights::single(Divergence::ForwardKL);
+  f.metrics_h = 2.0;
+  s.params.arch.output_dim = 64;
+  s.params.batch = 512;
+  s.params.data_batch = 512;
+  s.params.sample_count = 1024;
+  s.steps = 1000;
+  s.metrics_every = 100;
+  return s;
+}
+
 struct PresetEntry {
   const char* name;
   const char* description;
@@ -87,6 +107,11 @@ const PresetEntry kPresets[] = {
     {"gen_swiss_roll",
      "Swiss roll at the DM official toy settings (Laplacian 0.05, drift_double, 2000 steps), samples from a 0.999 "
      "weight average"},
+    {"digits_generator",
+     "8x8 digits (64-D): MLP 32-256-256-256-64, Adam 1e-3, batches 512/512, forward KL with a Gaussian kernel "
+     "h = 2, 1000 steps, samples from a 0.999 weight average: 9-10 classes at step 200, all 10 by step 400; energy "
+     "to the data 3.6-4.4 -> .013-.015 at step 1000; the samples are blurred digits, not copies (nearest image 1.9 away vs 1.0 "
+     "between images; seeds 1-3)"},
     {"gen_eight_gaussians_forward_kl",
      "eight Gaussians from a collapsed start, forward KL(q||p) alone (weight 1), Gaussian h = 0.2: escapes the collapse "
      "and covers 8/8 within 1000 steps; compare the chi2 and mixture presets (the bandwidth, not the divergence, decides)"},
@@ -125,11 +150,12 @@ GeneratorScenario generatorPreset(std::string_view name) {
   const std::string n(name);
   if (n == "gen_checkerboard") return officialToy(n, "checkerboard", "checkerboard");
   if (n == "gen_swiss_roll") return officialToy(n, "swiss_roll", "Swiss roll");
+  const PresetEntry* entry = nullptr;
+  for (const PresetEntry& p : kPresets)
+    if (n == p.name) entry = &p;
+  if (entry && n == "digits_generator") return digitsGenerator(n, entry->description);
   const std::string eight = "gen_eight_gaussians_", bimodal = "gen_unequal_bimodal_";
   for (const char* div : {"forward_kl", "chi2", "mixed"}) {
-    const PresetEntry* entry = nullptr;
-    for (const PresetEntry& p : kPresets)
-      if (n == p.name) entry = &p;
     if (!entry) break;
     if (n == eight + div)
       return collapsedStart(n, "eight_gaussians", div, entry->description, 0.2, {0.15, 0.05});
