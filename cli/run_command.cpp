@@ -3,9 +3,13 @@
 // CSV (columns metricsColumns()) and the final particles. Output files are written only after
 // the run succeeded, each through a temporary file and a rename. Ctrl-C or SIGTERM stops the run
 // between steps: the metrics gathered so far are written, --final and --save-scenario are not,
-// and the exit code is 128 + the signal (interrupt.hpp). Main thread only.
+// and the exit code is 128 + the signal (interrupt.hpp). With --fork-at STEP a second run B starts
+// from A's state at STEP with the --set-b settings and runs to the same last step: its table
+// follows A's, the CSV gets a "run" column, --final writes B next to A (run_fork.hpp). Main
+// thread only.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -15,6 +19,7 @@
 #include "interrupt.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "run_fork.hpp"
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/flow_engine.hpp"
@@ -33,6 +38,8 @@ struct RunArgs {
   std::string scenario, preset;
   std::vector<std::string> sets;
   std::string steps, every, seed;
+  std::string fork_at;              // --fork-at STEP ("" = no B run)
+  std::vector<std::string> sets_b;  // --set-b KEY=VALUE: B's changes at the fork
   std::string metrics_out, final_out, save_scenario;
   bool quiet = false;
   ProgressFlags progress;
@@ -107,12 +114,153 @@ struct JkoSummary {
   }
 };
 
+// --fork-at / --set-b: B's scenario, checked before anything runs
+struct ForkPlan {
+  long at = 0;        // the step of A whose state B starts from
+  Scenario b;         // A's scenario with the --set-b settings
+  std::string label;  // "kernel=laplacian, divergence=chi2"
+};
+
+std::optional<ForkPlan> resolveFork(const RunArgs& a, const Scenario& s) {
+  if (a.fork_at.empty()) {
+    if (!a.sets_b.empty()) throw InvalidArgument("--set-b: needs --fork-at STEP (the step B starts from)");
+    return std::nullopt;
+  }
+  ForkPlan f;
+  f.at = parseInteger("--fork-at", a.fork_at, 0, s.steps);
+  f.b = s;
+  for (const auto& kv : a.sets_b) {
+    try {
+      applySetting(f.b, kv);
+    } catch (const std::exception& e) {
+      throw InvalidArgument(std::string("--set-b: ") + e.what());
+    }
+    f.label += (f.label.empty() ? "" : ", ") + kv;
+  }
+  if (f.b.steps != s.steps) throw InvalidArgument("--set-b: steps cannot differ (B runs to A's last step)");
+  try {
+    f.b.params.validate();
+  } catch (const std::exception& e) {
+    throw InvalidArgument(std::string("--set-b: ") + e.what());
+  }
+  if (a.final_out == "-") throw InvalidArgument("--final: with --fork-at give a file (B goes next to it), not -");
+  if (f.label.empty()) f.label = "no change";
+  return f;
+}
+
+// one run's rows and outcome
+struct Leg {
+  std::vector<Metrics> rows;
+  long done = 0;  // loop iterations taken (a rolled-back step counts, as in the table)
+  JkoSummary jko;
+  double seconds = 0.0;
+  int stop_signal = 0;
+};
+
+// steps `engine` through loop iterations first + 1 .. s.steps, with the metric rows and the table
+// (header included); after_step(k) runs after iteration k (and once with k = first before any)
+Leg runLeg(FlowEngine& engine, const Scenario& s, const RunArgs& a, long first, const char* progress_label,
+           const std::function<void(long)>& after_step) {
+  MetricTable table = runTable(s.steps);
+  if (!a.quiet) table.printHeader();
+  ProgressLine progress(a.progress, a.quiet, progress_label, "step", s.steps);
+  Leg leg;
+  leg.done = first;
+  const auto record = [&](bool force_print) {
+    leg.rows.push_back(engine.metrics());
+    const Metrics& m = leg.rows.back();
+    if (!a.quiet && table.due(m.step, force_print)) {
+      progress.clear();  // stdout may be the same terminal
+      table.printRow(m.step, {m.step, m.time, engine.currentBandwidth(), m.mmd2, m.energy, m.sliced_w2, m.kl_qp,
+                              m.kl_pq, m.chi2, modesText(m), m.objective});
+    }
+  };
+
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    InterruptScope interrupt_scope;  // before the first row: a Ctrl-C from then on stops between steps
+    record(true);
+    after_step(first);
+    WarningPrinter warnings;
+    for (long k = first + 1; k <= s.steps && interruptSignal() == 0; ++k) {
+      const StepReport report = engine.step();
+      leg.jko.add(report);
+      const std::string& warning = report.warning;
+      if (!warning.empty()) progress.clear();  // a warning line of its own, not after the progress text
+      warnings.add(warning);
+      leg.done = k;
+      if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
+      after_step(k);
+      progress.update(k);
+    }
+    leg.stop_signal = interruptSignal();
+    progress.clear();
+    warnings.finish();
+  }
+  // interrupted: the metrics CSV and the table's last line end at the step where it stopped
+  const long at = engine.stepIndex();  // = done unless a step was rolled back
+  if (leg.stop_signal != 0 && (leg.rows.back().step != at || (!a.quiet && table.lastPrintedStep() != at))) {
+    if (leg.rows.back().step == at) leg.rows.pop_back();  // recorded but not printed: record it again, printed
+    record(true);
+  }
+  leg.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return leg;
+}
+
+// the lines after the table; `who` is "" for a plain run, "A " or "B " for a fork
+void printSummary(const char* who, const FlowEngine& engine, const FlowParams& p, const Leg& leg, long first) {
+  const Metrics& start = leg.rows.front();
+  const Metrics& last = leg.rows.back();
+  const long steps = leg.done - first;
+  std::printf("%s%s: %ld steps, flow time %.4g, %.2f s with metrics (%.0f steps/s); energy %.4g -> %.4g (%.1fx lower)",
+              who, leg.stop_signal != 0 ? "interrupted" : "done", steps, last.time, leg.seconds,
+              leg.seconds > 0 ? steps / leg.seconds : 0.0, start.energy, last.energy,
+              last.energy > 0 ? start.energy / last.energy : 0.0);
+  if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(start).c_str(), modesText(last).c_str());
+  std::printf("\n");
+  if (p.mode == FlowMode::Drifting && p.integrator == Integrator::Jko && leg.jko.steps > 0) {
+    std::printf("%sjko: %.1f inner iterations per step (most %d); stationarity residual %.3g at the last step, "
+                "%.3g at most\n", who, double(leg.jko.iterations) / double(leg.jko.steps), leg.jko.most_iterations,
+                leg.jko.last_residual, leg.jko.largest_residual);
+  }
+  // copies of training points, or new points of the same law? (THEORY.md §8.6); a run stopped
+  // by a signal ends at once, with its summary as the last line
+  const std::optional<Points> fresh =
+      leg.stop_signal == 0 ? freshDataDraws(p, engine.data().cols()) : std::nullopt;
+  if (p.mode == FlowMode::Dfm) {
+    std::printf("%sdfm: t = %.4g of %.4g; %.1f %% of the samples within 0.01 of a training point", who,
+                engine.dfmTime(), 1.0 - p.dfm_epsilon, 100.0 * fractionNearData(engine.particles(), engine.data(), 0.01));
+    if (fresh) std::printf(" (fresh data: %.1f %%)", 100.0 * fractionNearData(*fresh, engine.data(), 0.01));
+    std::printf("\n");
+  }
+  if (fresh) {
+    const MemorizationRatio m = memorizationRatio(engine.particles(), engine.data(), *fresh);
+    std::printf("%smemorization: median distance to the nearest training point %.3g, of fresh data %.3g "
+                "(ratio %.3g; about 1 for new points, near 0 for copies)\n",
+                who, m.sample_median, m.fresh_median, m.ratio);
+  }
+  std::fflush(stdout);
+}
+
+void printHeaderLine(const char* who, const Scenario& s, const FlowEngine& engine) {
+  const FlowParams& p = engine.params();
+  std::printf("%sdriftlab-cli run: %s | %s, N = %ld, M = %ld | %s | %s kernel, bandwidth %s h = %.4g | %s | %ld steps\n",
+              who, s.name.c_str(), p.dataset == "csv" ? p.data_csv.c_str() : p.dataset.c_str(),
+              static_cast<long>(engine.particles().cols()), static_cast<long>(engine.data().cols()),
+              p.weights.label().c_str(), kernelName(p.kernel.kind), bandwidthRuleName(p.bandwidth.rule),
+              engine.currentBandwidth(), stepperLabel(p).c_str(), s.steps);
+}
+
+// A as a plain run; with --fork-at, B from A's state at that step with the --set-b settings, to
+// the same last step (fork and rewind: FlowEngine::capture / restore, THEORY.md §6.6)
 void runRun(const RunArgs& a) {
   checkOutputOption("--metrics", a.metrics_out);
   checkOutputOption("--final", a.final_out);
   checkOutputOption("--save-scenario", a.save_scenario);
   const Scenario s = resolveScenario(a);
   const FlowParams& p = s.params;
+  const std::optional<ForkPlan> fork = resolveFork(a, s);
+  if (fork && !a.final_out.empty()) checkOutputOption("--final", forkOutputPath(a.final_out));
 
   // the engine reads the data and init CSV files: their errors name the scenario file as well
   FlowEngine engine = [&]() -> FlowEngine {
@@ -123,99 +271,53 @@ void runRun(const RunArgs& a) {
       throw InvalidArgument(a.scenario + ": " + e.what());
     }
   }();
+  const char* who_a = fork ? "A " : "";
+  if (!a.quiet) printHeaderLine(who_a, s, engine);
+  std::optional<FlowState> fork_state;
+  const Leg leg_a = runLeg(engine, s, a, 0, "run", [&](long k) {
+    if (fork && k == fork->at) fork_state = engine.capture();
+  });
+  if (!a.quiet) printSummary(who_a, engine, p, leg_a, 0);
+
+  if (leg_a.stop_signal != 0) {
+    if (!a.metrics_out.empty()) {
+      if (fork) writeOutput(a.metrics_out, forkMetricsCsv(leg_a.rows, {}));
+      else writeMetricsCsv(a.metrics_out, leg_a.rows);
+    }
+    reportInterrupted("run", leg_a.done, s.steps, a.metrics_out, {{"--final", a.final_out}, {"--save-scenario", a.save_scenario}});
+    throw Interrupted{128 + leg_a.stop_signal};
+  }
+  if (!fork) {
+    // outputs, only now that the run has succeeded
+    if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, leg_a.rows);
+    if (!a.final_out.empty()) writePointsOutput(a.final_out, engine.particles(), coordinateNames(engine.dim()));
+    if (!a.save_scenario.empty()) writeOutput(a.save_scenario, scenarioToJson(s));
+    return;
+  }
+
+  // B: A's state at the fork, then the changed settings (as a live change would make them)
+  FlowEngine b(*fork_state);
+  try {
+    b.setParams(fork->b.params);
+  } catch (const std::exception& e) {
+    throw InvalidArgument(std::string("--set-b: ") + e.what());
+  }
   if (!a.quiet) {
-    std::printf("driftlab-cli run: %s | %s, N = %ld, M = %ld | %s | %s kernel, bandwidth %s h = %.4g | %s | %ld steps\n",
-                s.name.c_str(), p.dataset == "csv" ? p.data_csv.c_str() : p.dataset.c_str(),
-                static_cast<long>(engine.particles().cols()), static_cast<long>(engine.data().cols()),
-                p.weights.label().c_str(), kernelName(p.kernel.kind), bandwidthRuleName(p.bandwidth.rule),
-                engine.currentBandwidth(), stepperLabel(p).c_str(), s.steps);
+    std::printf("\nB from A's state at step %ld with %s\n", fork->at, fork->label.c_str());
+    printHeaderLine("B ", fork->b, b);
   }
-  MetricTable table = runTable(s.steps);
-  if (!a.quiet) table.printHeader();
+  const Leg leg_b = runLeg(b, fork->b, a, fork->at, "run B", [](long) {});
+  if (!a.quiet) printSummary("B ", b, fork->b.params, leg_b, fork->at);
 
-  ProgressLine progress(a.progress, a.quiet, "run", "step", s.steps);
-  std::vector<Metrics> rows;
-  const auto record = [&](bool force_print) {
-    rows.push_back(engine.metrics());
-    const Metrics& m = rows.back();
-    if (!a.quiet && table.due(m.step, force_print)) {
-      progress.clear();  // stdout may be the same terminal
-      table.printRow(m.step, {m.step, m.time, engine.currentBandwidth(), m.mmd2, m.energy, m.sliced_w2, m.kl_qp,
-                              m.kl_pq, m.chi2, modesText(m), m.objective});
-    }
-  };
-
-  const auto t0 = std::chrono::steady_clock::now();
-  long done = 0;  // steps taken
-  JkoSummary jko;
-  int stop_signal = 0;
-  {
-    InterruptScope interrupt_scope;  // before the first row: a Ctrl-C from then on stops between steps
-    record(true);
-    WarningPrinter warnings;
-    for (long k = 1; k <= s.steps && interruptSignal() == 0; ++k) {
-      const StepReport report = engine.step();
-      jko.add(report);
-      const std::string& warning = report.warning;
-      if (!warning.empty()) progress.clear();  // a warning line of its own, not after the progress text
-      warnings.add(warning);
-      done = k;
-      if (k % s.metrics_every == 0 || k == s.steps) record(k == s.steps);
-      progress.update(k);
-    }
-    stop_signal = interruptSignal();
-    progress.clear();
-    warnings.finish();
+  if (!a.metrics_out.empty()) writeOutput(a.metrics_out, forkMetricsCsv(leg_a.rows, leg_b.rows));
+  if (leg_b.stop_signal != 0) {
+    reportInterrupted("run", leg_b.done, s.steps, a.metrics_out, {{"--final", a.final_out}, {"--save-scenario", a.save_scenario}});
+    throw Interrupted{128 + leg_b.stop_signal};
   }
-  // interrupted: the metrics CSV and the table's last line end at the step where it stopped
-  const long at = engine.stepIndex();  // = done unless a step was rolled back
-  if (stop_signal != 0 && (rows.back().step != at || (!a.quiet && table.lastPrintedStep() != at))) {
-    if (rows.back().step == at) rows.pop_back();  // recorded but not printed: record it again, printed
-    record(true);
+  if (!a.final_out.empty()) {
+    writePointsOutput(a.final_out, engine.particles(), coordinateNames(engine.dim()));
+    writePointsOutput(forkOutputPath(a.final_out), b.particles(), coordinateNames(b.dim()));
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-  if (!a.quiet) {
-    const Metrics& first = rows.front();
-    const Metrics& last = rows.back();
-    std::printf("%s: %ld steps, flow time %.4g, %.2f s with metrics (%.0f steps/s); energy %.4g -> %.4g (%.1fx lower)",
-                stop_signal != 0 ? "interrupted" : "done", done, last.time, seconds, seconds > 0 ? done / seconds : 0.0,
-                first.energy, last.energy,
-                last.energy > 0 ? first.energy / last.energy : 0.0);
-    if (last.modes_covered >= 0) std::printf("; modes %s -> %s", modesText(first).c_str(), modesText(last).c_str());
-    std::printf("\n");
-    if (p.mode == FlowMode::Drifting && p.integrator == Integrator::Jko && jko.steps > 0) {
-      std::printf("jko: %.1f inner iterations per step (most %d); stationarity residual %.3g at the last step, "
-                  "%.3g at most\n", double(jko.iterations) / double(jko.steps), jko.most_iterations,
-                  jko.last_residual, jko.largest_residual);
-    }
-    // copies of training points, or new points of the same law? (THEORY.md §8.6); a run stopped
-    // by a signal ends at once, with its summary as the last line
-    const std::optional<Points> fresh =
-        stop_signal == 0 ? freshDataDraws(p, engine.data().cols()) : std::nullopt;
-    if (p.mode == FlowMode::Dfm) {
-      std::printf("dfm: t = %.4g of %.4g; %.1f %% of the samples within 0.01 of a training point",
-                  engine.dfmTime(), 1.0 - p.dfm_epsilon,
-                  100.0 * fractionNearData(engine.particles(), engine.data(), 0.01));
-      if (fresh) std::printf(" (fresh data: %.1f %%)", 100.0 * fractionNearData(*fresh, engine.data(), 0.01));
-      std::printf("\n");
-    }
-    if (fresh) {
-      const MemorizationRatio m = memorizationRatio(engine.particles(), engine.data(), *fresh);
-      std::printf("memorization: median distance to the nearest training point %.3g, of fresh data %.3g "
-                  "(ratio %.3g; about 1 for new points, near 0 for copies)\n",
-                  m.sample_median, m.fresh_median, m.ratio);
-    }
-    std::fflush(stdout);
-  }
-
-  // outputs, only now that the run has succeeded; an interrupted run writes its metrics only
-  if (!a.metrics_out.empty()) writeMetricsCsv(a.metrics_out, rows);
-  if (stop_signal != 0) {
-    reportInterrupted("run", done, s.steps, a.metrics_out, {{"--final", a.final_out}, {"--save-scenario", a.save_scenario}});
-    throw Interrupted{128 + stop_signal};
-  }
-  if (!a.final_out.empty()) writePointsOutput(a.final_out, engine.particles(), coordinateNames(engine.dim()));
   if (!a.save_scenario.empty()) writeOutput(a.save_scenario, scenarioToJson(s));
 }
 
@@ -233,6 +335,9 @@ const CommandRegistration kRun("run", [](CLI::App& app) {
   sub->add_option("--final", a->final_out, "write the final particles here: CSV, or .npy (float64) by the extension")->type_name("OUT.csv");
   sub->add_option("--seed", a->seed, "seed S: data seed S, init seed S + 1")->type_name("S");
   sub->add_option("--save-scenario", a->save_scenario, "write the resolved scenario (after --set etc.) as JSON")->type_name("OUT.json");
+  sub->add_option("--fork-at", a->fork_at, "also run B from A's state at this step to the same end (A/B; README 'Fork and rewind')")->type_name("STEP");
+  sub->add_option("--set-b", a->sets_b, "B's change at the fork, key=value as for --set (repeatable; needs --fork-at)")->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
   sub->add_flag("--quiet", a->quiet, "no table on stdout (warnings and errors still go to stderr)");
   addProgressFlags(sub, a->progress);
   sub->callback([a] { runRun(*a); });

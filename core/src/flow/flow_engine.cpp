@@ -177,6 +177,56 @@ FlowEngine::FlowEngine(const FlowParams& params) : params_(params) {
   rebuildParticles();
 }
 
+FlowEngine::FlowEngine(const FlowState& state) { restore(state); }
+
+FlowState FlowEngine::capture() const {
+  FlowState s;
+  s.params = params_;
+  s.particles = x_;
+  s.data = y_;
+  s.velocities = v_;
+  s.mode_centres = mode_centres_;
+  s.mode_weights = mode_weights_;
+  s.time = t_;
+  s.step_size = eta_;
+  s.step_index = step_index_;
+  s.dfm_step = dfm_step_;
+  s.edit_counter = edit_counter_;
+  return s;
+}
+
+// checks first, then copies: a state that does not fit leaves the engine as it was
+void FlowEngine::restore(const FlowState& s) {
+  s.params.validate();
+  const Eigen::Index d = s.particles.rows();
+  DRIFTLAB_CHECK(d >= 1 && s.particles.cols() >= 1 && s.data.rows() == d && s.data.cols() >= 1,
+                 "restore: particles " + shape(s.particles) + " and data " + shape(s.data) + " do not fit together");
+  DRIFTLAB_CHECK(s.velocities.rows() == d && s.velocities.cols() == s.particles.cols(),
+                 "restore: velocities are " + shape(s.velocities) + ", expected " + shape(s.particles));
+  DRIFTLAB_CHECK(s.mode_centres.rows() == d || s.mode_centres.cols() == 0,
+                 "restore: mode centres are " + shape(s.mode_centres) + " for dimension " + std::to_string(d));
+  DRIFTLAB_CHECK(s.step_size > 0.0 && std::isfinite(s.step_size) && std::isfinite(s.time) && s.step_index >= 0 &&
+                     s.dfm_step >= 0,
+                 "restore: step size, flow time or step counters out of range");
+  std::unique_ptr<Geometry> geometry = makeGeometry(s.params.geometry);
+  FlowParams params = s.params;
+  Points x = s.particles, y = s.data, v = s.velocities, centres = s.mode_centres;
+  std::vector<double> weights = s.mode_weights;
+  // commit (nothing below throws)
+  params_ = std::move(params);
+  geometry_ = std::move(geometry);
+  x_ = std::move(x);
+  y_ = std::move(y);
+  v_ = std::move(v);
+  mode_centres_ = std::move(centres);
+  mode_weights_ = std::move(weights);
+  t_ = s.time;
+  eta_ = s.step_size;
+  step_index_ = s.step_index;
+  dfm_step_ = s.dfm_step;
+  edit_counter_ = s.edit_counter;
+}
+
 void FlowEngine::rebuildData() {
   DataState d = buildData(params_);
   y_ = std::move(d.points);

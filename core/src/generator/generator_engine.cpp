@@ -12,6 +12,7 @@
 #include "driftlab/io/name_table.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/generator/generator.hpp"
+#include "driftlab/generator/generator_state.hpp"
 #include "driftlab/field/velocity.hpp"
 
 namespace driftlab {
@@ -158,6 +159,62 @@ GeneratorEngine::GeneratorEngine(const GeneratorParams& params, const Mlp& net, 
   adam_ = Adam(net_.parameterCount(), params_.adam);
   step_ = step;
   restartAverage();
+}
+
+GeneratorEngine::GeneratorEngine(const GeneratorState& state) { restore(state); }
+
+GeneratorState GeneratorEngine::capture() const {
+  GeneratorState s;
+  s.params = params_;
+  s.weights.assign(net_.parameters().begin(), net_.parameters().end());
+  s.ema_weights.assign(ema_net_.parameters().begin(), ema_net_.parameters().end());
+  s.ema_updates = ema_updates_;
+  s.adam = adam_;
+  s.csv_data = csv_data_;
+  s.mode_centres = mode_centres_;
+  s.mode_weights = mode_weights_;
+  s.batch = x_;
+  s.velocities = v_;
+  s.displacements = d_;
+  s.data_batch = y_;
+  s.step = step_;
+  s.last_loss = last_loss_;
+  return s;
+}
+
+// the networks are rebuilt from the flat weights (their forward caches are scratch, not state)
+void GeneratorEngine::restore(const GeneratorState& s) {
+  s.params.validate();
+  const long count = s.params.arch.parameterCount();
+  DRIFTLAB_CHECK(static_cast<long>(s.weights.size()) == count && static_cast<long>(s.ema_weights.size()) == count &&
+                     s.adam.parameterCount() == count,
+                 "restore: the state's weights do not match the architecture " + s.params.arch.label());
+  DRIFTLAB_CHECK(s.step >= 0 && s.ema_updates >= 0, "restore: negative step count");
+  Mlp net, ema;
+  net.initShape(s.params.arch);
+  ema.initShape(s.params.arch);
+  std::copy(s.weights.begin(), s.weights.end(), net.parameters().begin());
+  std::copy(s.ema_weights.begin(), s.ema_weights.end(), ema.parameters().begin());
+  GeneratorParams params = s.params;
+  Adam adam = s.adam;
+  Points csv = s.csv_data, centres = s.mode_centres, x = s.batch, v = s.velocities, d = s.displacements,
+         y = s.data_batch;
+  std::vector<double> weights = s.mode_weights;
+  // commit (nothing below throws)
+  params_ = std::move(params);
+  net_ = std::move(net);
+  ema_net_ = std::move(ema);
+  ema_updates_ = s.ema_updates;
+  adam_ = std::move(adam);
+  csv_data_ = std::move(csv);
+  mode_centres_ = std::move(centres);
+  mode_weights_ = std::move(weights);
+  x_ = std::move(x);
+  v_ = std::move(v);
+  d_ = std::move(d);
+  y_ = std::move(y);
+  step_ = s.step;
+  last_loss_ = s.last_loss;
 }
 
 void GeneratorEngine::restartAverage() {

@@ -11,6 +11,7 @@
 
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/flow/flow_params.hpp"
+#include "driftlab/flow/flow_state.hpp"
 #include "driftlab/flow/geometry.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/base/types.hpp"
@@ -31,6 +32,16 @@ class FlowEngine {
  public:
   // builds data and particles from params (validates; throws InvalidArgument)
   explicit FlowEngine(const FlowParams& params);
+  // continues a captured state (a fork, a keyframe): stepped n times it equals the engine the
+  // state came from stepped n times, bit for bit on the same machine and thread count (THEORY.md
+  // §6.6). Validates the parameters and the shapes; throws InvalidArgument.
+  explicit FlowEngine(const FlowState& state);
+
+  // fork and rewind (flow_state.hpp): a copy of everything the next steps depend on, and back to
+  // such a copy (same checks as the constructor; a throw leaves the engine untouched). Between
+  // steps, on the engine's thread.
+  FlowState capture() const;
+  void restore(const FlowState& state);
 
   // apply new parameters between steps without restarting: data is regenerated only when the
   // dataset/samples/data_seed/data_csv changed, particles are added or removed only when their

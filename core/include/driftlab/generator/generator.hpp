@@ -98,12 +98,22 @@ struct GeneratorMetrics {
 std::vector<std::string> generatorMetricsColumns();  // metricsColumns() + loss, lr
 std::string formatGeneratorMetricsRow(const GeneratorMetrics& g);
 
+struct GeneratorState;  // generator_state.hpp
+
 class GeneratorEngine {
  public:
   // builds the network from params (validates; throws InvalidArgument)
   explicit GeneratorEngine(const GeneratorParams& params);
   // resumes from a trained network (a model file): net's architecture must equal params.arch
   GeneratorEngine(const GeneratorParams& params, const Mlp& net, long step);
+  // continues a captured state: stepped n times it equals the engine it came from stepped n
+  // times, bit for bit on the same machine and thread count (THEORY.md §6.6). Throws InvalidArgument.
+  explicit GeneratorEngine(const GeneratorState& state);
+
+  // fork and rewind (generator_state.hpp): between steps, on the engine's thread; restore checks
+  // the state first (a throw leaves the engine untouched)
+  GeneratorState capture() const;
+  void restore(const GeneratorState& state);
 
   // Live parameter change between steps, no restart. An architecture / network_init /
   // init_scale / init_center / network_seed change re-initializes the network and the
