@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "backends/imgui_impl_glfw.h"
@@ -26,6 +27,7 @@
 #include "imgui_internal.h"  // window rectangles, to find the canvas not covered by panels
 #include "render/camera.hpp"
 #include "render/overlays.hpp"
+#include "render/presenter_overlay.hpp"
 #include "render/scene.hpp"
 #include "run_loader.hpp"
 #include "run_speed.hpp"
@@ -166,6 +168,7 @@ void Shell::initImGui() {
   }
   ImGui::StyleColorsDark();
   ImGui::GetStyle().WindowRounding = 4.f;
+  fonts_ = ui::loadPresenterFonts();  // before the backend's first NewFrame builds the font atlas
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   imgui_ready_ = true;
@@ -220,6 +223,9 @@ void Shell::makeActions() {
 
 bool Shell::loadInitial() {
   try {
+    // one name space for users: --preset NAME also opens a generator preset (digits_generator, ...)
+    if (!opt_.preset.empty() && opt_.generator_preset.empty() && isGeneratorPresetName(opt_.preset))
+      std::swap(opt_.preset, opt_.generator_preset);
     const int sources = !opt_.scenario_path.empty() + !opt_.preset.empty() + !opt_.generator_preset.empty();
     if (sources > 1) throw InvalidArgument("use only one of --scenario, --preset and --generator-preset");
     if (!opt_.generator_preset.empty()) {
@@ -246,10 +252,11 @@ bool Shell::loadInitial() {
     // --set / --data: as driftlab-cli run --set, over whatever the scenario or preset chose
     if (!opt_.settings.empty() && generator_mode_)
       throw InvalidArgument("--set and --data apply to particle-flow runs, not generator mode");
-    for (const auto& kv : opt_.settings) applySetting(scenario_, kv);
+    applySettings(scenario_, opt_.settings);
     scenario_.params.validate();
     if (!opt_.script.empty())
       script_ = generator_mode_ ? loadScript(opt_.script, gen_scenario_) : loadScript(opt_.script, scenario_);
+    ui_.view.presenter = opt_.presenter;  // first: --view ui_scale=X sets the scale of the mode in force
     for (const auto& kv : opt_.view_settings) applyViewSetting(ui_.view, ui_.show_panels, kv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
@@ -306,7 +313,8 @@ void Shell::startRun(const Scenario& s, bool paused, const std::string& source) 
   swapInBuiltWorker(worker_, [&] { return buildFlowWorker(s, /*paused=*/true, source); });
   scenario_ = s;
   generator_mode_ = false;
-  if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name).c_str());
+  title_base_ = "driftlab - " + s.name;
+  updateWindowTitle();
   adoptNewWorker(s.metrics_every, paused);
 }
 
@@ -316,7 +324,8 @@ void Shell::startGeneratorRun(const GeneratorScenario& s, bool paused, const std
   swapInBuiltWorker(worker_, [&] { return buildGeneratorWorker(s, /*paused=*/true, source); });
   generator_mode_ = true;
   gen_scenario_ = s;
-  if (window_) glfwSetWindowTitle(window_, ("driftlab - " + s.name + " (generator)").c_str());
+  title_base_ = "driftlab - " + s.name + " (generator)";
+  updateWindowTitle();
   adoptNewWorker(s.metrics_every, paused);
 }
 
@@ -485,6 +494,7 @@ void Shell::maybeSendView(bool force) {
 
 void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input) {
   if (frame) scene_.sync(*frame, ui_.view);
+  ui::applyPresenterLook(ui_.view.presenter, ui_.view.uiScale(), fonts_);  // fonts only between frames
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
@@ -524,6 +534,8 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   }
   ov.free_rect = free_rect_;
   render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
+  if (frame && ui_.view.presenter) render::drawPresenterOverlay(*frame, ui_.view, free_rect_);
+  updateWindowTitle();
   if (frame && frame->generator && ui_.show_latent_grid) drawLatentGrid(*frame->generator);
   ImGui::Render();
 }
@@ -600,7 +612,8 @@ void Shell::toggleRecordingTo(const std::string& requested) {
     glfwSetWindowAttrib(window_, GLFW_RESIZABLE, GLFW_TRUE);
     return;
   }
-  std::string path = requested.empty() ? capture::timestampedPath("", "driftlab", "mp4") : requested;
+  std::string path = requested.empty() ? capturePath(capture::CaptureKind::Video, "mp4") : requested;
+  if (path.empty()) return;  // the captures folder cannot be made: capturePath said why
   // the FBO size is fixed for the whole recording (even sizes for yuv420p)
   std::string err = recorder_.start(path, capture::Recorder::formatForPath(path), target_w_, target_h_, opt_.fps);
   if (!err.empty()) {
@@ -664,13 +677,34 @@ bool Shell::captureFrame() {
   }
   if (screenshot_requested_) {
     screenshot_requested_ = false;
-    screenshotTo(capture::timestampedPath("", "driftlab", "png"));
+    if (std::string path = capturePath(capture::CaptureKind::Picture, "png"); !path.empty()) screenshotTo(path);
   }
   if (!pending_screenshot_.empty()) {
     screenshotTo(pending_screenshot_);
     pending_screenshot_.clear();
   }
   return !record_failed_;
+}
+
+std::string Shell::capturePath(capture::CaptureKind kind, const char* ext) {
+  const capture::CapturesFolder folder = capture::ensureCapturesFolder(kind);
+  if (!folder.error.empty()) {
+    setMessage(folder.error, true);
+    return {};
+  }
+  return capture::timestampedPath(folder.path, "driftlab", ext);
+}
+
+void Shell::updateWindowTitle() {
+  if (!window_) return;
+  std::string t = title_base_;
+  if (ui_.view.presenter) {
+    if (recorder_.active()) t += "  [REC " + recorder_.path() + "]";
+    if (!status_.message.empty()) t += "  |  " + status_.message;
+  }
+  if (t == shown_title_) return;
+  glfwSetWindowTitle(window_, t.c_str());
+  shown_title_ = t;
 }
 
 void Shell::screenshotTo(const std::string& path) {

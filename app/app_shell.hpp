@@ -24,6 +24,7 @@ struct ShellOptions {
   int width = 1280, height = 720;
   int steps_per_frame = 1;    // headless: engine steps per rendered frame
   bool hide_panels = false;   // canvas only (tests, clean videos)
+  bool presenter = false;     // --presenter: start in presenter mode (P toggles it)
   int fps = 30;               // frame rate tag of recordings
   std::vector<std::string> view_settings;  // --view KEY=VALUE (script.hpp applyViewSetting)
   std::vector<std::string> settings;       // --set KEY=VALUE and --data FILE (dataset=FILE), flow runs only

@@ -253,7 +253,13 @@ int Shell::headlessLoop() {
     }
     if (!shots.empty()) progress.clear();
     for (const auto& s : shots) {
-      screenshotTo(s);
+      // a bare `screenshot`: the captures folder, as F12; a folder that cannot be made fails the run
+      const std::string path = s.empty() ? capturePath(capture::CaptureKind::Picture, "png") : s;
+      if (path.empty()) {
+        std::fprintf(stderr, "driftlab: %s\n", status_.message.c_str());
+        return 1;
+      }
+      screenshotTo(path);
       // a script's screenshot that cannot be written fails the run as --screenshot does: an exit
       // code of 0 would tell a recording script that its picture exists
       if (status_.message_is_error) return 1;

@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   cli.add_option("--steps-per-frame", opt.steps_per_frame, "engine steps per rendered frame (headless)")
       ->check(CLI::Range(1, 100000));
   cli.add_flag("--no-panels", opt.hide_panels, "hide the ImGui panels (canvas only)");
+  cli.add_flag("--presenter", opt.presenter,
+               "presenter mode (P toggles it): large font, high contrast, legend and caption on the canvas");
   cli.add_option("--view", opt.view_settings, "view option KEY=VALUE, repeatable (e.g. heat=logratio, arrows=true)");
   cli.add_option("--set", opt.settings, "flow setting KEY=VALUE as in driftlab-cli run --set, repeatable");
   std::string image;

@@ -93,7 +93,10 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
   } else if (key == "proj_a") view.proj_a = static_cast<int>(parseNumber(v, key, 0, 100000));
   else if (key == "proj_b") view.proj_b = static_cast<int>(parseNumber(v, key, 0, 100000));
   else if (key == "proj_seed") view.proj_seed = static_cast<int>(parseNumber(v, key, 0, 1e9));
-  else if (key == "images") {  // the Images window; off also stops it opening by itself
+  else if (key == "presenter") view.presenter = parseOnOff(v, key);
+  else if (key == "ui_scale") {  // the scale of the mode in force (presenter or not)
+    (view.presenter ? view.presenter_scale : view.ui_scale) = static_cast<float>(parseNumber(v, key, 1.0, 2.5));
+  } else if (key == "images") {  // the Images window; off also stops it opening by itself
     view.images.show = parseOnOff(v, key);
     view.images.auto_show = view.images.show;
   } else if (key == "image") {
@@ -169,7 +172,9 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
                   verb == "quit";
     if (no_arg) {
       if (!arg.empty()) fail("'" + verb + "' takes no argument");
-    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "screenshot" || verb == "click" ||
+    } else if (verb == "screenshot") {
+      // no PATH: a time-stamped PNG in the captures folder, as F12 (capture/captures_folder.hpp)
+    } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "click" ||
                verb == "drag" || verb == "load") {
       if (arg.empty()) fail("'" + verb + "' needs an argument");
     } else {

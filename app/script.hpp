@@ -3,7 +3,7 @@
 //   <frame> view KEY=VALUE       view option, e.g. "30 view heat=logratio" (see applyViewSetting)
 //   <frame> pause | resume | reset | step | fit | quit
 //   <frame> newseed SEED
-//   <frame> screenshot PATH
+//   <frame> screenshot [PATH]    PATH, or without one a time-stamped PNG in the captures folder
 //   <frame> click X Y            a left click at world (X, Y) with the current tool (view tool=...)
 //   <frame> drag DX DY           a mouse drag by (DX, DY) screen pixels: pans the 2-D view, rotates
 //                                the 3-D sphere view

@@ -17,6 +17,7 @@
 
 #include "app_shell.hpp"
 #include "canvas_input.hpp"
+#include "capture/captures_folder.hpp"
 #include "capture/record_from_reset.hpp"
 #include "capture/recorder.hpp"
 #include "driftlab/run/flow_worker.hpp"
@@ -28,6 +29,7 @@
 #include "render/scene.hpp"
 #include "script.hpp"
 #include "shortcuts.hpp"
+#include "ui/presenter_style.hpp"
 #include "ui/ui.hpp"
 
 namespace driftlab::app {
@@ -95,6 +97,11 @@ class Shell {
   // per frame, before drawing: start the recording on the step-0 frame, shown as running
   std::shared_ptr<const Snapshot> advanceRecordFromReset(std::shared_ptr<const Snapshot> frame);
   bool captureFrame();
+  // a new time-stamped file in the captures folder (captures_folder.hpp); "" after a visible error
+  std::string capturePath(capture::CaptureKind kind, const char* ext);
+  // the window title: the run's name; in presenter mode also REC and the latest notice, which the
+  // captured status bar leaves out
+  void updateWindowTitle();
   void screenshotTo(const std::string& path);
   // headless helpers
   std::array<float, 4> sendNudgedView(long frame_index);
@@ -107,6 +114,8 @@ class Shell {
   std::string initial_source_;  // the start-up scenario file or preset, named in a failed first start
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
+  ui::PresenterFonts fonts_;
+  std::string title_base_ = "driftlab", shown_title_;
   std::unique_ptr<RunWorker> worker_;  // FlowWorker (particles) or GeneratorWorker (generator)
   bool generator_mode_ = false;
   GeneratorScenario gen_scenario_;       // the generator run's scenario (generator mode)

@@ -29,6 +29,7 @@ void handleShortcuts(ui::UiState& ui, const ShortcutActions& a) {
   if (pressed(GLFW_KEY_H)) ui.show_help = !ui.show_help;
   if (pressed(GLFW_KEY_I)) ui.view.images.show = !ui.view.images.show;
   if (pressed(GLFW_KEY_TAB)) ui.show_panels = !ui.show_panels;
+  if (pressed(GLFW_KEY_P)) ui.view.presenter = !ui.view.presenter;
   if (pressed(GLFW_KEY_ESCAPE)) ui.view.picked_particle = -1;
   const CanvasTool tools[] = {CanvasTool::Probe, CanvasTool::Pick, CanvasTool::Brush,
                               CanvasTool::Erase, CanvasTool::DragParticle, CanvasTool::DropBlob};

@@ -68,6 +68,13 @@ struct ViewOptions {
   int proj_a = 0, proj_b = 1;
   int proj_seed = 1;
   ImageViewOptions images;
+  // presenter mode (P, --presenter): large TTF font, high-contrast theme, larger points with the
+  // data redrawn over the particles, legend and caption on the canvas (ui/presenter_style.hpp,
+  // render/presenter_overlay.hpp)
+  bool presenter = false;
+  float ui_scale = 1.0f;           // UI scale outside presenter mode, 1 .. 2.5
+  float presenter_scale = 1.7f;    // UI scale in presenter mode (1.7 x 13 px = the 22 px font)
+  float uiScale() const { return presenter ? presenter_scale : ui_scale; }
 };
 
 // Points drawn per layer (particles, data) on a software OpenGL renderer (llvmpipe: Xvfb, machines

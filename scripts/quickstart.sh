@@ -24,7 +24,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libimgui-dev libstb-dev libglfw3-dev libepoxy-dev libgl-dev
   libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev libfftw3-dev zlib1g-dev
-  xvfb xauth mesa-utils ffmpeg python3-numpy python3-sklearn
+  xvfb xauth mesa-utils ffmpeg python3-numpy python3-sklearn fonts-dejavu-core
 )
 
 install_missing() {

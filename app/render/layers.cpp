@@ -51,12 +51,13 @@ void PointLayer::upload(const float* xy, const Rgba8* colors, int count) {
   colors_.upload(colors, sizeof(Rgba8) * static_cast<std::size_t>(count));
 }
 
-void PointLayer::draw(const Camera& cam, float size_px, float dpi_scale, Shape shape) {
+void PointLayer::draw(const Camera& cam, float size_px, float dpi_scale, Shape shape, float alpha) {
   if (count_ <= 0 || !build("points.vert.glsl", "points.frag.glsl")) return;
   glUseProgram(program_.id());
   setView(program_.id(), cam);
   glUniform1f(glGetUniformLocation(program_.id(), "u_point_size"), std::max(size_px * dpi_scale, 1.f));
   glUniform1i(glGetUniformLocation(program_.id(), "u_shape"), shape);
+  glUniform1f(glGetUniformLocation(program_.id(), "u_alpha"), alpha);
   glBindVertexArray(vao_.id());
   attrib(0, positions_.id(), 2, GL_FLOAT, false, 0, 0, 0);
   attrib(1, colors_.id(), 4, GL_UNSIGNED_BYTE, true, 0, 0, 0);

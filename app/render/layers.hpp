@@ -37,7 +37,8 @@ class PointLayer : public LayerBase {
   enum Shape { Disc = 0, Square = 1 };
   // xy: 2 floats per point; colors: one per point
   void upload(const float* xy, const Rgba8* colors, int count);
-  void draw(const Camera& cam, float size_px, float dpi_scale, Shape shape);
+  // alpha multiplies every point's own alpha (presenter mode redraws the data at 0.4)
+  void draw(const Camera& cam, float size_px, float dpi_scale, Shape shape, float alpha = 1.f);
 
  private:
   gl::DynamicBuffer positions_, colors_;

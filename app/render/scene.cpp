@@ -15,7 +15,7 @@ namespace {
 constexpr int kMaxTrailParticles = 4000;
 
 constexpr float kMaxCells = 2.5f;         // TrueLength arrows are clipped at this many grid cells  // trails of more particles are unreadable and cost GPU memory
-const Rgba8 kDataColor{205, 212, 225, 170};
+const Rgba8 kDataColor = kDataPointColor;
 const Rgb kTotalArrow{0.92f, 0.93f, 0.96f};
 const Rgb kAttraction{0.35f, 0.75f, 1.0f};
 const Rgb kRepulsion{1.0f, 0.55f, 0.25f};
@@ -531,8 +531,17 @@ void Scene::draw(const Camera& cam, const ViewOptions& view, float dpi_scale, co
     line_layer_.draw(cam, lines_, false);
   }
   if (view.show_trails) trail_layer_.draw(cam, trail_colors_, view.trail_length);
-  if (view.show_data) data_layer_.draw(cam, view.data_size, dpi_scale, PointLayer::Square);
-  if (view.show_particles) particle_layer_.draw(cam, view.particle_size, dpi_scale, PointLayer::Disc);
+  if (view.presenter) {
+    // projector: larger points, and the data drawn again over the particles at partial alpha so
+    // that targets stay visible where particles pile up on them
+    const float data_px = std::max(view.data_size * 1.8f, 6.f), particle_px = std::max(view.particle_size * 1.75f, 7.f);
+    if (view.show_data) data_layer_.draw(cam, data_px, dpi_scale, PointLayer::Square);
+    if (view.show_particles) particle_layer_.draw(cam, particle_px, dpi_scale, PointLayer::Disc);
+    if (view.show_data && view.show_particles) data_layer_.draw(cam, data_px, dpi_scale, PointLayer::Square, 0.4f);
+  } else {
+    if (view.show_data) data_layer_.draw(cam, view.data_size, dpi_scale, PointLayer::Square);
+    if (view.show_particles) particle_layer_.draw(cam, view.particle_size, dpi_scale, PointLayer::Disc);
+  }
   buildArrows(cam, view);
   arrow_layer_.draw(cam, arrows_, 0.9f, 5.5f, dpi_scale);
 

@@ -46,6 +46,9 @@ struct ArrowLegend {
 };
 
 // extra world-space marks for this frame (cursor, probe, brush)
+// the data points' colour (the presenter legend shows it)
+inline constexpr Rgba8 kDataPointColor{205, 212, 225, 170};
+
 struct SceneOverlay {
   std::optional<Vec2f> cursor;    // bandwidth circle centre
   float bandwidth = 0;            // circle radius (world)

@@ -40,7 +40,6 @@ double meanSpeed(const Snapshot& s) {
 float statusBarHeight() { return ImGui::GetFrameHeight() + 2.f * ImGui::GetStyle().WindowPadding.y * 0.5f; }
 
 void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus& status) {
-  (void)state;
   const ImGuiIO& io = ImGui::GetIO();
   const float h = statusBarHeight();
   ImGui::SetNextWindowPos(ImVec2(0, io.DisplaySize.y - h));
@@ -93,7 +92,10 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
       separator();
       ImGui::TextDisabled("v%llu", static_cast<unsigned long long>(frame->params_version));
     }
-    if (status.recording) {
+    // presenter mode: the bar is part of the captured frame, so REC and notices stay out of it
+    // (the shell shows them in the window title)
+    const bool transient = !state.view.presenter;
+    if (status.recording && transient) {
       separator();
       const bool blink = std::fmod(ImGui::GetTime(), 1.0) < 0.6;
       ImGui::TextColored(blink ? kRed : ImVec4(0.6f, 0.2f, 0.2f, 1.f), "REC");
@@ -115,7 +117,7 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
       separator();
       ImGui::TextColored(kRed, "rejected: %s", frame->error.c_str());
     }
-    if (!status.message.empty()) {
+    if (!status.message.empty() && (transient || status.message_is_error)) {
       separator();
       if (status.message_is_error) ImGui::TextColored(kRed, "%s", status.message.c_str());
       else ImGui::TextUnformatted(status.message.c_str());

@@ -179,6 +179,16 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   ImGui::Checkbox("colour bar / arrow legend", &v.show_colorbar);
   helpMarker("view.colorbar");
 
+  // presenter mode (P) and the UI scale of the mode in force
+  ImGui::Checkbox("presenter mode (P)", &v.presenter);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("for a projector: large font, high-contrast theme, larger points with the data drawn over\n"
+                      "the particles, a legend and a caption line on the canvas (also in screenshots and\n"
+                      "recordings); REC and notices move to the window title");
+  ImGui::SliderFloat("UI scale", v.presenter ? &v.presenter_scale : &v.ui_scale, 1.f, 2.5f, "%.2f",
+                     ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("text and widget size; presenter mode keeps its own value (1.7)");
+
   // sizes and resolutions
   ImGui::SliderFloat("particle size", &v.particle_size, 1.f, 20.f, "%.1f px", ImGuiSliderFlags_AlwaysClamp);
   helpMarker("view.sizes");

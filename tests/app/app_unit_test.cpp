@@ -15,7 +15,11 @@
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/generator/model_file.hpp"
 #include "driftlab/run/commands.hpp"
+#include "capture/captures_folder.hpp"
 #include "capture/record_from_reset.hpp"
+#include "render/caption.hpp"
+#include <unistd.h>
+#include <cstdlib>
 #include "render/camera.hpp"
 #include "render/colormap.hpp"
 #include "render/orbit_camera.hpp"
@@ -435,4 +439,41 @@ TEST_CASE("record from reset: the recording starts on the first paused step-0 sn
   r.request(40, true, 0ms, "");
   r.cancel();
   CHECK_FALSE(r.startsWith(41, 0, true, t0));
+}
+
+TEST_CASE("captures folder: XDG variable first, then ~/Pictures or ~/Videos, none without HOME") {
+  using driftlab::app::capture::CaptureKind;
+  using driftlab::app::capture::capturesFolderFor;
+  CHECK(capturesFolderFor(CaptureKind::Picture, "/x/pics", "/home/u") == "/x/pics/driftlab");
+  CHECK(capturesFolderFor(CaptureKind::Picture, "", "/home/u") == "/home/u/Pictures/driftlab");
+  CHECK(capturesFolderFor(CaptureKind::Video, nullptr, "/home/u") == "/home/u/Videos/driftlab");
+  CHECK(capturesFolderFor(CaptureKind::Video, "/v", nullptr) == "/v/driftlab");
+  CHECK(capturesFolderFor(CaptureKind::Picture, nullptr, "").empty());
+}
+
+TEST_CASE("captures folder: created on demand; a file in the way is a visible error, not a crash") {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::temp_directory_path() / ("driftlab_captures_" + std::to_string(::getpid()));
+  fs::remove_all(base);
+  ::setenv("XDG_PICTURES_DIR", (base / "pics").c_str(), 1);
+  auto ok = driftlab::app::capture::ensureCapturesFolder(driftlab::app::capture::CaptureKind::Picture);
+  CHECK(ok.error.empty());
+  CHECK(fs::is_directory(base / "pics" / "driftlab"));
+  fs::create_directories(base);
+  std::ofstream(base / "file") << "x";
+  ::setenv("XDG_PICTURES_DIR", (base / "file").c_str(), 1);
+  auto bad = driftlab::app::capture::ensureCapturesFolder(driftlab::app::capture::CaptureKind::Picture);
+  CHECK(bad.error.find((base / "file" / "driftlab").string()) != std::string::npos);
+  ::unsetenv("XDG_PICTURES_DIR");
+  fs::remove_all(base);
+}
+
+TEST_CASE("presenter caption: kernel, h, mixture, step, flow time") {
+  using driftlab::Divergence;
+  const auto w = driftlab::DivergenceWeights::mixedDefault();
+  CHECK(driftlab::app::render::presenterCaption(driftlab::KernelKind::Gaussian, 0.1, w, 240, 2.4, true) ==
+        "Gaussian kernel, h = 0.1 \xC2\xB7 mixed (reverse KL 1, \xCF\x87\xC2\xB2 0.5) \xC2\xB7 step 240 \xC2\xB7 t = 2.4");
+  CHECK(driftlab::app::render::weightsDisplay(driftlab::DivergenceWeights::single(Divergence::ForwardKL), false) ==
+        "forward KL");
+  CHECK(driftlab::app::render::divergenceDisplayName(Divergence::Chi2, false) == "chi\xC2\xB2");
 }

@@ -10,6 +10,11 @@ grep -q "engine step 20" "$OUT/generator.log" || { cat "$OUT/generator.log" >&2;
 nonbg=$(stat_of nonbg "$OUT/generator.png")
 expect_gt "$nonbg" 1000 "generator frame: drawn pixels"
 echo "generator frame: ok ($nonbg drawn pixels)"
+# --preset with a generator preset's name starts generator mode too (no particle preset has that
+# name, so a run that starts at all started it)
+"${XVFB[@]}" "$APP" --headless --preset gen_eight_gaussians_mixed --frames 3 --no-panels "${FAST[@]}" \
+  --screenshot "$OUT/generator_by_preset.png" 2>"$OUT/generator_by_preset.log" || { cat "$OUT/generator_by_preset.log" >&2; fail "--preset with a generator preset"; }
+[ -s "$OUT/generator_by_preset.png" ] || fail "--preset with a generator preset: no screenshot"
 # canvas only, a script with generator keys (2-D latent: the latent grid is drawn): still draws
 printf '0 set latent=2\n0 set widths=32,32\n1 set kernel=gaussian\n' > "$OUT/gen_script.txt"
 "${XVFB[@]}" "$APP" --headless --generator-preset gen_eight_gaussians_mixed --frames 3 --no-panels "${FAST[@]}" \

@@ -182,6 +182,30 @@ TEST_CASE("drawUi runs headless with and without a snapshot and sends nothing wi
   CHECK(h.sent.empty());
 }
 
+TEST_CASE("keyboard: P toggles presenter mode; the View panel shows its UI scale") {
+  Harness h;
+  app::ShortcutActions a;
+  auto press = [&](int key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[key] = true;
+    ImGui::NewFrame();
+    app::handleShortcuts(h.state, a);
+    ImGui::Render();
+    io.KeysDown[key] = false;
+    ImGui::NewFrame();
+    app::handleShortcuts(h.state, a);
+    ImGui::Render();
+  };
+  CHECK_FALSE(h.state.view.presenter);
+  CHECK(h.state.view.uiScale() == doctest::Approx(1.0));
+  press(GLFW_KEY_P);
+  CHECK(h.state.view.presenter);
+  CHECK(h.state.view.uiScale() == doctest::Approx(1.7));
+  h.frame(nullptr);  // the panels draw in presenter mode
+  press(GLFW_KEY_P);
+  CHECK_FALSE(h.state.view.presenter);
+}
+
 TEST_CASE("every control drawn has a (?) help text") {
   Harness h(1280.f, 3000.f);  // tall enough that every section is laid out
   FlowParams params;
