@@ -1,6 +1,8 @@
 // driftlab-cli field: the velocity of a divergence flow at each particle, computed in double
 // precision by the same evaluateField the engine uses (THEORY.md §5). CSV (header x,y...) or .npy
-// in, CSV (header vx,vy..., %.17g) or .npy out, by the files' extensions. Main thread only.
+// in, CSV (header vx,vy..., %.17g) or .npy out, by the files' extensions. With --geometry sphere
+// (or sphere_retraction, the same field) the points are scaled to unit length and the velocity is
+// projected onto the tangent planes, as the engine's step does (THEORY.md §10.3). Main thread only.
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -15,6 +17,7 @@
 #include "driftlab/base/error.hpp"
 #include "driftlab/kde/kernel.hpp"
 #include "driftlab/field/velocity.hpp"
+#include "driftlab/flow/geometry.hpp"
 
 namespace driftlab::cli {
 
@@ -30,12 +33,16 @@ struct FieldArgs {
   std::string nu = "3", beta = "0.5", c = "1";
   std::string chi2 = "full";
   std::string velocity = "plugin";
+  std::string geometry = "euclidean";
   bool include_self = false;
 };
 
 constexpr NamedValue<Chi2Convention> kChi2Names[] = {{Chi2Convention::Full, "full"}, {Chi2Convention::Half, "half"}};
 constexpr NamedValue<VelocityMode> kVelocityNames[] = {{VelocityMode::PlugIn, "plugin"},
                                                        {VelocityMode::ExactSmoothed, "smoothed"}};
+constexpr NamedValue<GeometryKind> kGeometryNames[] = {{GeometryKind::Euclidean, "euclidean"},
+                                                       {GeometryKind::Sphere, "sphere"},
+                                                       {GeometryKind::SphereRetraction, "sphere_retraction"}};
 
 // the kernel table's own lookup, its message naming the option ("--kernel: unknown 'x' (...)")
 KernelKind kernelKindFromName(const std::string& name) {
@@ -76,9 +83,16 @@ void runField(const FieldArgs& a) {
   opt.chi2 = valueNamed(kChi2Names, a.chi2, "--chi2: unknown");
   opt.mode = valueNamed(kVelocityNames, a.velocity, "--velocity: unknown");
   opt.leave_one_out = !a.include_self;
+  const GeometryKind geometry = valueNamed(kGeometryNames, a.geometry, "--geometry: unknown");
+  const bool sphere = geometry != GeometryKind::Euclidean;
 
-  const Points y = readPoints(a.data);
-  const Points x = readPoints(a.particles);
+  // on the sphere the points become unit vectors, as the engine places them (the dimension check
+  // below names the files first when they disagree)
+  const Points y_read = readPoints(a.data);
+  const Points x_read = readPoints(a.particles);
+  const bool same_dim = x_read.rows() == y_read.rows();
+  const Points y = sphere && same_dim ? normalizedToSphere(y_read, a.data) : y_read;
+  const Points x = sphere && same_dim ? normalizedToSphere(x_read, a.particles) : x_read;
   if (x.rows() != y.rows()) {
     throw InvalidArgument("dimension mismatch: " + a.particles + " has " + std::to_string(x.rows()) + " columns but " +
                           a.data + " has " + std::to_string(y.rows()));
@@ -90,7 +104,8 @@ void runField(const FieldArgs& a) {
   // the particles are the evaluation points: self_index i for leave-one-out / the DM self-mask
   std::vector<int> self(static_cast<std::size_t>(x.cols()));
   std::iota(self.begin(), self.end(), 0);
-  const FieldResult r = evaluateField(x, self, x, y, opt);
+  FieldResult r = evaluateField(x, self, x, y, opt);
+  if (sphere) makeGeometry(geometry)->projectTangent(x, r.v);
   for (Eigen::Index i = 0; i < r.v.size(); ++i) {
     if (!std::isfinite(r.v.data()[i])) {
       throw InvalidArgument("non-finite velocity at particle " + std::to_string(i / r.v.rows() + 1) +
@@ -117,6 +132,9 @@ const CommandRegistration kField("field", [](CLI::App& app) {
   sub->add_option("--c", a->c, "imq offset (default 1)")->type_name("C");
   sub->add_option("--chi2", a->chi2, "chi2 convention: full (weight 2q/p, default) or half (q/p)")->type_name("full|half");
   sub->add_option("--velocity", a->velocity, "plugin (default) or smoothed (exact smoothed velocity, 1-D/2-D)")->type_name("plugin|smoothed");
+  sub->add_option("--geometry", a->geometry,
+                  "euclidean (default), or sphere | sphere_retraction: points scaled to unit length, tangent velocities (d >= 3)")
+      ->type_name("euclidean|sphere|sphere_retraction");
   sub->add_option("--out", a->out, "output CSV (default: stdout), or .npy (float64) when the name ends in .npy")->type_name("V.csv");
   sub->callback([a] { runField(*a); });
 });

@@ -31,7 +31,17 @@ struct RowRequest {
   bool same_set = false;  // a and b are the same set: also compute lse_loo
   bool kernel = true;     // lse (and lse_loo)
   bool dist = false;      // distance sum
+  bool geodesic = false;  // the distance is the angle between unit vectors (THEORY.md §10.6)
 };
+
+// The angle between unit vectors a and b, arccos(clamp(a.b, -1, 1)) computed as
+// 2 atan2(|a - b|, |a + b|): the same value, but without arccos's loss of half the digits near
+// 0 and pi (a point and its rounded rotated copy would sit 1e-8 rad apart instead of 1e-16).
+double angleBetween(double chord2, const double* a, const double* b, Eigen::Index d) {
+  double sum2 = 0.0;
+  for (Eigen::Index k = 0; k < d; ++k) sum2 += (a[k] + b[k]) * (a[k] + b[k]);
+  return 2.0 * std::atan2(std::sqrt(chord2), std::sqrt(sum2));
+}
 
 // log sum exp of e; -inf for an empty or all -inf row. Also returns the shift m and the
 // shifted sum s (lse = m + log s).
@@ -75,7 +85,13 @@ RowSums rowSums(const Points& a, const Points& b, double h, const RowRequest& re
       } else {
         r2 = (b.colwise() - a.col(i)).colwise().squaredNorm().transpose().array();
       }
-      if (req.dist) dist_rows(i) = r2.sqrt().sum();
+      if (req.dist && req.geodesic) {
+        double sum = 0.0;
+        for (Eigen::Index j = 0; j < nb; ++j) sum += angleBetween(r2(j), a.col(i).data(), b.col(j).data(), d);
+        dist_rows(i) = sum;
+      } else if (req.dist) {
+        dist_rows(i) = r2.sqrt().sum();
+      }
       if (!req.kernel) continue;
       e = -r2 * inv_2h2;
       double m = 0.0, s = 0.0;
@@ -165,13 +181,20 @@ double mmd2Biased(const Points& x, const Points& y, double h) {
   return mmdFromSums(kxx, kyy, kxy, static_cast<double>(x.cols()), static_cast<double>(y.cols()));
 }
 
-double energyDistance(const Points& x, const Points& y) {
+double energyDistance(const Points& x, const Points& y, bool geodesic) {
   checkPair(x, y, "energyDistance");
-  const RowRequest req{false, false, true};
+  const RowRequest req{false, false, true, geodesic};
   const double dxx = rowSums(x, x, 1.0, req).dist;
   const double dyy = rowSums(y, y, 1.0, req).dist;
   const double dxy = rowSums(x, y, 1.0, req).dist;
   return energyFromSums(dxx, dyy, dxy, static_cast<double>(x.cols()), static_cast<double>(y.cols()));
+}
+
+double mmd2Vmf(const Points& x, const Points& y, double kappa) {
+  DRIFTLAB_CHECK(std::isfinite(kappa) && kappa > 0.0, "mmd2Vmf: kappa must be > 0 (got " + std::to_string(kappa) + ")");
+  // e^{kappa (x.y - 1)} = e^{-|x - y|^2 / 2h^2} on unit vectors with h = 1/sqrt(kappa); the chord
+  // form keeps the digits of nearby pairs that 1 - x.y would cancel (THEORY.md §10.6)
+  return mmd2Biased(x, y, 1.0 / std::sqrt(kappa));
 }
 
 double slicedW2(const Points& x, const Points& y, int slices, std::uint64_t seed) {
@@ -295,9 +318,12 @@ Metrics computeMetrics(const Points& particles, const Points& data, const Points
   const auto n = static_cast<double>(xs.cols()), m = static_cast<double>(ys.cols());
   const double h = opt.reference_h;
 
-  const RowSums xx = rowSums(xs, xs, h, {true, true, true});
-  const RowSums yy = rowSums(ys, ys, h, {true, true, true});
-  const RowSums xy = rowSums(xs, ys, h, {false, true, true});
+  // on the sphere the energy distance is geodesic; the Gaussian reference kernel is unchanged,
+  // since on unit vectors it is the vMF kernel e^{kappa (x.y - 1)}, kappa = 1/h^2 (THEORY.md §10.6)
+  const bool geo = opt.sphere;
+  const RowSums xx = rowSums(xs, xs, h, {true, true, true, geo});
+  const RowSums yy = rowSums(ys, ys, h, {true, true, true, geo});
+  const RowSums xy = rowSums(xs, ys, h, {false, true, true, geo});
   const RowSums yx = rowSums(ys, xs, h, {false, true, false});
 
   Metrics out;
@@ -306,7 +332,7 @@ Metrics computeMetrics(const Points& particles, const Points& data, const Points
   out.sliced_w2 = slicedW2(xs, ys, opt.slices, opt.seed);
 
   // KDE estimates (THEORY.md §8.2) with the normalized Gaussian reference kernel; Z_k cancels in
-  // every difference of logs and every ratio. Leave-one-out needs 2 points; a single point
+  // every difference of logs and every ratio (on the sphere too, where the kernel is vMF). Leave-one-out needs 2 points; a single point
   // falls back to the full sum.
   const Vec log_q_at_x = xs.cols() >= 2 ? Vec(xx.lse_loo.array() - std::log(n - 1.0)) : Vec(xx.lse.array() - std::log(n));
   const Vec log_p_at_x = xy.lse.array() - std::log(m);
@@ -319,13 +345,15 @@ Metrics computeMetrics(const Points& particles, const Points& data, const Points
   const Eigen::ArrayXd log_ratio = (log_q_at_x - log_p_at_x).array();
   out.chi2 = std::exp(logSumExp(log_ratio) - std::log(n)) - 1.0;
 
+  // modes: the nearest centre by chord distance is the nearest by angle on the sphere (the chord
+  // 2 sin(theta/2) increases with theta), so the assignment needs no sphere branch
   out.modes_total = static_cast<int>(mode_centres.cols());
   out.modes_covered = modesCovered(particles, mode_centres, mode_weights);
   ModeMass mass = modeMass(particles, mode_centres, mode_weights);
   out.mode_share = std::move(mass.share);
   out.mode_weight = std::move(mass.weight);
   out.mode_tv = mass.tv;
-  out.objective = objectiveValue(xs, ys, flow);
+  out.objective = objectiveValue(xs, ys, flow, opt.sphere);
   return out;
 }
 

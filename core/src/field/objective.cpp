@@ -30,6 +30,7 @@
 #include "field/standard_gaussian.hpp"
 #include "driftlab/field/functional.hpp"
 #include "driftlab/field/metrics.hpp"
+#include "driftlab/kde/sphere_normalizer.hpp"
 #include "kde/kde_rows.hpp"
 
 namespace driftlab {
@@ -80,14 +81,16 @@ double meanOf(std::size_t n, F&& f) {
 
 }  // namespace
 
-double objectiveValue(const Points& particles, const Points& data, const VelocityOptions& opt) {
+double objectiveValue(const Points& particles, const Points& data, const VelocityOptions& opt, bool on_sphere) {
   validateVelocityOptions(opt);
   DRIFTLAB_CHECK(data.cols() >= 1, "objective: data is empty (need at least one point)");
   if (particles.cols() == 0) return kNaN;
   DRIFTLAB_CHECK(particles.rows() == data.rows(), "objective: particles and data have different dimensions");
   const int d = int(data.rows());
-  const bool integrable = isIntegrable(opt.kernel, d);
-  if (opt.mode == VelocityMode::ExactSmoothed && d <= 2 && integrable)
+  // on the sphere Z_k is the finite sphere normalizer (sphere_normalizer.hpp); it cancels in every
+  // estimator below like the R^d one, so only its finiteness matters here
+  const bool integrable = on_sphere ? std::isfinite(logSphereNormalizer(opt.kernel, d)) : isIntegrable(opt.kernel, d);
+  if (!on_sphere && opt.mode == VelocityMode::ExactSmoothed && d <= 2 && integrable)
     return smoothedFunctional(particles, data, opt, smoothingGrid(particles, data, opt.kernel, opt.smoothed_grid));
 
   const KernelEvaluator kernel(opt.kernel, d);

@@ -582,6 +582,7 @@ double FlowEngine::currentBandwidth() const { return velocityOptions().kernel.h;
 Metrics FlowEngine::metrics(const MetricsOptions& opt) const {
   MetricsOptions o = opt;
   o.reference_h = params_.metrics_h;
+  o.sphere = onSphere(params_);  // geodesic energy distance, sphere normalizers (THEORY.md §10.6)
   Metrics m = computeMetrics(x_, y_, mode_centres_, mode_weights_, velocityOptions(), o);
   m.step = step_index_;
   m.time = t_;

@@ -18,6 +18,10 @@ struct MetricsOptions {
   int max_points = 2000;        // deterministic subsample of each set above this size
   int slices = 64;              // random directions for sliced W2
   std::uint64_t seed = 12345;   // fixed: same directions and subsample every call
+  // points are unit vectors of a run on the sphere (THEORY.md §10.6): the energy distance uses the
+  // angle, the reference kernel is read as vMF with kappa = 1/reference_h^2 (the same numbers), and
+  // the objective's kernel is normalizable whatever its tails (compact sphere)
+  bool sphere = false;
 };
 
 struct Metrics {
@@ -56,11 +60,17 @@ Metrics computeMetrics(const Points& particles, const Points& data, const Points
 
 // the individual estimators, exposed for tests
 double mmd2Biased(const Points& x, const Points& y, double h);
-double energyDistance(const Points& x, const Points& y);
+// geodesic: |x - y| replaced by the angle arccos(clamp(x.y, -1, 1)) between unit vectors
+double energyDistance(const Points& x, const Points& y, bool geodesic = false);
+// biased MMD^2 with the vMF kernel e^{kappa (x.y - 1)} of unit vectors (= mmd2Biased at h = 1/sqrt(kappa))
+double mmd2Vmf(const Points& x, const Points& y, double kappa);
 double slicedW2(const Points& x, const Points& y, int slices, std::uint64_t seed);
 // value of the functional that opt's velocity descends (weighted sum of the per-term
-// estimators of THEORY.md §8.4, with the flow's own kernel); NaN where undefined (non-integrable kernel)
-double objectiveValue(const Points& particles, const Points& data, const VelocityOptions& opt);
+// estimators of THEORY.md §8.4, with the flow's own kernel); NaN where undefined (a kernel not
+// integrable in R^d). on_sphere: the points are unit vectors, and every kernel is normalizable on
+// the compact sphere (THEORY.md §10.6), so the f-divergence estimates are finite for all of them.
+double objectiveValue(const Points& particles, const Points& data, const VelocityOptions& opt,
+                      bool on_sphere = false);
 int modesCovered(const Points& particles, const Points& centres, const std::vector<double>& weights);
 
 // CSV column names of a metrics row, in order: step,time,mmd2,energy,sliced_w2,kl_qp,kl_pq,chi2,
