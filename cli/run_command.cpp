@@ -48,7 +48,7 @@ struct RunArgs {
 Scenario resolveScenario(const RunArgs& a) {
   if (!a.scenario.empty()) requireScenarioKind(a.scenario, ScenarioKind::Flow);  // a generator file gets its command named
   Scenario s = !a.scenario.empty() ? loadScenario(a.scenario) : presetScenario(a.preset.empty() ? "default" : a.preset);
-  for (const auto& kv : a.sets) applySetting(s, kv);
+  applySettings(s, a.sets);  // in any order: init=csv before init.csv=F works
   if (!a.seed.empty()) {
     const std::uint64_t seed = parseSeed("--seed", a.seed);
     s.params.data_seed = seed;  // same rule as the "seed" setting
@@ -88,13 +88,23 @@ std::string stepperLabel(const FlowParams& p) {
   return buf;
 }
 
-// fresh draws of a formula dataset (another seed than the training set's), or nothing where
-// there is no law to draw from again: CSV data, the digits (all 1797 images may be in use), the
-// analytic target, the sphere (its data are normalized copies)
-std::optional<Points> freshDataDraws(const FlowParams& p, long count) {
-  if (p.target != TargetKind::Samples || p.geometry != GeometryKind::Euclidean) return std::nullopt;
+// fresh data for the memorization ratio: draws of a formula dataset with another seed than the
+// training set's; for the digits the images the run did not train on (all 1797 in use: none);
+// nothing where there is no law to draw from again: CSV data, the analytic target, the sphere with
+// a formula dataset (its data are normalized copies)
+std::optional<Points> freshDataDraws(const FlowParams& p, const Points& training) {
+  if (p.target != TargetKind::Samples) return std::nullopt;
+  const bool unit_images = p.dataset == "digits_sphere";  // already unit vectors: kept by the sphere
+  if (p.dataset == "digits" || unit_images) {
+    if (!unit_images && p.geometry != GeometryKind::Euclidean) return std::nullopt;
+    std::optional<Points> held = heldOutImages(p.dataset, training);
+    if (!held || held->cols() == 0) return std::nullopt;
+    return held;
+  }
+  if (p.geometry != GeometryKind::Euclidean) return std::nullopt;
   for (const auto& e : datasetCatalog()) {
-    if (e.name == p.dataset) return sampleDataset(p.dataset, int(count), p.data_seed ^ 0x66726573682d6d65ULL).points;
+    if (e.name == p.dataset)
+      return sampleDataset(p.dataset, int(training.cols()), p.data_seed ^ 0x66726573682d6d65ULL).points;
   }
   return std::nullopt;
 }
@@ -129,14 +139,12 @@ std::optional<ForkPlan> resolveFork(const RunArgs& a, const Scenario& s) {
   ForkPlan f;
   f.at = parseInteger("--fork-at", a.fork_at, 0, s.steps);
   f.b = s;
-  for (const auto& kv : a.sets_b) {
-    try {
-      applySetting(f.b, kv);
-    } catch (const std::exception& e) {
-      throw InvalidArgument(std::string("--set-b: ") + e.what());
-    }
-    f.label += (f.label.empty() ? "" : ", ") + kv;
+  try {
+    applySettings(f.b, a.sets_b);
+  } catch (const std::exception& e) {
+    throw InvalidArgument(std::string("--set-b: ") + e.what());
   }
+  for (const auto& kv : a.sets_b) f.label += (f.label.empty() ? "" : ", ") + kv;
   if (f.b.steps != s.steps) throw InvalidArgument("--set-b: steps cannot differ (B runs to A's last step)");
   try {
     f.b.params.validate();
@@ -226,7 +234,7 @@ void printSummary(const char* who, const FlowEngine& engine, const FlowParams& p
   // copies of training points, or new points of the same law? (THEORY.md §8.6); a run stopped
   // by a signal ends at once, with its summary as the last line
   const std::optional<Points> fresh =
-      leg.stop_signal == 0 ? freshDataDraws(p, engine.data().cols()) : std::nullopt;
+      leg.stop_signal == 0 ? freshDataDraws(p, engine.data()) : std::nullopt;
   if (p.mode == FlowMode::Dfm) {
     std::printf("%sdfm: t = %.4g of %.4g; %.1f %% of the samples within 0.01 of a training point", who,
                 engine.dfmTime(), 1.0 - p.dfm_epsilon, 100.0 * fractionNearData(engine.particles(), engine.data(), 0.01));
@@ -238,6 +246,10 @@ void printSummary(const char* who, const FlowEngine& engine, const FlowParams& p
     std::printf("%smemorization: median distance to the nearest training point %.3g, of fresh data %.3g "
                 "(ratio %.3g; about 1 for new points, near 0 for copies)\n",
                 who, m.sample_median, m.fresh_median, m.ratio);
+  } else if (leg.stop_signal == 0 && p.target == TargetKind::Samples &&
+             (p.dataset == "digits" || p.dataset == "digits_sphere") && engine.data().cols() >= 1797) {
+    std::printf("%smemorization: no held-out images to compare with (the data use all 1797; samples below "
+                "1797 leave the rest out)\n", who);
   }
   std::fflush(stdout);
 }

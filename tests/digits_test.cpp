@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "driftlab/base/error.hpp"
@@ -240,4 +241,39 @@ TEST_CASE("digits: the float64 velocity field in d = 64 matches the brute-force 
       CHECK(bf::relErr(v, ref) < 1e-12);
     }
   }
+}
+
+TEST_CASE("digits: the held-out images are the file's images a run did not train on") {
+  const Points all = sampleDataset("digits", 1797, 0).points;
+  const Points training = sampleDataset("digits", 1000, 3).points;
+  const std::optional<Points> held = heldOutImages("digits", training);
+  REQUIRE(held.has_value());
+  // none of them is a training image, each is an image of the file, and together they cover the rest
+  // (the file repeats a few images, counted once: at most 797 are left)
+  int in_training = 0, in_file = 0;
+  for (Eigen::Index j = 0; j < held->cols(); ++j) {
+    if ((training.colwise() - held->col(j)).colwise().squaredNorm().minCoeff() == 0.0) ++in_training;
+    if ((all.colwise() - held->col(j)).colwise().squaredNorm().minCoeff() == 0.0) ++in_file;
+  }
+  MESSAGE("held out " << held->cols() << " of 1797 images after training on 1000 draws");
+  CHECK(in_training == 0);
+  CHECK(in_file == held->cols());
+  CHECK(held->cols() <= 797);
+  CHECK(held->cols() >= 780);
+  // the training images are copies of themselves (ratio 0), the held-out images are not
+  CHECK(heldOutImages("digits", all)->cols() == 0);
+  CHECK(heldOutImages("digits_sphere", sampleDataset("digits_sphere", 1500, 2).points)->cols() >= 280);
+  CHECK_FALSE(heldOutImages("two_moons", training).has_value());
+  CHECK_FALSE(heldOutImages("digits", Points(3, 10)).has_value());
+
+  // the CLI's memorization line uses them; with all 1797 images in use it says there are none
+  const std::string dir = driftlab::testing::processTmpDir("digits_test");
+  const auto part = driftlab::testing::runCliIn(
+      dir, "run --set dataset=digits --set samples=1000 --set particles=100 --set bandwidth=2 --steps 0 --no-progress");
+  CHECK(part.code == 0);
+  CHECK(part.out.find("memorization: median distance to the nearest training point") != std::string::npos);
+  const auto whole = driftlab::testing::runCliIn(
+      dir, "run --set dataset=digits --set samples=1797 --set particles=100 --set bandwidth=2 --steps 0 --no-progress");
+  CHECK(whole.code == 0);
+  CHECK(whole.out.find("memorization: no held-out images") != std::string::npos);
 }

@@ -570,3 +570,20 @@ TEST_CASE("settingValue: every table key's value applies back to the same scenar
   CHECK(settingValue(defaultScenario(), "weights") == "reverse_kl=1,chi2=0.5");
   CHECK(errorOf([] { (void)settingValue(defaultScenario(), "no_such_key"); }).find("no_such_key") != std::string::npos);
 }
+
+TEST_CASE("applySettings: settings that need each other may come in any order; s is unchanged on error") {
+  Scenario s = defaultScenario();
+  // init=csv alone is refused (it needs init.csv); with init.csv after it, as one list, it is not
+  CHECK(errorOf([&] { applySetting(s, "init=csv"); }) == "--set init=csv: init.layout: 'csv' needs init.csv (a CSV file path)");
+  applySettings(s, {"init=csv", "init.csv=points.csv", "bandwidth=0.2"});
+  CHECK(s.params.init == "csv");
+  CHECK(s.params.init_csv == "points.csv");
+  CHECK(s.params.bandwidth.h == 0.2);
+  // one bad setting is named alone; a failed final check names the whole list; s keeps its values
+  const Scenario before = s;
+  CHECK(errorOf([&] { applySettings(s, {"step=0.5", "nope=1"}); }).rfind("--set nope=1: unknown key 'nope'", 0) == 0);
+  CHECK(errorOf([&] { applySettings(s, {"dataset=csv", "step=0.5"}); }) ==
+        "--set dataset=csv --set step=0.5: data.dataset: 'csv' needs data.csv (a CSV file path)");
+  CHECK(s.params.step == before.params.step);
+  CHECK(s.params.dataset == before.params.dataset);
+}

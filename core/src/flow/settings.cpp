@@ -262,4 +262,27 @@ void applySetting(Scenario& s, std::string_view key_equals_value) {
   s = detail::scenarioFromJsonValue(j, source);
 }
 
+void applySettings(Scenario& s, const std::vector<std::string>& key_equals_values) {
+  if (key_equals_values.empty()) return;
+  if (key_equals_values.size() == 1) return applySetting(s, key_equals_values.front());
+  detail::Json j = detail::scenarioToJsonValue(s, ParamMode::Particles);
+  std::string all;
+  for (const std::string& one : key_equals_values) {
+    const std::string source = "--set " + one;
+    all += (all.empty() ? "" : " ") + source;
+    const detail::KeyValue kv = detail::splitSetting(one, source, settingKeys());
+    bool known = false;
+    try {
+      known = detail::patchFlowSetting(j, kv.key, kv.value, ParamMode::Particles);
+    } catch (const InvalidArgument& e) {
+      detail::throwInvalidArgument(source + ": " + e.what());
+    }
+    if (!known) {
+      detail::throwInvalidArgument(source + ": unknown key '" + kv.key + "' (keys: " +
+                                   detail::joinNames(settingKeys()) + ", or a scenario field path such as integrator.step)");
+    }
+  }
+  s = detail::scenarioFromJsonValue(j, all);
+}
+
 }  // namespace driftlab

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,12 @@ struct Dataset {
 // InvalidArgument for an unknown name, n < 1, or (digits) a missing or malformed file.
 Dataset sampleDataset(std::string_view name, int n, std::uint64_t seed);
 // the 2-D datasets drawn from a formula
+// The images of `digits` or `digits_sphere` that are not columns of `training` (exact matches,
+// duplicates once): a held-out set for the memorization ratio (THEORY.md §8.6). Empty when every
+// image is in use; nullopt for any other dataset or when training has another row count. Throws
+// like sampleDataset when the file is missing. Any thread.
+std::optional<Points> heldOutImages(std::string_view name, const Points& training);
+
 std::vector<NamedDescription> datasetCatalog();
 // the datasets outside the plane: those read from files (digits, digits_sphere) and the S^2 ones
 std::vector<NamedDescription> realDatasetCatalog();

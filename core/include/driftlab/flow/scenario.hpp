@@ -42,6 +42,11 @@ Scenario defaultScenario();
 // particles, samples, seed (both seeds), data_seed, init_seed, nu, beta, c, steps, metrics_h.
 // Throws InvalidArgument naming the key and value; s is unchanged on error.
 void applySetting(Scenario& s, std::string_view key_equals_value);
+// Several settings as one edit (command-line --set lists): each is patched in order, the whole
+// scenario is validated once at the end, so settings that need each other (init=csv with
+// init.csv=F) may come in any order. Errors of one setting name it; a failed final check names
+// the whole list. s is unchanged on error.
+void applySettings(Scenario& s, const std::vector<std::string>& key_equals_values);
 std::vector<std::string> settingKeys();
 // The value of one parameter-table key as applySetting accepts it back (numbers in shortest
 // round-trip form, lists comma separated, weights as name=w,...): applySetting(s, key + "=" +
