@@ -244,10 +244,12 @@ std::string settingValue(const Scenario& s, std::string_view key) {
   return detail::settingText(spec->write(s));
 }
 
-void applySetting(Scenario& s, std::string_view key_equals_value) {
+namespace {
+
+// patches one "key=value" into the scenario JSON; errors name "--set key=value"
+void patchSetting(detail::Json& j, std::string_view key_equals_value) {
   const std::string source = "--set " + std::string(key_equals_value);
   const detail::KeyValue kv = detail::splitSetting(key_equals_value, source, settingKeys());
-  detail::Json j = detail::scenarioToJsonValue(s, ParamMode::Particles);
   bool known = false;
   try {
     known = detail::patchFlowSetting(j, kv.key, kv.value, ParamMode::Particles);
@@ -258,29 +260,24 @@ void applySetting(Scenario& s, std::string_view key_equals_value) {
     detail::throwInvalidArgument(source + ": unknown key '" + kv.key + "' (keys: " + detail::joinNames(settingKeys()) +
                                  ", or a scenario field path such as integrator.step)");
   }
+}
+
+}  // namespace
+
+void applySetting(Scenario& s, std::string_view key_equals_value) {
+  detail::Json j = detail::scenarioToJsonValue(s, ParamMode::Particles);
+  patchSetting(j, key_equals_value);
   // read back and validate the whole scenario; s changes only if that succeeds
-  s = detail::scenarioFromJsonValue(j, source);
+  s = detail::scenarioFromJsonValue(j, "--set " + std::string(key_equals_value));
 }
 
 void applySettings(Scenario& s, const std::vector<std::string>& key_equals_values) {
   if (key_equals_values.empty()) return;
-  if (key_equals_values.size() == 1) return applySetting(s, key_equals_values.front());
   detail::Json j = detail::scenarioToJsonValue(s, ParamMode::Particles);
   std::string all;
   for (const std::string& one : key_equals_values) {
-    const std::string source = "--set " + one;
-    all += (all.empty() ? "" : " ") + source;
-    const detail::KeyValue kv = detail::splitSetting(one, source, settingKeys());
-    bool known = false;
-    try {
-      known = detail::patchFlowSetting(j, kv.key, kv.value, ParamMode::Particles);
-    } catch (const InvalidArgument& e) {
-      detail::throwInvalidArgument(source + ": " + e.what());
-    }
-    if (!known) {
-      detail::throwInvalidArgument(source + ": unknown key '" + kv.key + "' (keys: " +
-                                   detail::joinNames(settingKeys()) + ", or a scenario field path such as integrator.step)");
-    }
+    patchSetting(j, one);
+    all += (all.empty() ? "--set " : " --set ") + one;
   }
   s = detail::scenarioFromJsonValue(j, all);
 }
