@@ -161,7 +161,7 @@ DataQuality dataQuality(const GeneratorEngine& engine) {
 void printQuality(const GeneratorEngine& engine, const DataQuality& data, const Mlp& net, const char* label) {
   double gen = 0.0;
   for (int r = 0; r < kQualityRepeats; ++r) {
-    const Points x = generateSamples(net, kQualitySamples, 0xC0FFEEull + static_cast<std::uint64_t>(r));
+    const Points x = generateSamples(net, engine.params().field.geometry, kQualitySamples, 0xC0FFEEull + static_cast<std::uint64_t>(r));
     gen += energyDistance(x, engine.dataBatch(kQualitySamples, smallDrawKey(r)));
   }
   gen /= kQualityRepeats;
@@ -171,7 +171,7 @@ void printQuality(const GeneratorEngine& engine, const DataQuality& data, const 
               label, gen, floor, floor > 0 ? gen / floor : 0.0, kQualitySamples, kQualityRepeats);
   double ed = 0.0, dqq = 0.0;
   for (int r = 0; r < kQualityLargeRepeats; ++r) {
-    const Points x = generateSamples(net, kQualityLarge, 0xC0FFEE00ull + static_cast<std::uint64_t>(r));
+    const Points x = generateSamples(net, engine.params().field.geometry, kQualityLarge, 0xC0FFEE00ull + static_cast<std::uint64_t>(r));
     const Points y = engine.dataBatch(kQualityLarge, largeDrawKey(r));
     const double xx = meanDistance(x, x, true);
     ed += (2.0 * meanDistance(x, y, false) - xx) / kQualityLargeRepeats;
@@ -315,7 +315,8 @@ void runGenerate(const GenerateArgs& a) {
   // only the network is needed: the training data (maybe a CSV elsewhere) is not touched
   ProgressLine progress(a.progress, false, "generate", "sample", n);
   const auto show = [&](long long done, long long) { progress.update(done); };
-  const Points x = generateSamples(m.network, n, seed, show);
+  // a model trained on the sphere generates unit vectors (its scenario's geometry, THEORY.md §10.7)
+  const Points x = generateSamples(m.network, m.scenario.params.field.geometry, n, seed, show);
   progress.restart("row", n);  // the CSV text of 5e7 samples takes longer than sampling them
   writePointsOutput(a.out, x, coordinateNames(m.network.outputDim()), show);
 }

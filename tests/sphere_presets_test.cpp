@@ -32,8 +32,9 @@ double largestShare(const Metrics& m) { return *std::max_element(m.mode_share.be
 
 TEST_CASE("sphere presets: from a collapsed cap h = 0.5 covers all six caps, h = 0.1 stays in one"
           * doctest::test_suite("slow")) {
-  // measured, seeds 1-3: h = 0.5 all 6 caps at t = 5, energy .00092 / .00102 / .00098 at t = 20;
-  // h = 0.1: largest share .982 / .989 / .984, 1 cap covered, energy .96 / 1.06 / 1.02 at t = 20
+  // measured, seeds 1-3: h = 0.5 all 6 caps at t = 5, geodesic energy (THEORY.md §10.6) .00050 /
+  // .00044 / .00044 at t = 20; h = 0.1: largest share .982 / .989 / .984, 1 cap covered, energy
+  // 1.21 / 1.33 / 1.30 at t = 20
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     CAPTURE(seed);
     FlowEngine wide = runPreset("sphere_caps_from_collapsed", seed, nullptr, 250);
@@ -44,11 +45,11 @@ TEST_CASE("sphere presets: from a collapsed cap h = 0.5 covers all six caps, h =
     MESSAGE("seed " << seed << ": h 0.5 energy " << mw.energy << "; h 0.1 covered " << mn.modes_covered
                     << ", largest share " << largestShare(mn) << ", energy " << mn.energy);
     CHECK(mw.modes_covered == 6);
-    CHECK(mw.energy > 0.0007);
-    CHECK(mw.energy < 0.0012);
+    CHECK(mw.energy > 0.0003);
+    CHECK(mw.energy < 0.0007);
     CHECK(mn.modes_covered == 1);
     CHECK(largestShare(mn) > 0.97);
-    CHECK(mn.energy > 0.9);
+    CHECK(mn.energy > 1.1);
   }
 }
 

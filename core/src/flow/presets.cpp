@@ -170,9 +170,9 @@ const std::vector<Preset>& presets() {
        }},
       {"digits_sphere",
        "the digits centred and scaled onto S^63, geometry=sphere, mixed flow, h = 0.5, step 0.1, 500 particles "
-       "from a Gaussian start (uniform on the sphere): energy .016-.017 -> .00070 by t = 30 (forward KL "
-       ".00074-.00075), below a 500-image subset's .0018-.0023; no copies: nearest image .41-.42 away vs .46 between "
-       "images (seeds 1-3, THEORY.md §9.5)",
+       "from a Gaussian start (uniform on the sphere): geodesic energy .0063-.0070 -> .00068 by t = 30, below a "
+       "500-image subset's .0024-.0027; no copies: nearest image .41-.42 away vs .46 between images (seeds 1-3, "
+       "THEORY.md §9.5)",
        [](Scenario& s) {
          s.params.geometry = GeometryKind::Sphere;
          s.params.dataset = "digits_sphere";
@@ -230,8 +230,8 @@ const std::vector<Preset>& presets() {
       // flows on S^2 (geometry=sphere, THEORY.md §10; data and layouts of §10.5)
       {"sphere_caps_from_collapsed",
        "S^2: six vMF caps from particles collapsed within 1e-3 rad of one point, mixed flow, h = 0.5: all 6 caps "
-       "covered by t = 5, energy .0009-.0010 at t = 20; at h = 0.1 (--set bandwidth.h=0.1) .98-.99 of the "
-       "particles stay in the nearest cap, 1/6 covered, energy .96-1.06 at t = 20 (seeds 1-3)",
+       "covered by t = 5, geodesic energy .00044-.00050 at t = 20; at h = 0.1 (--set bandwidth.h=0.1) .98-.99 of "
+       "the particles stay in the nearest cap, 1/6 covered, energy 1.21-1.33 at t = 20 (seeds 1-3)",
        [](Scenario& s) {
          s.params.geometry = GeometryKind::Sphere;
          s.params.dataset = "sphere_vmf_caps";

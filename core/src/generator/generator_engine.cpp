@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <string>
@@ -14,6 +15,8 @@
 #include "driftlab/generator/generator.hpp"
 #include "driftlab/generator/generator_state.hpp"
 #include "driftlab/field/velocity.hpp"
+#include "driftlab/flow/geometry.hpp"
+#include "generator/sphere_output.hpp"
 
 namespace driftlab {
 
@@ -58,6 +61,15 @@ PointsF noiseBlock(int latent, int cols, std::uint64_t seed, int block) {
 
 double msSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// the field's geometry puts the samples on the unit sphere (THEORY.md §10.7)
+bool onSphere(const GeneratorParams& p) { return p.field.geometry != GeometryKind::Euclidean; }
+
+// the network's raw output as the samples of `geometry`: on the sphere scaled to unit length
+Points asSamples(const PointsF& raw, GeometryKind geometry) {
+  Points g = raw.cast<double>();
+  return geometry == GeometryKind::Euclidean ? g : normalizeOutput(g);
 }
 
 bool sameNetworkSetup(const GeneratorParams& a, const GeneratorParams& b) {
@@ -252,6 +264,14 @@ void GeneratorEngine::rebuildDataInfo() {
   DRIFTLAB_CHECK(dim == params_.arch.output_dim, "generator.output_dim: must equal the data dimension " +
                                                      std::to_string(dim) + " (got " +
                                                      std::to_string(params_.arch.output_dim) + ")");
+  // on the sphere the data are unit vectors as in particle mode (flow_engine.cpp's buildData): a
+  // zero point or d < 3 is refused here, once, with the dataset's name
+  if (onSphere(params_)) {
+    const std::string what = f.dataset == "csv" ? f.data_csv : "dataset " + f.dataset;
+    if (f.dataset == "csv") csv = normalizedToSphere(csv, what);
+    else normalizedToSphere(sampleDataset(f.dataset, 1, f.data_seed).points, what);
+    if (centres.cols() > 0) centres = normalizedToSphere(centres, what + " (mode centres)");
+  }
   csv_data_ = std::move(csv);
   mode_centres_ = std::move(centres);
   mode_weights_ = std::move(weights);
@@ -279,7 +299,8 @@ std::string GeneratorEngine::setParams(const GeneratorParams& params) {
   params.validate();
   GeneratorParams old = params_;
   const bool data_changed = params.field.dataset != old.field.dataset || params.field.data_csv != old.field.data_csv ||
-                            params.field.data_seed != old.field.data_seed || params.arch.output_dim != old.arch.output_dim;
+                            params.field.data_seed != old.field.data_seed || params.arch.output_dim != old.arch.output_dim ||
+                            params.field.geometry != old.field.geometry;
   params_ = params;
   if (data_changed) {
     try {
@@ -305,7 +326,11 @@ std::string GeneratorEngine::setParams(const GeneratorParams& params) {
 Points GeneratorEngine::dataBatch(int n, std::uint64_t k) const {
   DRIFTLAB_CHECK(n >= 1 && n <= kMaxPoints, "generator: data batch size must be >= 1 (got " + std::to_string(n) + ")");
   const std::uint64_t seed = mixSeed(params_.field.data_seed, k);
-  if (params_.field.dataset != "csv") return sampleDataset(params_.field.dataset, n, seed).points;
+  if (params_.field.dataset != "csv") {
+    Points y = sampleDataset(params_.field.dataset, n, seed).points;
+    // unit vectors on the sphere, as particle mode's data (rebuildDataInfo refused d < 3)
+    return onSphere(params_) ? normalizedToSphere(y, "dataset " + params_.field.dataset) : y;
+  }
   // a CSV data set is a fixed finite sample: batches are drawn from it with replacement
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<long> pick(0, csv_data_.cols() - 1);
@@ -329,7 +354,10 @@ TrainReport GeneratorEngine::step() {
   // THEORY.md §7.2: fresh noise, generated batch x = f(z), fresh data batch y+
   const PointsF z = trainingNoise(step_);
   const PointsF& xf = net_.forward(z);
-  x_ = xf.cast<double>();
+  // on the sphere x = g / |g| of the raw output g (THEORY.md §10.7); |g| is kept for the backward pass
+  const bool sphere = onSphere(params_);
+  std::vector<double> raw_norms;
+  x_ = sphere ? normalizeOutput(xf.cast<double>(), &raw_norms) : Points(xf.cast<double>());
   double network_ms = msSince(t0);
 
   y_ = dataBatch(params_.data_batch, static_cast<std::uint64_t>(step_));
@@ -340,6 +368,9 @@ TrainReport GeneratorEngine::step() {
   rep.bandwidth = opt.kernel.h;
   const std::vector<int> self = iota(n);
   v_ = evaluateField(x_, self, x_, y_, opt).v;
+  // on the sphere the particle engine's tangent velocity (flow_engine.cpp's step, THEORY.md §10.3)
+  std::unique_ptr<Geometry> geometry = sphere ? makeGeometry(params_.field.geometry) : nullptr;
+  if (geometry) geometry->projectTangent(x_, v_);
   rep.field_ms = msSince(t1);
 
   // The target's displacement d_i = eta v_i, capped per sample at displacement_cap * h as in
@@ -356,6 +387,13 @@ TrainReport GeneratorEngine::step() {
       }
     }
   }
+  // On the sphere the target is the geometry's step from x, Exp_x(d) (sphere_retraction: (x + d)
+  // / |x + d|), as a particle would move (THEORY.md §10.7); d becomes the chord target - x
+  if (geometry) {
+    Points target = x_;
+    geometry->move(target, d_);
+    d_ = target - x_;
+  }
   // THEORY.md §7.1/§7.3: L = mean over N*d elements of ||x - sg(x + d)||^2 = mean ||d||^2
   // (= eta^2 mean ||v||^2 uncapped); dL/dx = -2 d / (N d)
   const double sq = v_.squaredNorm();
@@ -369,7 +407,9 @@ TrainReport GeneratorEngine::step() {
   // they are checked on their own
   bool finite = std::isfinite(rep.loss) && v_.allFinite() && x_.allFinite();
   if (finite) {
-    const PointsF grad_out = (d_ * (-2.0 / (static_cast<double>(n) * d))).cast<float>();
+    const Points grad_x = d_ * (-2.0 / (static_cast<double>(n) * d));
+    // on the sphere through the normalization: dL/dg = (I - x x^T) dL/dx / |g| (THEORY.md §10.7)
+    const PointsF grad_out = (sphere ? normalizeOutputBackward(x_, raw_norms, grad_x) : grad_x).cast<float>();
     net_.backward(grad_out);
     double g2 = 0.0;
     for (float g : net_.parameterGradients()) g2 += static_cast<double>(g) * g;
@@ -396,19 +436,26 @@ TrainReport GeneratorEngine::step() {
 
 Points generateSamples(const Mlp& net, int n, std::uint64_t seed,
                        const std::function<void(long long, long long)>& progress) {
+  return generateSamples(net, GeometryKind::Euclidean, n, seed, progress);
+}
+
+Points generateSamples(const Mlp& net, GeometryKind geometry, int n, std::uint64_t seed,
+                       const std::function<void(long long, long long)>& progress) {
   DRIFTLAB_CHECK(n >= 1 && n <= kMaxPoints, "generate: n must be in [1, " + std::to_string(kMaxPoints) +
                                                 "] (got " + std::to_string(n) + ")");
   Points out(net.outputDim(), n);
   // noise blocks line up with latentNoise's, so the result does not depend on the block size
   for (int b0 = 0, block = 0; b0 < n; b0 += kNoiseBlock, ++block) {
     const int cols = std::min(kNoiseBlock, n - b0);
-    out.middleCols(b0, cols) = net.evaluate(noiseBlock(net.inputDim(), cols, seed, block)).cast<double>();
+    out.middleCols(b0, cols) = asSamples(net.evaluate(noiseBlock(net.inputDim(), cols, seed, block)), geometry);
     if (progress) progress(static_cast<long long>(b0) + cols, n);
   }
   return out;
 }
 
-Points GeneratorEngine::generate(int n, std::uint64_t seed) const { return generateSamples(samplingNetwork(), n, seed); }
+Points GeneratorEngine::generate(int n, std::uint64_t seed) const {
+  return generateSamples(samplingNetwork(), params_.field.geometry, n, seed);
+}
 
 Points GeneratorEngine::samples() const { return generate(params_.sample_count, params_.sample_seed); }
 
@@ -423,7 +470,7 @@ Points GeneratorEngine::latentGridImage(int n, double lim) const {
       z(0, iy * n + ix) = static_cast<float>(-lim + 2 * lim * ix / (n - 1));
       z(1, iy * n + ix) = static_cast<float>(-lim + 2 * lim * iy / (n - 1));
     }
-  return samplingNetwork().evaluate(z).cast<double>();
+  return asSamples(samplingNetwork().evaluate(z), params_.field.geometry);
 }
 
 Points GeneratorEngine::sampleVelocities(const Points& samples) const {
@@ -432,7 +479,9 @@ Points GeneratorEngine::sampleVelocities(const Points& samples) const {
   const Points y = dataBatch(params_.data_batch, kDisplayDataKey);
   const VelocityOptions opt = params_.velocityOptions(samples, y, step_);
   const std::vector<int> self = iota(static_cast<int>(samples.cols()));
-  return evaluateField(samples, self, samples, y, opt).v;
+  Points v = evaluateField(samples, self, samples, y, opt).v;
+  if (onSphere(params_)) makeGeometry(params_.field.geometry)->projectTangent(samples, v);
+  return v;
 }
 
 GeneratorMetrics GeneratorEngine::metrics(const MetricsOptions& opt, int metrics_samples) const {

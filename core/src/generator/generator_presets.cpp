@@ -95,6 +95,38 @@ GeneratorScenario digitsGenerator(const std::string& name, const std::string& de
   return s;
 }
 
+// Six vMF caps on S^2 (THEORY.md §10.5, §10.7): the network's output is normalized onto the sphere
+// and its target is the sphere step Exp_x(eta v). A small network (latent 8, widths 64-64) from the
+// default start, whose normalized outputs already spread over the sphere, with the DM toy's field
+// (Laplacian, Algorithm-2 double normalization, eta = 1, no cap) at temperature 0.1, about the
+// caps' angular spread (0.14 rad). The numbers in the description: seeds 1-3 of `driftlab-cli
+// train --preset gen_sphere_caps --seed S`.
+GeneratorScenario sphereCaps(const std::string& name, const std::string& description) {
+  GeneratorScenario s;
+  s.name = name;
+  s.description = description;
+  FlowParams& f = s.params.field;
+  f.dataset = "sphere_vmf_caps";
+  f.geometry = GeometryKind::Sphere;
+  f.kernel.kind = KernelKind::Laplacian;
+  f.bandwidth.rule = BandwidthRule::Fixed;
+  f.bandwidth.h = 0.1;
+  f.weights = DivergenceWeights::single(Divergence::DriftDouble);
+  f.leave_one_out = true;  // DM self-mask
+  f.displacement_cap = 0.0;
+  f.metrics_h = 0.1;
+  s.params.arch.input_dim = 8;
+  s.params.arch.hidden = {64, 64};
+  s.params.arch.output_dim = 3;
+  s.params.batch = 512;
+  s.params.data_batch = 512;
+  s.params.sample_count = 2048;
+  s.params.eta = 1.0;
+  s.steps = 1000;
+  s.metrics_every = 100;
+  return s;
+}
+
 struct PresetEntry {
   const char* name;
   const char* description;
@@ -130,6 +162,11 @@ const PresetEntry kPresets[] = {
     {"gen_unequal_bimodal_mixed",
      "unequal bimodal (0.3/0.7) from a collapsed start on the minor mode, reverse KL + chi2 mixture, h = 0.3: both "
      "modes, minor share about 0.32"},
+    {"gen_sphere_caps",
+     "six vMF caps on S^2, geometry sphere (normalized output, target Exp_x(eta v)): MLP 8-64-64-3, drift_double, "
+     "Laplacian 0.1, eta 1, batches 512/512, 1000 steps: all 6 caps from step 100 on (shares .155-.178); energy "
+     ".16-.43 at step 0, .008-.011 at step 200, .0034-.0043 at step 1000, 2.1-3.0x the .0012-.0015 of two data "
+     "samples; 77-78 % of the samples within a cap's 99 % radius (seeds 1-3)"},
 };
 
 }  // namespace
@@ -154,6 +191,7 @@ GeneratorScenario generatorPreset(std::string_view name) {
   for (const PresetEntry& p : kPresets)
     if (n == p.name) entry = &p;
   if (entry && n == "digits_generator") return digitsGenerator(n, entry->description);
+  if (entry && n == "gen_sphere_caps") return sphereCaps(n, entry->description);
   const std::string eight = "gen_eight_gaussians_", bimodal = "gen_unequal_bimodal_";
   for (const char* div : {"forward_kl", "chi2", "mixed"}) {
     if (!entry) break;

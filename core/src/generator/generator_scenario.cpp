@@ -73,6 +73,10 @@ GenJson generatorScenarioToJsonValue(const GeneratorScenario& s) {
   // a named value: items() of a temporary would refer to a destroyed document inside the loop
   const GenJson flow = scenarioToJsonValue(flowPart(s), ParamMode::Generator);
   for (auto& [key, value] : flow.items()) j[key] = value;
+  // the geometry is written only off the plane: files of plane runs stay as they were before the
+  // generator had a geometry, and so do the checksums of saved models (model_file.cpp), while a
+  // driftlab without the sphere generator refuses a sphere model instead of generating off it
+  if (s.params.field.geometry == GeometryKind::Euclidean) j.erase("geometry");
   GenJson g = GenJson::object();
   for (const auto& spec : generatorParamSpecs()) g[spec.key] = spec.write(s.params);
   j["generator"] = g;

@@ -126,13 +126,17 @@ class GeneratorEngine {
 
   // one training step (THEORY.md §7.1-§7.2): z ~ N(0, I), x = f(z), fresh data batch y,
   // v = field at x (negatives = x with self-mask, positives = y), d = eta v capped per sample,
-  // loss = mean ||d||^2, dL/dx = -2 d / (N d), backward, Adam. Non-finite output, loss or gradient: update skipped,
+  // loss = mean ||d||^2, dL/dx = -2 d / (N d), backward, Adam. On the sphere (THEORY.md §10.7):
+  // x = g / |g|, v projected onto the tangent plane, target Exp_x(d), d = target - x, and the
+  // gradient goes back through the normalization. Non-finite output, loss or gradient: update skipped,
   // lr halved, warning in the report.
   TrainReport step();
 
   // The fixed-noise display batch (params.sample_count samples, sample_seed): d x K.
   Points samples() const;
-  // Generate n samples with noise seed `seed` (the CLI's generate). Any n >= 1.
+  // Generate n samples with noise seed `seed` (the CLI's generate). Any n >= 1. With a sphere
+  // geometry (params.field.geometry) every sample shown, measured, generated or saved is the
+  // normalized output g / |g| (THEORY.md §10.7).
   Points generate(int n, std::uint64_t seed) const;
   // For a 2-D latent: the image of an n x n grid over [-lim, lim]^2 (row-major, iy * n + ix),
   // GAN Lab's manifold view. Throws InvalidArgument when the latent is not 2-D.
@@ -195,6 +199,11 @@ PointsF latentNoise(int latent, int n, std::uint64_t seed);
 // samples done so far and n (driftlab-cli generate draws its progress line from it).
 Points generateSamples(const Mlp& net, int n, std::uint64_t seed,
                        const std::function<void(long long done, long long total)>& progress = {});
+// The same for a model trained with `geometry`: on the sphere (sphere, sphere_retraction) each
+// sample is the network's output scaled to unit length, x = g / |g| (THEORY.md §10.7); the
+// overload above is GeometryKind::Euclidean, the raw output.
+Points generateSamples(const Mlp& net, GeometryKind geometry, int n, std::uint64_t seed,
+                       const std::function<void(long long done, long long total)>& progress = {});
 
 // ---- presets (generator_presets.cpp) ----
 struct GeneratorScenario {
@@ -207,7 +216,7 @@ struct GeneratorScenario {
 };
 
 // gen_checkerboard, gen_swiss_roll (DM official toy settings), gen_eight_gaussians_{forward_kl,
-// chi2,mixed}, gen_unequal_bimodal_{forward_kl,chi2,mixed} (collapsed start)
+// chi2,mixed}, gen_unequal_bimodal_{forward_kl,chi2,mixed} (collapsed start), gen_sphere_caps (S^2)
 std::vector<NamedDescription> generatorPresetCatalog();
 GeneratorScenario generatorPreset(std::string_view name);  // throws InvalidArgument
 bool isGeneratorPresetName(std::string_view name);
