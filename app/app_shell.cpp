@@ -23,6 +23,8 @@
 #include "capture/screenshot.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/io/csv.hpp"
+#include "driftlab/io/points_file.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"  // window rectangles, to find the canvas not covered by panels
 #include "render/camera.hpp"
@@ -180,6 +182,7 @@ void Shell::makeActions() {
   };
   actions_.load_scenario = [this](const std::string& p) { loadScenarioFile(p); };
   actions_.save_scenario = [this](const std::string& p) { saveScenarioFile(p); };
+  actions_.export_points = [this](const std::string& p) { exportPointsFile(p); };
   actions_.load_preset = [this](const std::string& n) { loadPreset(n); };
   actions_.screenshot = [this] { screenshot_requested_ = true; };
   actions_.toggle_recording = [this] { toggleRecording(); };
@@ -441,6 +444,24 @@ void Shell::saveScenarioFile(const std::string& path) {
     setMessage("saved scenario " + path, false);
   } catch (const std::exception& e) {
     setMessage(e.what(), true);
+  }
+}
+
+// Export: the particles (generator mode: the fixed noise batch's samples) of the latest snapshot, in
+// every dimension, as float64 .npy or CSV by the extension (io/points_file.hpp); the render thread
+// reads a published snapshot and never waits for a step
+void Shell::exportPointsFile(const std::string& path) {
+  try {
+    const auto snap = worker_ ? worker_->latest() : nullptr;
+    if (!snap || snap->particles.cols() == 0) throw InvalidArgument("no particles to export yet");
+    const Points points = snap->particles.cast<double>();
+    const char* what = generator_mode_ ? "samples" : "particles";
+    writePoints(path, points, coordinateNames(static_cast<int>(points.rows())), what);
+    setMessage("exported " + std::to_string(points.cols()) + " " + what + " (d = " + std::to_string(points.rows()) +
+                   ", step " + std::to_string(snap->step) + ") to " + path,
+               false);
+  } catch (const std::exception& e) {
+    setMessage(std::string("export ") + path + ": " + e.what(), true);
   }
 }
 

@@ -123,6 +123,11 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
       else if (ev.verb == "fit") need_fit_ = true;
       else if (ev.verb == "screenshot") shots.push_back(ev.arg);
       else if (ev.verb == "quit") quit = true;
+      else if (ev.verb == "export") {
+        // as Export in the window: the file is written, or the message says why not
+        exportPointsFile(ev.arg);
+        std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
+      }
       else if (ev.verb == "load") {
         // as Load in the window: a file that fails to load is reported and the current run goes on;
         // the message line's text goes to stderr too, as screenshots' do

@@ -175,11 +175,11 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
     } else if (verb == "screenshot") {
       // no PATH: a time-stamped PNG in the captures folder, as F12 (capture/captures_folder.hpp)
     } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "click" ||
-               verb == "drag" || verb == "load") {
+               verb == "drag" || verb == "load" || verb == "export") {
       if (arg.empty()) fail("'" + verb + "' needs an argument");
     } else {
       fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, "
-           "drag, load)");
+           "drag, load, export)");
     }
     if (verb == "newseed") {
       unsigned long long seed = 0;

@@ -9,6 +9,8 @@
 //                                the 3-D sphere view
 //   <frame> load PATH            load a flow or generator scenario file, as Load in the window: a
 //                                file that fails to load is reported and the current run goes on
+//   <frame> export PATH          write the particles (generator mode: samples) to PATH, .npy or CSV
+//                                by the extension, as Export in the window
 //   # comment, blank lines ignored
 // Frames count rendered frames from 0. Parsing checks every line up front (including the values
 // of `set` against the scenario) so a typo fails before anything runs; a `load` file is read
@@ -28,7 +30,8 @@ namespace driftlab::app {
 struct ScriptEvent {
   long frame = 0;
   int line = 0;        // 1-based line in the file, for messages
-  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, drag, load
+  std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, drag, load,
+                       // export
   std::string arg;
 };
 

@@ -78,6 +78,7 @@ class Shell {
   void loadScenarioFile(const std::string& path);
   void loadPreset(const std::string& name);
   void saveScenarioFile(const std::string& path);
+  void exportPointsFile(const std::string& path);  // the latest snapshot's particles / samples
   void setMessage(const std::string& m, bool error);
   // loops
   int interactiveLoop();

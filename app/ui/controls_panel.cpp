@@ -210,6 +210,12 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
   }
   ImGui::SameLine();
   if (ImGui::Button("Save")) call(actions.save_scenario, state.scenario_path);
+  ImGui::InputText("points", &state.export_path);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("file for Export: .npy (float64, NumPy) or anything else as CSV");
+  if (ImGui::Button("Export")) call(actions.export_points, state.export_path);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(generator ? "write the shown samples (every dimension) to the file above"
+                                : "write the particles (every dimension) to the file above");
 
   // transport: play/pause, step, reset, new seed
   ImGui::Separator();

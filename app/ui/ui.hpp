@@ -27,6 +27,8 @@ struct UiActions {                                   // provided by the shell (a
   // generator mode: switch mode, load a generator preset, save the trained model
   std::function<void(bool)> set_generator_mode;
   std::function<void(const std::string&)> load_generator_preset, save_model;
+  // write the shown particles (generator mode: samples) to a .npy or CSV file by its extension
+  std::function<void(const std::string&)> export_points;
 };
 
 struct AppStatus { float ui_fps = 0; bool recording = false; std::string recording_path; std::string message;
@@ -82,6 +84,7 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  // generator mode: the generator preset chosen and the model file name
                  std::string generator_preset = "gen_checkerboard";
                  std::string model_path = "model.json";
+                 std::string export_path = "points.npy";  // Export: the shown particles or samples
                  bool show_latent_grid = true;       // 2-D latent: the warped latent grid on the canvas
                  // the run's speed per mode, steps/s (0 = unlimited; run_speed.hpp): kept across
                  // reset, new seed and loads -- the user's choice, sent to every new run
