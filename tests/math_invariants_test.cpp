@@ -11,19 +11,12 @@
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/field/velocity.hpp"
 #include "math_brute_force.hpp"
+#include "single_term_options.hpp"
 
 using namespace driftlab;
+using driftlab::testing::singleTerm;
 
 namespace {
-
-VelocityOptions single(KernelKind kind, double h, Divergence t, bool loo) {
-  VelocityOptions o;
-  o.kernel.kind = kind;
-  o.kernel.h = h;
-  o.weights = DivergenceWeights::single(t);
-  o.leave_one_out = loo;
-  return o;
-}
 
 // log of the (unnormalized) Gaussian KDE sum, plain exp (no log-sum-exp): test reference
 double logGaussSum(const Eigen::VectorXd& x, const Points& s, double h) {
@@ -50,7 +43,7 @@ TEST_CASE("THEORY 13.1: Gaussian mean shift equals h^2 (grad log p - grad log q)
   const Points x = bf::randomPoints(2, 50, -1.0, 1.0, 101u);
   const Points y = bf::randomPoints(2, 60, -1.0, 1.5, 102u);
   const Points eval = bf::randomPoints(2, 6, -1.2, 1.2, 103u);
-  const Points v = evaluateField(eval, {}, x, y, single(KernelKind::Gaussian, h, Divergence::Drift, true)).v;
+  const Points v = evaluateField(eval, {}, x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Drift, true)).v;
   double max_err = 0;
   for (long e = 0; e < eval.cols(); ++e) {
     for (int a = 0; a < 2; ++a) {
@@ -71,7 +64,7 @@ TEST_CASE("THEORY 13.2: drift antisymmetry V_{p,q} = -V_{q,p} and V_{p,p} = 0 (s
   const Points y = bf::randomPoints(2, 40, -0.5, 1.5, 105u);
   const Points eval = bf::randomPoints(2, 10, -1.0, 1.0, 106u);
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::StudentT}) {
-    const VelocityOptions o = single(kind, 0.3, Divergence::Drift, true);
+    const VelocityOptions o = singleTerm(kind, 0.3, Divergence::Drift, true);
     const Points vpq = evaluateField(eval, {}, x, y, o).v;
     const Points vqp = evaluateField(eval, {}, y, x, o).v;
     CHECK((vpq + vqp).norm() <= 1e-15 * vpq.norm());
@@ -82,7 +75,7 @@ TEST_CASE("THEORY 13.2: drift antisymmetry V_{p,q} = -V_{q,p} and V_{p,p} = 0 (s
 
 TEST_CASE("THEORY 13.3: Alg. 2 with a matched batch (y+ = y-, no mask) gives V = 0 exactly") {
   const Points x = bf::randomPoints(2, 25, -1.0, 1.0, 107u);
-  const VelocityOptions o = single(KernelKind::Laplacian, 0.2, Divergence::DriftDouble, false);
+  const VelocityOptions o = singleTerm(KernelKind::Laplacian, 0.2, Divergence::DriftDouble, false);
   CHECK(particleVelocity(x, x, o).norm() == 0.0);
   CHECK(evaluateField(bf::randomPoints(2, 5, -1.0, 1.0, 108u), {}, x, x, o).v.norm() == 0.0);
 }
@@ -132,14 +125,14 @@ TEST_CASE("THEORY 13.4 / 13.6: Alg. 2 row sums of W+ and W- agree, displacement 
   }
   CHECK(bf::relErr(v_disp, v_plain) <= 1e-13);
   // the engine's streaming Alg. 2 (Laplacian kernel exp(-r/T), self-mask) equals both
-  const Points v = particleVelocity(x, y, single(KernelKind::Laplacian, temp, Divergence::DriftDouble, true));
+  const Points v = particleVelocity(x, y, singleTerm(KernelKind::Laplacian, temp, Divergence::DriftDouble, true));
   CHECK(bf::relErr(v, v_plain) <= 1e-12);
 }
 
 TEST_CASE("THEORY 13.5: Alg. 2 is translation equivariant") {
   const Points x = bf::randomPoints(2, 20, -1.0, 1.0, 111u);
   const Points y = bf::randomPoints(2, 24, -0.5, 1.5, 112u);
-  const VelocityOptions o = single(KernelKind::Laplacian, 0.3, Divergence::DriftDouble, true);
+  const VelocityOptions o = singleTerm(KernelKind::Laplacian, 0.3, Divergence::DriftDouble, true);
   const Eigen::Vector2d t(3.7, -2.2);
   const Points v = particleVelocity(x, y, o);
   const Points v_shift = particleVelocity(x.colwise() + t, y.colwise() + t, o);
@@ -151,7 +144,7 @@ TEST_CASE("THEORY 13.7: two-atom field V(x) = a tanh(a x / h^2), a = 1.3, h = 0.
   p << -1.3, 1.3;
   q << 0.0;
   e << 0.7;
-  const VelocityOptions o = single(KernelKind::Gaussian, 0.8, Divergence::Drift, true);
+  const VelocityOptions o = singleTerm(KernelKind::Gaussian, 0.8, Divergence::Drift, true);
   CHECK(evaluateField(e, {}, q, p, o).v(0, 0) == doctest::Approx(1.15698625).epsilon(1e-8));
   for (double xv : {-2.0, -0.3, 0.0, 0.45, 3.0}) {
     e << xv;
@@ -169,8 +162,8 @@ TEST_CASE("THEORY 13.9: the Gaussian score field is curl-free, the Laplacian mea
     const Points v = evaluateField(pts, {}, x, y, o).v;
     return (v(1, 0) - v(1, 1)) / (2 * eps) - (v(0, 2) - v(0, 3)) / (2 * eps);
   };
-  const VelocityOptions gauss = single(KernelKind::Gaussian, 0.4, Divergence::ForwardKL, true);
-  const VelocityOptions lap = single(KernelKind::Laplacian, 0.4, Divergence::Drift, true);
+  const VelocityOptions gauss = singleTerm(KernelKind::Gaussian, 0.4, Divergence::ForwardKL, true);
+  const VelocityOptions lap = singleTerm(KernelKind::Laplacian, 0.4, Divergence::Drift, true);
   for (const Eigen::Vector2d& z : {Eigen::Vector2d(0.1, 0.2), Eigen::Vector2d(-0.7, 0.9), Eigen::Vector2d(1.1, -0.4)}) {
     CHECK(std::abs(curl(gauss, z)) <= 1e-6);
     CHECK(std::abs(curl(lap, z)) > 1e-3);
@@ -182,7 +175,7 @@ TEST_CASE("THEORY 13.10: the Laplacian kernel-gradient score is bounded by 1/h")
   const Points eval = bf::randomPoints(2, 200, -3.0, 3.0, 116u);
   const double h = 0.25;
   // no particles: the forward-KL field is grad log p_hat alone
-  const Points s = evaluateField(eval, {}, Points(2, 0), y, single(KernelKind::Laplacian, h, Divergence::ForwardKL, true)).v;
+  const Points s = evaluateField(eval, {}, Points(2, 0), y, singleTerm(KernelKind::Laplacian, h, Divergence::ForwardKL, true)).v;
   double max_norm = 0;
   for (long e = 0; e < s.cols(); ++e) max_norm = std::max(max_norm, s.col(e).norm());
   CHECK(max_norm <= 1.0 / h * (1 + 1e-14));
@@ -242,7 +235,7 @@ TEST_CASE("THEORY 13.12: exact smoothed velocity equals -N dF/dx_i of the quadra
   // f-divergences, MMD (functional (1/2Z) int (mu_p - mu_q)^2), the Gaussian drift (h^2 KL) and the mixture
   for (const char* name : {"forward_kl", "reverse_kl", "chi2", "chi2_reverse", "hellinger", "js", "alpha", "mmd",
                            "drift", "mixed"}) {
-    VelocityOptions o = single(KernelKind::Gaussian, 0.5, Divergence::ForwardKL, true);
+    VelocityOptions o = singleTerm(KernelKind::Gaussian, 0.5, Divergence::ForwardKL, true);
     o.weights = DivergenceWeights::fromName(name);
     o.alpha = -0.6;
     o.mode = VelocityMode::ExactSmoothed;
@@ -276,7 +269,7 @@ TEST_CASE("THEORY 13.13: MMD flow dissipation F(X + eta V) - F(X) = -(2 eta / N)
   const Points x = bf::randomPoints(2, 40, -1.0, 0.8, 117u);
   const Points y = bf::randomPoints(2, 50, -0.6, 1.2, 118u);
   const double h = 0.5;
-  VelocityOptions o = single(KernelKind::Gaussian, h, Divergence::MMD, false);
+  VelocityOptions o = singleTerm(KernelKind::Gaussian, h, Divergence::MMD, false);
   const Points v = particleVelocity(x, y, o);
   auto rel_error = [&](double eta) {
     const double predicted = -2 * eta / 40.0 * v.squaredNorm();
@@ -304,7 +297,7 @@ TEST_CASE("THEORY 13.14: divergence values are >= 0 and vanish for identical set
   for (int k = 0; k < kNumDivergences; ++k) {
     const auto d = static_cast<Divergence>(k);
     if (!isFDivergence(d) && d != Divergence::MMD) continue;
-    VelocityOptions o = single(KernelKind::Gaussian, 0.3, d, false);
+    VelocityOptions o = singleTerm(KernelKind::Gaussian, 0.3, d, false);
     o.alpha = 0.4;
     const QuadratureGrid g_same = smoothingGrid(y, y, o.kernel, 4001);
     const QuadratureGrid g_diff = smoothingGrid(x, y, o.kernel, 4001);
@@ -313,11 +306,11 @@ TEST_CASE("THEORY 13.14: divergence values are >= 0 and vanish for identical set
     CHECK(std::abs(smoothedFunctional(y, y, o, g_same)) <= 1e-13);
     CHECK(smoothedFunctional(x, y, o, g_diff) > 1e-4);
   }
-  VelocityOptions o = single(KernelKind::Gaussian, 0.3, Divergence::MMD, false);
+  VelocityOptions o = singleTerm(KernelKind::Gaussian, 0.3, Divergence::MMD, false);
   CHECK(std::abs(objectiveValue(y, y, o)) <= 1e-15);
   CHECK(objectiveValue(x, y, o) > 0.0);
   for (Divergence d : {Divergence::ForwardKL, Divergence::ReverseKL, Divergence::Chi2, Divergence::Hellinger}) {
-    o = single(KernelKind::Gaussian, 0.3, d, false);
+    o = singleTerm(KernelKind::Gaussian, 0.3, d, false);
     CHECK(std::abs(objectiveValue(y, y, o)) <= 1e-14);
   }
 }
@@ -333,7 +326,7 @@ TEST_CASE("THEORY 13.15: quadrature of p_hat q_hat equals (1/NM) sum N(x_i - y_j
     for (int a = 0; a < n; ++a) nodes.col(b * n + a) << lo + (a + 0.5) * step, lo + (b + 0.5) * step;
   FieldRequest req;
   req.densities = true;
-  const FieldResult r = evaluateField(nodes, {}, x, y, single(KernelKind::Gaussian, h, Divergence::ForwardKL, true), req);
+  const FieldResult r = evaluateField(nodes, {}, x, y, singleTerm(KernelKind::Gaussian, h, Divergence::ForwardKL, true), req);
   const double quad = (r.log_p + r.log_q).array().exp().sum() * step * step;
   double closed = 0;
   for (long i = 0; i < 7; ++i)
@@ -353,7 +346,7 @@ TEST_CASE("THEORY 13.16: the engine's normalized log densities integrate to 1 (g
   FieldRequest req;
   req.densities = true;
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::Matern32}) {
-    const FieldResult r = evaluateField(nodes, {}, y, y, single(kind, 0.15, Divergence::ForwardKL, true), req);
+    const FieldResult r = evaluateField(nodes, {}, y, y, singleTerm(kind, 0.15, Divergence::ForwardKL, true), req);
     const std::string kname = kernelName(kind);
     CAPTURE(kname);
     CHECK(r.log_p.array().exp().sum() * step * step == doctest::Approx(1.0).epsilon(1e-4));
@@ -367,8 +360,8 @@ TEST_CASE("THEORY 13.17: self-mask only rescales the repulsion: V-_incl = V-_mas
   FieldRequest req;
   req.breakdown = true;
   const std::vector<int> self = bf::iota(15);
-  const FieldResult masked = evaluateField(x, self, x, y, single(KernelKind::Gaussian, h, Divergence::Drift, true), req);
-  const FieldResult incl = evaluateField(x, self, x, y, single(KernelKind::Gaussian, h, Divergence::Drift, false), req);
+  const FieldResult masked = evaluateField(x, self, x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Drift, true), req);
+  const FieldResult incl = evaluateField(x, self, x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Drift, false), req);
   for (long i = 0; i < 15; ++i) {
     double s = 0;
     for (long j = 0; j < 15; ++j)
@@ -381,9 +374,9 @@ TEST_CASE("THEORY 13.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^
   const Points x = bf::randomPoints(2, 22, -1.0, 1.0, 126u);
   const Points y = bf::randomPoints(2, 26, -0.5, 1.5, 127u);
   for (bool loo : {true, false}) {
-    VelocityOptions sk = single(KernelKind::Gaussian, 0.35, Divergence::Sinkhorn, loo);
+    VelocityOptions sk = singleTerm(KernelKind::Gaussian, 0.35, Divergence::Sinkhorn, loo);
     sk.sinkhorn_iterations = 0;
-    const Points dm = particleVelocity(x, y, single(KernelKind::Gaussian, 0.35, Divergence::Drift, loo));
+    const Points dm = particleVelocity(x, y, singleTerm(KernelKind::Gaussian, 0.35, Divergence::Drift, loo));
     CHECK(bf::relErr(particleVelocity(x, y, sk), dm) <= 1e-14);
     // with iterations it is a different field
     sk.sinkhorn_iterations = 10;
@@ -395,7 +388,7 @@ TEST_CASE("THEORY 13.24: Sinkhorn drift with 0 iterations is Gaussian DM with h^
       ks.kind = kind;
       ks.h = 0.3;
       const KernelEvaluator k(ks, 2);
-      const Points alg2 = particleVelocity(x, y, single(kind, 0.3, Divergence::DriftDouble, mask));
+      const Points alg2 = particleVelocity(x, y, singleTerm(kind, 0.3, Divergence::DriftDouble, mask));
       CHECK(bf::relErr(balancedDriftAtParticles(ComputePath::Exact64, x, y, k, mask, 1), alg2) <= 1e-12);
       const Points more = balancedDriftAtParticles(ComputePath::Exact64, x, y, k, mask, 5);
       CHECK(more.allFinite());
@@ -414,7 +407,7 @@ TEST_CASE("THEORY 13.26: a particle 100 h from all data keeps a finite velocity 
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::Matern32, KernelKind::StudentT,
                           KernelKind::IMQ, KernelKind::Cauchy})
     for (int k = 0; k < kNumDivergences; ++k) {
-      const VelocityOptions o = single(kind, h, static_cast<Divergence>(k), true);
+      const VelocityOptions o = singleTerm(kind, h, static_cast<Divergence>(k), true);
       const std::string kname = kernelName(kind);
       CAPTURE(kname);
       const std::string dname = divergenceName(static_cast<Divergence>(k));
@@ -423,7 +416,7 @@ TEST_CASE("THEORY 13.26: a particle 100 h from all data keeps a finite velocity 
     }
   // the DM drift points toward the data for every kernel (m_p - m_q: the data lie beyond the other particles)
   for (KernelKind kind : {KernelKind::Gaussian, KernelKind::Laplacian, KernelKind::Matern32, KernelKind::StudentT}) {
-    const Points v = particleVelocity(x, y, single(kind, h, Divergence::Drift, true));
+    const Points v = particleVelocity(x, y, singleTerm(kind, h, Divergence::Drift, true));
     const std::string kname = kernelName(kind);
     CAPTURE(kname);
     const Eigen::Vector2d to_data = y.rowwise().mean() - x.col(far);
@@ -431,7 +424,7 @@ TEST_CASE("THEORY 13.26: a particle 100 h from all data keeps a finite velocity 
   }
   // mixed flow (Gaussian): log(q/p) ~ 300 at the far particle, so rho is clamped to 1e6 and the mixed
   // velocity is exactly (1e6 + 1e-6) times the forward-KL velocity there; it points toward the data
-  VelocityOptions mixed = single(KernelKind::Gaussian, h, Divergence::ForwardKL, true);
+  VelocityOptions mixed = singleTerm(KernelKind::Gaussian, h, Divergence::ForwardKL, true);
   const Points fkl = particleVelocity(x, y, mixed);
   mixed.weights = DivergenceWeights::mixedDefault();
   FieldRequest req;
@@ -457,7 +450,7 @@ TEST_CASE("THEORY 13.26: a particle 100 h from all data keeps a finite velocity 
   Points lone(2, 1);
   lone << 100 * h + 0.5, 0.0;
   for (Divergence d : {Divergence::ForwardKL, Divergence::ReverseKL, Divergence::Chi2, Divergence::JS}) {
-    const Points v = particleVelocity(lone, y, single(KernelKind::Gaussian, h, d, true));
+    const Points v = particleVelocity(lone, y, singleTerm(KernelKind::Gaussian, h, d, true));
     CHECK(v.allFinite());
     CHECK(v(0, 0) < 0.0);
   }
@@ -467,7 +460,7 @@ TEST_CASE("objectiveValue: forward/reverse KL, chi2 and hellinger estimators aga
   const Points x = bf::randomPoints(2, 14, -1.0, 1.0, 130u);
   const Points y = bf::randomPoints(2, 17, -0.8, 1.2, 131u);
   const double h = 0.4;
-  const KernelSpec ks = single(KernelKind::Gaussian, h, Divergence::ForwardKL, true).kernel;
+  const KernelSpec ks = singleTerm(KernelKind::Gaussian, h, Divergence::ForwardKL, true).kernel;
   for (bool loo : {true, false}) {
     double fkl = 0, chi = 0, hel = 0, rkl = 0;
     for (long i = 0; i < 14; ++i) {
@@ -483,12 +476,12 @@ TEST_CASE("objectiveValue: forward/reverse KL, chi2 and hellinger estimators aga
       rkl += std::log(p / q) / 17.0;
     }
     CAPTURE(loo);
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::ForwardKL, loo)) == doctest::Approx(fkl).epsilon(1e-12));
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::Drift, loo)) == doctest::Approx(fkl).epsilon(1e-12));
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::ReverseKL, loo)) == doctest::Approx(rkl).epsilon(1e-12));
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::Chi2, loo)) == doctest::Approx(chi - 1).epsilon(1e-12));
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::Hellinger, loo)) == doctest::Approx(2 - 2 * hel).epsilon(1e-12));
-    VelocityOptions mix = single(KernelKind::Gaussian, h, Divergence::ForwardKL, loo);
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::ForwardKL, loo)) == doctest::Approx(fkl).epsilon(1e-12));
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Drift, loo)) == doctest::Approx(fkl).epsilon(1e-12));
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::ReverseKL, loo)) == doctest::Approx(rkl).epsilon(1e-12));
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Chi2, loo)) == doctest::Approx(chi - 1).epsilon(1e-12));
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Hellinger, loo)) == doctest::Approx(2 - 2 * hel).epsilon(1e-12));
+    VelocityOptions mix = singleTerm(KernelKind::Gaussian, h, Divergence::ForwardKL, loo);
     mix.weights = DivergenceWeights::mixedDefault();
     CHECK(objectiveValue(x, y, mix) == doctest::Approx(rkl + 0.5 * (chi - 1)).epsilon(1e-12));
   }
@@ -509,26 +502,26 @@ TEST_CASE("objectiveValue: forward/reverse KL, chi2 and hellinger estimators aga
       js_y += std::log(2 * p / (p + q)) / 17.0;
     }
     CAPTURE(loo);
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::Chi2Reverse, loo)) ==
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::Chi2Reverse, loo)) ==
           doctest::Approx(chi_rev - 1).epsilon(1e-12));
-    CHECK(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::JS, loo)) ==
+    CHECK(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::JS, loo)) ==
           doctest::Approx(0.5 * (js_x + js_y)).epsilon(1e-12));
-    VelocityOptions a = single(KernelKind::Gaussian, h, Divergence::Alpha, loo);
+    VelocityOptions a = singleTerm(KernelKind::Gaussian, h, Divergence::Alpha, loo);
     a.alpha = alpha;
     CHECK(objectiveValue(x, y, a) == doctest::Approx((alpha_sum - 1) / (alpha * (alpha - 1))).epsilon(1e-12));
     a.alpha = 1.0;  // the limit alpha -> 1 is the forward KL
     CHECK(objectiveValue(x, y, a) ==
-          doctest::Approx(objectiveValue(x, y, single(KernelKind::Gaussian, h, Divergence::ForwardKL, loo))).epsilon(1e-14));
+          doctest::Approx(objectiveValue(x, y, singleTerm(KernelKind::Gaussian, h, Divergence::ForwardKL, loo))).epsilon(1e-14));
   }
   // non-integrable kernel: density terms are NaN, mmd and drift stay finite
-  VelocityOptions c = single(KernelKind::Cauchy, h, Divergence::ReverseKL, true);
+  VelocityOptions c = singleTerm(KernelKind::Cauchy, h, Divergence::ReverseKL, true);
   CHECK(std::isnan(objectiveValue(x, y, c)));
   c.weights = DivergenceWeights::single(Divergence::MMD);
   CHECK(std::isfinite(objectiveValue(x, y, c)));
   c.weights = DivergenceWeights::single(Divergence::Drift);
   CHECK(std::isfinite(objectiveValue(x, y, c)));
   // exact smoothed mode reports the quadrature functional that flow descends
-  VelocityOptions s = single(KernelKind::Gaussian, h, Divergence::ReverseKL, true);
+  VelocityOptions s = singleTerm(KernelKind::Gaussian, h, Divergence::ReverseKL, true);
   s.mode = VelocityMode::ExactSmoothed;
   CHECK(objectiveValue(x, y, s) == smoothedFunctional(x, y, s, smoothingGrid(x, y, s.kernel, s.smoothed_grid)));
 }

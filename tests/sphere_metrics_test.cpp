@@ -17,8 +17,10 @@
 #include "driftlab/field/velocity.hpp"
 #include "driftlab/kde/kernel.hpp"
 #include "driftlab/kde/sphere_normalizer.hpp"
+#include "single_term_options.hpp"
 
 using namespace driftlab;
+using driftlab::testing::singleTerm;
 
 namespace {
 
@@ -70,15 +72,6 @@ double simpsonLogNormalizer(const KernelSpec& spec, int d, int n) {
   for (double l : logs) sum += std::exp(l - m);
   const double half = 0.5 * (d - 1);  // |S^{d-2}| = 2 pi^{(d-1)/2} / Gamma((d-1)/2)
   return std::log(2.0) + half * std::log(std::numbers::pi) - std::lgamma(half) + m + std::log(sum);
-}
-
-VelocityOptions singleTerm(KernelKind kind, double h, Divergence t, bool loo) {
-  VelocityOptions o;
-  o.kernel.kind = kind;
-  o.kernel.h = h;
-  o.weights = DivergenceWeights::single(t);
-  o.leave_one_out = loo;
-  return o;
 }
 
 }  // namespace
