@@ -71,6 +71,22 @@ struct CountingRun final : Run {
   bool refreshDisplay(bool) override { return false; }
   std::optional<Clock::time_point> displayDueAt() const override { return std::nullopt; }
   void fillSnapshot(Snapshot& s, bool) override { s.step_size = 0.5; }
+
+  // the whole state is the counter
+  struct Checkpoint final : RunCheckpoint {
+    explicit Checkpoint(long s) : at(s) {}
+    long at;
+    long step() const override { return at; }
+    std::size_t bytes() const override { return sizeof(*this); }
+    std::uint64_t digest() const override { return static_cast<std::uint64_t>(at); }
+    std::unique_ptr<Run> makeRun() const override {
+      auto r = std::make_unique<CountingRun>();
+      r->step_index = at;
+      return r;
+    }
+  };
+  std::shared_ptr<const RunCheckpoint> capture() const override { return std::make_shared<const Checkpoint>(step_index); }
+  void restore(const RunCheckpoint& c) override { step_index = c.step(); }
 };
 
 bool hasMarker(const Snapshot& s, const std::string& label) {

@@ -19,7 +19,8 @@ doctest_discover_tests(driftlab_tests)
 # own keeps that instrumented build to the core and these files (not built by default)
 add_executable(driftlab_worker_tests EXCLUDE_FROM_ALL
   ${CMAKE_CURRENT_SOURCE_DIR}/tests/test_main.cpp ${CMAKE_CURRENT_SOURCE_DIR}/tests/flow_worker_test.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/tests/generator_worker_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/tests/run_worker_test.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/tests/generator_worker_test.cpp ${CMAKE_CURRENT_SOURCE_DIR}/tests/run_worker_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/tests/timeline_worker_test.cpp)
 target_link_libraries(driftlab_worker_tests PRIVATE driftlab::core doctest::doctest)
 driftlab_configure_target(driftlab_worker_tests)
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/fnv1a.hpp"
 #include "base/rng.hpp"
 #include "flow/digits_dataset.hpp"
 #include "flow/sphere_datasets.hpp"
@@ -22,14 +23,7 @@ using seeded::Rng;
 constexpr double kPi = std::numbers::pi;
 
 // FNV-1a of the dataset name: each dataset draws from its own stream of the user's seed
-std::uint64_t nameSalt(std::string_view name) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (char c : name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
+std::uint64_t nameSalt(std::string_view name) { return fnv1a(name.data(), name.size()); }
 
 // Isotropic Gaussian mixture: component k with probability weights[k], centre column k of
 // centres, standard deviation std in every coordinate.

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/fnv1a.hpp"
 #include "driftlab/io/json_text.hpp"
 #include "driftlab/io/output_file.hpp"
 #include "generator/generator_json.hpp"
@@ -73,11 +74,7 @@ namespace {
 std::string contentChecksum(const Mlp& net, const GeneratorScenario& scenario, long step) {
   const std::string text = weightsChecksum(net) + "\n" + detail::generatorScenarioToJsonValue(scenario).dump() + "\n" +
                            std::to_string(step);
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
+  const std::uint64_t h = fnv1a(text.data(), text.size());
   char buf[24];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;

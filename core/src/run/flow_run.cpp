@@ -12,11 +12,14 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/fnv1a.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/flow/flow_engine.hpp"
+#include "driftlab/flow/flow_state.hpp"
 #include "driftlab/flow/scenario.hpp"
 #include "driftlab/io/points_file.hpp"
 #include "driftlab/run/flow_worker.hpp"
@@ -35,9 +38,42 @@ constexpr auto kGridInterval = std::chrono::milliseconds(100);  // grid fields ~
 constexpr int kGridCostFactor = 4;                              // ... and at most ~1/4 of the worker's time
 constexpr int kFlowMetricsEvery = 5;
 
+class FlowRun;
+
+// a particle run's state (FlowState) as a RunCheckpoint
+class FlowCheckpoint final : public RunCheckpoint {
+ public:
+  explicit FlowCheckpoint(FlowState s) : state(std::move(s)) {}
+  long step() const override { return state.step_index; }
+  std::size_t bytes() const override { return state.bytes(); }
+  std::uint64_t digest() const override {
+    std::uint64_t h = fnv1a(state.particles.data(), static_cast<std::size_t>(state.particles.size()) * sizeof(double));
+    h = fnv1a(state.data.data(), static_cast<std::size_t>(state.data.size()) * sizeof(double), h);
+    return fnv1a(&state.time, sizeof state.time, h);
+  }
+  std::unique_ptr<Run> makeRun() const override;
+  FlowState state;
+};
+
 class FlowRun final : public Run {
  public:
   explicit FlowRun(const FlowParams& params) : engine_(params) {}
+  explicit FlowRun(const FlowState& state) : engine_(state) {}
+
+  std::shared_ptr<const RunCheckpoint> capture() const override {
+    return std::make_shared<const FlowCheckpoint>(engine_.capture());
+  }
+  void restore(const RunCheckpoint& c) override {
+    const auto* flow = dynamic_cast<const FlowCheckpoint*>(&c);
+    DRIFTLAB_CHECK(flow != nullptr, "restore: not a particle-flow state");
+    engine_.restore(flow->state);
+    // the restored state's velocities are those of its last step; grids and bandwidth are redone
+    eta_used_ = 0.0;
+    velocities_stale_ = false;
+    display_v_valid_ = false;
+    bandwidth_stale_ = true;
+    grids_.wantSoon();
+  }
 
   std::string errorPrefix() const override { return "engine"; }
   long stepIndex() const override { return engine_.stepIndex(); }
@@ -216,6 +252,11 @@ class FlowRun final : public Run {
   void applyCommand(const cmd::SetStepsPerPublish&, RunContext&) {}
   void applyCommand(const cmd::SetMetricsEvery&, RunContext&) {}
   void applyCommand(const cmd::SetStepRate&, RunContext&) {}
+  void applyCommand(const cmd::Seek&, RunContext&) {}
+  void applyCommand(const cmd::Branch&, RunContext&) {}
+  void applyCommand(const cmd::DiscardBranches&, RunContext&) {}
+  void applyCommand(const cmd::SetHistoryBudget&, RunContext&) {}
+  void applyCommand(const cmd::RequestFork&, RunContext&) {}
 };
 
 // grid fields (2-D) and, while paused, the velocity at the current state; rate-limited
@@ -267,6 +308,8 @@ void FlowRun::fillSnapshot(Snapshot& s, bool paused) {
   s.mode_centres = engine_.modeCentres().cast<float>();
   detail::putGridFields(s, fields_, engine_.params().weights);
 }
+
+std::unique_ptr<Run> FlowCheckpoint::makeRun() const { return std::make_unique<FlowRun>(state); }
 
 }  // namespace
 

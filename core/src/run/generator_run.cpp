@@ -16,9 +16,12 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/fnv1a.hpp"
+#include "driftlab/generator/generator_state.hpp"
 #include "driftlab/generator/model_file.hpp"
 #include "driftlab/run/generator_worker.hpp"
 #include "driftlab/run/run.hpp"
@@ -55,14 +58,38 @@ std::string settingsLine(const GeneratorParams& p) {
          (p.ema > 0.0 ? ", samples from weight average " + num(p.ema) : std::string());
 }
 
+// a generator run's state (GeneratorState) with its scenario (the base of saved models) as a
+// RunCheckpoint
+class GeneratorCheckpoint final : public RunCheckpoint {
+ public:
+  GeneratorCheckpoint(GeneratorState s, GeneratorScenario sc) : state(std::move(s)), scenario(std::move(sc)) {}
+  long step() const override { return state.step; }
+  std::size_t bytes() const override { return state.bytes() + sizeof(GeneratorScenario); }
+  std::uint64_t digest() const override {
+    std::uint64_t h = fnv1a(state.weights.data(), state.weights.size() * sizeof(float));
+    h = fnv1a(state.ema_weights.data(), state.ema_weights.size() * sizeof(float), h);
+    return fnv1a(&state.step, sizeof state.step, h);
+  }
+  std::unique_ptr<Run> makeRun() const override;
+  GeneratorState state;
+  GeneratorScenario scenario;
+};
+
 class GeneratorRun final : public Run {
  public:
-  explicit GeneratorRun(const GeneratorScenario& s) : scenario_(s), engine_(s.params) {
-    // readers get the samples and data at once; the worker adds arrows, grids and metrics
-    display_data_ = engine_.dataBatch(std::min(s.params.sample_count, kMaxDisplayData), kDisplayDataIndex);
-    data_dirty_ = false;
-    samples_ = engine_.samples();
-    sample_v_ = Points::Zero(samples_.rows(), samples_.cols());
+  explicit GeneratorRun(const GeneratorScenario& s) : scenario_(s), engine_(s.params) { showFirstPicture(); }
+  explicit GeneratorRun(const GeneratorCheckpoint& c) : scenario_(c.scenario), engine_(c.state) { showFirstPicture(); }
+
+  std::shared_ptr<const RunCheckpoint> capture() const override {
+    return std::make_shared<const GeneratorCheckpoint>(engine_.capture(), scenario_);
+  }
+  void restore(const RunCheckpoint& c) override {
+    const auto* gen = dynamic_cast<const GeneratorCheckpoint*>(&c);
+    DRIFTLAB_CHECK(gen != nullptr, "restore: not a generator state");
+    engine_.restore(gen->state);
+    data_dirty_ = true;
+    points_.wantSoon();
+    grids_.wantSoon();
   }
 
   std::string errorPrefix() const override { return "generator"; }
@@ -115,6 +142,14 @@ class GeneratorRun final : public Run {
   double bandwidth_ = 0.0;
 
   void refreshGrids(const GeneratorParams& p);
+
+  // readers get the samples and data at once; the worker adds arrows, grids and metrics
+  void showFirstPicture() {
+    display_data_ = engine_.dataBatch(std::min(engine_.params().sample_count, kMaxDisplayData), kDisplayDataIndex);
+    data_dirty_ = false;
+    samples_ = engine_.samples();
+    sample_v_ = Points::Zero(samples_.rows(), samples_.cols());
+  }
 
   // network or field changed: the display is stale, show it soon (the rate limit still applies)
   void stateChanged(RunContext& ctx) {
@@ -223,6 +258,11 @@ class GeneratorRun final : public Run {
   void applyCommand(const cmd::SetStepsPerPublish&, RunContext&) {}
   void applyCommand(const cmd::SetMetricsEvery&, RunContext&) {}
   void applyCommand(const cmd::SetStepRate&, RunContext&) {}
+  void applyCommand(const cmd::Seek&, RunContext&) {}
+  void applyCommand(const cmd::Branch&, RunContext&) {}
+  void applyCommand(const cmd::DiscardBranches&, RunContext&) {}
+  void applyCommand(const cmd::SetHistoryBudget&, RunContext&) {}
+  void applyCommand(const cmd::RequestFork&, RunContext&) {}
 };
 
 // samples, arrows, display data and latent grid, then the grid fields when they are due; each
@@ -297,6 +337,8 @@ void GeneratorRun::fillSnapshot(Snapshot& s, bool) {
   g->latent_ny = g->latent_nx;
   s.generator = std::move(g);
 }
+
+std::unique_ptr<Run> GeneratorCheckpoint::makeRun() const { return std::make_unique<GeneratorRun>(*this); }
 
 }  // namespace
 

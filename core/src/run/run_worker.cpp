@@ -18,7 +18,14 @@
 //   so that rows take at most ~1/10 of the worker's time (at a million particles a row costs
 //   several steps' worth).
 // - The history keeps at most 20 000 rows (the older half is thinned by 2 when full) and 1 000
-//   markers (the oldest quarter dropped when full).
+//   markers (the oldest quarter dropped when full). A row is never added for a step the history
+//   already has a row at or past (a replay after a Seek, a fork's first row).
+// - Timeline (run_worker.hpp): a keyframe after every step (KeyframeTimeline thins them within the
+//   budget) and a pinned one after every change. A change is any command after which the Run
+//   added a marker; Reset / NewSeed (restartHistory) start a new timeline. The first step after a
+//   Seek decides: when the recorded future holds no change, stepping replays it (same rows, no
+//   new ones); when it holds one, that future is cut off as a faded branch, since the run will
+//   not make that change again.
 //
 // [SECTION] constants | Impl | the loop | commands | history | publishing | RunWorker
 #include "driftlab/run/run_worker.hpp"
@@ -29,6 +36,9 @@
 #include <cmath>
 #include <deque>
 #include <exception>
+#include <future>
+#include <memory>
+#include <new>
 #include <string>
 #include <thread>
 #include <utility>
@@ -54,6 +64,8 @@ constexpr auto kEditMarkerMerge = std::chrono::seconds(1);           // one mark
 constexpr std::size_t kMaxHistoryRows = 20'000;
 constexpr std::size_t kMaxMarkers = 1'000;
 constexpr std::size_t kMaxWarnings = 8;
+constexpr std::size_t kMaxBranches = 4;
+constexpr std::size_t kMinHistoryBudget = std::size_t{1} << 20;  // 1 MiB
 constexpr int kMaxCadence = 1'000'000;
 
 void checkCadence(const char* what, int steps) {
@@ -65,7 +77,7 @@ void checkCadence(const char* what, int steps) {
 
 // [SECTION] Impl
 struct RunWorker::Impl final : RunContext {
-  Impl(std::unique_ptr<Run> r, int metrics_every_steps, bool start_paused);
+  Impl(std::unique_ptr<Run> r, int metrics_every_steps, bool start_paused, const ForkSeed* seed = nullptr);
 
   // thread: worker
   void loop(std::stop_token st);
@@ -93,6 +105,12 @@ struct RunWorker::Impl final : RunContext {
   std::deque<std::string> warnings;
   std::string error;
 
+  KeyframeTimeline<Run> timeline{kDefaultHistoryBudget};
+  long branch_end = 0;                       // furthest step of the current branch
+  bool seeked = false;                       // no step since the last Seek
+  bool change_seen = false;                  // the Run added a marker while applying a command
+  bool restarted = false;                    // ... or restarted the history
+
   std::deque<std::pair<Clock::time_point, long>> rate_window;  // (time, step index)
   int steps_since_metrics = 0;
   Clock::time_point next_metrics{};          // earliest time of the next cadence row
@@ -105,6 +123,11 @@ struct RunWorker::Impl final : RunContext {
   bool stepDue(Clock::time_point now) const { return is_paused ? step_once > 0 : speed.stepsDue(now) > 0; }
   void fail(const std::string& what);
   void applyOne(const Command& c);
+  void applyToRun(const Command& c);
+  void seekTo(long step);
+  void cutFuture();
+  void keepKeyframe(bool change);
+  void answerFork(const cmd::RequestFork& c);
   void doStep();
   void recordMetrics();
   double stepsPerSecond() const;
@@ -122,10 +145,17 @@ struct RunWorker::Impl final : RunContext {
   std::jthread thread;  // last: started after, and joined before, everything above
 };
 
-RunWorker::Impl::Impl(std::unique_ptr<Run> r, int metrics_every_steps, bool start_paused)
+RunWorker::Impl::Impl(std::unique_ptr<Run> r, int metrics_every_steps, bool start_paused, const ForkSeed* seed)
     : run(std::move(r)), is_paused(start_paused), metrics_every(metrics_every_steps) {
   checkCadence("metrics_every", metrics_every);
-  history_ptr = std::make_shared<const MetricHistory>();
+  if (seed) {
+    history = seed->history;
+    timeline = seed->timeline;
+    branch_end = seed->branch_end;
+    speed.setRate(seed->step_rate, Clock::now());
+  }
+  history_ptr = std::make_shared<const MetricHistory>(history);
+  history_changed = false;
   publish();  // readers get a first (field-less) snapshot at once; the worker adds grids and metrics
 }
 
@@ -134,6 +164,7 @@ RunWorker::Impl::Impl(std::unique_ptr<Run> r, int metrics_every_steps, bool star
 void RunWorker::Impl::loop(std::stop_token st) {
   // the first full picture: metrics at step 0, display fields
   try {
+    keepKeyframe(false);
     recordMetrics();
     run->refreshDisplay(is_paused);
     publish();
@@ -215,8 +246,118 @@ void RunWorker::Impl::applyOne(const Command& c) {
   } else if (const auto* me = std::get_if<cmd::SetMetricsEvery>(&c)) {
     checkCadence("metrics_every", me->steps);
     metrics_every = me->steps;
+  } else if (const auto* seek = std::get_if<cmd::Seek>(&c)) {
+    seekTo(seek->step);
+  } else if (std::holds_alternative<cmd::Branch>(c)) {
+    cutFuture();
+    addMarker("branch");
+    keepKeyframe(true);
+  } else if (std::holds_alternative<cmd::DiscardBranches>(c)) {
+    history.branches.clear();
+    history_changed = true;
+  } else if (const auto* budget = std::get_if<cmd::SetHistoryBudget>(&c)) {
+    DRIFTLAB_CHECK(budget->bytes >= kMinHistoryBudget,
+                   "history budget: must be at least 1 MiB (got " + std::to_string(budget->bytes) + " bytes)");
+    timeline = KeyframeTimeline<Run>(budget->bytes);
+    keepKeyframe(true);
+  } else if (const auto* fork = std::get_if<cmd::RequestFork>(&c)) {
+    answerFork(*fork);
   } else {
-    run->apply(c, *this);
+    applyToRun(c);
+  }
+}
+
+// a Run's command; a marker means the state changed: the timeline keeps the new state
+void RunWorker::Impl::applyToRun(const Command& c) {
+  change_seen = false;
+  restarted = false;
+  run->apply(c, *this);  // throws with the run untouched: nothing to keep
+  if (restarted) {
+    timeline.clear();
+    branch_end = run->stepIndex();
+    history.branches.clear();
+    history_changed = true;
+    seeked = false;
+    keepKeyframe(false);
+  } else if (change_seen) {
+    cutFuture();
+    keepKeyframe(true);
+  }
+}
+
+// [SECTION] timeline and fork
+
+// keyframes are a convenience: a state that does not fit in memory costs the seek, not the run
+void RunWorker::Impl::keepKeyframe(bool change) {
+  try {
+    if (change) {
+      timeline.recordChange(*run);
+    } else {
+      timeline.record(*run);
+    }
+  } catch (const std::bad_alloc&) {
+    addWarning("timeline: out of memory for a keyframe at step " + std::to_string(run->stepIndex()));
+  }
+}
+
+void RunWorker::Impl::seekTo(long step) {
+  const long first = std::max<long>(0, timeline.firstStep());
+  DRIFTLAB_CHECK(step >= first && step <= branch_end, "seek: step " + std::to_string(step) +
+                                                          " is outside the run's timeline (steps " +
+                                                          std::to_string(first) + " to " +
+                                                          std::to_string(branch_end) + ")");
+  if (step != run->stepIndex()) {
+    DRIFTLAB_CHECK(timeline.seek(*run, step),
+                   "seek: step " + std::to_string(step) + " is no longer held by the timeline");
+  }
+  is_paused = true;
+  step_once = 0;
+  seeked = run->stepIndex() < branch_end;
+  rate_window.clear();
+  publish_due = true;
+}
+
+// a change in the past: the recorded future becomes a faded branch of the history
+void RunWorker::Impl::cutFuture() {
+  seeked = false;
+  const long now = run->stepIndex();
+  if (now >= branch_end) return;
+  MetricBranch b;
+  b.from_step = now;
+  // the change that causes the cut is marked at `now` already, after markers of the old future:
+  // split by step, keeping the order within each part
+  const auto later = [now](const auto& x) { return x.step > now; };
+  const auto moveLater = [&](auto& from, auto& to) {
+    const auto cut = std::stable_partition(from.begin(), from.end(), [&](const auto& x) { return !later(x); });
+    to.assign(std::make_move_iterator(cut), std::make_move_iterator(from.end()));
+    from.erase(cut, from.end());
+  };
+  moveLater(history.rows, b.rows);
+  moveLater(history.markers, b.markers);
+  ++history.cuts;
+  if (!b.rows.empty()) {
+    history.branches.push_back(std::move(b));
+    if (history.branches.size() > kMaxBranches) history.branches.erase(history.branches.begin());
+  }
+  branch_end = now;
+  history_changed = true;
+}
+
+void RunWorker::Impl::answerFork(const cmd::RequestFork& c) {
+  if (!c.reply) return;
+  try {
+    addMarker("fork");
+    history_changed = true;
+    auto seed = std::make_shared<ForkSeed>();
+    seed->state = run->capture();
+    seed->history = history;
+    seed->timeline = timeline;
+    seed->branch_end = branch_end;
+    seed->metrics_every = metrics_every;
+    seed->step_rate = speed.rate();
+    c.reply->set_value(std::move(seed));
+  } catch (...) {
+    c.reply->set_exception(std::current_exception());
   }
 }
 
@@ -224,10 +365,22 @@ void RunWorker::Impl::applyOne(const Command& c) {
 
 void RunWorker::Impl::doStep() {
   const long before = run->stepIndex();
+  if (seeked) {
+    // first step after a Seek: a change ahead in the recorded future will not happen again
+    seeked = false;
+    const bool change_ahead = std::any_of(history.markers.begin(), history.markers.end(),
+                                          [before](const ChangeMarker& m) { return m.step > before; });
+    if (change_ahead) {
+      cutFuture();
+      keepKeyframe(true);
+    }
+  }
   const StepOutcome r = run->step();
   if (!r.warning.empty()) addWarning(r.warning);
   if (!r.advanced || run->stepIndex() == before) return;
   steps_done.fetch_add(1);
+  branch_end = std::max(branch_end, run->stepIndex());
+  keepKeyframe(false);
   ++steps_since_publish;
   const auto now = Clock::now();
   rate_window.emplace_back(now, run->stepIndex());
@@ -239,6 +392,8 @@ void RunWorker::Impl::doStep() {
 void RunWorker::Impl::recordMetrics() {
   steps_since_metrics = 0;
   metrics_due = false;
+  // a replayed step of the recorded future (or a fork's first row): the row is there already
+  if (!history.rows.empty() && history.rows.back().step >= run->stepIndex()) return;
   const auto start = Clock::now();
   try {
     history.rows.push_back(run->metricsRow());
@@ -263,6 +418,7 @@ void RunWorker::Impl::recordMetrics() {
 }
 
 void RunWorker::Impl::addMarker(const std::string& label) {
+  change_seen = true;
   history.markers.push_back(ChangeMarker{run->stepIndex(), run->time(), label});
   if (history.markers.size() > kMaxMarkers) {
     // drop the oldest quarter at once (amortized O(1) per marker)
@@ -277,6 +433,7 @@ void RunWorker::Impl::addMarker(const std::string& label) {
 void RunWorker::Impl::addEditMarker(const std::string& label) {
   const auto now = Clock::now();
   const bool same_stroke = label == last_edit_label && now - last_edit_marker_time < kEditMarkerMerge;
+  change_seen = true;  // a merged stroke still changed the state
   if (!same_stroke) addMarker(label);
   last_edit_label = label;
   last_edit_marker_time = now;
@@ -284,6 +441,8 @@ void RunWorker::Impl::addEditMarker(const std::string& label) {
 
 // after a reset the step counter restarts at 0: old rows and markers would overlap the new run
 void RunWorker::Impl::restartHistory(const std::string& label) {
+  restarted = true;
+  ++history.restarts;
   history.rows.clear();
   history.markers.clear();
   addMarker(label);
@@ -326,6 +485,8 @@ void RunWorker::Impl::publish() {
   s->step_rate_limit = speed.rate();
   run->fillSnapshot(*s, is_paused);
   s->history = history_ptr;
+  s->timeline = TimelineView{std::max<long>(0, timeline.firstStep()), branch_end, timeline.size(), timeline.bytes(),
+                             timeline.budget(), timeline.interval()};
   s->warnings.assign(warnings.begin(), warnings.end());
   s->error = error;
 
@@ -339,6 +500,12 @@ void RunWorker::Impl::publish() {
 
 RunWorker::RunWorker(std::unique_ptr<Run> run, int metrics_every, bool start_paused)
     : impl_(std::make_unique<Impl>(std::move(run), metrics_every, start_paused)) {
+  impl_->thread = std::jthread([impl = impl_.get()](std::stop_token st) { impl->loop(std::move(st)); });
+}
+
+RunWorker::RunWorker(const ForkSeed& seed, bool start_paused) {
+  DRIFTLAB_CHECK(seed.state != nullptr, "fork: no state to continue");
+  impl_ = std::make_unique<Impl>(seed.state->makeRun(), seed.metrics_every, start_paused, &seed);
   impl_->thread = std::jthread([impl = impl_.get()](std::stop_token st) { impl->loop(std::move(st)); });
 }
 
@@ -357,5 +524,13 @@ std::shared_ptr<const Snapshot> RunWorker::latest() const { return impl_->slot.l
 
 // thread: any (atomic counter)
 std::uint64_t RunWorker::stepsDone() const { return impl_->steps_done.load(); }
+
+// thread: any
+std::future<std::shared_ptr<const ForkSeed>> RunWorker::requestFork() {
+  auto reply = std::make_shared<std::promise<std::shared_ptr<const ForkSeed>>>();
+  auto answer = reply->get_future();
+  send(cmd::RequestFork{std::move(reply)});
+  return answer;
+}
 
 }  // namespace driftlab

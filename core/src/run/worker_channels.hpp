@@ -67,8 +67,11 @@ template <class ApplyOne>
 std::string applyCommandBatch(const std::vector<Command>& batch, ApplyOne&& apply) {
   std::string batch_error;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    const bool superseded = std::holds_alternative<cmd::SetParams>(batch[i]) && i + 1 < batch.size() &&
-                            std::holds_alternative<cmd::SetParams>(batch[i + 1]);
+    // a slider dragged faster than the worker answers: only the newest parameters or seek count
+    const bool superseded = i + 1 < batch.size() &&
+                            ((std::holds_alternative<cmd::SetParams>(batch[i]) &&
+                              std::holds_alternative<cmd::SetParams>(batch[i + 1])) ||
+                             (std::holds_alternative<cmd::Seek>(batch[i]) && std::holds_alternative<cmd::Seek>(batch[i + 1])));
     if (superseded) continue;
     try {
       apply(batch[i]);

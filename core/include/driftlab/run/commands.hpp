@@ -1,10 +1,14 @@
 // The commands a run accepts (cmd::*, Command): sent from any thread with RunWorker::send and
 // applied on the worker thread between steps. The loop handles Pause, Resume, StepOnce,
-// SetStepsPerPublish, SetMetricsEvery and SetStepRate; every other command goes to the mode's Run (run.hpp),
+// SetStepsPerPublish, SetMetricsEvery, SetStepRate and the timeline's and fork's commands (Seek,
+// Branch, DiscardBranches, SetHistoryBudget, RequestFork); every other command goes to the mode's Run (run.hpp),
 // which rejects those it has no use for ("add data: not available in generator mode").
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <string>
 #include <variant>
 
@@ -12,6 +16,8 @@
 #include "driftlab/flow/flow_params.hpp"
 
 namespace driftlab {
+
+struct ForkSeed;  // run_worker.hpp
 
 namespace cmd {
 struct SetParams { FlowParams params; std::string label; };  // label for the change marker ("" = auto)
@@ -36,12 +42,20 @@ struct SetStepsPerPublish { int steps; };
 struct SetMetricsEvery { int steps; };
 struct SetStepRate { double steps_per_second; };            // speed cap while running; 0 = unlimited
 struct SaveModel { std::string path; };                     // generator mode: write a model file (model_file.hpp)
+// timeline (run_worker.hpp): back or forward to a step of the current branch, exactly (pauses)
+struct Seek { long step; };
+struct Branch {};                                           // the recorded future becomes a faded branch
+struct DiscardBranches {};                                  // forget the faded branches
+struct SetHistoryBudget { std::size_t bytes; };             // keyframe memory; restarts the keyframes here
+// fork: the worker answers with a ForkSeed (run_worker.hpp) between steps
+struct RequestFork { std::shared_ptr<std::promise<std::shared_ptr<const ForkSeed>>> reply; };
 }  // namespace cmd
 
 using Command = std::variant<cmd::SetParams, cmd::SetParam, cmd::Reset, cmd::NewSeed, cmd::Pause, cmd::Resume,
                              cmd::StepOnce, cmd::AddParticles, cmd::AddParticlesFromKde, cmd::RemoveParticles,
                              cmd::MoveParticle, cmd::AddData, cmd::EraseData, cmd::ClearData, cmd::SetDataset,
                              cmd::SetData, cmd::SetInit, cmd::SetView, cmd::SetStepsPerPublish,
-                             cmd::SetMetricsEvery, cmd::SaveModel, cmd::SetStepRate>;
+                             cmd::SetMetricsEvery, cmd::SaveModel, cmd::SetStepRate, cmd::Seek, cmd::Branch,
+                             cmd::DiscardBranches, cmd::SetHistoryBudget, cmd::RequestFork>;
 
 }  // namespace driftlab

@@ -9,6 +9,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -38,6 +41,28 @@ struct StepOutcome {
   std::string warning;    // shown in the snapshot's warnings when not empty
 };
 
+class Run;
+
+// A Run's whole state as an immutable value (fork and rewind, THEORY.md §6.6): what the run loop's
+// keyframe timeline keeps, and what a fork's side B starts from. Opaque to the loop; shared
+// between threads read-only (a fork hands it from A's worker to B's).
+class RunCheckpoint {
+ public:
+  virtual ~RunCheckpoint() = default;
+  virtual long step() const = 0;
+  virtual std::size_t bytes() const = 0;   // memory held (the timeline's budget counts it)
+  // FNV-1a of the state's numbers (particles and data and flow time; network weights): equal
+  // digests = the same state bit for bit, e.g. a fork's two sides after the same steps
+  virtual std::uint64_t digest() const = 0;
+  // a new Run of the same mode continuing this state (a fork's side B); called on any thread
+  // before that Run's worker starts. Throws InvalidArgument.
+  virtual std::unique_ptr<Run> makeRun() const = 0;
+};
+
+// the keyframe timeline's access to checkpoints (base/keyframe_timeline.hpp)
+inline long keyframeStep(const std::shared_ptr<const RunCheckpoint>& c) { return c->step(); }
+inline std::size_t keyframeBytes(const std::shared_ptr<const RunCheckpoint>& c) { return c->bytes(); }
+
 class Run {
  public:
   using Clock = std::chrono::steady_clock;
@@ -66,6 +91,12 @@ class Run {
 
   // the mode's part of a snapshot: params, step size, bandwidth, points, grids, per-mode view
   virtual void fillSnapshot(Snapshot& snapshot, bool paused) = 0;
+
+  // fork and rewind: the whole state as a value, and back to such a value (of this mode; throws
+  // InvalidArgument otherwise, with the run untouched). A restore makes the display stale.
+  virtual std::shared_ptr<const RunCheckpoint> capture() const = 0;
+  virtual void restore(const RunCheckpoint& checkpoint) = 0;
+  void restore(const std::shared_ptr<const RunCheckpoint>& checkpoint) { restore(*checkpoint); }
 };
 
 }  // namespace driftlab

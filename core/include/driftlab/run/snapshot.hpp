@@ -3,6 +3,7 @@
 // publication: readers hold it through shared_ptr<const Snapshot>.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,9 +31,28 @@ struct ChangeMarker {
   std::string label;  // e.g. "kernel=laplacian"
 };
 
+// A recorded future that a change in the past cut off (timeline, run_worker.hpp): plots draw it
+// faded from from_step on, until it is discarded.
+struct MetricBranch {
+  long from_step = 0;
+  std::vector<Metrics> rows;            // steps > from_step
+  std::vector<ChangeMarker> markers;
+};
+
 struct MetricHistory {
   std::vector<Metrics> rows;
   std::vector<ChangeMarker> markers;
+  std::vector<MetricBranch> branches;   // oldest first, at most 4
+  std::uint64_t restarts = 0;           // Reset / NewSeed so far (the rows started again at step 0)
+  std::uint64_t cuts = 0;               // futures cut off into branches so far
+};
+
+// What the run's keyframe timeline holds (run_worker.hpp): the steps a Seek can reach, and memory.
+struct TimelineView {
+  long first_step = 0;                  // earliest keyframe (seekable from here)
+  long end_step = 0;                    // furthest step of the current branch
+  std::size_t keyframes = 0, bytes = 0, budget = 0;
+  long interval = 1;                    // K: steps between keyframes now
 };
 
 // Generator mode's part of a snapshot (generator_worker.hpp). There the common part reads:
@@ -82,6 +102,7 @@ struct Snapshot {
   GridField log_p, log_q, speed;      // 1 component each; log_p/log_q NaN when not integrable
 
   std::shared_ptr<const MetricHistory> history;  // shared between snapshots until it changes
+  TimelineView timeline;
   std::vector<std::string> warnings;  // recent engine warnings, oldest first (at most 8)
   std::string error;                  // last rejected command, e.g. "step: must be > 0 (got -1)"
 
