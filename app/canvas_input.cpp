@@ -41,6 +41,15 @@ void brushEvent(const ViewOptions& view, Vec2f world, const std::function<void(C
 // only work when that space is the plane; for d > 2 the canvas shows a projection (THEORY.md §9.4)
 bool flatRun(const Snapshot* frame) { return frame == nullptr || frame->particles.rows() == 2; }
 
+// the probe's point for the Equations window (ViewOptions::probe_shown), as the read-out stands
+void mirrorProbe(const CanvasInput& in, ViewOptions& view) {
+  view.probe_shown = in.probe.has_value();
+  if (in.probe) {
+    view.probe_x = in.probe->at.x;
+    view.probe_y = in.probe->at.y;
+  }
+}
+
 }  // namespace
 
 std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) {
@@ -83,6 +92,7 @@ void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, Vie
         in.probe = probeField(*frame, world);
         in.probe_snapshot = frame->snapshot_id;
         in.last_probe = now;
+        mirrorProbe(in, view);
       }
       break;
     case CanvasTool::Pick:
@@ -134,6 +144,7 @@ void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene,
   in.cursor_screen = mouse;
   in.cursor_world = over_canvas ? std::optional<Vec2f>(cam.screenToWorld(mouse)) : std::nullopt;
   auto now = std::chrono::steady_clock::now();
+  mirrorProbe(in, view);  // the shell clears the probe on Esc and on a new run
 
   // keep the probe read-out live while the flow moves (at most 5 times per second)
   if (in.probe && frame && frame->snapshot_id != in.probe_snapshot && now - in.last_probe > std::chrono::milliseconds(200)) {

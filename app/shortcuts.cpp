@@ -18,6 +18,9 @@ void handleShortcuts(ui::UiState& ui, const ShortcutActions& a) {
   if (io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
   if (pressed(GLFW_KEY_SPACE)) call(a.toggle_pause);
   if (pressed(GLFW_KEY_RIGHT, true)) call(a.step_once);
+  if (pressed(GLFW_KEY_LEFT, true)) call(a.step_back);
+  if (pressed(GLFW_KEY_B)) call(a.fork);
+  if (pressed(GLFW_KEY_O)) call(a.swap_focus);
   if (pressed(GLFW_KEY_R)) call(a.reset);
   if (pressed(GLFW_KEY_N)) call(a.new_seed);
   if (pressed(GLFW_KEY_F12)) call(a.screenshot);
@@ -28,6 +31,7 @@ void handleShortcuts(ui::UiState& ui, const ShortcutActions& a) {
   if (pressed(GLFW_KEY_F)) call(a.fit_view);
   if (pressed(GLFW_KEY_H)) ui.show_help = !ui.show_help;
   if (pressed(GLFW_KEY_I)) ui.view.images.show = !ui.view.images.show;
+  if (pressed(GLFW_KEY_E)) ui.view.show_equations = !ui.view.show_equations;
   if (pressed(GLFW_KEY_TAB)) ui.show_panels = !ui.show_panels;
   if (pressed(GLFW_KEY_P)) ui.view.presenter = !ui.view.presenter;
   if (pressed(GLFW_KEY_ESCAPE)) ui.view.picked_particle = -1;

@@ -75,6 +75,13 @@ struct ViewOptions {
   float ui_scale = 1.0f;           // UI scale outside presenter mode, 1 .. 2.5
   float presenter_scale = 1.7f;    // UI scale in presenter mode (1.7 x 13 px = the 22 px font)
   float uiScale() const { return presenter ? presenter_scale : ui_scale; }
+  // the Equations window (E, ui/equations_panel.cpp): the velocity formula of the field in force and its
+  // terms at the probe point; here with the other view switches so that a view setting can open it
+  bool show_equations = false;
+  // the canvas probe's point (world), mirrored from the shell's probe read-out by canvas_input.cpp
+  // for the Equations window (ui/equations_panel.cpp); probe_shown = false when there is none
+  bool probe_shown = false;
+  float probe_x = 0.f, probe_y = 0.f;
 };
 
 // Points drawn per layer (particles, data) on a software OpenGL renderer (llvmpipe: Xvfb, machines

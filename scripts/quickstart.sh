@@ -19,12 +19,13 @@ mode="$1"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 say() { echo "quickstart: $*"; }
 
-# Debian packages (TOOLCHAIN.md §1, plus libcli11-dev, libfftw3-dev and python3-numpy)
+# Debian packages (TOOLCHAIN.md §1, plus libcli11-dev, libfftw3-dev, python3-numpy and libxtst6 for the
+# app tests that press keys through XTest, tests/app/xinput.py)
 packages=(
   build-essential cmake ninja-build pkg-config
   libimgui-dev libstb-dev libglfw3-dev libepoxy-dev libgl-dev
   libeigen3-dev doctest-dev nlohmann-json3-dev libcli11-dev libfftw3-dev zlib1g-dev
-  xvfb xauth mesa-utils ffmpeg python3-numpy python3-sklearn fonts-dejavu-core
+  xvfb xauth mesa-utils ffmpeg python3-numpy python3-sklearn fonts-dejavu-core libxtst6
 )
 
 install_missing() {

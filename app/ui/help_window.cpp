@@ -15,6 +15,9 @@ struct Row {
 constexpr Row kKeys[] = {
     {"Space", "play / pause"},
     {"Right arrow", "one step (while paused)"},
+    {"Left arrow", "one step back on the timeline (exactly the state recorded there)"},
+    {"B", "fork into A (left) and B (right) from this state; again: close B"},
+    {"O", "give the other side of the fork the focus (settings go there)"},
     {"R", "reset to t = 0 with the same seeds"},
     {"N", "new seed (new data and particles)"},
     {"F", "fit the view to data and particles (sphere view: north up)"},
@@ -24,6 +27,7 @@ constexpr Row kKeys[] = {
     {"[  /  ]", "slower / faster (1 ... 1000 steps/s, unlimited)"},
     {"H", "this help"},
     {"I", "images window (image-like data such as the 8x8 digits)"},
+    {"E", "equations: the velocity formula in force and its terms at the probe point"},
     {"Tab", "hide / show all panels"},
     {"P", "presenter mode: large font, high contrast, legend and caption on the canvas"},
     {"1 - 6", "canvas tool: probe, pick, brush, erase, drag, blob"},

@@ -12,6 +12,9 @@ namespace {
 
 constexpr float kBuiltinFontPx = 13.f;  // ProggyClean, ImGui's default font
 
+PresenterFonts g_fonts;             // what loadPresenterFonts added (render thread only), for mathFont()
+const ImFontAtlas* g_atlas = nullptr;  // the atlas they live in (a later ImGui context has another one)
+
 // white text on a near-black background, saturated accents that survive a washed-out projector
 void highContrast(ImGuiStyle& s) {
   ImGui::StyleColorsDark(&s);
@@ -51,11 +54,23 @@ PresenterFonts loadPresenterFonts() {
   f.normal = io.Fonts->AddFontDefault();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(kPresenterFontPath, ec)) return f;  // said when presenter mode starts
-  // Latin-1 for the labels, Greek for the caption's chi
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0};
+  // Latin-1 for the labels, combining marks (the hat of p^) and Greek for the caption's chi and the
+  // formulas, modifier letters (the transpose), and punctuation, super/subscripts, arrows and
+  // mathematical operators for the Equations window
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0300, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x22FF, 0};
   f.large = io.Fonts->AddFontFromFileTTF(kPresenterFontPath, kPresenterFontPx, nullptr, ranges);
+  f.math = io.Fonts->AddFontFromFileTTF(kPresenterFontPath, kMathFontPx, nullptr, ranges);
   io.FontDefault = f.normal;
+  g_fonts = f;
+  g_atlas = io.Fonts;
   return f;
+}
+
+ImFont* mathFont() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (g_atlas == nullptr || io.Fonts != g_atlas) return nullptr;
+  if (g_fonts.large != nullptr && io.FontDefault == g_fonts.large) return g_fonts.large;
+  return g_fonts.math;
 }
 
 void applyPresenterLook(bool presenter, float ui_scale, const PresenterFonts& fonts) {

@@ -12,7 +12,16 @@ inline constexpr const char* kPresenterFontPath = "/usr/share/fonts/truetype/dej
 struct PresenterFonts {
   ImFont* normal = nullptr;  // ImGui's built-in 13 px font (the default)
   ImFont* large = nullptr;   // DejaVu Sans at kPresenterFontPx with Greek glyphs; null when missing
+  ImFont* math = nullptr;    // DejaVu Sans at kMathFontPx with Greek and maths glyphs; null when missing
 };
+
+// the Equations window's formula font (ui/equations_panel.cpp): ImGui's built-in font has ASCII and
+// Latin-1 only, so Greek letters, nabla, sums and the combining hat come from DejaVu Sans, which the
+// large presenter font also carries
+inline constexpr float kMathFontPx = 15.f;
+// the font with the maths glyphs for the look in force: the presenter font when it is the default,
+// else PresenterFonts::math; null when DejaVu Sans is missing (or no fonts were loaded)
+ImFont* mathFont();
 
 // Both sizes are added at start-up, after ImGui::CreateContext and before the first NewFrame:
 // ImGui 1.86's OpenGL3 backend builds the font texture once, in its first NewFrame. A missing

@@ -1,6 +1,6 @@
 // drawUi: lays out the panels. ImGui 1.86 has no docking, so the windows get first-use
-// positions relative to the display (controls left, plots right, images between them, status bar
-// bottom) that the user may move; the shell persists them in its imgui.ini. Render thread only.
+// positions relative to the display (controls left, plots right, images and equations between them,
+// status bar bottom) that the user may move; the shell persists them in its imgui.ini. Render thread only.
 #include "ui.hpp"
 
 #include <algorithm>
@@ -53,6 +53,9 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
     drawStatusBar(frame, state, status);
   }
   drawHelpWindow(state);
+  // equations (E): over the canvas along its bottom, between the two columns
+  const float left = std::clamp(W * 0.27f, 300.f, 420.f) + 8.f, right = W - std::clamp(W * 0.3f, 300.f, 560.f) - 8.f;
+  drawEquationsWindow(frame, state, left, H - statusBarHeight() - 8.f, std::max(420.f, right - left));
 }
 
 }  // namespace driftlab::app::ui

@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "../run_speed.hpp"
 #include "../view_options.hpp"
+#include "equation_text.hpp"
 #include "image_match.hpp"
 #include "driftlab/flow/flow_params.hpp"
 #include "driftlab/run/flow_worker.hpp"
@@ -29,6 +32,12 @@ struct UiActions {                                   // provided by the shell (a
   std::function<void(const std::string&)> load_generator_preset, save_model;
   // write the shown particles (generator mode: samples) to a .npy or CSV file by its extension
   std::function<void(const std::string&)> export_points;
+  // A/B fork and timeline (the shell's split view): fork the run, close side 0 (A) or 1 (B),
+  // give a side the focus, send changes to both, move both sides to a step of their timelines
+  std::function<void()> fork;
+  std::function<void(int)> close_side, set_focus;
+  std::function<void(bool)> set_send_both;
+  std::function<void(long)> seek;
 };
 
 struct AppStatus { float ui_fps = 0; bool recording = false; std::string recording_path; std::string message;
@@ -67,6 +76,17 @@ struct ImageGridState {
   bool was_image_like = false;        // the previous frame's data were image-like (auto-open on the change)
 };
 
+// The Equations window's cache (equations_panel.cpp): the probe terms of one snapshot and point,
+// recomputed when either changes (at most a few times per second). Filled by drawUi.
+struct EquationsState {
+  std::uint64_t snapshot_id = 0;      // the snapshot the terms belong to
+  float x = 0, y = 0;                 // the probe point they were computed at
+  bool valid = false;
+  double computed_at = -1e9;          // ImGui time of the last evaluation
+  ProbeTerms terms;
+  std::vector<std::string> lines;     // probeLines(terms)
+};
+
 struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; bool log_y = true;
                  bool show_help = false; bool show_panels = true; std::string scenario_path = "scenario.json";
                  // additions of app-ui (all with defaults):
@@ -93,6 +113,15 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  double last_limited_speed = kWatchStepsPerSecond;  // restored when "unlimited" is unticked
                  double& speed(bool generator) { return generator ? generator_speed : flow_speed; }
                  ImageGridState image_grid;          // the Images window's caches
+                 // the Equations window's caches; whether it is open is view.show_equations (E)
+                 EquationsState equations;
+                 // A/B fork, set by the shell each frame: the panels show the focused side's snapshot;
+                 // the plots overlay the other side's curves (dashed) from compare_history
+                 bool split = false;
+                 int focus = 0;                      // 0 = A, 1 = B
+                 bool send_both = false;
+                 bool fork_pending = false;
+                 std::shared_ptr<const MetricHistory> compare_history;
 };
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null

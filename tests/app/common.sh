@@ -13,3 +13,30 @@ expect_gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }' || fail "$3: $1 
 expect_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }' || fail "$3: $1 is not < $2"; }
 # small, fast rendering settings shared by the tests (2 cores, llvmpipe)
 FAST=(--size 480x360 --view density_n=32 --view quiver_n=16)
+
+# interactive_shot NAME "APP ARGS" XINPUT-STEPS...: the app in its window (not headless) under Xvfb,
+# driven by real X input (tests/app/xinput.py: keys and clicks a --script cannot give, since scripts
+# drive the headless loop); the steps end with F12, whose screenshot (captures folder,
+# $XDG_PICTURES_DIR/driftlab) becomes $OUT/NAME.png. No remembered window layout between runs.
+interactive_shot() {
+  local name="$1" app_args="$2"; shift 2
+  python3 -c 'import ctypes, ctypes.util; ctypes.CDLL(ctypes.util.find_library("Xtst") or "libXtst.so.6")' 2>/dev/null ||
+    fail "the X input needs python3 and libXtst (apt-get install python3 libxtst6)"
+  rm -rf "$OUT/$name.pics" "$OUT/config"
+  cat >"$OUT/$name.inner.sh" <<EOF
+"$APP" $app_args >"$OUT/$name.log" 2>&1 &
+app=\$!
+python3 "$SRC/tests/app/xinput.py" window:driftlab sleep:1.5 $* sleep:1 key:F12
+rc=\$?
+for i in \$(seq 1 100); do ls "$OUT/$name.pics/driftlab/"*.png >/dev/null 2>&1 && break; sleep 0.2; done
+sleep 0.5
+kill \$app 2>/dev/null; wait \$app 2>/dev/null
+exit \$rc
+EOF
+  XDG_PICTURES_DIR="$OUT/$name.pics" XDG_CONFIG_HOME="$OUT/config" HOME="$OUT/home" "${XVFB[@]}" bash "$OUT/$name.inner.sh" ||
+    { cat "$OUT/$name.log" >&2; fail "run $name: X input failed"; }
+  local png
+  png=$(ls "$OUT/$name.pics/driftlab/"*.png 2>/dev/null | head -1)
+  [ -n "$png" ] || { cat "$OUT/$name.log" >&2; fail "run $name: no F12 screenshot"; }
+  cp "$png" "$OUT/$name.png"
+}

@@ -50,7 +50,8 @@ expect_gt "$(stat_of bright "$OUT/fresh.png" "${WIN[@]}")" 8000 "--image 8x8: im
 # a 2-D run leaves the window closed
 shot flat --preset default
 shot flat_off --preset default --view images=off
-expect_lt "$(stat_of differ --diff "$OUT/flat.png" "$OUT/flat_off.png")" 0.001 "2-D preset: the Images window stays closed"
+# above the status bar, whose frames/s and steps/s depend on the machine's timing
+expect_lt "$(stat_of differ --diff "$OUT/flat.png" "$OUT/flat_off.png" 0 0 1280 700)" 0.001 "2-D preset: the Images window stays closed"
 
 # --image must fit d: exit 2 and one line naming the shape
 for bad in "--data $OUT/digits.npy --set particles=300 --image 7x7" "--preset default --image 8x8" "--preset default --image 8"; do
