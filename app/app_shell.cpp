@@ -177,9 +177,12 @@ void Shell::initImGui() {
 }
 
 void Shell::makeActions() {
-  actions_.send = [this](Command c) {
-    if (worker_) worker_->send(std::move(c));
-  };
+  actions_.send = [this](Command c) { sendToFocused(c); };
+  actions_.fork = [this] { requestFork(false); };
+  actions_.close_side = [this](int side) { closeSide(side); };
+  actions_.set_focus = [this](int side) { setFocus(side); };
+  actions_.set_send_both = [this](bool both) { send_both_ = both && split(); };
+  actions_.seek = [this](long step) { seekAll(step); };
   actions_.load_scenario = [this](const std::string& p) { loadScenarioFile(p); };
   actions_.save_scenario = [this](const std::string& p) { saveScenarioFile(p); };
   actions_.export_points = [this](const std::string& p) { exportPointsFile(p); };
@@ -195,25 +198,31 @@ void Shell::makeActions() {
   actions_.load_generator_preset = [this](const std::string& n) { loadGeneratorPreset(n); };
   actions_.save_model = [this](const std::string& p) { saveModelFile(p); };
   // worker_ is never null once the loop runs (build first, swap after); the guards cost nothing
+  // play, pause, steps, reset and new seed move both sides of a fork together (one clock)
   shortcuts_.toggle_pause = [this] {
     if (!worker_) return;
     record_from_reset_.dropResume();  // the user's own play/pause wins over a pending resume
     auto f = worker_->latest();
-    worker_->send(f && f->paused ? Command{cmd::Resume{}} : Command{cmd::Pause{}});
+    sendToAll(f && f->paused ? Command{cmd::Resume{}} : Command{cmd::Pause{}});
   };
   shortcuts_.step_once = [this] {
-    if (!worker_) return;
-    worker_->send(cmd::Pause{});
-    worker_->send(cmd::StepOnce{});
+    sendToAll(cmd::Pause{});
+    sendToAll(cmd::StepOnce{});
   };
-  shortcuts_.reset = [this] {
-    if (worker_) worker_->send(cmd::Reset{});
+  shortcuts_.step_back = [this] {
+    auto f = worker_ ? worker_->latest() : nullptr;
+    if (f && f->step > f->timeline.first_step) seekAll(f->step - 1);
   };
+  shortcuts_.reset = [this] { sendToAll(cmd::Reset{}); };
   shortcuts_.new_seed = [this] {
-    if (!worker_) return;
     std::random_device rd;
-    worker_->send(cmd::NewSeed{(static_cast<std::uint64_t>(rd()) << 16) % 1000000007ull});
+    sendToAll(cmd::NewSeed{(static_cast<std::uint64_t>(rd()) << 16) % 1000000007ull});
   };
+  shortcuts_.fork = [this] {
+    if (split()) closeSide(1);
+    else requestFork(false);
+  };
+  shortcuts_.swap_focus = [this] { setFocus(1 - focus_); };
   shortcuts_.screenshot = actions_.screenshot;
   shortcuts_.toggle_recording = actions_.toggle_recording;
   shortcuts_.record_from_reset = actions_.record_from_reset;
@@ -336,6 +345,14 @@ void Shell::startGeneratorRun(const GeneratorScenario& s, bool paused, const std
 // command batch with the metrics cadence, applied before the worker's first step
 void Shell::adoptNewWorker(int metrics_every, bool paused) {
   scene_.forget();  // snapshot ids restart with the new worker
+  // a new run ends a fork: side B belonged to the previous one
+  worker_b_.reset();
+  scene_b_.forget();
+  frame_b_.reset();
+  pending_fork_ = {};
+  limit_sent_a_ = limit_sent_b_ = -1;  // a new worker has no step limit
+  focus_ = 0;
+  send_both_ = false;
   record_from_reset_.cancel();
   worker_->send(cmd::SetMetricsEvery{std::max(1, metrics_every)});
   sendSpeed();
@@ -362,7 +379,7 @@ void Shell::saveModelFile(const std::string& path) {
     setMessage("save model: only in generator mode", true);
     return;
   }
-  worker_->send(cmd::SaveModel{path});
+  focusedWorker().send(cmd::SaveModel{path});
   setMessage("saving model to " + path, false);
 }
 
@@ -385,7 +402,7 @@ void Shell::switchMode(bool generator) {
 // Headless capture drives a paused worker with StepOnce, which no speed cap touches; the cap is
 // not even sent there, so a recording advances exactly --steps-per-frame steps per frame.
 void Shell::sendSpeed() {
-  if (worker_ && !opt_.headless) worker_->send(cmd::SetStepRate{ui_.speed(generator_mode_)});
+  if (!opt_.headless) sendToAll(cmd::SetStepRate{ui_.speed(generator_mode_)});
 }
 
 // [ and ]: the user's speed for the current mode, kept for later runs (UiState::speed)
@@ -433,13 +450,13 @@ void Shell::saveScenarioFile(const std::string& path) {
     if (generator_mode_) {
       // the live field; generator-only keys changed by scripts are not echoed in snapshots
       GeneratorScenario g = gen_scenario_;
-      if (auto f = worker_ ? worker_->latest() : nullptr) g.params.field = f->params;
+      if (auto f = worker_ ? focusedWorker().latest() : nullptr) g.params.field = f->params;
       saveGeneratorScenario(path, g);
       setMessage("saved generator scenario " + path, false);
       return;
     }
     Scenario s = scenario_;
-    if (auto f = worker_ ? worker_->latest() : nullptr) s.params = f->params;
+    if (auto f = worker_ ? focusedWorker().latest() : nullptr) s.params = f->params;
     saveScenario(path, s);
     setMessage("saved scenario " + path, false);
   } catch (const std::exception& e) {
@@ -452,7 +469,7 @@ void Shell::saveScenarioFile(const std::string& path) {
 // reads a published snapshot and never waits for a step
 void Shell::exportPointsFile(const std::string& path) {
   try {
-    const auto snap = worker_ ? worker_->latest() : nullptr;
+    const auto snap = worker_ ? focusedWorker().latest() : nullptr;
     if (!snap || snap->particles.cols() == 0) throw InvalidArgument("no particles to export yet");
     const Points points = snap->particles.cast<double>();
     const char* what = generator_mode_ ? "samples" : "particles";
@@ -475,7 +492,11 @@ void Shell::fitView() {
   // and the data is where they are headed (the checkerboard would fill a fifth of the canvas)
   auto b = scene_.bounds(generator_mode_);
   if (!b) return;
-  if (free_rect_[2] > free_rect_[0])
+  if (split() && free_rect_[2] > free_rect_[0]) {
+    // each pane is half the canvas: fit a pane-wide rectangle at the canvas centre (paneCamera)
+    const float half = 0.25f * (free_rect_[2] - free_rect_[0]), cx = 0.5f * (free_rect_[0] + free_rect_[2]);
+    cam_.fitInto((*b)[0], (*b)[1], (*b)[2], (*b)[3], cx - half, free_rect_[1], cx + half, free_rect_[3], 0.06f);
+  } else if (free_rect_[2] > free_rect_[0])
     cam_.fitInto((*b)[0], (*b)[1], (*b)[2], (*b)[3], free_rect_[0], free_rect_[1], free_rect_[2], free_rect_[3], 0.06f);
   else
     cam_.fit((*b)[0], (*b)[1], (*b)[2], (*b)[3], 0.06f);
@@ -484,6 +505,12 @@ void Shell::fitView() {
 
 std::array<float, 4> Shell::gridRect() const {
   if (!(free_rect_[2] > free_rect_[0])) return cam_.visibleRect();
+  if (split()) {  // both panes show the same world rectangle (paneCamera)
+    const Camera pane = paneCamera(0);
+    const auto pr = paneRect(0);
+    Vec2f a = pane.screenToWorld({pr[0], pr[3]}), b = pane.screenToWorld({pr[2], pr[1]});
+    return {a.x, a.y, b.x, b.y};
+  }
   Vec2f a = cam_.screenToWorld({free_rect_[0], free_rect_[3]}), b = cam_.screenToWorld({free_rect_[2], free_rect_[1]});
   return {a.x, a.y, b.x, b.y};
 }
@@ -506,15 +533,24 @@ void Shell::maybeSendView(bool force) {
   bool first = sent_quiver_n_ == 0;
   if (!force && !first && !settled && !overdue) return;
   int qn = std::clamp(v.quiver_n, 2, 256), dn = std::clamp(v.density_n, 2, 512);
-  worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], qn, dn});
+  sendToAll(cmd::SetView{r[0], r[1], r[2], r[3], qn, dn});
   sent_rect_ = r;
   sent_quiver_n_ = v.quiver_n;
   sent_density_n_ = v.density_n;
   last_view_send_ = now;
 }
 
-void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input) {
-  if (frame) scene_.sync(*frame, ui_.view);
+void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame_a, bool with_input) {
+  if (frame_a) scene_.sync(*frame_a, ui_.view);
+  if (split() && frame_b_) scene_b_.sync(*frame_b_, ui_.view);
+  // the panels, probe and overlays follow the focused side; the plots overlay the other one
+  const std::shared_ptr<const Snapshot>& frame = split() && focus_ == 1 && frame_b_ ? frame_b_ : frame_a;
+  const std::shared_ptr<const Snapshot>& other = split() ? (focus_ == 1 ? frame_a : frame_b_) : nullptr;
+  ui_.split = split();
+  ui_.focus = focus_;
+  ui_.send_both = send_both_;
+  ui_.fork_pending = pending_fork_.valid();
+  ui_.compare_history = other ? other->history : nullptr;
   ui::applyPresenterLook(ui_.view.presenter, ui_.view.uiScale(), fonts_);  // fonts only between frames
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -532,10 +568,21 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
   if (with_input) {
     handleShortcuts(ui_, shortcuts_);
     if (!io.WantCaptureKeyboard && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) canvas_.probe.reset();
-    if (scene_.sphereMode())
+    if (scene_.sphereMode()) {
       handleSphereInput(canvas_, orbit_);
-    else
+    } else if (split()) {
+      // the pane under the cursor takes the input: its camera pans and zooms the linked view,
+      // its side gets the tools' edits and probes
+      if (!canvas_.left_down) input_pane_ = paneAt(io.MousePos.x);
+      Camera pane = paneCamera(input_pane_);
+      RunWorker* side = input_pane_ == 1 ? worker_b_.get() : worker_.get();
+      const auto& pane_frame = input_pane_ == 1 ? frame_b_ : frame_a;
+      handleCanvasInput(canvas_, pane, input_pane_ == 1 ? scene_b_ : scene_, ui_.view, pane_frame.get(),
+                        [side](Command c) { side->send(std::move(c)); });
+      adoptPaneCamera(pane, input_pane_);
+    } else {
       handleCanvasInput(canvas_, cam_, scene_, ui_.view, frame.get(), actions_.send);
+    }
   }
   if (ui_.show_panels) ui::drawUi(frame.get(), ui_, actions_, status_);
   free_rect_ = ui_.show_panels ? freeCanvasRect(io.DisplaySize.x, io.DisplaySize.y)
@@ -554,10 +601,36 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_i
     ov.kernel = k;
   }
   ov.free_rect = free_rect_;
-  render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
-  if (frame && ui_.view.presenter) render::drawPresenterOverlay(*frame, ui_.view, free_rect_);
+  // the legends below describe this frame's arrows
+  if (split()) {
+    if (!scene_.sphereMode()) scene_.prepareArrows(paneCamera(0), ui_.view);
+    if (!scene_b_.sphereMode()) scene_b_.prepareArrows(paneCamera(1), ui_.view);
+  } else if (!scene_.sphereMode()) {
+    scene_.prepareArrows(cam_, ui_.view);
+  }
+  if (split()) {
+    // one caption per pane instead of the presenter caption (the pane labels say the same per side)
+    const std::array<float, 2> label_h = drawPaneLabels(frame_a.get(), frame_b_.get());
+    for (int side = 0; side < 2; ++side) {
+      render::OverlayInputs pane_ov = ov;
+      pane_ov.free_rect = paneRect(side);
+      pane_ov.free_rect[1] += label_h[static_cast<std::size_t>(side)];
+      if (side != input_pane_) {
+        pane_ov.cursor_world.reset();
+        pane_ov.probe.reset();
+      }
+      // a legend wider than a pane is cut at the divider rather than drawn over the other side
+      const auto pr = paneRect(side);
+      ImGui::GetBackgroundDrawList()->PushClipRect(ImVec2(pr[0], pr[1]), ImVec2(pr[2], pr[3]), true);
+      render::drawCanvasOverlays(paneCamera(side), side == 0 ? scene_ : scene_b_, ui_.view, pane_ov);
+      ImGui::GetBackgroundDrawList()->PopClipRect();
+    }
+  } else {
+    render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
+    if (frame && ui_.view.presenter) render::drawPresenterOverlay(*frame, ui_.view, free_rect_);
+  }
   updateWindowTitle();
-  if (frame && frame->generator && ui_.show_latent_grid) drawLatentGrid(*frame->generator);
+  if (frame && frame->generator && ui_.show_latent_grid && !split()) drawLatentGrid(*frame->generator);
   ImGui::Render();
 }
 
@@ -613,7 +686,9 @@ void Shell::renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_sc
     so.probe = canvas_.probe->at;
     so.probe_velocity = canvas_.probe->v;
   }
-  if (scene_.sphereMode())
+  if (split())
+    renderPanes(to_screen ? fbw : target_w_, to_screen ? fbh : target_h_, so);
+  else if (scene_.sphereMode())
     scene_.drawSphere(orbit_, ui_.view, dpi_scale_);
   else
     scene_.draw(cam_, ui_.view, dpi_scale_, so);
@@ -656,8 +731,8 @@ void Shell::recordFromReset(const std::string& path, bool resume) {
   const auto hold = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(speed > 0 ? std::min(1.0, 1.0 / speed) : 0.0));
   record_from_reset_.request(latest ? latest->snapshot_id : 0, resume, hold, path);
-  worker_->send(cmd::Pause{});
-  worker_->send(cmd::Reset{});
+  sendToAll(cmd::Pause{});
+  sendToAll(cmd::Reset{});
   setMessage("resetting to record from step 0", false);
 }
 
@@ -674,7 +749,7 @@ std::shared_ptr<const Snapshot> Shell::advanceRecordFromReset(std::shared_ptr<co
       if (!opt_.record.empty()) record_failed_ = true;  // --record-from-reset: the run fails (exit 1)
     }
   }
-  if (record_from_reset_.resumeDue(now) && worker_) worker_->send(cmd::Resume{});
+  if (record_from_reset_.resumeDue(now)) sendToAll(cmd::Resume{});
   if (frame && frame->paused && record_from_reset_.holding()) {
     // step 0 held before the resume: shown as the running run it is part of
     auto shown = std::make_shared<Snapshot>(*frame);
@@ -755,24 +830,30 @@ int Shell::interactiveLoop() {
       dropped_.clear();
       loadScenarioFile(path);
     }
+    pollFork();  // a fork's answer, once A's worker gave it (never waits)
+    keepSidesTogether();
     auto frame = advanceRecordFromReset(worker_->latest());  // a pointer copy; never waits for a step
+    frame_b_ = worker_b_ ? worker_b_->latest() : nullptr;
     // render on change: with nothing new (no snapshot, no input for kSettleFrames frames) the loop
     // waits for events instead of redrawing the same picture -- on a software renderer a frame
     // costs ~17 ms of CPU that the engine (a generator in training) would otherwise not get.
     // Timed runs, recordings and screenshots draw every iteration as before.
     const std::uint64_t snapshot_id = frame ? frame->snapshot_id : 0;
+    const std::uint64_t snapshot_b = frame_b_ ? frame_b_->snapshot_id : 0;
     if (input_seen_) {
       settle_frames_ = kSettleFrames;
       input_seen_ = false;
     }
     const bool may_idle = opt_.frames <= 0 && !recorder_.active() && !screenshot_requested_ &&
-                          pending_screenshot_.empty() && dropped_.empty() && !record_from_reset_.waiting();
-    if (may_idle && snapshot_id == drawn_snapshot_id_ && settle_frames_ == 0) {
+                          pending_screenshot_.empty() && dropped_.empty() && !record_from_reset_.waiting() &&
+                          !pending_fork_.valid();
+    if (may_idle && snapshot_id == drawn_snapshot_id_ && snapshot_b == drawn_snapshot_b_ && settle_frames_ == 0) {
       glfwWaitEventsTimeout(kIdlePollSeconds);  // an input event ends the wait at once
       continue;
     }
     if (settle_frames_ > 0) --settle_frames_;
     drawn_snapshot_id_ = snapshot_id;
+    drawn_snapshot_b_ = snapshot_b;
     int fbw = 0, fbh = 0, ww = 0, wh = 0;
     glfwGetFramebufferSize(window_, &fbw, &fbh);
     glfwGetWindowSize(window_, &ww, &wh);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "capture/screenshot.hpp"
+#include "driftlab/base/error.hpp"
 #include "driftlab/base/progress_text.hpp"
 #include "shell.hpp"
 
@@ -56,12 +57,12 @@ class FrameProgress {
 std::array<float, 4> Shell::sendNudgedView(long frame_index) {
   auto r = gridRect();
   if (frame_index % 2 == 1) r[2] = std::nextafter(r[2], std::numeric_limits<float>::infinity());
-  worker_->send(cmd::SetView{r[0], r[1], r[2], r[3], std::clamp(ui_.view.quiver_n, 2, 256),
-                             std::clamp(ui_.view.density_n, 2, 512)});
+  sendToAll(cmd::SetView{r[0], r[1], r[2], r[3], std::clamp(ui_.view.quiver_n, 2, 256),
+                         std::clamp(ui_.view.density_n, 2, 512)});
   return r;
 }
 
-void Shell::waitForSteps(std::uint64_t steps_target, long frame_index) {
+void Shell::waitForSteps(RunWorker& worker, std::uint64_t steps_target, long frame_index) {
   using namespace std::chrono_literals;
   auto deadline = Clock::now() + 60s;
   // a rolled-back step or an engine failure consumes a step without counting it; both publish a
@@ -71,29 +72,29 @@ void Shell::waitForSteps(std::uint64_t steps_target, long frame_index) {
                    std::to_string(s->warnings.size())
              : std::string();
   };
-  const std::string sig_before = signature(worker_->latest().get());
-  std::uint64_t last_done = worker_->stepsDone();
+  const std::string sig_before = signature(worker.latest().get());
+  std::uint64_t last_done = worker.stepsDone();
   auto last_progress = Clock::now();
-  while (worker_->stepsDone() < steps_target && Clock::now() < deadline) {
+  while (worker.stepsDone() < steps_target && Clock::now() < deadline) {
     std::this_thread::sleep_for(100us);
-    std::uint64_t done = worker_->stepsDone();
+    std::uint64_t done = worker.stepsDone();
     if (done != last_done) {
       last_done = done;
       last_progress = Clock::now();
     }
-    if (signature(worker_->latest().get()) != sig_before && Clock::now() - last_progress > 300ms) break;
+    if (signature(worker.latest().get()) != sig_before && Clock::now() - last_progress > 300ms) break;
   }
-  if (worker_->stepsDone() < steps_target)
+  if (worker.stepsDone() < steps_target)
     std::fprintf(stderr, "driftlab: warning: frame %ld: the engine did not finish its steps (rolled back?)\n",
                  frame_index);
 }
 
-std::shared_ptr<const Snapshot> Shell::waitForView(const std::array<float, 4>& r, std::uint64_t after_id,
-                                                   long frame_index) {
+std::shared_ptr<const Snapshot> Shell::waitForView(const RunWorker& worker, const std::array<float, 4>& r,
+                                                   std::uint64_t after_id, long frame_index) {
   using namespace std::chrono_literals;
   auto deadline = Clock::now() + 60s;
   while (Clock::now() < deadline) {
-    auto s = worker_->latest();
+    auto s = worker.latest();
     if (s && s->snapshot_id > after_id) {
       bool has_grid = !s->velocity.empty();
       if (has_grid && s->velocity.x0 == r[0] && s->velocity.x1 == r[2] && s->velocity.y1 == r[3]) return s;
@@ -103,23 +104,47 @@ std::shared_ptr<const Snapshot> Shell::waitForView(const std::array<float, 4>& r
     std::this_thread::sleep_for(100us);
   }
   std::fprintf(stderr, "driftlab: warning: frame %ld: no fresh snapshot within 60 s\n", frame_index);
-  return worker_->latest();
+  return worker.latest();
 }
 
 bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps) {
   while (script_pos_ < script_.size() && script_[script_pos_].frame <= f) {
     const ScriptEvent& ev = script_[script_pos_++];
     try {
-      if (ev.verb == "set") worker_->send(cmd::SetParam{ev.arg});
+      if (ev.verb == "set") sendToFocused(cmd::SetParam{ev.arg});
       else if (ev.verb == "view") applyViewSetting(ui_.view, ui_.show_panels, ev.arg);
       else if (ev.verb == "pause") paused = true;
       else if (ev.verb == "resume") paused = false;
-      else if (ev.verb == "reset") worker_->send(cmd::Reset{});
+      else if (ev.verb == "reset") sendToAll(cmd::Reset{});
       else if (ev.verb == "step") {
-        worker_->send(cmd::StepOnce{});
+        sendToAll(cmd::StepOnce{});
         ++extra_steps;
       }
-      else if (ev.verb == "newseed") worker_->send(cmd::NewSeed{std::stoull(ev.arg)});
+      else if (ev.verb == "newseed") sendToAll(cmd::NewSeed{std::stoull(ev.arg)});
+      else if (ev.verb == "fork") {
+        requestFork(/*wait=*/true);
+        if (!split()) throw InvalidArgument(status_.message);
+        std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
+      }
+      else if (ev.verb == "focus") {
+        if (!split()) throw InvalidArgument("focus: there is no fork (a fork line comes first)");
+        setFocus(ev.arg == "B" ? 1 : 0);
+      }
+      else if (ev.verb == "both") {
+        if (!split()) throw InvalidArgument("both: there is no fork (a fork line comes first)");
+        send_both_ = ev.arg == "on";
+      }
+      else if (ev.verb == "close") {
+        if (!split()) throw InvalidArgument("close: there is no fork (a fork line comes first)");
+        closeSide(ev.arg == "B" ? 1 : 0);
+      }
+      else if (ev.verb == "seek") {
+        // both sides to that step of their timelines; the capture holds there until `resume`
+        seekAll(std::stol(ev.arg));
+        paused = true;
+      }
+      else if (ev.verb == "branch") sendToFocused(cmd::Branch{});
+      else if (ev.verb == "discard") sendToAll(cmd::DiscardBranches{});
       else if (ev.verb == "fit") need_fit_ = true;
       else if (ev.verb == "screenshot") shots.push_back(ev.arg);
       else if (ev.verb == "quit") quit = true;
@@ -144,8 +169,13 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
       else if (ev.verb == "click") {
         float x = 0, y = 0;
         parseClick(ev.arg, x, y);
-        auto latest = worker_->latest();
-        clickAt(canvas_, cam_, scene_, ui_.view, latest.get(), {x, y}, actions_.send);
+        // in the split view the click lands in the focused side's pane
+        const int side = split() ? focus_ : 0;
+        auto latest = (side == 1 ? *worker_b_ : *worker_).latest();
+        RunWorker* target = side == 1 ? worker_b_.get() : worker_.get();
+        const Camera cam = split() ? paneCamera(side) : cam_;
+        clickAt(canvas_, cam, side == 1 ? scene_b_ : scene_, ui_.view, latest.get(), {x, y},
+                [target](Command c) { target->send(std::move(c)); });
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, e.what());
@@ -199,13 +229,23 @@ int Shell::headlessLoop() {
     std::uint64_t target = worker_->stepsDone();
     int extra_steps = 0;
     const RunWorker* worker_before = worker_.get();
+    const RunWorker* worker_b_before = worker_b_.get();
+    auto before_b = worker_b_ ? worker_b_->latest() : nullptr;
+    std::uint64_t before_b_id = before_b ? before_b->snapshot_id : 0;
+    std::uint64_t target_b = worker_b_ ? worker_b_->stepsDone() : 0;
     if (script_pos_ < script_.size() && script_[script_pos_].frame <= f) progress.clear();  // they may print
     if (!runScriptEvents(f, paused, quit, shots, extra_steps)) return 2;
     if (worker_.get() != worker_before) {
-      // a script `load` swapped in a new run (paused, at step 0): count its steps and snapshots
+      // a script `load` swapped in a new run (paused, at step 0), or `close A` made B the run:
+      // count from its current steps and snapshots
       before_id = 0;
-      target = 0;
+      target = worker_->stepsDone();
       extra_steps = 0;
+    }
+    if (worker_b_ && worker_b_.get() != worker_b_before) {
+      // a script `fork` made side B now (paused, at A's step): its steps count from here
+      before_b_id = 0;
+      target_b = worker_b_->stepsDone();
     }
     // --record-from-reset: frame 0 is the initial state, frame k the state after k frames' steps
     const bool shows_start = opt_.record_from_reset && f == 0;
@@ -213,29 +253,38 @@ int Shell::headlessLoop() {
     int steps = extra_steps + frame_steps;
     if (need_fit_) fitView();
     auto w0 = Clock::now();
-    for (int k = 0; k < frame_steps; ++k) worker_->send(cmd::StepOnce{});
+    for (int k = 0; k < frame_steps; ++k) sendToAll(cmd::StepOnce{});
     target += static_cast<std::uint64_t>(steps);
+    target_b += static_cast<std::uint64_t>(steps);
     std::array<float, 4> rect{};
+    auto waitSteps = [&] {
+      waitForSteps(*worker_, target, f);
+      if (worker_b_) waitForSteps(*worker_b_, target_b, f);
+    };
     if (steps <= 1) {
       rect = sendNudgedView(f);  // same batch as the step: grids follow the step
-      waitForSteps(target, f);
+      waitSteps();
     } else {
-      waitForSteps(target, f);
+      waitSteps();
       rect = sendNudgedView(f);
     }
-    auto frame = waitForView(rect, before_id, f);
+    auto frame = waitForView(*worker_, rect, before_id, f);
+    frame_b_ = worker_b_ ? waitForView(*worker_b_, rect, before_b_id, f) : nullptr;
     wait_s += std::chrono::duration<double>(Clock::now() - w0).count();
     glfwPollEvents();
     // the worker is paused between frames only because the shell drives it step by step: show
     // the run as running, at the rate of this capture (panels and recordings read these fields)
     double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
     status_.ui_fps = elapsed > 0 ? static_cast<float>(static_cast<double>(f + 1) / elapsed) : 0.f;
-    if (frame && !paused && frame->paused) {
-      auto shown = std::make_shared<Snapshot>(*frame);
+    auto showRunning = [&](std::shared_ptr<const Snapshot>& shown_frame) {
+      if (!shown_frame || paused || !shown_frame->paused) return;
+      auto shown = std::make_shared<Snapshot>(*shown_frame);
       shown->paused = false;
-      shown->steps_per_second = elapsed > 0 ? static_cast<double>(frame->step) / elapsed : 0.0;
-      frame = shown;
-    }
+      shown->steps_per_second = elapsed > 0 ? static_cast<double>(shown_frame->step) / elapsed : 0.0;
+      shown_frame = shown;
+    };
+    showRunning(frame);
+    showRunning(frame_b_);
     buildFrame(frame, false);
     renderFrame(frame);
     if (!shots.empty() || recorder_.active() || png_seq.active() || (f + 1 == opt_.frames && !opt_.screenshot.empty()))

@@ -94,6 +94,7 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
   else if (key == "proj_b") view.proj_b = static_cast<int>(parseNumber(v, key, 0, 100000));
   else if (key == "proj_seed") view.proj_seed = static_cast<int>(parseNumber(v, key, 0, 1e9));
   else if (key == "presenter") view.presenter = parseOnOff(v, key);
+  else if (key == "equations") view.show_equations = parseOnOff(v, key);  // the Equations window (E)
   else if (key == "ui_scale") {  // the scale of the mode in force (presenter or not)
     (view.presenter ? view.presenter_scale : view.ui_scale) = static_cast<float>(parseNumber(v, key, 1.0, 2.5));
   } else if (key == "images") {  // the Images window; off also stops it opening by itself
@@ -133,7 +134,7 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
                           "' (heat, arrows, split, coloring, tool, quiver, particle_arrows, trails, grid, particles, data, "
                           "circle, legend, panels, arrow_scale, heat_opacity, trail_length, quiver_n, density_n, "
                           "particle_size, data_size, projection, proj_a, proj_b, proj_seed, images, image, image_count, image_nearest, "
-                          "image_classes)");
+                          "image_classes, presenter, ui_scale, equations)");
 }
 
 namespace {
@@ -169,17 +170,26 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
     ev.verb = verb;
     ev.arg = arg;
     bool no_arg = verb == "pause" || verb == "resume" || verb == "reset" || verb == "step" || verb == "fit" ||
-                  verb == "quit";
+                  verb == "quit" || verb == "fork" || verb == "branch" || verb == "discard";
     if (no_arg) {
       if (!arg.empty()) fail("'" + verb + "' takes no argument");
     } else if (verb == "screenshot") {
       // no PATH: a time-stamped PNG in the captures folder, as F12 (capture/captures_folder.hpp)
     } else if (verb == "set" || verb == "view" || verb == "newseed" || verb == "click" ||
-               verb == "drag" || verb == "load" || verb == "export") {
+               verb == "drag" || verb == "load" || verb == "export" || verb == "seek") {
       if (arg.empty()) fail("'" + verb + "' needs an argument");
+    } else if (verb == "focus" || verb == "close") {
+      if (arg != "A" && arg != "B") fail(verb + ": expected A or B");
+    } else if (verb == "both") {
+      if (arg != "on" && arg != "off") fail("both: expected on or off");
     } else {
       fail("unknown command '" + verb + "' (set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, "
-           "drag, load, export)");
+           "drag, load, export, fork, focus, both, close, seek, branch, discard)");
+    }
+    if (verb == "seek") {
+      long step = -1;
+      auto [p2, e2] = std::from_chars(arg.data(), arg.data() + arg.size(), step);
+      if (e2 != std::errc() || p2 != arg.data() + arg.size() || step < 0) fail("seek: expected a step number >= 0");
     }
     if (verb == "newseed") {
       unsigned long long seed = 0;

@@ -11,6 +11,15 @@
 //                                file that fails to load is reported and the current run goes on
 //   <frame> export PATH          write the particles (generator mode: samples) to PATH, .npy or CSV
 //                                by the extension, as Export in the window
+//   <frame> fork                 A/B: the run splits into A and B side by side (Fork in the window);
+//                                B gets the focus
+//   <frame> focus A|B            later set, step, click, branch lines go to that side
+//   <frame> both on|off          set lines go to both sides (on) or the focused one (off)
+//   <frame> close A|B            closes that side: the other one runs on alone
+//   <frame> seek STEP            both sides back (or forward) to STEP of their timelines, paused
+//                                until the next resume; a set line then branches from there
+//   <frame> branch               the focused side's recorded future becomes a faded branch
+//   <frame> discard              forget the faded branches of the plots
 //   # comment, blank lines ignored
 // Frames count rendered frames from 0. Parsing checks every line up front (including the values
 // of `set` against the scenario) so a typo fails before anything runs; a `load` file is read
@@ -31,7 +40,7 @@ struct ScriptEvent {
   long frame = 0;
   int line = 0;        // 1-based line in the file, for messages
   std::string verb;    // set, view, pause, resume, reset, step, fit, quit, newseed, screenshot, click, drag, load,
-                       // export
+                       // export, fork, focus, both, close, seek, branch, discard
   std::string arg;
 };
 
@@ -49,7 +58,7 @@ bool parseClick(std::string_view arg, float& x, float& y);
 // view settings shared by scripts and tests: heat=none|logp|logq|logratio|speed,
 // arrows=normalized|true|log|proportional, split=total|attrep|terms, coloring=start|speed|mode|plain,
 // tool=probe|pick|brush|erase|drag|blob,
-// quiver|particle_arrows|trails|grid|particles|data|circle|panels=on|off, arrow_scale=X,
+// quiver|particle_arrows|trails|grid|particles|data|circle|panels|presenter|equations=on|off, arrow_scale=X,
 // heat_opacity=X, trail_length=N, quiver_n=N, density_n=N, particle_size=X, data_size=X.
 // Throws InvalidArgument naming the key or value.
 void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key_equals_value);

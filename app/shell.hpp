@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -106,9 +107,37 @@ class Shell {
   void screenshotTo(const std::string& path);
   // headless helpers
   std::array<float, 4> sendNudgedView(long frame_index);
-  void waitForSteps(std::uint64_t steps_target, long frame_index);
-  std::shared_ptr<const Snapshot> waitForView(const std::array<float, 4>& rect, std::uint64_t after_id, long frame_index);
   bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps);
+  void waitForSteps(RunWorker& worker, std::uint64_t steps_target, long frame_index);
+  std::shared_ptr<const Snapshot> waitForView(const RunWorker& worker, const std::array<float, 4>& rect,
+                                              std::uint64_t after_id, long frame_index);
+
+  // A/B fork and timeline (split_view.cpp). Side A is worker_ / scene_, side B worker_b_ /
+  // scene_b_; both panes share one camera (the view is linked) and one timeline (a seek moves both).
+  bool split() const { return worker_b_ != nullptr; }
+  RunWorker& focusedWorker() { return split() && focus_ == 1 ? *worker_b_ : *worker_; }
+  // parameter changes and edits: to the focused side, or to both (send_both_)
+  void sendToFocused(const Command& c);
+  void sendToAll(const Command& c);  // pause, resume, steps, resets, seeks: both sides
+  // Fork: A's worker hands over its state between two steps. wait = false (interactive): the
+  // answer is adopted by pollFork() on a later frame; wait = true (headless scripts) waits here
+  void requestFork(bool wait);
+  void pollFork();
+  void adoptFork(const std::shared_ptr<const ForkSeed>& seed);
+  void closeSide(int side);  // 0 closes A (B runs on alone), 1 closes B
+  void setFocus(int side);
+  void seekAll(long step);
+  // one clock for both sides while they run: neither gets more than kForkSlack steps ahead of the
+  // other (cmd::SetStepLimit); interactive loop, once per frame
+  void keepSidesTogether();
+  // the free canvas split in two panes {x0, y0, x1, y1} (screen), and each pane's camera: cam_'s
+  // zoom, the world point at the free canvas centre shown at the pane centre
+  std::array<float, 4> paneRect(int side) const;
+  Camera paneCamera(int side) const;
+  int paneAt(float screen_x) const;  // the pane under a screen x
+  void adoptPaneCamera(const Camera& pane, int side);  // a pan / zoom in a pane moves the linked view
+  std::array<float, 2> drawPaneLabels(const Snapshot* a, const Snapshot* b);
+  void renderPanes(int fb_width, int fb_height, const render::SceneOverlay& overlay);
 
   ShellOptions opt_;
   Scenario scenario_;
@@ -154,6 +183,16 @@ class Shell {
   bool input_seen_ = true;
   int settle_frames_ = 0;
   std::uint64_t drawn_snapshot_id_ = 0;
+  // A/B fork (split_view.cpp)
+  std::unique_ptr<RunWorker> worker_b_;
+  render::Scene scene_b_;
+  std::shared_ptr<const Snapshot> frame_b_;  // side B's snapshot of this frame
+  std::future<std::shared_ptr<const ForkSeed>> pending_fork_;
+  int focus_ = 0;            // 0 = A, 1 = B
+  bool send_both_ = false;   // parameter changes go to both sides
+  int input_pane_ = 0;       // the pane under the cursor (tools act there)
+  std::uint64_t drawn_snapshot_b_ = 0;
+  long limit_sent_a_ = -1, limit_sent_b_ = -1;  // the step limits last sent (-1 = none)
 };
 
 }  // namespace driftlab::app

@@ -6,10 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/flow/scenario.hpp"
@@ -224,4 +226,47 @@ TEST_CASE("fork: generator mode, side B trains bit for bit like A") {
   REQUIRE(stepTo(b, 24));
   REQUIRE(stepTo(a, 24));
   CHECK(forkOf(a)->state->digest() != forkOf(b)->state->digest());
+}
+
+TEST_CASE("timeline: after a seek the grid fields are those of the recorded step") {
+  FlowParams p = presetScenario("default").params;  // mixed flow: a far field spanning many orders of magnitude
+  FlowWorker w(p, true);
+  const cmd::SetView view{-2.5f, -2.0f, 2.5f, 2.0f, 16, 24};
+  REQUIRE(stepTo(w, 30));
+  w.send(view);
+  auto first = waitFor(w, [](const Snapshot& s) { return s.step == 30 && s.velocity.nx == 16 && !s.log_p.empty(); });
+  REQUIRE(first);
+  REQUIRE(stepTo(w, 45));
+  w.send(cmd::Seek{30});
+  w.send(cmd::SetView{view.x0, view.y0, std::nextafter(view.x1, 10.f), view.y1, 16, 24});  // a fresh grid
+  auto again = waitFor(w, [&](const Snapshot& s) { return s.step == 30 && s.velocity.x1 != view.x1 && !s.log_p.empty(); });
+  REQUIRE(again);
+  w.send(view);
+  again = waitFor(w, [&](const Snapshot& s) { return s.step == 30 && s.velocity.x1 == view.x1 && !s.log_p.empty(); });
+  REQUIRE(again);
+  CHECK(samePoints(again->particles, first->particles));
+  CHECK(again->velocity.values == first->velocity.values);
+  CHECK(again->log_p.values == first->log_p.values);
+  CHECK(again->log_q.values == first->log_q.values);
+}
+
+TEST_CASE("fork clock: SetStepLimit holds a running side at a step until the limit moves") {
+  FlowWorker w(timelineParams(), /*start_paused=*/true);
+  w.send(cmd::SetStepLimit{12});
+  w.send(cmd::Resume{});
+  auto held = waitFor(w, [](const Snapshot& s) { return s.step == 12; });
+  REQUIRE(held);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // running, unlimited speed: still held
+  CHECK(w.latest()->step == 12);
+  CHECK_FALSE(w.latest()->paused);
+  w.send(cmd::SetStepLimit{20});
+  CHECK(waitFor(w, [](const Snapshot& s) { return s.step == 20; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(w.latest()->step == 20);
+  w.send(cmd::Pause{});
+  w.send(cmd::StepOnce{});  // an explicit step is the user's, never held
+  CHECK(waitFor(w, [](const Snapshot& s) { return s.step == 21 && s.paused; }));
+  w.send(cmd::SetStepLimit{-1});
+  w.send(cmd::Resume{});
+  CHECK(waitFor(w, [](const Snapshot& s) { return s.step >= 40; }));
 }

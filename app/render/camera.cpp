@@ -6,11 +6,17 @@
 namespace driftlab::app {
 
 Vec2f Camera::worldToScreen(Vec2f w) const {
-  return {width_ * 0.5f + (w.x - centre_.x) * scale_, height_ * 0.5f - (w.y - centre_.y) * scale_};
+  return {offset_x_ + width_ * 0.5f + (w.x - centre_.x) * scale_, height_ * 0.5f - (w.y - centre_.y) * scale_};
 }
 
 Vec2f Camera::screenToWorld(Vec2f s) const {
-  return {centre_.x + (s.x - width_ * 0.5f) / scale_, centre_.y - (s.y - height_ * 0.5f) / scale_};
+  return {centre_.x + (s.x - offset_x_ - width_ * 0.5f) / scale_, centre_.y - (s.y - height_ * 0.5f) / scale_};
+}
+
+void Camera::centreOn(Vec2f w, Vec2f s) {
+  const Vec2f now = screenToWorld(s);
+  centre_.x += w.x - now.x;
+  centre_.y += w.y - now.y;
 }
 
 void Camera::pan(float dx_pixels, float dy_pixels) {
@@ -47,7 +53,7 @@ void Camera::fitInto(float x0, float y0, float x1, float y1, float sx0, float sy
 }
 
 std::array<float, 4> Camera::visibleRect() const {
-  Vec2f a = screenToWorld({0, height_}), b = screenToWorld({width_, 0});
+  Vec2f a = screenToWorld({offset_x_, height_}), b = screenToWorld({offset_x_ + width_, 0});
   return {a.x, a.y, b.x, b.y};
 }
 

@@ -21,6 +21,15 @@ class Camera {
   float pixelsPerUnit() const { return scale_; }
   Vec2f centre() const { return centre_; }
 
+  // A/B split view: a pane's camera covers a viewport of its own width that starts `x` logical
+  // pixels right of the window's left edge; screen coordinates stay the window's (overlays and
+  // input), the shader view is the pane's (drawn into a glViewport of the pane)
+  void setScreenOffset(float x) { offset_x_ = x; }
+  float screenOffset() const { return offset_x_; }
+  // move so that world point `w` appears at screen point `s`, zoom unchanged
+  void centreOn(Vec2f w, Vec2f s);
+  void setPixelsPerUnit(float s) { scale_ = s; }
+
   void pan(float dx_pixels, float dy_pixels);
   // zoom by `factor` (> 1 = in) keeping the world point under screen point `anchor` fixed
   void zoomAt(Vec2f anchor, float factor);
@@ -38,6 +47,7 @@ class Camera {
   Vec2f centre_{0, 0};
   float scale_ = 200.f;  // pixels per world unit
   float width_ = 1280, height_ = 720;
+  float offset_x_ = 0;
 };
 
 }  // namespace driftlab::app

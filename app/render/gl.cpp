@@ -145,6 +145,17 @@ void bindScreen(int width, int height) {
   glViewport(0, 0, width, height);
 }
 
+void restrictToColumns(int x, int w, int height) {
+  glViewport(x, 0, w, height);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(x, 0, w, height);
+}
+
+void unrestrict(int width, int height) {
+  glDisable(GL_SCISSOR_TEST);
+  glViewport(0, 0, width, height);
+}
+
 void clear(float r, float g, float b, float a) {
   glClearColor(r, g, b, a);
   glClear(GL_COLOR_BUFFER_BIT);

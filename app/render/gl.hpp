@@ -106,6 +106,10 @@ class RenderTarget {
 // binds the window's framebuffer and sets the viewport
 void bindScreen(int width, int height);
 void clear(float r, float g, float b, float a);
+// the A/B split view: draws go to the columns [x, x + w) of the bound framebuffer (pixels from the
+// left, full height) and nothing outside them; unrestrict() returns to the whole framebuffer
+void restrictToColumns(int x, int w, int height);
+void unrestrict(int width, int height);
 // "4.5 (Core Profile) Mesa ..., llvmpipe ..."
 std::string contextDescription();
 

@@ -80,11 +80,15 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
         (s.mode_centres.colwise() - s.particles.col(i)).colwise().squaredNorm().minCoeff(&best);
         nearest_mode_.push_back(static_cast<int>(best));
       }
-    // a reset (step went back) restarts start colours, trails and the picked path; a changed particle
-    // count restarts the trails and keeps the start colours of the particles that stay; a new
-    // projection restarts the trails (their old points are in the old plane)
-    bool new_run = !have_snapshot_ || s.step < last_step_ || (s.step == 0 && last_step_ != 0);
-    bool restarted = new_run || n != n_before || reprojected;
+    // a reset or new seed (the history's restart count moved) restarts start colours, the heat
+    // map's locked range, trails and the picked path; a seek on the timeline (the step jumped back
+    // without a restart) restarts the trails only; a changed particle count restarts the trails
+    // and keeps the start colours of the particles that stay; a new projection restarts the trails
+    // (their old points are in the old plane)
+    const std::uint64_t restarts = s.history ? s.history->restarts : 0;
+    bool new_run = !have_snapshot_ || restarts != last_restarts_ || (!s.history && s.step < last_step_);
+    bool restarted = new_run || s.step < last_step_ || n != n_before || reprojected;
+    last_restarts_ = restarts;
     if (new_run || reprojected || start_.size() != particles_.size()) {
       if (new_run || start_full_.cols() > s.particles.cols() || start_full_.rows() != s.particles.rows()) {
         start_full_ = s.particles;
@@ -342,7 +346,15 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run)
   }
   // locked: the run's first range, kept (per map kind); unlocked: this snapshot's range, which also
   // becomes the lock, so locking again freezes what is on screen
-  if (view.heat_range_locked && heat_lock_.valid && heat_lock_.map == view.heat_map) {
+  const HeatLock* lead = heat_leader_ != nullptr && heat_leader_->heat_lock_.valid &&
+                                 heat_leader_->heat_lock_.map == view.heat_map
+                             ? &heat_leader_->heat_lock_
+                             : nullptr;
+  if (lead) {
+    heat_legend_.lo = lead->lo;
+    heat_legend_.hi = lead->hi;
+    heat_lock_ = *lead;
+  } else if (view.heat_range_locked && heat_lock_.valid && heat_lock_.map == view.heat_map) {
     heat_legend_.lo = heat_lock_.lo;
     heat_legend_.hi = heat_lock_.hi;
   } else {
@@ -350,6 +362,7 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run)
   }
   heat_legend_.locked = view.heat_range_locked;
   if (heat_legend_.locked) heat_legend_.title += " [locked]";
+  if (lead) heat_legend_.title += " (A's range)";
   heat_layer_.upload(values.data(), base->nx, base->ny, base->x0, base->y0, base->x1, base->y1);
 }
 
@@ -542,7 +555,8 @@ void Scene::draw(const Camera& cam, const ViewOptions& view, float dpi_scale, co
     if (view.show_data) data_layer_.draw(cam, view.data_size, dpi_scale, PointLayer::Square);
     if (view.show_particles) particle_layer_.draw(cam, view.particle_size, dpi_scale, PointLayer::Disc);
   }
-  buildArrows(cam, view);
+  if (!arrows_prepared_) buildArrows(cam, view);
+  arrows_prepared_ = false;
   arrow_layer_.draw(cam, arrows_, 0.9f, 5.5f, dpi_scale);
 
   // picked particle's path and marker

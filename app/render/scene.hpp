@@ -64,8 +64,17 @@ class Scene {
   void sync(const Snapshot& s, const ViewOptions& view);
   // a new run (new worker): the next snapshot is adopted whatever its id
   void forget();
+  // A/B split view: the heat map takes the colour range of `leader` (side A's scene) when it has
+  // one for the same map, so equal colours mean equal values in both panes; nullptr = its own
+  void followHeatRange(const Scene* leader) { heat_leader_ = leader; }
   // draws into the currently bound framebuffer; cam's viewport is in logical pixels
   void draw(const Camera& cam, const ViewOptions& view, float dpi_scale, const SceneOverlay& overlay);
+  // this frame's arrows, built before the overlays read arrowLegend() so that the legend describes
+  // the arrows drawn in the same frame; draw() then reuses them (cam and view must be draw()'s)
+  void prepareArrows(const Camera& cam, const ViewOptions& view) {
+    buildArrows(cam, view);
+    arrows_prepared_ = true;
+  }
   // the 3-D sphere view (sphereMode()): sphere, grid, points, particle arrows, trails; no field layers
   void drawSphere(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale);
   // the adopted snapshot is a flow on S^2 (render/sphere_mode.hpp): the canvas draws drawSphere
@@ -103,6 +112,8 @@ class Scene {
   std::uint64_t snapshot_id_ = 0;
   bool have_snapshot_ = false;
   long last_step_ = -1;
+  std::uint64_t last_restarts_ = 0;  // MetricHistory::restarts of the last snapshot
+  bool arrows_prepared_ = false;     // prepareArrows ran for the frame draw() is about to draw
   ViewOptions last_view_;
 
   // CPU copies used for drawing-time work (arrows, picking)
@@ -136,6 +147,7 @@ class Scene {
     HeatMap map = HeatMap::None;
     float lo = 0, hi = 1;
   } heat_lock_;
+  const Scene* heat_leader_ = nullptr;
   ArrowLegend arrow_legend_;
   float grid_step_ = 0.5f;
 

@@ -265,6 +265,8 @@ void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& a
   }
   if (frame == nullptr) ImGui::TextDisabled("waiting for the engine's first frame...");
   if (ImGui::CollapsingHeader("Run", ImGuiTreeNodeFlags_DefaultOpen)) drawRunSection(frame, state, actions, status);
+  if (ImGui::CollapsingHeader("Timeline and A/B fork", ImGuiTreeNodeFlags_DefaultOpen))
+    drawTimelineSection(frame, state, actions);
   drawFlowParams(frame, state, actions);
   drawViewOptions(frame, state, actions);
 }

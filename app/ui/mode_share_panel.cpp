@@ -4,6 +4,7 @@
 // the snapshot's history, so the chart shows exactly what the metrics CSV records. Render thread only.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "imgui.h"
@@ -21,7 +22,13 @@ constexpr float kChartHeight = 90.f;
 
 void drawModeSharePanel(const Snapshot* frame) {
   const Metrics* last = nullptr;
-  if (frame != nullptr && frame->history && !frame->history->rows.empty()) last = &frame->history->rows.back();
+  if (frame != nullptr && frame->history && !frame->history->rows.empty()) {
+    // the newest row at or before the step on screen (the timeline may show a past step)
+    const auto& rows = frame->history->rows;
+    const auto after = std::upper_bound(rows.begin(), rows.end(), frame->step,
+                                        [](long step, const Metrics& m) { return step < m.step; });
+    last = after == rows.begin() ? &rows.front() : &*std::prev(after);
+  }
   if (last == nullptr) {
     ImGui::TextDisabled(frame == nullptr ? "waiting for the engine..." : "no metrics yet");
     return;

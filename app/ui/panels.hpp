@@ -22,6 +22,10 @@ void drawDivergenceSection(const Snapshot* frame, ParamShadow& shadow, const UiA
 // every particle-flow setting of the parameter table as key = value text (settings_table_panel.cpp)
 void drawAllSettingsSection(const Snapshot* frame, ParamShadow& shadow, const UiActions& actions);
 
+// the timeline and A/B fork section (timeline_panel.cpp): a step slider over the run's timeline
+// (Seek), branch / discard, keyframe memory, Fork / Close A / Close B, focus and "both"
+void drawTimelineSection(const Snapshot* frame, UiState& state, const UiActions& actions);
+
 // the "Plots" window (plots_panel.cpp)
 void drawPlotsPanel(const Snapshot* frame, UiState& state);
 // its small multiples: metric indices in the order mmd2, energy, sliced_w2, kl_qp, kl_pq, chi2,
@@ -46,6 +50,11 @@ void drawImagesWindow(const Snapshot* frame, UiState& state, float x, float y, f
 
 // the help window with shortcuts and mouse controls (help_window.cpp)
 void drawHelpWindow(UiState& state);
+
+// the Equations window (E): the velocity formula of the field in force, its terms at the probe
+// point and the THEORY.md sections (equations_panel.cpp); x, w: its first-use placement and width,
+// bottom: the y of its first-use bottom edge
+void drawEquationsWindow(const Snapshot* frame, UiState& state, float x, float bottom, float w);
 
 // k(r) / k(0) for r in [0, r_max] for each bandwidth, with r = h markers (kernel_profile.cpp)
 void drawKernelProfile(const KernelShape& shape, const std::vector<double>& bandwidths, float height);

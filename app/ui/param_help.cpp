@@ -26,6 +26,15 @@ constexpr std::array kHelp = {
                      "Pausing never loses state."},
     ParamHelp{"reset", "Reset (R) restarts from t = 0 with the same seeds: the identical run replays. "
                        "New seed (N) draws new data and new initial particles."},
+    ParamHelp{"timeline", "Every step of the run can be revisited: drag the slider (or press Left) to go back or "
+                          "forward; the run pauses there and shows that exact state, bit for bit (THEORY.md §6.6). "
+                          "Play from a past step replays the same future. Change a setting there and the run "
+                          "branches: the old future stays in the plots as faint curves until Discard. Keyframes "
+                          "every K steps hold the past within the memory shown; steps between them are replayed."},
+    ParamHelp{"fork", "Fork (B) splits the run into A (left) and B (right) from this exact state: change one thing on "
+                      "one side and watch both futures side by side, one camera, one clock (play, pause, steps and "
+                      "the timeline move both). Settings go to the side with the focus (O switches), or to both. "
+                      "The plots draw the other side dashed. Close A or Close B returns to one run."},
     ParamHelp{"engine_error", "The engine rejected the last change (the value named here); the previous value "
                               "stays in force."},
     // ---- kernel and bandwidth ----

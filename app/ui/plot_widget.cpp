@@ -16,6 +16,39 @@ namespace {
 
 constexpr float kLeftMargin = 46.f;   // nominal room for y tick labels; the drawn margin fits the widest label
 constexpr float kMarkerHitPx = 4.f;   // hover distance that lists a marker in the read-out
+constexpr float kDashOn = 6.f, kDashOff = 4.f;  // dashed series: pixels drawn, pixels skipped
+
+// a polyline drawn as dashes that continue across its vertices
+void addDashedPolyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 col) {
+  float phase = 0.f;  // distance into the current dash + gap period
+  for (std::size_t i = 1; i < pts.size(); ++i) {
+    const ImVec2 a = pts[i - 1], b = pts[i];
+    const float dx = b.x - a.x, dy = b.y - a.y, len = std::sqrt(dx * dx + dy * dy);
+    float at = 0.f;
+    while (at < len) {
+      const float in_period = std::fmod(phase + at, kDashOn + kDashOff);
+      const bool on = in_period < kDashOn;
+      const float step = std::min(len - at, on ? kDashOn - in_period : kDashOn + kDashOff - in_period);
+      if (on && len > 0.f) {
+        const float t0 = at / len, t1 = (at + step) / len;
+        dl->AddLine(ImVec2(a.x + dx * t0, a.y + dy * t0), ImVec2(a.x + dx * t1, a.y + dy * t1), col, 1.0f);
+      }
+      at += std::max(step, 1e-3f);
+    }
+    phase = std::fmod(phase + len, kDashOn + kDashOff);
+  }
+}
+
+// the legend's colour mark: a filled box, or two short dashes for a dashed series
+void legendSwatch(ImDrawList* dl, ImVec2 at, float h, const PlotSeries& s) {
+  if (!s.dashed) {
+    dl->AddRectFilled(at, ImVec2(at.x + 9.f, at.y + h), s.color);
+    return;
+  }
+  const float y = at.y + 0.5f * h;
+  dl->AddLine(ImVec2(at.x, y), ImVec2(at.x + 3.5f, y), s.color, 2.f);
+  dl->AddLine(ImVec2(at.x + 6.f, y), ImVec2(at.x + 9.5f, y), s.color, 2.f);
+}
 
 // the x range shared by all series (or the caller's), never empty
 void xRange(std::span<const PlotSeries> series, const PlotOptions& opt, double& x0, double& x1) {
@@ -245,8 +278,16 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
       for (int i = dec.run_starts[r]; i < dec.runEnd(r); ++i)
         pts.emplace_back(px(dec.points[i].x), py(dec.points[i].y));
       if (pts.size() == 1) dl->AddRectFilled(ImVec2(pts[0].x - 1, pts[0].y - 1), ImVec2(pts[0].x + 1, pts[0].y + 1), col);
+      else if (s.dashed) addDashedPolyline(dl, pts, col);
       else dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, ImDrawFlags_None, 1.0f);
     }
+  }
+  // the step on screen, when the timeline is in the past
+  if (opt.show_now && opt.now_x >= x0 && opt.now_x <= x1) {
+    const float nx = px(opt.now_x);
+    const ImU32 now_col = IM_COL32(255, 230, 140, 200);
+    for (float y = p0.y; y < p1.y; y += 6.f) dl->AddLine(ImVec2(nx, y), ImVec2(nx, std::min(y + 3.f, p1.y)), now_col);
+    dl->AddTriangleFilled(ImVec2(nx - 4.f, p0.y), ImVec2(nx + 4.f, p0.y), ImVec2(nx, p0.y + 6.f), now_col);
   }
   // linked cursor from another plot
   if (opt.show_cursor && !hovered && opt.cursor_x >= x0 && opt.cursor_x <= x1)
@@ -268,7 +309,7 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
     if (opt.title && hx + legend_w <= p1.x) {
       for (const auto& s : series) {
         if (s.faint) continue;
-        dl->AddRectFilled(ImVec2(hx, pos.y + text_h * 0.35f), ImVec2(hx + 9.f, pos.y + text_h * 0.65f), s.color);
+        legendSwatch(dl, ImVec2(hx, pos.y + text_h * 0.35f), text_h * 0.3f, s);
         dl->AddText(ImVec2(hx + 12.f, pos.y), label_col, s.label);
         hx += ImGui::CalcTextSize(s.label).x + 20.f;
       }
@@ -279,7 +320,7 @@ bool plotLines(const char* id, std::span<const PlotSeries> series, std::span<con
         const float tw = ImGui::CalcTextSize(s.label).x;
         const ImVec2 a(p1.x - tw - 16.f, ly);
         dl->AddRectFilled(ImVec2(a.x - 2, a.y), ImVec2(p1.x - 2, a.y + text_h), IM_COL32(20, 20, 24, 200));
-        dl->AddRectFilled(ImVec2(a.x, a.y + text_h * 0.35f), ImVec2(a.x + 9.f, a.y + text_h * 0.65f), s.color);
+        legendSwatch(dl, ImVec2(a.x, a.y + text_h * 0.35f), text_h * 0.3f, s);
         dl->AddText(ImVec2(a.x + 12.f, a.y), label_col, s.label);
         ly += text_h;
       }

@@ -19,6 +19,7 @@ struct PlotSeries {
   int count = 0;
   ImU32 color = IM_COL32(255, 255, 255, 255);
   bool faint = false;  // a previous run's curve: drawn dimmed, not in the range, legend or read-out
+  bool dashed = false; // the other side of an A/B fork: drawn dashed, in the range, legend and read-out
 };
 
 struct PlotMarker {  // one per mid-run parameter change
@@ -41,6 +42,8 @@ struct PlotOptions {
   bool legend = true;
   double cursor_x = 0;             // a vertical cursor line at this x when show_cursor (linked hover)
   bool show_cursor = false;
+  double now_x = 0;                // the step on screen when it is in the past (timeline), drawn as
+  bool show_now = false;           // ... a dotted line with a small triangle on top
   int max_points = 1600;           // decimation budget for all series together (about 2-4 vertices per point)
 };
 

@@ -228,6 +228,21 @@ TEST_CASE("script: drag takes two pixel offsets") {
     CHECK_THROWS_AS(driftlab::app::parseScript(bad, "demo.txt", driftlab::defaultScenario()), driftlab::InvalidArgument);
 }
 
+TEST_CASE("script: the fork and timeline verbs and their arguments") {
+  auto ev = driftlab::app::parseScript("10 fork\n10 focus B\n11 both on\n30 seek 4\n31 branch\n32 discard\n40 close A\n",
+                                       "demo.txt", driftlab::defaultScenario());
+  REQUIRE(ev.size() == 7);
+  CHECK(ev[0].verb == "fork");
+  CHECK(ev[1].arg == "B");
+  CHECK(ev[2].arg == "on");
+  CHECK(ev[3].verb == "seek");
+  CHECK(ev[3].arg == "4");
+  CHECK(ev[6].verb == "close");
+  for (const char* bad : {"3 fork now\n", "3 focus C\n", "3 focus\n", "3 both yes\n", "3 close\n", "3 seek\n",
+                          "3 seek -1\n", "3 seek 2.5\n", "3 branch 4\n"})
+    CHECK_THROWS_AS(driftlab::app::parseScript(bad, "demo.txt", driftlab::defaultScenario()), driftlab::InvalidArgument);
+}
+
 TEST_CASE("script: in generator mode set lines take generator keys and flow keys, and bad values name the line") {
   const auto g = driftlab::generatorPreset("gen_checkerboard");
   auto ev = driftlab::app::parseScript("0 set latent=2\n10 set lr=0.002\n5 set kernel=gaussian\n", "gen.txt", g);

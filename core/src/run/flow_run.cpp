@@ -257,6 +257,7 @@ class FlowRun final : public Run {
   void applyCommand(const cmd::DiscardBranches&, RunContext&) {}
   void applyCommand(const cmd::SetHistoryBudget&, RunContext&) {}
   void applyCommand(const cmd::RequestFork&, RunContext&) {}
+  void applyCommand(const cmd::SetStepLimit&, RunContext&) {}
 };
 
 // grid fields (2-D) and, while paused, the velocity at the current state; rate-limited

@@ -263,6 +263,7 @@ class GeneratorRun final : public Run {
   void applyCommand(const cmd::DiscardBranches&, RunContext&) {}
   void applyCommand(const cmd::SetHistoryBudget&, RunContext&) {}
   void applyCommand(const cmd::RequestFork&, RunContext&) {}
+  void applyCommand(const cmd::SetStepLimit&, RunContext&) {}
 };
 
 // samples, arrows, display data and latent grid, then the grid fields when they are due; each

@@ -96,6 +96,7 @@ struct RunWorker::Impl final : RunContext {
   int steps_per_publish = 1;
   int metrics_every = 5;
   StepRateLimiter speed;                     // unlimited until a SetStepRate
+  long step_limit = -1;                      // SetStepLimit: no running step past it (-1 = none)
 
   MetricHistory history;                             // working copy
   std::shared_ptr<const MetricHistory> history_ptr;  // published copy, replaced only on change
@@ -120,7 +121,10 @@ struct RunWorker::Impl final : RunContext {
   bool publish_due = false;
 
   void iterate(std::vector<Command>& batch);
-  bool stepDue(Clock::time_point now) const { return is_paused ? step_once > 0 : speed.stepsDue(now) > 0; }
+  bool held() const { return step_limit >= 0 && run->stepIndex() >= step_limit; }
+  bool stepDue(Clock::time_point now) const {
+    return is_paused ? step_once > 0 : !held() && speed.stepsDue(now) > 0;
+  }
   void fail(const std::string& what);
   void applyOne(const Command& c);
   void applyToRun(const Command& c);
@@ -177,7 +181,8 @@ void RunWorker::Impl::loop(std::stop_token st) {
     // running under a speed cap with no step due yet: sleep the same way until the next step is due
     std::optional<Clock::time_point> due = run->displayDueAt();
     const bool idle = !stepDue(Clock::now());
-    if (idle && !is_paused) due = due ? std::min(*due, speed.nextDueAt()) : speed.nextDueAt();
+    // held at a step limit: like paused, only a command (a new limit) wakes it
+    if (idle && !is_paused && !held()) due = due ? std::min(*due, speed.nextDueAt()) : speed.nextDueAt();
     std::vector<Command> batch = queue.take(st, idle, due.has_value(), due.value_or(Clock::time_point{}));
     if (st.stop_requested()) break;
     iterate(batch);
@@ -262,6 +267,8 @@ void RunWorker::Impl::applyOne(const Command& c) {
     keepKeyframe(true);
   } else if (const auto* fork = std::get_if<cmd::RequestFork>(&c)) {
     answerFork(*fork);
+  } else if (const auto* limit = std::get_if<cmd::SetStepLimit>(&c)) {
+    step_limit = limit->max_step < 0 ? -1 : limit->max_step;
   } else {
     applyToRun(c);
   }

@@ -1,7 +1,7 @@
 // The commands a run accepts (cmd::*, Command): sent from any thread with RunWorker::send and
 // applied on the worker thread between steps. The loop handles Pause, Resume, StepOnce,
 // SetStepsPerPublish, SetMetricsEvery, SetStepRate and the timeline's and fork's commands (Seek,
-// Branch, DiscardBranches, SetHistoryBudget, RequestFork); every other command goes to the mode's Run (run.hpp),
+// Branch, DiscardBranches, SetHistoryBudget, RequestFork, SetStepLimit); every other command goes to the mode's Run (run.hpp),
 // which rejects those it has no use for ("add data: not available in generator mode").
 #pragma once
 
@@ -47,6 +47,8 @@ struct Seek { long step; };
 struct Branch {};                                           // the recorded future becomes a faded branch
 struct DiscardBranches {};                                  // forget the faded branches
 struct SetHistoryBudget { std::size_t bytes; };             // keyframe memory; restarts the keyframes here
+// A/B fork, one clock: while running, no step past this step index (-1 = no limit); StepOnce is not held
+struct SetStepLimit { long max_step; };
 // fork: the worker answers with a ForkSeed (run_worker.hpp) between steps
 struct RequestFork { std::shared_ptr<std::promise<std::shared_ptr<const ForkSeed>>> reply; };
 }  // namespace cmd
@@ -56,6 +58,6 @@ using Command = std::variant<cmd::SetParams, cmd::SetParam, cmd::Reset, cmd::New
                              cmd::MoveParticle, cmd::AddData, cmd::EraseData, cmd::ClearData, cmd::SetDataset,
                              cmd::SetData, cmd::SetInit, cmd::SetView, cmd::SetStepsPerPublish,
                              cmd::SetMetricsEvery, cmd::SaveModel, cmd::SetStepRate, cmd::Seek, cmd::Branch,
-                             cmd::DiscardBranches, cmd::SetHistoryBudget, cmd::RequestFork>;
+                             cmd::DiscardBranches, cmd::SetHistoryBudget, cmd::RequestFork, cmd::SetStepLimit>;
 
 }  // namespace driftlab
