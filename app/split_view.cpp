@@ -213,6 +213,7 @@ void Shell::renderPanes(int fb_width, int fb_height, const render::SceneOverlay&
     if (scene.sphereMode()) {
       OrbitCamera o = orbit_;
       o.setViewport(pr[2] - pr[0], cam_.viewportHeight());
+      o.setViewportLeft(pr[0]);
       o.frameInto(0.f, pr[1], pr[2] - pr[0], pr[3]);
       scene.drawSphere(o, ui_.view, dpi_scale_);
     } else {

@@ -10,6 +10,7 @@ uniform vec3 u_forward;
 uniform float u_focal;     // logical pixels per unit of tan(angle)
 uniform vec2 u_principal;  // logical pixel the camera looks through (y down)
 uniform float u_height;    // viewport height, logical pixels
+uniform float u_origin_x;  // the viewport's left edge in the window, logical pixels (a split-view pane)
 uniform float u_dpi;       // framebuffer pixels per logical pixel
 uniform int u_grid;        // draw the latitude/longitude grid
 out vec4 o_color;
@@ -29,7 +30,7 @@ float gridDistance(vec3 p, out float equator) {
 float line(float dist, float width) { return 1.0 - smoothstep(0.35 * width, 1.1 * width, dist); }
 
 void main() {
-  vec2 s = vec2(gl_FragCoord.x / u_dpi, u_height - gl_FragCoord.y / u_dpi);
+  vec2 s = vec2(gl_FragCoord.x / u_dpi - u_origin_x, u_height - gl_FragCoord.y / u_dpi);
   vec3 d = normalize(u_forward + u_right * ((s.x - u_principal.x) / u_focal) - u_up * ((s.y - u_principal.y) / u_focal));
   float b = dot(u_eye, d), c = dot(u_eye, u_eye) - 1.0;
   float disc = b * b - c;

@@ -25,6 +25,10 @@ class OrbitCamera {
   static constexpr float kMinDistance = 1.25f, kMaxDistance = 30.f, kMaxPitchDeg = 89.f;
 
   void setViewport(float width, float height) { width_ = width; height_ = height; }
+  // A/B split view: the viewport (a pane) starts this many logical pixels right of the window's
+  // left edge; the projection stays the pane's (gl_FragCoord-based shading subtracts it)
+  void setViewportLeft(float x) { left_ = x; }
+  float viewportLeft() const { return left_; }
   // the screen rectangle the unit sphere is framed in at the default distance (x0, y0, x1, y1)
   void frameInto(float x0, float y0, float x1, float y1);
   // a left drag of (dx, dy) pixels: right turns the globe eastwards under the cursor, down tilts
@@ -57,6 +61,7 @@ class OrbitCamera {
  private:
   float yaw_deg_ = kDefaultYawDeg, pitch_deg_ = kDefaultPitchDeg, distance_ = kDefaultDistance;
   float width_ = 1280, height_ = 720;
+  float left_ = 0;
   float focal_ = 600;          // pixels per unit of tan(angle)
   Vec2f principal_{640, 360};  // the screen pixel the camera looks through
 };

@@ -16,6 +16,7 @@ void SphereLayer::draw(const OrbitCamera& cam, float dpi_scale, bool grid) {
   glUniform1f(glGetUniformLocation(prog, "u_focal"), cam.focalPixels());
   glUniform2f(glGetUniformLocation(prog, "u_principal"), cam.principalPoint().x, cam.principalPoint().y);
   glUniform1f(glGetUniformLocation(prog, "u_height"), cam.viewportHeight());
+  glUniform1f(glGetUniformLocation(prog, "u_origin_x"), cam.viewportLeft());
   glUniform1f(glGetUniformLocation(prog, "u_dpi"), dpi_scale > 0 ? dpi_scale : 1.f);
   glUniform1i(glGetUniformLocation(prog, "u_grid"), grid ? 1 : 0);
   glBindVertexArray(vao_.id());  // attribute-less: the vertex shader makes the triangle
