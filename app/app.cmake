@@ -24,12 +24,22 @@ add_custom_command(OUTPUT ${DRIFTLAB_EMBEDDED_SHADERS}
   DEPENDS ${DRIFTLAB_SHADER_FILES} ${DRIFTLAB_SHADER_DIR}/embed.cmake
   COMMENT "Embedding shaders/*.glsl"
   VERBATIM)
+# ---- the guided lessons, embedded the same way (app/lesson.hpp) ----
+set(DRIFTLAB_LESSON_DIR ${CMAKE_CURRENT_SOURCE_DIR}/assets/lessons)
+file(GLOB DRIFTLAB_LESSON_FILES CONFIGURE_DEPENDS ${DRIFTLAB_LESSON_DIR}/*.lesson)
+set(DRIFTLAB_EMBEDDED_LESSONS ${CMAKE_BINARY_DIR}/gen/embedded_lessons.cpp)
+add_custom_command(OUTPUT ${DRIFTLAB_EMBEDDED_LESSONS}
+  COMMAND ${CMAKE_COMMAND} -DSRC=${DRIFTLAB_LESSON_DIR} -DOUT=${DRIFTLAB_EMBEDDED_LESSONS} -DKIND=lessons
+          -P ${DRIFTLAB_SHADER_DIR}/embed.cmake
+  DEPENDS ${DRIFTLAB_LESSON_FILES} ${DRIFTLAB_SHADER_DIR}/embed.cmake
+  COMMENT "Embedding assets/lessons/*.lesson"
+  VERBATIM)
 
 # ---- the executable ----
 file(GLOB DRIFTLAB_APP_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_CURRENT_SOURCE_DIR}/app/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/render/*.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/app/capture/*.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/ui/*.cpp)
-add_executable(driftlab ${DRIFTLAB_APP_SOURCES} ${DRIFTLAB_EMBEDDED_SHADERS})
+add_executable(driftlab ${DRIFTLAB_APP_SOURCES} ${DRIFTLAB_EMBEDDED_SHADERS} ${DRIFTLAB_EMBEDDED_LESSONS})
 target_include_directories(driftlab PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/app)
 target_link_libraries(driftlab PRIVATE driftlab::core PkgConfig::IMGUI PkgConfig::EPOXY glfw OpenGL::GL
                       CLI11::CLI11 Threads::Threads)
@@ -56,6 +66,7 @@ if(DRIFTLAB_BUILD_TESTS)
   find_package(doctest REQUIRED)
   add_executable(driftlab_app_unit_tests ${CMAKE_CURRENT_SOURCE_DIR}/tests/app/app_unit_test.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/script.cpp ${CMAKE_CURRENT_SOURCE_DIR}/app/run_loader.cpp
+                 ${CMAKE_CURRENT_SOURCE_DIR}/app/lesson.cpp ${DRIFTLAB_EMBEDDED_LESSONS}
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/ui/image_shape.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/render/camera.cpp
                  ${CMAKE_CURRENT_SOURCE_DIR}/app/render/orbit_camera.cpp
@@ -72,7 +83,7 @@ if(DRIFTLAB_BUILD_TESTS)
   find_program(DRIFTLAB_BASH bash)
   if(DRIFTLAB_XVFB_RUN AND DRIFTLAB_BASH)
     # each script runs the app under xvfb-run (llvmpipe) and checks its output (tests/app/*.sh)
-    foreach(t presets pixels script_change tools deterministic record errors generator load highdim export sphere_view images presenter equations fork)
+    foreach(t presets pixels script_change tools deterministic record errors generator load highdim export sphere_view images presenter equations fork lesson)
       add_test(NAME app_${t}
                COMMAND ${DRIFTLAB_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/tests/app/${t}.sh $<TARGET_FILE:driftlab>
                        $<TARGET_FILE:driftlab_png_stats> ${CMAKE_BINARY_DIR}/app_test_out/${t} ${CMAKE_CURRENT_SOURCE_DIR})

@@ -183,6 +183,10 @@ void Shell::makeActions() {
   actions_.set_focus = [this](int side) { setFocus(side); };
   actions_.set_send_both = [this](bool both) { send_both_ = both && split(); };
   actions_.seek = [this](long step) { seekAll(step); };
+  actions_.start_lesson = [this](const std::string& name) { startLesson(name); };
+  actions_.stop_lesson = [this] { stopLesson(); };
+  actions_.lesson_next = [this] { lesson_next_ = true; };
+  actions_.lesson_back = [this] { lesson_back_ = true; };
   actions_.load_scenario = [this](const std::string& p) { loadScenarioFile(p); };
   actions_.save_scenario = [this](const std::string& p) { saveScenarioFile(p); };
   actions_.export_points = [this](const std::string& p) { exportPointsFile(p); };
@@ -238,6 +242,14 @@ bool Shell::loadInitial() {
     // one name space for users: --preset NAME also opens a generator preset (digits_generator, ...)
     if (!opt_.preset.empty() && opt_.generator_preset.empty() && isGeneratorPresetName(opt_.preset))
       std::swap(opt_.preset, opt_.generator_preset);
+    if (!opt_.lesson.empty()) {
+      // a lesson starts from its own preset, settings and view (adopted after the first run starts)
+      if (!opt_.scenario_path.empty() || !opt_.preset.empty() || !opt_.generator_preset.empty())
+        throw InvalidArgument("--lesson starts from the lesson's own preset: leave out --scenario and --preset");
+      pending_lesson_ = findLesson(opt_.lesson);
+      if (!pending_lesson_->generator_preset.empty()) opt_.generator_preset = pending_lesson_->generator_preset;
+      else opt_.preset = pending_lesson_->preset;
+    }
     const int sources = !opt_.scenario_path.empty() + !opt_.preset.empty() + !opt_.generator_preset.empty();
     if (sources > 1) throw InvalidArgument("use only one of --scenario, --preset and --generator-preset");
     if (!opt_.generator_preset.empty()) {
@@ -625,10 +637,14 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame_a, bool with
       render::drawCanvasOverlays(paneCamera(side), side == 0 ? scene_ : scene_b_, ui_.view, pane_ov);
       ImGui::GetBackgroundDrawList()->PopClipRect();
     }
-  } else {
-    render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
-    if (frame && ui_.view.presenter) render::drawPresenterOverlay(*frame, ui_.view, free_rect_);
   }
+  // a lesson's caption sits above the tick labels, or above the presenter legend and caption
+  float caption_bottom = free_rect_[3] - 1.8f * ImGui::GetFontSize();
+  if (!split()) {
+    render::drawCanvasOverlays(cam_, scene_, ui_.view, ov);
+    if (frame && ui_.view.presenter) caption_bottom = render::drawPresenterOverlay(*frame, ui_.view, free_rect_) - 6.f;
+  }
+  drawLessonCaption(caption_bottom);
   updateWindowTitle();
   if (frame && frame->generator && ui_.show_latent_grid && !split()) drawLatentGrid(*frame->generator);
   ImGui::Render();
@@ -816,6 +832,10 @@ void Shell::screenshotTo(const std::string& path) {
 
 int Shell::interactiveLoop() {
   if (!startInitialRun(false)) return 2;
+  if (pending_lesson_) {
+    adoptLesson(std::move(*pending_lesson_));
+    pending_lesson_.reset();
+  }
   long frames = 0;
   auto t0 = Clock::now();
   while (!glfwWindowShouldClose(window_)) {
@@ -832,6 +852,7 @@ int Shell::interactiveLoop() {
     }
     pollFork();  // a fork's answer, once A's worker gave it (never waits)
     keepSidesTogether();
+    if (lesson_) stepLesson(std::chrono::duration<double>(Clock::now() - lesson_started_).count(), CommandEffects{});
     auto frame = advanceRecordFromReset(worker_->latest());  // a pointer copy; never waits for a step
     frame_b_ = worker_b_ ? worker_b_->latest() : nullptr;
     // render on change: with nothing new (no snapshot, no input for kSettleFrames frames) the loop
@@ -918,6 +939,11 @@ int Shell::run() {
   initImGui();
   makeActions();
   if (opt_.hide_panels) ui_.show_panels = false;
+  try {
+    for (const Lesson& l : builtinLessons()) ui_.lesson.catalog.emplace_back(l.name, l.summary);
+  } catch (const std::exception& e) {
+    setMessage(e.what(), true);  // a built-in lesson that does not parse (tests catch this first)
+  }
   // headless capture has no wall-clock speed: each frame advances exactly --steps-per-frame steps,
   // and the panels say so (unlimited) rather than show a cap that does not apply
   if (opt_.headless) ui_.flow_speed = ui_.generator_speed = 0.0;

@@ -21,6 +21,7 @@ struct ShellOptions {
   bool record_from_reset = false;  // --record-from-reset: the recording starts at the run's step 0
   std::string png_dir;        // PNG sequence
   std::string script;         // timed commands (script.hpp)
+  std::string lesson;         // --lesson NAME|PATH: a guided lesson (lesson.hpp) from its own start
   int width = 1280, height = 720;
   int steps_per_frame = 1;    // headless: engine steps per rendered frame
   bool hide_panels = false;   // canvas only (tests, clean videos)

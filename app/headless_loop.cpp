@@ -111,72 +111,7 @@ bool Shell::runScriptEvents(long f, bool& paused, bool& quit, std::vector<std::s
   while (script_pos_ < script_.size() && script_[script_pos_].frame <= f) {
     const ScriptEvent& ev = script_[script_pos_++];
     try {
-      if (ev.verb == "set") sendToFocused(cmd::SetParam{ev.arg});
-      else if (ev.verb == "view") applyViewSetting(ui_.view, ui_.show_panels, ev.arg);
-      else if (ev.verb == "pause") paused = true;
-      else if (ev.verb == "resume") paused = false;
-      else if (ev.verb == "reset") sendToAll(cmd::Reset{});
-      else if (ev.verb == "step") {
-        sendToAll(cmd::StepOnce{});
-        ++extra_steps;
-      }
-      else if (ev.verb == "newseed") sendToAll(cmd::NewSeed{std::stoull(ev.arg)});
-      else if (ev.verb == "fork") {
-        requestFork(/*wait=*/true);
-        if (!split()) throw InvalidArgument(status_.message);
-        std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
-      }
-      else if (ev.verb == "focus") {
-        if (!split()) throw InvalidArgument("focus: there is no fork (a fork line comes first)");
-        setFocus(ev.arg == "B" ? 1 : 0);
-      }
-      else if (ev.verb == "both") {
-        if (!split()) throw InvalidArgument("both: there is no fork (a fork line comes first)");
-        send_both_ = ev.arg == "on";
-      }
-      else if (ev.verb == "close") {
-        if (!split()) throw InvalidArgument("close: there is no fork (a fork line comes first)");
-        closeSide(ev.arg == "B" ? 1 : 0);
-      }
-      else if (ev.verb == "seek") {
-        // both sides to that step of their timelines; the capture holds there until `resume`
-        seekAll(std::stol(ev.arg));
-        paused = true;
-      }
-      else if (ev.verb == "branch") sendToFocused(cmd::Branch{});
-      else if (ev.verb == "discard") sendToAll(cmd::DiscardBranches{});
-      else if (ev.verb == "fit") need_fit_ = true;
-      else if (ev.verb == "screenshot") shots.push_back(ev.arg);
-      else if (ev.verb == "quit") quit = true;
-      else if (ev.verb == "export") {
-        // as Export in the window: the file is written, or the message says why not
-        exportPointsFile(ev.arg);
-        std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
-      }
-      else if (ev.verb == "load") {
-        // as Load in the window: a file that fails to load is reported and the current run goes on;
-        // the message line's text goes to stderr too, as screenshots' do
-        loadScenarioFile(ev.arg);
-        std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, status_.message.c_str());
-      }
-      else if (ev.verb == "drag") {
-        // as a left drag with the probe tool: rotates the sphere view, pans the plane
-        float dx = 0, dy = 0;
-        parseClick(ev.arg, dx, dy);
-        if (scene_.sphereMode()) orbit_.rotate(dx, dy);
-        else cam_.pan(dx, dy);
-      }
-      else if (ev.verb == "click") {
-        float x = 0, y = 0;
-        parseClick(ev.arg, x, y);
-        // in the split view the click lands in the focused side's pane
-        const int side = split() ? focus_ : 0;
-        auto latest = (side == 1 ? *worker_b_ : *worker_).latest();
-        RunWorker* target = side == 1 ? worker_b_.get() : worker_.get();
-        const Camera cam = split() ? paneCamera(side) : cam_;
-        clickAt(canvas_, cam, side == 1 ? scene_b_ : scene_, ui_.view, latest.get(), {x, y},
-                [target](Command c) { target->send(std::move(c)); });
-      }
+      runCommand(ev.verb, ev.arg, "script line " + std::to_string(ev.line), CommandEffects{&paused, &quit, &shots, &extra_steps});
     } catch (const std::exception& e) {
       std::fprintf(stderr, "driftlab: script line %d: %s\n", ev.line, e.what());
       return false;
@@ -193,6 +128,14 @@ int Shell::headlessLoop() {
   cam_.setViewport(static_cast<float>(target_w_), static_cast<float>(target_h_));
   // the worker starts paused; every frame advances exactly steps_per_frame steps
   if (!startInitialRun(true)) return 2;
+  if (pending_lesson_) {
+    adoptLesson(std::move(*pending_lesson_));
+    pending_lesson_.reset();
+  }
+  // --lesson without --frames: until one second after its last beat (at most 20 minutes of video)
+  const bool until_lesson_ends = opt_.frames < 1 && lesson_ != nullptr;
+  const long max_frames = until_lesson_ends ? 20L * 60 * opt_.fps : opt_.frames;
+  long lesson_tail = opt_.fps;
   // two layout passes (auto-sized panels settle in the second) so the first frame is already fitted
   auto first = worker_->latest();
   for (int pass = 0; pass < 2; ++pass) {
@@ -221,8 +164,9 @@ int Shell::headlessLoop() {
   double wait_s = 0;  // time spent waiting for the engine (steps + grid fields)
   auto t0 = Clock::now();
   long f = 0;
-  FrameProgress progress(opt_.frames);
-  for (; f < opt_.frames && !quit; ++f) {
+  FrameProgress progress(until_lesson_ends ? 0 : opt_.frames);
+  for (; f < max_frames && !quit; ++f) {
+    if (until_lesson_ends && lesson_->finished() && lesson_tail-- <= 0) break;
     std::vector<std::string> shots;
     auto before = worker_->latest();
     std::uint64_t before_id = before ? before->snapshot_id : 0;
@@ -234,6 +178,8 @@ int Shell::headlessLoop() {
     std::uint64_t before_b_id = before_b ? before_b->snapshot_id : 0;
     std::uint64_t target_b = worker_b_ ? worker_b_->stepsDone() : 0;
     if (script_pos_ < script_.size() && script_[script_pos_].frame <= f) progress.clear();  // they may print
+    if (lesson_)
+      stepLesson(static_cast<double>(f - lesson_frame0_) / opt_.fps, CommandEffects{&paused, &quit, &shots, &extra_steps});
     if (!runScriptEvents(f, paused, quit, shots, extra_steps)) return 2;
     if (worker_.get() != worker_before) {
       // a script `load` swapped in a new run (paused, at step 0), or `close A` made B the run:
@@ -287,7 +233,7 @@ int Shell::headlessLoop() {
     showRunning(frame_b_);
     buildFrame(frame, false);
     renderFrame(frame);
-    if (!shots.empty() || recorder_.active() || png_seq.active() || (f + 1 == opt_.frames && !opt_.screenshot.empty()))
+    if (!shots.empty() || recorder_.active() || png_seq.active() || ((f + 1 == opt_.frames || until_lesson_ends) && !opt_.screenshot.empty()))
       target_.readPixels(pixels_);
     if (recorder_.active()) {
       std::string err = recorder_.addFrame(pixels_);
@@ -328,7 +274,7 @@ int Shell::headlessLoop() {
     for (std::size_t i = script_pos_; i < script_.size(); ++i) {
       const ScriptEvent& ev = script_[i];
       std::fprintf(stderr, "driftlab: script line %d: frame %ld is after the last frame (%ld): '%s' not run\n", ev.line,
-                   ev.frame, opt_.frames - 1, ev.verb.c_str());
+                   ev.frame, f - 1, ev.verb.c_str());
       lost_output = lost_output || ev.verb == "screenshot";
     }
     if (lost_output) return 1;

@@ -11,6 +11,7 @@
 #include "app_shell.hpp"
 #include "driftlab/base/allocator.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "lesson.hpp"
 #include "ui/image_shape.hpp"
 
 int main(int argc, char** argv) {
@@ -47,6 +48,11 @@ int main(int argc, char** argv) {
   cli.add_option("--data", data_file, "points file (.npy or .csv, one point per row) as the data: --set dataset=FILE");
   bool list_presets = false;
   cli.add_flag("--list-presets", list_presets, "print the built-in preset names and exit");
+  cli.add_option("--lesson", opt.lesson,
+                 "a guided lesson, built-in (--list-lessons) or a .lesson file; with --headless it renders it "
+                 "(--frames optional: until its last beat)");
+  bool list_lessons = false;
+  cli.add_flag("--list-lessons", list_lessons, "print the built-in lessons (name and summary) and exit");
   cli.add_option("--fps", opt.fps, "frame rate written into recordings")->check(CLI::Range(1, 240));
   try {
     cli.parse(argc, argv);
@@ -67,6 +73,15 @@ int main(int argc, char** argv) {
     for (const auto& p : driftlab::presetCatalog()) std::printf("%s\n", p.name.c_str());
     return 0;
   }
+  if (list_lessons) {
+    try {
+      for (const auto& l : driftlab::app::builtinLessons()) std::printf("%-28s %s\n", l.name.c_str(), l.summary.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "driftlab: %s\n", e.what());
+      return 2;
+    }
+    return 0;
+  }
   std::smatch m;
   static const std::regex kSize(R"((\d{1,5})x(\d{1,5}))");
   if (!std::regex_match(size, m, kSize)) {
@@ -79,8 +94,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "driftlab: --size: width and height must be even and in [64, 8192] (got %s)\n", size.c_str());
     return 2;
   }
-  if (opt.headless && opt.frames < 1) {
-    std::fprintf(stderr, "driftlab: --headless needs --frames N\n");
+  if (opt.headless && opt.frames < 1 && opt.lesson.empty()) {
+    std::fprintf(stderr, "driftlab: --headless needs --frames N (or --lesson NAME, which ends with its last beat)\n");
     return 2;
   }
   if (!opt.headless && (!opt.png_dir.empty() || !opt.script.empty())) {

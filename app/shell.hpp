@@ -13,6 +13,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "capture/captures_folder.hpp"
 #include "capture/record_from_reset.hpp"
 #include "capture/recorder.hpp"
+#include "lesson.hpp"
 #include "driftlab/run/flow_worker.hpp"
 #include "driftlab/generator/generator.hpp"
 #include "driftlab/run/run_worker.hpp"
@@ -108,6 +110,24 @@ class Shell {
   // headless helpers
   std::array<float, 4> sendNudgedView(long frame_index);
   bool runScriptEvents(long frame_index, bool& paused, bool& quit, std::vector<std::string>& shots, int& extra_steps);
+  // what a script or lesson command may change in the headless loop; null members: the window's
+  // loop (pause and resume go to the workers, screenshot is F12's)
+  struct CommandEffects {
+    bool* paused = nullptr;
+    bool* quit = nullptr;
+    std::vector<std::string>* shots = nullptr;
+    int* extra_steps = nullptr;
+  };
+  // one checked command (shell_commands.cpp); throws InvalidArgument; `where` prefixes messages
+  void runCommand(const std::string& verb, const std::string& arg, const std::string& where, CommandEffects fx);
+
+  // guided lessons (lesson_shell.cpp): start one (its preset, settings, view, speed) or stop it;
+  // once per frame, step its beats and run what they ask (seconds: since the lesson started)
+  void startLesson(const std::string& name_or_path);
+  void adoptLesson(Lesson lesson);  // the run is the lesson's start already
+  void stopLesson();
+  void stepLesson(double seconds, CommandEffects fx);
+  void drawLessonCaption(float bottom);  // the box ends at screen y `bottom`
   void waitForSteps(RunWorker& worker, std::uint64_t steps_target, long frame_index);
   std::shared_ptr<const Snapshot> waitForView(const RunWorker& worker, const std::array<float, 4>& rect,
                                               std::uint64_t after_id, long frame_index);
@@ -193,6 +213,12 @@ class Shell {
   int input_pane_ = 0;       // the pane under the cursor (tools act there)
   std::uint64_t drawn_snapshot_b_ = 0;
   long limit_sent_a_ = -1, limit_sent_b_ = -1;  // the step limits last sent (-1 = none)
+  // guided lessons (lesson_shell.cpp)
+  std::unique_ptr<LessonRunner> lesson_;
+  std::optional<Lesson> pending_lesson_;  // --lesson: adopted once the first run exists
+  Clock::time_point lesson_started_{};
+  long lesson_frame0_ = 0;                 // headless: the frame the lesson started at
+  bool lesson_next_ = false, lesson_back_ = false;  // the Lesson window's buttons, for the next step
 };
 
 }  // namespace driftlab::app

@@ -27,7 +27,7 @@ const char* coloringName(ParticleColoring c) {
 
 }  // namespace
 
-void drawPresenterOverlay(const Snapshot& frame, const ViewOptions& view, const std::array<float, 4>& fr) {
+float drawPresenterOverlay(const Snapshot& frame, const ViewOptions& view, const std::array<float, 4>& fr) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   ImFont* font = ImGui::GetFont();
   const float size = std::max(ImGui::GetFontSize(), 20.f);
@@ -83,6 +83,7 @@ void drawPresenterOverlay(const Snapshot& frame, const ViewOptions& view, const 
   }
   dl->AddText(font, size, ImVec2(p0.x + pad * 2 + mark * 2.2f, y + (row - size) * 0.5f), kText,
               particle_label.c_str());
+  return p0.y;
 }
 
 }  // namespace driftlab::app::render

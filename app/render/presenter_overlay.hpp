@@ -11,6 +11,8 @@
 
 namespace driftlab::app::render {
 
-void drawPresenterOverlay(const Snapshot& frame, const ViewOptions& view, const std::array<float, 4>& free_rect);
+// returns the screen y of the top of what it drew (the legend above the caption), so that a lesson's
+// caption box can sit above it
+float drawPresenterOverlay(const Snapshot& frame, const ViewOptions& view, const std::array<float, 4>& free_rect);
 
 }  // namespace driftlab::app::render

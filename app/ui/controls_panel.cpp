@@ -197,6 +197,8 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
     ImGui::EndCombo();
   }
   if (!generator) helpMarker("preset");
+  drawLessonList(state, actions);
+  drawLessonControls(state, actions);
   if (!generator && current != nullptr && !current->description.empty()) {  // the lesson: what to notice
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", current->description.c_str());

@@ -26,6 +26,12 @@ void drawAllSettingsSection(const Snapshot* frame, ParamShadow& shadow, const Ui
 // (Seek), branch / discard, keyframe memory, Fork / Close A / Close B, focus and "both"
 void drawTimelineSection(const Snapshot* frame, UiState& state, const UiActions& actions);
 
+// guided lessons (lesson_panel.cpp): the Run section's lesson list and, while a lesson runs, its
+// controls; the frame around the control the current beat asks for
+void drawLessonList(UiState& state, const UiActions& actions);
+void drawLessonControls(UiState& state, const UiActions& actions);
+void drawLessonHighlight(const UiState& state);
+
 // the "Plots" window (plots_panel.cpp)
 void drawPlotsPanel(const Snapshot* frame, UiState& state);
 // its small multiples: metric indices in the order mmd2, energy, sliced_w2, kl_qp, kl_pq, chi2,

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../run_speed.hpp"
@@ -38,6 +39,20 @@ struct UiActions {                                   // provided by the shell (a
   std::function<void(int)> close_side, set_focus;
   std::function<void(bool)> set_send_both;
   std::function<void(long)> seek;
+  // guided lessons: start one by name, stop it, the Lesson window's Next and Back
+  std::function<void(const std::string&)> start_lesson;
+  std::function<void()> stop_lesson, lesson_next, lesson_back;
+};
+
+// The lesson in progress as the panels show it; set by the shell each frame.
+struct LessonView {
+  bool active = false;
+  std::string title, caption, prompt;
+  std::string highlight;              // help key of the control to frame
+  int index = 0, count = 0;           // beat index (0-based) and number of beats
+  bool finished = false;
+  // the built-in lessons: name and one-line summary (the Run section's lesson list)
+  std::vector<std::pair<std::string, std::string>> catalog;
 };
 
 struct AppStatus { float ui_fps = 0; bool recording = false; std::string recording_path; std::string message;
@@ -122,6 +137,7 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  bool send_both = false;
                  bool fork_pending = false;
                  std::shared_ptr<const MetricHistory> compare_history;
+                 LessonView lesson;                  // guided lesson (lesson_panel.cpp)
 };
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null

@@ -2,6 +2,7 @@
 #include "widgets.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "imgui.h"
 #include "param_help.hpp"
@@ -15,7 +16,23 @@ std::vector<std::string>& missingKeys() {
 }
 }  // namespace
 
+namespace {
+std::map<std::string, WidgetRect>& widgetRects() {
+  static std::map<std::string, WidgetRect> rects;  // render thread only
+  return rects;
+}
+}  // namespace
+
+const WidgetRect* widgetRect(const std::string& key) {
+  const auto& rects = widgetRects();
+  const auto it = rects.find(key);
+  // only a control drawn in this frame or the last one (a collapsed section's is not on screen)
+  return it != rects.end() && it->second.frame >= ImGui::GetFrameCount() - 1 ? &it->second : nullptr;
+}
+
 void helpMarker(const char* key) {
+  // the control this marker explains is the last item: remember where it is (lesson highlights)
+  widgetRects()[key] = WidgetRect{ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetFrameCount()};
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
   const char* text = paramHelp(key);

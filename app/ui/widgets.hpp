@@ -5,11 +5,20 @@
 #include <string>
 #include <vector>
 
+#include "imgui.h"
+
 namespace driftlab::app::ui {
 
 // "(?)" on the same line as the previous item; hovering shows paramHelp(key). A key without a
 // text is recorded in missingHelpKeys() (the smoke test fails on any) and shows a placeholder.
 void helpMarker(const char* key);
+// where the control explained by helpMarker(key) was drawn (this frame or the last), for a lesson's
+// highlight; nullptr when it is not on screen
+struct WidgetRect {
+  ImVec2 min, max;
+  int frame = 0;
+};
+const WidgetRect* widgetRect(const std::string& key);
 const std::vector<std::string>& missingHelpKeys();
 
 // a double slider on a logarithmic scale; returns true when the value changed this frame

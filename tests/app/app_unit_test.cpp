@@ -25,6 +25,7 @@
 #include "render/orbit_camera.hpp"
 #include "run_loader.hpp"
 #include "run_speed.hpp"
+#include "lesson.hpp"
 #include "script.hpp"
 
 using driftlab::app::Camera;
@@ -491,4 +492,135 @@ TEST_CASE("presenter caption: kernel, h, mixture, step, flow time") {
   CHECK(driftlab::app::render::weightsDisplay(driftlab::DivergenceWeights::single(Divergence::ForwardKL), false) ==
         "forward KL");
   CHECK(driftlab::app::render::divergenceDisplayName(Divergence::Chi2, false) == "chi\xC2\xB2");
+}
+
+TEST_CASE("lessons: every built-in lesson parses, starts from a preset and has captions") {
+  const auto& lessons = driftlab::app::builtinLessons();
+  REQUIRE(lessons.size() >= 5);
+  for (const auto& l : lessons) {
+    CAPTURE(l.name);
+    CHECK_FALSE(l.title.empty());
+    CHECK_FALSE(l.summary.empty());
+    CHECK(l.beats.size() >= 3);
+    for (const auto& b : l.beats) CHECK_FALSE(b.caption.empty());
+  }
+  CHECK(driftlab::app::findLesson("bandwidth_decides").preset == "lesson_bandwidth_decides_narrow");
+  CHECK_THROWS_WITH_AS(driftlab::app::findLesson("no_such_lesson"),
+                       doctest::Contains("lesson no_such_lesson: not a built-in lesson"), driftlab::InvalidArgument);
+}
+
+TEST_CASE("lessons: a bad line names the lesson and the line") {
+  using driftlab::app::parseLesson;
+  const std::string head = "title T\npreset default\n";
+  CHECK_THROWS_WITH_AS(parseLesson(head + "beat\ncaption c\nwait forever\n", "x"),
+                       doctest::Contains("lesson x line 5: wait: expected"), driftlab::InvalidArgument);
+  CHECK_THROWS_WITH_AS(parseLesson(head + "beat\ncaption c\ndo load f.json\n", "x"),
+                       doctest::Contains("line 5: do: 'load' is not a command a lesson may run"), driftlab::InvalidArgument);
+  CHECK_THROWS_WITH_AS(parseLesson(head + "beat\ncaption c\ndo set kernal=x\n", "x"),
+                       doctest::Contains("kernal"), driftlab::InvalidArgument);
+  CHECK_THROWS_WITH_AS(parseLesson(head + "beat\ncaption c\nwait setting kernel\n", "x"),
+                       doctest::Contains("needs an `expect` line"), driftlab::InvalidArgument);
+  CHECK_THROWS_WITH_AS(parseLesson("title T\nbeat\ncaption c\n", "x"), doctest::Contains("give one start"),
+                       driftlab::InvalidArgument);
+  CHECK_THROWS_WITH_AS(parseLesson(head + "beat\nprompt p\n", "x"), doctest::Contains("a beat without a caption"),
+                       driftlab::InvalidArgument);
+  CHECK_THROWS_WITH_AS(parseLesson(head + "speed 0\nbeat\ncaption c\n", "x"), doctest::Contains("speed:"),
+                       driftlab::InvalidArgument);
+}
+
+TEST_CASE("lessons: the runner begins beats at their step, waits for the user, plays the user headless") {
+  using namespace driftlab::app;
+  const Lesson l = parseLesson(
+      "title T\npreset default\n"
+      "beat\ncaption one\ndo pause\nwait next\n"
+      "beat\ncaption two\nat 5\nwait steps 3\n"
+      "beat\ncaption three\nprompt change the kernel\nwait setting kernel\nexpect set kernel=laplacian\n",
+      "t");
+  // the window: Next ends a `wait next`; steps and the setting end the others
+  LessonRunner r(l, /*simulate_user=*/false);
+  LessonInput in;
+  auto cmds = r.update(in);  // beat 1 begins and runs its command
+  REQUIRE(cmds.size() == 1);
+  CHECK(cmds[0].verb == "pause");
+  in.seconds = 100;
+  CHECK(r.update(in).empty());
+  CHECK(r.beatIndex() == 0);  // the window waits for Next however long
+  in.next = true;
+  r.update(in);
+  in.next = false;
+  CHECK(r.beatIndex() == 1);
+  in.step = 4;
+  r.update(in);
+  CHECK_FALSE(r.begun());  // at 5: not yet
+  in.step = 5;
+  r.update(in);
+  CHECK(r.begun());
+  in.step = 7;
+  r.update(in);
+  CHECK(r.beatIndex() == 1);
+  in.step = 8;
+  r.update(in);
+  CHECK(r.beatIndex() == 2);
+  r.update(in);  // beat 3 begins
+  CHECK(r.settingKey() == "kernel");
+  in.setting_value = "gaussian";
+  r.update(in);  // its value when it began
+  in.seconds = 1000;
+  CHECK(r.update(in).empty());  // the window never does the user's part
+  in.setting_value = "laplacian";
+  r.update(in);
+  CHECK(r.finished());
+
+  // headless: after the hold the runner does the `expect` command and moves on
+  LessonRunner h(l, /*simulate_user=*/true, /*hold_seconds=*/2.0);
+  LessonInput hin;
+  h.update(hin);
+  hin.seconds = 2.5;
+  h.update(hin);
+  CHECK(h.beatIndex() == 1);
+  hin.step = 8;
+  h.update(hin);  // begins (step >= 5)
+  h.update(hin);  // 3 steps from 8: not yet
+  hin.step = 11;
+  h.update(hin);
+  CHECK(h.beatIndex() == 2);
+  hin.setting_value = "gaussian";
+  h.update(hin);  // begins
+  h.update(hin);  // value recorded
+  hin.seconds = 5.0;
+  const auto expect = h.update(hin);
+  REQUIRE(expect.size() == 1);
+  CHECK(expect[0].verb == "set");
+  CHECK(expect[0].arg == "kernel=laplacian");
+  hin.setting_value = "laplacian";
+  h.update(hin);
+  CHECK(h.finished());
+}
+
+TEST_CASE("lessons: steps after a reset in the beat count from step 0, not from a stale snapshot") {
+  using namespace driftlab::app;
+  const Lesson l = parseLesson("title T\npreset default\nbeat\ncaption a\nwait steps 10\nbeat\ncaption b\ndo reset\nwait steps 10\n", "t");
+  LessonRunner r(l, false);
+  LessonInput in;
+  r.update(in);
+  in.step = 30;  // many steps per frame: the goal (10) passed between two frames
+  r.update(in);
+  REQUIRE(r.beatIndex() == 1);
+  CHECK(r.update(in).at(0).verb == "reset");  // begins; this frame still shows step 30
+  r.update(in);
+  CHECK(r.beatIndex() == 1);  // step 30 from before the reset: not the goal
+  in.step = 4;
+  r.update(in);
+  CHECK(r.beatIndex() == 1);
+  in.step = 12;
+  r.update(in);
+  CHECK(r.finished());
+  // without a reset a beat that begins at step 30 ends at 40 even when frames jump past it
+  LessonRunner j(parseLesson("title T\npreset default\nbeat\ncaption a\nwait steps 10\n", "t"), false);
+  LessonInput jin;
+  jin.step = 30;
+  j.update(jin);
+  jin.step = 55;
+  j.update(jin);
+  CHECK(j.finished());
 }
