@@ -12,16 +12,16 @@ rm -rf "$OUT/frames"
   { cat "$OUT/lesson.log" >&2; fail "headless lesson"; }
 frames=$(ls "$OUT/frames" | wc -l)
 echo "forward_kl_is_mean_shift rendered to $frames frames at 10 frames/s: $(tail -1 "$OUT/lesson.log")"
-# five beats: 60 steps (2 per frame), a hold, the user's change, 60 steps, a hold, one second more
-expect_gt "$frames" 100 "the lesson plays all its beats"
+# five beats: a hold, the fork, the user's change on B, 60 steps (2 per frame), a hold; then one second
+expect_gt "$frames" 80 "the lesson plays all its beats"
 expect_lt "$frames" 400 "the lesson ends by itself"
 first=$(ls "$OUT/frames" | head -1); last=$(ls "$OUT/frames" | tail -1)
 cap=$(stat_of bright "$OUT/frames/$first" "${CAPTION[@]}")
 echo "bright (caption text) pixels in the caption band of the first frame: $cap"
 expect_gt "$cap" 1500 "the caption is drawn into the frame"
-# the lesson switched to forward KL and back to step 0, then ran 60 more steps: the last frame shows
-# the same flow as the first beat's end (the two flows agree to 1e-15), so both pictures have particles
-expect_gt "$(stat_of colorful "$OUT/frames/$last" 20 20 620 240)" 200 "particles in the last frame"
+# the last frame is the fork: A (the Drifting Model) and B (forward KL) each hold the particles
+expect_gt "$(stat_of colorful "$OUT/frames/$last" 10 40 310 380)" 200 "particles in pane A of the last frame"
+expect_gt "$(stat_of colorful "$OUT/frames/$last" 330 40 630 380)" 200 "particles in pane B of the last frame"
 grep -q "steps/s\|rendered" "$OUT/lesson.log" || fail "no summary line"
 
 "${XVFB[@]}" "$APP" --headless --lesson no_such_lesson --frames 2 2>"$OUT/bad.err"
