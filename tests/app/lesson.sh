@@ -12,16 +12,21 @@ rm -rf "$OUT/frames"
   { cat "$OUT/lesson.log" >&2; fail "headless lesson"; }
 frames=$(ls "$OUT/frames" | wc -l)
 echo "forward_kl_is_mean_shift rendered to $frames frames at 10 frames/s: $(tail -1 "$OUT/lesson.log")"
-# five beats: a hold, the fork, the user's change on B, 60 steps (2 per frame), a hold; then one second
+# six beats: a hold, the fork, the user's change on B, 60 steps (2 per frame), two holds; then one second
 expect_gt "$frames" 80 "the lesson plays all its beats"
 expect_lt "$frames" 400 "the lesson ends by itself"
 first=$(ls "$OUT/frames" | head -1); last=$(ls "$OUT/frames" | tail -1)
 cap=$(stat_of bright "$OUT/frames/$first" "${CAPTION[@]}")
 echo "bright (caption text) pixels in the caption band of the first frame: $cap"
 expect_gt "$cap" 1500 "the caption is drawn into the frame"
-# the last frame is the fork: A (the Drifting Model) and B (forward KL) each hold the particles
-expect_gt "$(stat_of colorful "$OUT/frames/$last" 10 40 310 380)" 200 "particles in pane A of the last frame"
-expect_gt "$(stat_of colorful "$OUT/frames/$last" 330 40 630 380)" 200 "particles in pane B of the last frame"
+# the last beat draws the field as two terms at true length: the mean shift (red, weight 1) under
+# forward KL weighted h^2 (blue). Every red arrow is covered: no red pixel on the canvas (the
+# legend's red swatch at the top right and the caption box at the bottom left out), blue arrows there
+red=$(( $(stat_of reddish "$OUT/frames/$last" 0 30 300 250) + $(stat_of reddish "$OUT/frames/$last" 300 100 640 250) ))
+blue=$(( $(stat_of colorful "$OUT/frames/$last" 0 30 300 250) + $(stat_of colorful "$OUT/frames/$last" 300 100 640 250) ))
+echo "last frame, drift (red) under forward KL x h^2 (blue): $red red pixels, $blue coloured pixels"
+expect_lt "$red" 10 "the h^2-weighted forward-KL arrows cover the mean-shift arrows"
+expect_gt "$blue" 1000 "the arrows are drawn"
 grep -q "steps/s\|rendered" "$OUT/lesson.log" || fail "no summary line"
 
 "${XVFB[@]}" "$APP" --headless --lesson no_such_lesson --frames 2 2>"$OUT/bad.err"

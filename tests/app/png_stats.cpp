@@ -2,7 +2,8 @@
 //   driftlab_png_stats FILE [X0 Y0 X1 Y1]      statistics of a rectangle (default: whole image)
 //   driftlab_png_stats --diff A B [X0 Y0 X1 Y1] fraction of pixels that differ between two images
 // Prints key=value lines: width, height, pixels, nonbg (pixels far from the canvas background),
-// colorful (saturated pixels: particles, coloured arrows), bright (near-white/grey: data, arrows),
+// colorful (saturated pixels: particles, coloured arrows), reddish (red dominant: the first category
+// colour, e.g. the first term's arrows), bright (near-white/grey: data, arrows),
 // distinct (number of distinct colours quantised to 4 bits per channel), mean_r/g/b; or
 // differ (fraction of pixels with a channel difference > 24). Exit 2 on bad input.
 #include <stb_image.h>
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
   int r[4];
   if (!rect(argc, argv, 2, img, r)) return 2;
   // the canvas background is the most common colour of the whole image
-  long nonbg = 0, colorful = 0, bright = 0, total = 0;
+  long nonbg = 0, colorful = 0, reddish = 0, bright = 0, total = 0;
   double sr = 0, sg = 0, sb = 0;
   std::set<int> distinct;
   const unsigned char* bg = img.px;  // top-left pixel: canvas corner in every test layout
@@ -89,13 +90,14 @@ int main(int argc, char** argv) {
       int d = std::max({std::abs(p[0] - bg[0]), std::abs(p[1] - bg[1]), std::abs(p[2] - bg[2])});
       nonbg += d > 30;
       colorful += (mx - mn) > 80 && mx > 120;
+      reddish += p[0] > 150 && p[0] > p[1] + 70 && p[0] > p[2] + 70;
       bright += mn > 140 && (mx - mn) < 50;
       sr += p[0], sg += p[1], sb += p[2];
       distinct.insert((p[0] >> 4) << 8 | (p[1] >> 4) << 4 | (p[2] >> 4));
       ++total;
     }
-  std::printf("width=%d\nheight=%d\npixels=%ld\nnonbg=%ld\ncolorful=%ld\nbright=%ld\ndistinct=%zu\n", img.w, img.h,
-              total, nonbg, colorful, bright, distinct.size());
+  std::printf("width=%d\nheight=%d\npixels=%ld\nnonbg=%ld\ncolorful=%ld\nreddish=%ld\nbright=%ld\ndistinct=%zu\n",
+              img.w, img.h, total, nonbg, colorful, reddish, bright, distinct.size());
   std::printf("mean_r=%.1f\nmean_g=%.1f\nmean_b=%.1f\n", sr / static_cast<double>(total), sg / static_cast<double>(total),
               sb / static_cast<double>(total));
   return 0;
