@@ -27,6 +27,15 @@ blue=$(( $(stat_of colorful "$OUT/frames/$last" 0 30 300 250) + $(stat_of colorf
 echo "last frame, drift (red) under forward KL x h^2 (blue): $red red pixels, $blue coloured pixels"
 expect_lt "$red" 10 "the h^2-weighted forward-KL arrows cover the mean-shift arrows"
 expect_gt "$blue" 1000 "the arrows are drawn"
+# the same view with the mean shift alone: its red arrows show (the check above can fail)
+printf '0 pause\n0 set weights=drift=1\n0 view split=terms\n0 view arrows=true\n0 view particles=off\n0 view heat=none\n' \
+  > "$OUT/drift.script"
+"${XVFB[@]}" "$APP" --headless --preset far_init --no-panels --size ${W}x${H} --view density_n=16 --view quiver_n=12 \
+  --frames 3 --script "$OUT/drift.script" --screenshot "$OUT/drift.png" 2>"$OUT/drift.log" ||
+  { cat "$OUT/drift.log" >&2; fail "drift alone"; }
+red_alone=$(( $(stat_of reddish "$OUT/drift.png" 0 30 300 250) + $(stat_of reddish "$OUT/drift.png" 300 100 640 250) ))
+echo "the mean shift alone in the same view: $red_alone red pixels"
+expect_gt "$red_alone" 1000 "the mean-shift arrows are red when nothing covers them"
 grep -q "steps/s\|rendered" "$OUT/lesson.log" || fail "no summary line"
 
 "${XVFB[@]}" "$APP" --headless --lesson no_such_lesson --frames 2 2>"$OUT/bad.err"
