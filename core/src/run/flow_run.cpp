@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <type_traits>
 #include <variant>
 
 #include "driftlab/base/error.hpp"
@@ -94,7 +95,11 @@ class FlowRun final : public Run {
   Metrics metricsRow() override { return engine_.metrics(); }
 
   void apply(const Command& c, RunContext& ctx) override {
-    std::visit([&](const auto& command) { applyCommand(command, ctx); }, c);
+    std::visit(
+        [&](const auto& command) {
+          if constexpr (!kLoopCommand<std::decay_t<decltype(command)>>) applyCommand(command, ctx);
+        },
+        c);
   }
 
   bool refreshDisplay(bool paused) override;
@@ -244,20 +249,6 @@ class FlowRun final : public Run {
 
   // a particle run has no network to save (generator_run.cpp writes model files)
   void applyCommand(const cmd::SaveModel&, RunContext&) { throw InvalidArgument("save model: only in generator mode"); }
-
-  // the loop's own commands never reach a Run
-  void applyCommand(const cmd::Pause&, RunContext&) {}
-  void applyCommand(const cmd::Resume&, RunContext&) {}
-  void applyCommand(const cmd::StepOnce&, RunContext&) {}
-  void applyCommand(const cmd::SetStepsPerPublish&, RunContext&) {}
-  void applyCommand(const cmd::SetMetricsEvery&, RunContext&) {}
-  void applyCommand(const cmd::SetStepRate&, RunContext&) {}
-  void applyCommand(const cmd::Seek&, RunContext&) {}
-  void applyCommand(const cmd::Branch&, RunContext&) {}
-  void applyCommand(const cmd::DiscardBranches&, RunContext&) {}
-  void applyCommand(const cmd::SetHistoryBudget&, RunContext&) {}
-  void applyCommand(const cmd::RequestFork&, RunContext&) {}
-  void applyCommand(const cmd::SetStepLimit&, RunContext&) {}
 };
 
 // grid fields (2-D) and, while paused, the velocity at the current state; rate-limited

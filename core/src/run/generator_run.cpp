@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <type_traits>
 #include <variant>
 
 #include "driftlab/base/error.hpp"
@@ -115,7 +116,11 @@ class GeneratorRun final : public Run {
   }
 
   void apply(const Command& c, RunContext& ctx) override {
-    std::visit([&](const auto& command) { applyCommand(command, ctx); }, c);
+    std::visit(
+        [&](const auto& command) {
+          if constexpr (!kLoopCommand<std::decay_t<decltype(command)>>) applyCommand(command, ctx);
+        },
+        c);
   }
 
   bool refreshDisplay(bool paused) override;
@@ -250,20 +255,6 @@ class GeneratorRun final : public Run {
   void applyCommand(const cmd::ClearData&, RunContext&) { unavailable("clear data"); }
   void applyCommand(const cmd::SetData&, RunContext&) { unavailable("set data"); }
   void applyCommand(const cmd::SetInit&, RunContext&) { unavailable("init"); }
-
-  // the loop's own commands never reach a Run
-  void applyCommand(const cmd::Pause&, RunContext&) {}
-  void applyCommand(const cmd::Resume&, RunContext&) {}
-  void applyCommand(const cmd::StepOnce&, RunContext&) {}
-  void applyCommand(const cmd::SetStepsPerPublish&, RunContext&) {}
-  void applyCommand(const cmd::SetMetricsEvery&, RunContext&) {}
-  void applyCommand(const cmd::SetStepRate&, RunContext&) {}
-  void applyCommand(const cmd::Seek&, RunContext&) {}
-  void applyCommand(const cmd::Branch&, RunContext&) {}
-  void applyCommand(const cmd::DiscardBranches&, RunContext&) {}
-  void applyCommand(const cmd::SetHistoryBudget&, RunContext&) {}
-  void applyCommand(const cmd::RequestFork&, RunContext&) {}
-  void applyCommand(const cmd::SetStepLimit&, RunContext&) {}
 };
 
 // samples, arrows, display data and latent grid, then the grid fields when they are due; each

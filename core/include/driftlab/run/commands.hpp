@@ -10,6 +10,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <variant>
 
 #include "driftlab/base/types.hpp"
@@ -59,5 +60,14 @@ using Command = std::variant<cmd::SetParams, cmd::SetParam, cmd::Reset, cmd::New
                              cmd::SetData, cmd::SetInit, cmd::SetView, cmd::SetStepsPerPublish,
                              cmd::SetMetricsEvery, cmd::SaveModel, cmd::SetStepRate, cmd::Seek, cmd::Branch,
                              cmd::DiscardBranches, cmd::SetHistoryBudget, cmd::RequestFork, cmd::SetStepLimit>;
+
+// the commands the run loop carries out itself (run_worker.cpp): they never reach a Run
+template <class C>
+inline constexpr bool kLoopCommand =
+    std::is_same_v<C, cmd::Pause> || std::is_same_v<C, cmd::Resume> || std::is_same_v<C, cmd::StepOnce> ||
+    std::is_same_v<C, cmd::SetStepsPerPublish> || std::is_same_v<C, cmd::SetMetricsEvery> ||
+    std::is_same_v<C, cmd::SetStepRate> || std::is_same_v<C, cmd::Seek> || std::is_same_v<C, cmd::Branch> ||
+    std::is_same_v<C, cmd::DiscardBranches> || std::is_same_v<C, cmd::SetHistoryBudget> ||
+    std::is_same_v<C, cmd::RequestFork> || std::is_same_v<C, cmd::SetStepLimit>;
 
 }  // namespace driftlab
