@@ -92,6 +92,7 @@ void Shell::runCommand(const std::string& verb, const std::string& arg, const st
     parseClick(arg, x, y);
     // in the split view the click lands in the focused side's pane
     const int side = split() ? focus_ : 0;
+    input_pane_ = side;  // its probe read-out and marks are drawn in that pane
     auto latest = (side == 1 ? *worker_b_ : *worker_).latest();
     RunWorker* target = side == 1 ? worker_b_.get() : worker_.get();
     const Camera cam = split() ? paneCamera(side) : cam_;

@@ -135,9 +135,11 @@ void probeBox(ImDrawList* dl, const Camera& cam, const ProbeReadout& p) {
   ImVec2 size = ImGui::CalcTextSize(buf);
   // a probe far outside the view (a script may click at 1e37) keeps its box on screen: ImGui's
   // rounded rectangles misbehave on coordinates of that size, and the readout stays readable
-  const float max_x = std::max(0.f, cam.viewportWidth() - size.x - 20), max_y = std::max(0.f, cam.viewportHeight() - size.y - 14);
-  const float sx = std::isfinite(s.x) ? s.x : 0.f, sy = std::isfinite(s.y) ? s.y : 0.f;
-  ImVec2 a(std::clamp(sx + 14, 6.f, max_x + 6), std::clamp(sy + 10, 4.f, max_y + 4));
+  // (a split-view pane's camera starts at its screen offset)
+  const float x0 = cam.screenOffset();
+  const float max_x = x0 + std::max(0.f, cam.viewportWidth() - size.x - 20), max_y = std::max(0.f, cam.viewportHeight() - size.y - 14);
+  const float sx = std::isfinite(s.x) ? s.x : x0, sy = std::isfinite(s.y) ? s.y : 0.f;
+  ImVec2 a(std::clamp(sx + 14, x0 + 6.f, max_x + 6), std::clamp(sy + 10, 4.f, max_y + 4));
   dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + size.x + 6, a.y + size.y + 4), kBox, 4);
   dl->AddText(a, IM_COL32(255, 170, 230, 255), buf);
 }
@@ -217,7 +219,7 @@ std::string formatTick(double value, double step) {
 void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   std::array<float, 4> fr = in.free_rect;
-  if (!(fr[2] > fr[0])) fr = {0, 0, cam.viewportWidth(), cam.viewportHeight()};
+  if (!(fr[2] > fr[0])) fr = {cam.screenOffset(), 0, cam.screenOffset() + cam.viewportWidth(), cam.viewportHeight()};
   if (scene.sphereMode()) {  // no plane: no tick labels, field legends or 2-D probe
     sphereBox(dl, view, fr);
     return;
