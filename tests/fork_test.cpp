@@ -257,6 +257,30 @@ TEST_CASE("history: at N = M = 20000 a tiny budget is never exceeded") {
   CHECK(tiny.bytes() == 0);
 }
 
+TEST_CASE("history: at N = M = 1e5 (grid path) a small budget holds and every step is reached by replay"
+          * doctest::test_suite("slow")) {
+  FlowParams p = defaultAt(100000, 100000);
+  p.path = ComputePath::Grid;  // the path a run of this size takes (exact sums: 1e10 pairs a step)
+  FlowEngine e(p);
+  std::vector<FlowState> truth{e.capture()};
+  const std::size_t one = truth.front().bytes();
+  KeyframeHistory h(3 * one + one / 3, 1);  // three states of about 6.4 MB each
+  h.record(e);
+  for (int k = 1; k <= 12; ++k) {
+    e.step();
+    truth.push_back(e.capture());
+    h.record(e);
+    REQUIRE(h.bytes() <= h.budget());
+  }
+  CHECK(h.interval() > 1);
+  FlowEngine other(p);
+  for (long s : {3L, 7L, 12L}) {
+    CAPTURE(s);
+    REQUIRE(h.seek(other, s));
+    CHECK(sameState(truth[std::size_t(s)], other));
+  }
+}
+
 // The exact paths sum each particle's row on one thread, in a fixed order, so the thread count
 // does not matter; the grid path deposits the sources on per-thread grids and adds them up, so its
 // last bits depend on how many threads there are (THEORY.md §6.6)
