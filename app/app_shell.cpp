@@ -284,6 +284,7 @@ bool Shell::loadInitial() {
     for (const auto& kv : opt_.view_settings) applyViewSetting(ui_.view, ui_.show_panels, kv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
+    start_error_ = e.what();
     return false;
   }
   return true;
@@ -310,6 +311,7 @@ bool Shell::startInitialRun(bool paused) {
       startRun(scenario_, paused, initial_source_);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
+    start_error_ = e.what();
     return false;
   }
   return imageShapeFitsData();
@@ -831,7 +833,26 @@ void Shell::screenshotTo(const std::string& path) {
 // [SECTION] interactive loop
 
 int Shell::interactiveLoop() {
-  if (!startInitialRun(false)) return 2;
+  if (!startInitialRun(false)) {
+    // the scenario parsed but its data or init file did not load: the default preset runs instead
+    fallBackToDefault();
+    if (!startInitialRun(false)) return 2;
+  }
+  if (!start_error_.empty()) setMessage(start_error_ + " -- the default preset runs instead", true);
+  const int rc = interactiveFrames();
+  return rc == 0 && !start_error_.empty() ? 2 : rc;
+}
+
+void Shell::fallBackToDefault() {
+  scenario_ = defaultScenario();
+  gen_scenario_ = GeneratorScenario{};
+  generator_mode_ = false;
+  initial_source_ = "the default preset";
+  pending_lesson_.reset();
+  script_.clear();
+}
+
+int Shell::interactiveFrames() {
   if (pending_lesson_) {
     adoptLesson(std::move(*pending_lesson_));
     pending_lesson_.reset();
@@ -921,7 +942,7 @@ int Shell::interactiveLoop() {
                                                           : "--record-from-reset: the run's step 0 never came");
     return 1;
   }
-  if (opt_.frames > 0) {
+  if (opt_.frames > 0 && start_error_.empty()) {  // a failed start keeps its one line
     // timed test runs (--frames without --headless): the UI rate and the engine rate side by side
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     auto last = worker_->latest();
@@ -934,7 +955,13 @@ int Shell::interactiveLoop() {
 }
 
 int Shell::run() {
-  if (!loadInitial()) return 2;
+  // a bad start (scenario, preset, --set, --view, lesson): headless capture ends with the one line
+  // and exit code 2; the window opens on the default preset with the error shown in it, and the
+  // program still ends with exit code 2 (scripts that start the app learn of it)
+  if (!loadInitial()) {
+    if (opt_.headless) return 2;
+    fallBackToDefault();
+  }
   if (!createWindow()) return 1;
   initImGui();
   makeActions();

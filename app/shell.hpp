@@ -85,6 +85,8 @@ class Shell {
   void setMessage(const std::string& m, bool error);
   // loops
   int interactiveLoop();
+  int interactiveFrames();    // the window's frames until it closes (or --frames); exit code
+  void fallBackToDefault();   // a bad start in the window: the default preset instead
   int headlessLoop();
   void buildFrame(const std::shared_ptr<const Snapshot>& frame, bool with_input);
   void renderFrame(const std::shared_ptr<const Snapshot>& frame, bool to_screen = false, int fbw = 0, int fbh = 0);
@@ -162,6 +164,7 @@ class Shell {
   ShellOptions opt_;
   Scenario scenario_;
   std::string initial_source_;  // the start-up scenario file or preset, named in a failed first start
+  std::string start_error_;     // why the requested start failed ("" = it did not); the window shows it
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   ui::PresenterFonts fonts_;

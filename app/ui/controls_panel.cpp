@@ -265,6 +265,13 @@ void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& a
     ImGui::PopStyleColor();
     helpMarker("engine_error");
   }
+  // the app's own errors (a start or Load that failed, a capture folder that cannot be made), in
+  // full where the status bar would cut them
+  if (status.message_is_error && !status.message.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.f, 0.35f, 0.3f, 1.f));
+    ImGui::TextWrapped("%s", status.message.c_str());
+    ImGui::PopStyleColor();
+  }
   if (frame == nullptr) ImGui::TextDisabled("waiting for the engine's first frame...");
   if (ImGui::CollapsingHeader("Run", ImGuiTreeNodeFlags_DefaultOpen)) drawRunSection(frame, state, actions, status);
   if (ImGui::CollapsingHeader("Timeline and A/B fork", ImGuiTreeNodeFlags_DefaultOpen))

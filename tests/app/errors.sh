@@ -34,6 +34,14 @@ grep -q "missing_csv.json: .*no_such_data.csv: cannot open file" "$OUT/err_missi
 check missing_csv_window "${XVFB[@]}" "$APP" --scenario "$OUT/missing_csv.json" --frames 2
 grep -q "missing_csv.json: .*no_such_data.csv: cannot open file" "$OUT/err_missing_csv_window.err" ||
   fail "missing_csv_window: names the files"
+# in the window a bad start still exits 2 with the line, but the window opens on the default preset
+# and says why in red at the top of the Controls panel (its screenshot is written)
+rm -f "$OUT/bad_start_window.png"
+check bad_start_window "${XVFB[@]}" "$APP" --scenario "$OUT/does_not_exist.json" --frames 3 --screenshot "$OUT/bad_start_window.png"
+[ -s "$OUT/bad_start_window.png" ] || fail "bad start in the window: the window did not open (no screenshot)"
+red=$(stat_of reddish "$OUT/bad_start_window.png" 0 20 340 70)
+echo "bad start in the window: the window opened, $red red pixels of the error at the top of the Controls panel"
+expect_gt "$red" 200 "bad start in the window: the error is shown in the window"
 check malformed_init "${XVFB[@]}" "$APP" --headless --scenario "$OUT/malformed_init.json" --frames 2
 grep -q "malformed_init.json: .*malformed.csv:2:2: not a number: 'abc'" "$OUT/err_malformed_init.err" ||
   fail "malformed_init: names the files, line and column"
