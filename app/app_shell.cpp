@@ -647,6 +647,10 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame_a, bool with
     if (frame && ui_.view.presenter) caption_bottom = render::drawPresenterOverlay(*frame, ui_.view, free_rect_) - 6.f;
   }
   drawLessonCaption(caption_bottom);
+  // the sphere view: the bandwidth as a geodesic circle around the point under the cursor
+  if (!split() && scene_.sphereMode() && canvas_.cursor_sphere && ui_.view.show_bandwidth_circle && frame &&
+      frame->bandwidth > 0)
+    render::drawGeodesicCircle(orbit_, *canvas_.cursor_sphere, static_cast<float>(frame->bandwidth));
   updateWindowTitle();
   if (frame && frame->generator && ui_.show_latent_grid && !split()) drawLatentGrid(*frame->generator);
   ImGui::Render();

@@ -118,10 +118,12 @@ void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, Vie
 void handleSphereInput(CanvasInput& in, OrbitCamera& orbit) {
   const ImGuiIO& io = ImGui::GetIO();
   in.camera_moved = false;
-  in.cursor_world.reset();  // no world point under the cursor: no bandwidth circle, kernel inset or brush
+  in.cursor_world.reset();  // no plane point under the cursor: no kernel inset or brush
   in.cursor_screen = {io.MousePos.x, io.MousePos.y};
   in.left_down = false;
   const bool over_canvas = !io.WantCaptureMouse && ImGui::IsMousePosValid();
+  // the sphere point under the cursor: the geodesic bandwidth circle is drawn around it
+  in.cursor_sphere = over_canvas ? orbit.pickSphere(in.cursor_screen) : std::nullopt;
   if (!over_canvas) return;
   for (int button : {ImGuiMouseButton_Left, ImGuiMouseButton_Right, ImGuiMouseButton_Middle})
     if (ImGui::IsMouseDragging(button, 0.f) && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {

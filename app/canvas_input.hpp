@@ -22,6 +22,7 @@ namespace driftlab::app {
 struct CanvasInput {
   // per-frame result for the overlays
   std::optional<Vec2f> cursor_world;   // cursor over the free canvas
+  std::optional<Vec3f> cursor_sphere;  // the 3-D sphere view: the point of S^2 under the cursor
   Vec2f cursor_screen;
   std::optional<render::ProbeReadout> probe;
   bool camera_moved = false;

@@ -34,6 +34,7 @@ void Shell::adoptLesson(Lesson l) {
     if (opt_.headless) {
       if (opt_.steps_per_frame == 1) opt_.steps_per_frame = std::max(1, static_cast<int>(std::lround(l.speed / opt_.fps)));
     } else {
+      if (!saved_speeds_) saved_speeds_ = {{ui_.flow_speed, ui_.generator_speed}};  // the user's, back at Stop
       setSpeed(l.speed);
     }
   }
@@ -46,6 +47,12 @@ void Shell::adoptLesson(Lesson l) {
 void Shell::stopLesson() {
   lesson_.reset();
   ui_.lesson.active = false;
+  if (saved_speeds_) {
+    ui_.flow_speed = saved_speeds_->first;
+    ui_.generator_speed = saved_speeds_->second;
+    saved_speeds_.reset();
+    sendSpeed();
+  }
 }
 
 void Shell::stepLesson(double seconds, CommandEffects fx) {

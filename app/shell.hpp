@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app_shell.hpp"
@@ -221,7 +222,8 @@ class Shell {
   std::optional<Lesson> pending_lesson_;  // --lesson: adopted once the first run exists
   Clock::time_point lesson_started_{};
   long lesson_frame0_ = 0;                 // headless: the frame the lesson started at
-  bool lesson_next_ = false, lesson_back_ = false;  // the Lesson window's buttons, for the next step
+  bool lesson_next_ = false, lesson_back_ = false;  // the lesson controls' buttons, for the next step
+  std::optional<std::pair<double, double>> saved_speeds_;  // flow and generator speed before a lesson set its own
 };
 
 }  // namespace driftlab::app

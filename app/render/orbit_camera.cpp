@@ -94,6 +94,20 @@ std::optional<Vec2f> OrbitCamera::toScreen(Vec3f p) const {
 
 bool OrbitCamera::facesCamera(Vec3f p) const { return dot(p, eye()) > 1.f; }
 
+// the pinhole ray through the pixel, as the sphere shader casts it, against |x| = 1
+std::optional<Vec3f> OrbitCamera::pickSphere(Vec2f s) const {
+  Vec3f r, u, f;
+  basis(r, u, f);
+  const float a = (s.x - principal_.x) / focal_, b = (s.y - principal_.y) / focal_;
+  const Vec3f d = normalized({f.x + r.x * a - u.x * b, f.y + r.y * a - u.y * b, f.z + r.z * a - u.z * b});
+  const Vec3f e = eye();
+  const float bd = dot(e, d), c = dot(e, e) - 1.f, disc = bd * bd - c;
+  if (!(disc >= 0.f)) return std::nullopt;
+  const float t = -bd - std::sqrt(disc);
+  if (!(t > 0.f)) return std::nullopt;
+  return normalized({e.x + t * d.x, e.y + t * d.y, e.z + t * d.z});
+}
+
 Mat4f multiply(const Mat4f& a, const Mat4f& b) {
   Mat4f c{};
   for (int col = 0; col < 4; ++col)

@@ -57,6 +57,8 @@ class OrbitCamera {
   std::optional<Vec2f> toScreen(Vec3f p) const;
   // a point of the unit sphere faces the camera (is on the visible hemisphere) iff p . eye > 1
   bool facesCamera(Vec3f p) const;
+  // the point of the unit sphere under a screen pixel (the ray's first hit), nullopt off the sphere
+  std::optional<Vec3f> pickSphere(Vec2f screen) const;
 
  private:
   float yaw_deg_ = kDefaultYawDeg, pitch_deg_ = kDefaultPitchDeg, distance_ = kDefaultDistance;

@@ -236,4 +236,30 @@ void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions
     kernelInset(dl, *in.kernel, ImVec2(in.cursor_screen.x + 18, in.cursor_screen.y + 18));
 }
 
+// x(phi) = cos(r) c + sin(r) (cos(phi) e1 + sin(phi) e2) with e1, e2 an orthonormal basis of the
+// tangent plane at c (THEORY.md §10.1: the exponential map at c of the tangent circle of length r)
+void drawGeodesicCircle(const OrbitCamera& cam, Vec3f c, float radius) {
+  if (!(radius > 0.f) || !std::isfinite(radius)) return;
+  const Vec3f a = std::fabs(c.z) < 0.9f ? Vec3f{0, 0, 1} : Vec3f{1, 0, 0};
+  auto cross = [](Vec3f u, Vec3f v) { return Vec3f{u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x}; };
+  auto unit = [](Vec3f v) {
+    const float n = std::sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
+    return Vec3f{v.x / n, v.y / n, v.z / n};
+  };
+  const Vec3f e1 = unit(cross(c, a)), e2 = cross(c, e1);
+  const float cr = std::cos(radius), sr = std::sin(radius);
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  constexpr int kSegments = 96;
+  std::optional<Vec2f> prev;
+  for (int i = 0; i <= kSegments; ++i) {
+    const float phi = 6.2831853f * static_cast<float>(i) / kSegments;
+    const float ca = std::cos(phi), sa = std::sin(phi);
+    const Vec3f p{cr * c.x + sr * (ca * e1.x + sa * e2.x), cr * c.y + sr * (ca * e1.y + sa * e2.y),
+                  cr * c.z + sr * (ca * e1.z + sa * e2.z)};
+    const std::optional<Vec2f> s = cam.facesCamera(p) ? cam.toScreen(p) : std::nullopt;
+    if (s && prev) dl->AddLine(ImVec2(prev->x, prev->y), ImVec2(s->x, s->y), IM_COL32(255, 255, 255, 170), 1.5f);
+    prev = s;
+  }
+}
+
 }  // namespace driftlab::app::render

@@ -10,6 +10,7 @@
 
 #include "driftlab/kde/kernel.hpp"
 #include "render/camera.hpp"
+#include "render/orbit_camera.hpp"
 #include "render/scene.hpp"
 #include "view_options.hpp"
 
@@ -32,6 +33,10 @@ struct OverlayInputs {
 };
 
 void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in);
+
+// the 3-D sphere view: the circle of geodesic radius `radius` (radians) around the unit vector
+// `centre`, the bandwidth under the cursor; the part on the far hemisphere is left out
+void drawGeodesicCircle(const OrbitCamera& cam, Vec3f centre, float radius);
 
 // "0.25", "1e-03", ... compact tick label for a value on an axis with spacing `step`
 std::string formatTick(double value, double step);

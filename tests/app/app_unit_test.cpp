@@ -624,3 +624,31 @@ TEST_CASE("lessons: steps after a reset in the beat count from step 0, not from 
   j.update(jin);
   CHECK(j.finished());
 }
+
+TEST_CASE("orbit camera: the sphere point under a pixel is the ray's first hit of |x| = 1") {
+  OrbitCamera cam;
+  cam.setViewport(1280, 720);
+  cam.frameInto(0, 0, 1280, 720);
+  // through the principal point the ray runs along the view axis: the hit faces the eye
+  const auto centre = cam.pickSphere(cam.principalPoint());
+  REQUIRE(centre);
+  const auto e = cam.eye();
+  const float n = std::sqrt(e.x * e.x + e.y * e.y + e.z * e.z);
+  CHECK(centre->x == doctest::Approx(e.x / n).epsilon(1e-5));
+  CHECK(centre->y == doctest::Approx(e.y / n).epsilon(1e-5));
+  CHECK(centre->z == doctest::Approx(e.z / n).epsilon(1e-5));
+  // every hit is on the sphere, faces the camera and projects back to its pixel
+  for (float dx : {-120.f, 0.f, 90.f})
+    for (float dy : {-80.f, 60.f}) {
+      const driftlab::app::Vec2f px{cam.principalPoint().x + dx, cam.principalPoint().y + dy};
+      const auto hit = cam.pickSphere(px);
+      REQUIRE(hit);
+      CHECK(hit->x * hit->x + hit->y * hit->y + hit->z * hit->z == doctest::Approx(1.0).epsilon(1e-5));
+      CHECK(cam.facesCamera(*hit));
+      const auto back = cam.toScreen(*hit);
+      REQUIRE(back);
+      CHECK(back->x == doctest::Approx(px.x).epsilon(1e-3));
+      CHECK(back->y == doctest::Approx(px.y).epsilon(1e-3));
+    }
+  CHECK_FALSE(cam.pickSphere({5.f, 5.f}));  // the corner of the window misses the sphere
+}

@@ -56,4 +56,13 @@ plane=$(stat_of nonbg "$OUT/plane.png" "${DISC[@]}")
 echo "plane after the switch: nonbg $plane of 40000 in the disc"
 expect_lt "$plane" 12000 "geometry=euclidean: the sphere is gone"
 expect_gt "$plane" 300 "geometry=euclidean: the projected points are drawn"
+# the window: the bandwidth as a geodesic circle around the sphere point under the cursor (real X
+# input, tests/app/xinput.py); only the sphere and the circle drawn
+ONLY=(--size 1280x720 --view particles=off --view data=off --view particle_arrows=off --view trails=off)
+interactive_shot circle_on "--preset sphere_caps_from_collapsed ${ONLY[*]}" move:620,360 sleep:1
+interactive_shot circle_off "--preset sphere_caps_from_collapsed ${ONLY[*]} --view circle=off" move:620,360 sleep:1
+on=$(stat_of bright "$OUT/circle_on.png" 400 120 840 600)
+off=$(stat_of bright "$OUT/circle_off.png" 400 120 840 600)
+echo "cursor over the sphere: $on bright pixels with the geodesic bandwidth circle, $off without"
+expect_gt "$on" "$((off + 500))" "the geodesic bandwidth circle is drawn under the cursor"
 echo "sphere view: ok"
