@@ -26,13 +26,6 @@ extern const int kEmbeddedLessonCount;
 
 namespace {
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 bool parseNumber(const std::string& s, double& out) {
   const char* end = s.data() + s.size();
   auto [p, ec] = std::from_chars(s.data(), end, out);
@@ -63,7 +56,7 @@ Lesson parseLesson(std::string_view text, const std::string& name) {
   };
   auto command = [&](const std::string& rest, const char* directive) {
     const auto sp = rest.find(' ');
-    LessonCommand c{rest.substr(0, sp), sp == std::string::npos ? std::string() : trim(rest.substr(sp + 1))};
+    LessonCommand c{rest.substr(0, sp), sp == std::string::npos ? std::string() : trimBlanks(rest.substr(sp + 1))};
     if (!beatVerb(c.verb)) fail(std::string(directive) + ": '" + c.verb + "' is not a command a lesson may run");
     if (c.verb == "preset") {  // a preset of either kind; the script check below knows only the start's keys
       if (!isGeneratorPresetName(c.arg)) {
@@ -82,11 +75,11 @@ Lesson parseLesson(std::string_view text, const std::string& name) {
   };
   while (std::getline(in, raw)) {
     ++line_no;
-    const std::string line = trim(raw);
+    const std::string line = trimBlanks(raw);
     if (line.empty() || line[0] == '#') continue;
     const auto sp = line.find(' ');
     const std::string key = line.substr(0, sp);
-    const std::string rest = sp == std::string::npos ? std::string() : trim(line.substr(sp + 1));
+    const std::string rest = sp == std::string::npos ? std::string() : trimBlanks(line.substr(sp + 1));
     const bool needs_rest = key != "beat";
     if (needs_rest && rest.empty()) fail("'" + key + "' needs a value");
     if (key == "beat") {
@@ -126,7 +119,7 @@ Lesson parseLesson(std::string_view text, const std::string& name) {
     } else if (key == "wait") {
       const auto sp2 = rest.find(' ');
       const std::string kind = rest.substr(0, sp2);
-      const std::string arg = sp2 == std::string::npos ? std::string() : trim(rest.substr(sp2 + 1));
+      const std::string arg = sp2 == std::string::npos ? std::string() : trimBlanks(rest.substr(sp2 + 1));
       if (kind == "next" && arg.empty()) {
         beat->wait = LessonBeat::Wait::Next;
       } else if (kind == "setting" && !arg.empty()) {

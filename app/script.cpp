@@ -12,14 +12,14 @@
 
 namespace driftlab::app {
 
-namespace {
-
-std::string trim(std::string_view s) {
+std::string trimBlanks(std::string_view s) {
   auto b = s.find_first_not_of(" \t\r");
   if (b == std::string_view::npos) return {};
   auto e = s.find_last_not_of(" \t\r");
   return std::string(s.substr(b, e - b + 1));
 }
+
+namespace {
 
 bool parseOnOff(const std::string& v, const std::string& key) {
   if (v == "on" || v == "true" || v == "1") return true;
@@ -49,7 +49,7 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
   std::string kv(key_equals_value);
   auto eq = kv.find('=');
   if (eq == std::string::npos) throw InvalidArgument("view: expected KEY=VALUE (got '" + kv + "')");
-  std::string key = trim(kv.substr(0, eq)), v = trim(kv.substr(eq + 1));
+  std::string key = trimBlanks(kv.substr(0, eq)), v = trimBlanks(kv.substr(eq + 1));
   auto bad = [&](const char* allowed) {
     throw InvalidArgument("view " + key + ": unknown value '" + v + "' (expected " + allowed + ")");
   };
@@ -150,7 +150,7 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
   int line_no = 0;
   while (std::getline(in, raw)) {
     ++line_no;
-    std::string line = trim(raw);
+    std::string line = trimBlanks(raw);
     if (line.empty() || line[0] == '#') continue;
     auto fail = [&](const std::string& what) {
       throw InvalidArgument("script " + source_name + " line " + std::to_string(line_no) + ": " + what + " (in '" +
@@ -161,7 +161,7 @@ std::vector<ScriptEvent> parseScriptWith(std::string_view text, const std::strin
     words >> frame_word >> verb;
     std::string arg;
     std::getline(words, arg);
-    arg = trim(arg);
+    arg = trimBlanks(arg);
     ScriptEvent ev;
     ev.line = line_no;
     auto [ptr, ec] = std::from_chars(frame_word.data(), frame_word.data() + frame_word.size(), ev.frame);

@@ -52,6 +52,9 @@ std::vector<ScriptEvent> parseScript(std::string_view text, const std::string& s
                                      const GeneratorScenario& start);
 std::vector<ScriptEvent> loadScript(const std::string& path, const GeneratorScenario& start);
 
+// s without leading and trailing spaces, tabs and carriage returns (script and lesson lines)
+std::string trimBlanks(std::string_view s);
+
 // "X Y" of a click command (or "DX DY" of a drag); false if it is not two finite numbers
 bool parseClick(std::string_view arg, float& x, float& y);
 

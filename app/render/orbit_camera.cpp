@@ -12,12 +12,6 @@ constexpr float kNear = 0.05f, kFar = 100.f;
 constexpr float kSphereShare = 0.40f;  // sphere radius / min(width, height) of the framing rectangle
 
 float rad(float deg) { return deg * 3.14159265f / 180.f; }
-float dot(Vec3f a, Vec3f b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-Vec3f cross(Vec3f a, Vec3f b) { return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x}; }
-Vec3f normalized(Vec3f a) {
-  const float n = std::sqrt(dot(a, a));
-  return n > 0 ? Vec3f{a.x / n, a.y / n, a.z / n} : Vec3f{0, 0, 1};
-}
 
 }  // namespace
 

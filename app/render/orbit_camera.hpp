@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <optional>
 
 #include "render/camera.hpp"
@@ -15,6 +16,14 @@ namespace driftlab::app {
 struct Vec3f {
   float x = 0, y = 0, z = 0;
 };
+
+inline float dot(Vec3f a, Vec3f b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+inline Vec3f cross(Vec3f a, Vec3f b) { return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x}; }
+// a / |a|, or north (0, 0, 1) for the zero vector
+inline Vec3f normalized(Vec3f a) {
+  const float n = std::sqrt(dot(a, a));
+  return n > 0 ? Vec3f{a.x / n, a.y / n, a.z / n} : Vec3f{0, 0, 1};
+}
 
 // column-major 4 x 4 matrix, as glUniformMatrix4fv takes it with transpose = GL_FALSE
 using Mat4f = std::array<float, 16>;

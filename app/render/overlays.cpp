@@ -241,12 +241,7 @@ void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions
 void drawGeodesicCircle(const OrbitCamera& cam, Vec3f c, float radius) {
   if (!(radius > 0.f) || !std::isfinite(radius)) return;
   const Vec3f a = std::fabs(c.z) < 0.9f ? Vec3f{0, 0, 1} : Vec3f{1, 0, 0};
-  auto cross = [](Vec3f u, Vec3f v) { return Vec3f{u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x}; };
-  auto unit = [](Vec3f v) {
-    const float n = std::sqrt(v.x * v.x + v.y * v.y + v.z * v.z);
-    return Vec3f{v.x / n, v.y / n, v.z / n};
-  };
-  const Vec3f e1 = unit(cross(c, a)), e2 = cross(c, e1);
+  const Vec3f e1 = normalized(cross(c, a)), e2 = cross(c, e1);
   const float cr = std::cos(radius), sr = std::sin(radius);
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   constexpr int kSegments = 96;
