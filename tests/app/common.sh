@@ -2,10 +2,29 @@
 set -u
 APP="$1"; STATS="$2"; OUT="$3"; SRC="$4"
 mkdir -p "$OUT"
-# -a searches a free display from -n upwards; starting at a per-process number instead of 99 keeps
-# concurrent xvfb-run users (parallel ctest, other jobs on the machine) from racing for :99
-XVFB=(xvfb-run -a -n $((100 + $$ % 800)) -s "-screen 0 1280x720x24")
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# One X server per test script: Xvfb picks a free display itself (-displayfd), so parallel ctest jobs
+# never race for one, and it stops when the script exits. Not xvfb-run around every command: its
+# clean-up now and then failed a command that had passed (exit 5, "problem while cleaning up
+# temporary directory"), which made a passing test fail.
+start_xvfb() {
+  local display_file="$OUT/xvfb.display"
+  rm -f "$display_file"
+  Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$display_file" 2>"$OUT/xvfb.log" &
+  XVFB_PID=$!
+  trap 'kill $XVFB_PID 2>/dev/null; wait $XVFB_PID 2>/dev/null' EXIT
+  local i
+  for i in $(seq 1 150); do
+    [ -s "$display_file" ] && break
+    kill -0 "$XVFB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -s "$display_file" ] || { cat "$OUT/xvfb.log" >&2; fail "Xvfb did not start (apt-get install xvfb)"; }
+  export DISPLAY=":$(head -1 "$display_file")"
+}
+start_xvfb
+# prefix of the commands that need the display: they run on this script's X server
+XVFB=(env)
 # value of key in driftlab_png_stats output
 stat_of() { "$STATS" "${@:2}" | sed -n "s/^$1=//p"; }
 # integer comparison with a message
