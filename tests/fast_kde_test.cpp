@@ -654,8 +654,8 @@ TEST_CASE("dense kernel rows (d > 3): every kernel matches the float64 reference
       kde::RowSums ref, dense, dense_one;
       kde::kdeRowsReference(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, ref);
       ThreadPool pool(2), single(1);
-      REQUIRE(kde::kdeRowsDense(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, dense, pool));
-      REQUIRE(kde::kdeRowsDense(c.eval, c.exclude, c.sources, kernel, c.log_weight, what, dense_one, single));
+      REQUIRE(kde::kdeRowsDense(kde::FastPrecision::Float64, c.eval, c.exclude, c.sources, kernel, c.log_weight, what, dense, pool));
+      REQUIRE(kde::kdeRowsDense(kde::FastPrecision::Float64, c.eval, c.exclude, c.sources, kernel, c.log_weight, what, dense_one, single));
       CAPTURE(std::string(kernelName(kind)));
       CAPTURE(d);
       CHECK((dense.log_sum - ref.log_sum).cwiseAbs().maxCoeff() <= 1e-10);
@@ -665,16 +665,31 @@ TEST_CASE("dense kernel rows (d > 3): every kernel matches the float64 reference
       CHECK((dense.shift.col(3) - ref.shift.col(3)).norm() <= 1e-10 * ref.shift.col(3).norm());
       CHECK(dense.log_sum == dense_one.log_sum);
       CHECK(dense.score == dense_one.score);
+      // the float32 products: the SIMD float32 path's tolerance, threads still not changing a bit
+      kde::RowSums dense32, dense32_one;
+      REQUIRE(kde::kdeRowsDense(kde::FastPrecision::Float32, c.eval, c.exclude, c.sources, kernel, c.log_weight, what,
+                                dense32, pool));
+      REQUIRE(kde::kdeRowsDense(kde::FastPrecision::Float32, c.eval, c.exclude, c.sources, kernel, c.log_weight, what,
+                                dense32_one, single));
+      // a float32 squared distance carries ~1e-7 of its size, so the log-sums are exact to a few
+      // 1e-7 of their magnitude (h = 0.7 in d = 64 makes them large: -r^2/2h^2 ~ -100)
+      const Eigen::ArrayXd log_scale = 1.0 + ref.log_sum.array().abs();
+      // (measured: at most 2e-7 of it over these kernels)
+      CHECK(((dense32.log_sum - ref.log_sum).array().abs() / log_scale).maxCoeff() <= 2e-6);
+      CHECK(normwiseError(dense32.score, ref.score) <= 2e-5);
+      CHECK(normwiseError(dense32.shift, ref.shift) <= 2e-5);
+      CHECK(normwiseError(dense32.shift, ref.shift) > 0.0);
+      CHECK(dense32.shift == dense32_one.shift);
     }
   }
   // d <= 3 is the SIMD path's; one source left out of one source leaves an empty row
   ThreadPool pool(2);
   kde::RowSums out;
   const KernelEvaluator gauss(KernelSpec{}, 3);
-  CHECK_FALSE(kde::kdeRowsDense(Points::Zero(3, 2), {}, Points::Zero(3, 2), gauss, {}, kde::RowOutputs{}, out, pool));
+  CHECK_FALSE(kde::kdeRowsDense(kde::FastPrecision::Float64, Points::Zero(3, 2), {}, Points::Zero(3, 2), gauss, {}, kde::RowOutputs{}, out, pool));
   const KernelEvaluator gauss5(KernelSpec{}, 5);
   const std::vector<int> self{0};
-  REQUIRE(kde::kdeRowsDense(Points::Zero(5, 1), self, Points::Zero(5, 1), gauss5, {}, kde::RowOutputs{}, out, pool));
+  REQUIRE(kde::kdeRowsDense(kde::FastPrecision::Float64, Points::Zero(5, 1), self, Points::Zero(5, 1), gauss5, {}, kde::RowOutputs{}, out, pool));
   CHECK(out.log_sum[0] == -std::numeric_limits<double>::infinity());
   CHECK(out.score.col(0).isZero());
 }

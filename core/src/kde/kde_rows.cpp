@@ -20,15 +20,15 @@ void kdeRows(ComputePath path, const Points& eval, std::span<const int> exclude,
              RowSums& out) {
   // dispatch (compute_path.hpp): the caller's path, resolved for this sum's size, on the current
   // thread pool; a fast path that does not cover the case (d > 3; grid: d != 2 or a box too wide for
-  // h) declines, and the next one takes over: grid -> exact float32 -> float64 SIMD (d <= 3) ->
-  // blocked matrix products (d > 3, float64 for either exact path) -> this reference
+  // h) declines, and the next one takes over: grid -> SIMD float32 or float64 (d <= 3) -> blocked
+  // matrix products (d > 3, in the path's precision) -> this reference
   ThreadPool& pool = currentThreadPool();
   const ComputePath resolved = resolveComputePath(path, int(eval.rows()), long(eval.cols()), long(sources.cols()));
   if (resolved == ComputePath::Grid && kdeRowsGrid(eval, exclude, sources, kernel, source_log_weight, what, out, pool))
     return;
   const FastPrecision precision = resolved == ComputePath::Exact64 ? FastPrecision::Float64 : FastPrecision::Float32;
   if (kdeRowsFast(precision, eval, exclude, sources, kernel, source_log_weight, what, out, pool)) return;
-  if (kdeRowsDense(eval, exclude, sources, kernel, source_log_weight, what, out, pool)) return;
+  if (kdeRowsDense(precision, eval, exclude, sources, kernel, source_log_weight, what, out, pool)) return;
   kdeRowsReference(eval, exclude, sources, kernel, source_log_weight, what, out);
 }
 

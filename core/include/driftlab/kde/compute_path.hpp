@@ -1,7 +1,8 @@
 // How the kernel sums are computed. Every path computes the same quantities
 // (THEORY.md §6.1); they differ in precision and cost:
-//   exact64 : float64 SIMD lanes + threads (same values as the scalar reference to ~1e-13)
-//   exact   : float32 SIMD lanes + threads, double per-row totals (~1e-5 relative)
+//   exact64 : float64 SIMD lanes or matrix products + threads (the scalar reference to ~1e-13)
+//   exact   : float32 SIMD lanes (d <= 3) or float32 matrix products (d > 3) + threads, double
+//             per-row totals (~1e-5 relative)
 //   grid    : 2-D only: cloud-in-cell binning on a G x G grid, FFT convolution, bilinear
 //             interpolation back, O(N + M + G^2 log G); < 1 % relative RMS on the 2-D presets
 //             (docs/PERFORMANCE.md); rows the grid cannot resolve are summed separately
