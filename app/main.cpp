@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
   cli.add_option("--image", image, "draw the points as WxH grayscale images in the Images window (W*H = d), e.g. 8x8");
   std::string data_file;
   cli.add_option("--data", data_file, "points file (.npy or .csv, one point per row) as the data: --set dataset=FILE");
+  std::string labels_file;
+  cli.add_option("--labels", labels_file,
+                 "class labels of the --data points (.npy of integers, or one integer per line): the class means "
+                 "become the modes (--set data_labels=FILE)");
   bool list_presets = false;
   cli.add_flag("--list-presets", list_presets, "print the built-in preset names and exit");
   cli.add_option("--lesson", opt.lesson,
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!data_file.empty()) opt.settings.push_back("dataset=" + data_file);
+  if (!labels_file.empty()) opt.settings.push_back("data_labels=" + labels_file);
   if (!image.empty()) {
     if (!driftlab::app::parseImageShape(image)) {
       std::fprintf(stderr, "driftlab: --image: expected WxH such as 8x8 (got '%s')\n", image.c_str());

@@ -36,6 +36,29 @@ SCRIPT
   --script "$OUT/switch.txt" --screenshot "$OUT/switch.png" 2>"$OUT/switch.log" || { cat "$OUT/switch.log" >&2; fail "switch to digits"; }
 expect_gt "$(stat_of nonbg "$OUT/switch.png")" 1000 "switched to digits: drawn pixels"
 
+# a points file with class labels (--labels): the class means are the modes, so "nearest mode"
+# colours the particles by class; without labels the file has no modes to colour by
+awk 'BEGIN { srand(1); print "x,y,z"; for (i = 0; i < 300; i++) { c = i % 3;
+  printf "%.4f,%.4f,%.4f\n", 2 * (c - 1) + 0.3 * rand(), (c == 1 ? 1.5 : 0) + 0.3 * rand(), 0.3 * rand() } }' >"$OUT/labelled.csv"
+awk 'BEGIN { print "label"; for (i = 0; i < 300; i++) print i % 3 }' >"$OUT/labels.txt"
+for labels in with without; do
+  extra=(); [ $labels = with ] && extra=(--labels "$OUT/labels.txt")
+  "${XVFB[@]}" "$APP" --headless --data "$OUT/labelled.csv" "${extra[@]}" --set particles=300 --set bandwidth=median \
+    --frames 5 "${SMALL[@]}" --view coloring=mode --screenshot "$OUT/labels_$labels.png" 2>"$OUT/labels_$labels.log" ||
+    { cat "$OUT/labels_$labels.log" >&2; fail "--data with labels: $labels"; }
+done
+# with labels: three class colours (and their trail shades); without: start-position colours
+with_colours=$(stat_of distinct "$OUT/labels_with.png")
+without_colours=$(stat_of distinct "$OUT/labels_without.png")
+echo "labelled points, nearest-mode colours: $with_colours distinct colours with labels, $without_colours without"
+expect_lt "$with_colours" 400 "--labels: particles in their class colours"
+expect_gt "$without_colours" $((2 * with_colours)) "--labels: without labels, start-position colours"
+# one label too few: exit 2 and one line naming the file
+head -n 300 "$OUT/labels.txt" >"$OUT/short_labels.txt"
+"${XVFB[@]}" "$APP" --headless --data "$OUT/labelled.csv" --labels "$OUT/short_labels.txt" --frames 1 2>"$OUT/short.log"
+[ $? -eq 2 ] || fail "--labels with a label missing: expected exit 2"
+grep -q "short_labels.txt: 299 labels for 300 points" "$OUT/short.log" || fail "--labels with a label missing: $(cat "$OUT/short.log")"
+
 # a missing --data file is bad input: exit 2 and one line
 "${XVFB[@]}" "$APP" --headless --data "$OUT/missing.npy" --frames 1 2>"$OUT/missing.log"
 [ $? -eq 2 ] || fail "--data with a missing file: expected exit 2"

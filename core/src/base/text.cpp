@@ -33,4 +33,11 @@ bool isValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string_view trimmedBlanks(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace driftlab

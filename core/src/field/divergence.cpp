@@ -9,6 +9,7 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/text.hpp"
 
 namespace driftlab {
 
@@ -30,11 +31,7 @@ std::string fmtExact(double v) {
   return buf;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return trimmedBlanks(s); }
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/flow/class_modes.hpp"
 #include "driftlab/io/digits.hpp"
 
 namespace driftlab::digits_data {
@@ -56,26 +57,11 @@ Dataset build(int n, seeded::Rng& rng, bool on_sphere) {
   }
 
   // class means and frequencies over the whole file (classes absent from it are left out)
-  Points sums = Points::Zero(all.rows(), kDigitsClasses);
-  std::vector<long long> counts(kDigitsClasses, 0);
-  for (Eigen::Index i = 0; i < total; ++i) {
-    const auto k = static_cast<std::size_t>(dg.labels[static_cast<std::size_t>(i)]);
-    sums.col(static_cast<Eigen::Index>(k)) += all.col(i);
-    ++counts[k];
-  }
+  // (on the sphere a centre is the class mean's direction)
+  ClassModes modes = classModes(all, dg.labels, "dataset digits", on_sphere);
   Dataset ds;
-  ds.mode_centres.resize(all.rows(), 0);
-  for (int k = 0; k < kDigitsClasses; ++k) {
-    if (counts[static_cast<std::size_t>(k)] == 0) continue;
-    const auto K = ds.mode_centres.cols();
-    ds.mode_centres.conservativeResize(Eigen::NoChange, K + 1);
-    Vec centre = sums.col(k) / static_cast<double>(counts[static_cast<std::size_t>(k)]);
-    // on the sphere a centre is the class mean's direction: the nearest centre is then the one of
-    // largest cosine
-    if (on_sphere && centre.norm() > 0.0) centre.normalize();
-    ds.mode_centres.col(K) = centre;
-    ds.mode_weights.push_back(static_cast<double>(counts[static_cast<std::size_t>(k)]) / static_cast<double>(total));
-  }
+  ds.mode_centres = std::move(modes.centres);
+  ds.mode_weights = std::move(modes.weights);
 
   if (n == total) {
     ds.points = std::move(all);

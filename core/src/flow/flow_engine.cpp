@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "driftlab/flow/class_modes.hpp"
 #include "driftlab/flow/run_budget.hpp"
 #include "driftlab/io/points_file.hpp"
 #include "driftlab/base/error.hpp"
@@ -65,6 +66,11 @@ DataState buildData(const FlowParams& p) {
     const std::string what = p.dataset == "csv" ? p.data_csv : "dataset " + p.dataset;
     s.points = normalizedToSphere(s.points, what);
     if (s.mode_centres.cols() > 0) s.mode_centres = normalizedToSphere(s.mode_centres, what + " (mode centres)");
+  }
+  if (!p.data_labels.empty()) {
+    ClassModes modes = classModes(s.points, readLabels(p.data_labels), p.data_labels, onSphere(p));
+    s.mode_centres = std::move(modes.centres);
+    s.mode_weights = std::move(modes.weights);
   }
   return s;
 }
@@ -277,7 +283,7 @@ void FlowEngine::setParams(const FlowParams& p) {
   // a new geometry places data and particles anew (unit vectors on the sphere)
   const bool data_changed =
       p.geometry != o.geometry || p.dataset != o.dataset || p.target != o.target ||
-      (p.dataset == "csv" ? p.data_csv != o.data_csv : (p.samples != o.samples || p.data_seed != o.data_seed));
+      (p.dataset == "csv" ? (p.data_csv != o.data_csv || p.data_labels != o.data_labels) : (p.samples != o.samples || p.data_seed != o.data_seed));
   // DFM's clock starts at t = 0 from its source: a new source or time grid restarts it
   const bool dfm_restart =
       p.mode != o.mode || (p.mode == FlowMode::Dfm && (p.dfm_source_std != o.dfm_source_std ||

@@ -92,6 +92,8 @@ void FlowParams::validate() const {
   } else if (!isDatasetName(dataset)) {
     fail("data.dataset", "unknown '" + dataset + "' (expected one of " + datasetChoices() + ")");
   }
+  if (!data_labels.empty() && dataset != "csv")
+    fail("data.labels", "labels go with a points file as the data (the built-in datasets bring their own modes)");
   detail::checkPointCount("data.samples", samples);
 
   // particles (law q)

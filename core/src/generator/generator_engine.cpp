@@ -15,6 +15,7 @@
 #include "driftlab/generator/generator.hpp"
 #include "driftlab/generator/generator_state.hpp"
 #include "driftlab/field/velocity.hpp"
+#include "driftlab/flow/class_modes.hpp"
 #include "driftlab/flow/geometry.hpp"
 #include "generator/sphere_output.hpp"
 
@@ -272,6 +273,11 @@ void GeneratorEngine::rebuildDataInfo() {
     else normalizedToSphere(sampleDataset(f.dataset, 1, f.data_seed).points, what);
     if (centres.cols() > 0) centres = normalizedToSphere(centres, what + " (mode centres)");
   }
+  if (!f.data_labels.empty()) {
+    ClassModes modes = classModes(csv, readLabels(f.data_labels), f.data_labels, onSphere(params_));
+    centres = std::move(modes.centres);
+    weights = std::move(modes.weights);
+  }
   csv_data_ = std::move(csv);
   mode_centres_ = std::move(centres);
   mode_weights_ = std::move(weights);
@@ -299,6 +305,7 @@ std::string GeneratorEngine::setParams(const GeneratorParams& params) {
   params.validate();
   GeneratorParams old = params_;
   const bool data_changed = params.field.dataset != old.field.dataset || params.field.data_csv != old.field.data_csv ||
+                            params.field.data_labels != old.field.data_labels ||
                             params.field.data_seed != old.field.data_seed || params.arch.output_dim != old.arch.output_dim ||
                             params.field.geometry != old.field.geometry;
   params_ = params;

@@ -16,16 +16,13 @@
 #include <system_error>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/base/text.hpp"
 #include "driftlab/io/output_file.hpp"
 
 namespace driftlab {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return trimmedBlanks(s); }
 
 // the offending text for an error message: at most 40 characters, control bytes shown as '?',
 // so a binary file cannot put garbage on the terminal

@@ -178,7 +178,9 @@ class GeneratorRun final : public Run {
     }
     const FlowParams& a = before.field;
     const FlowParams& b = engine_.params().field;
-    if (a.dataset != b.dataset || a.data_seed != b.data_seed || a.data_csv != b.data_csv) data_dirty_ = true;
+    if (a.dataset != b.dataset || a.data_seed != b.data_seed || a.data_csv != b.data_csv ||
+        a.data_labels != b.data_labels)
+      data_dirty_ = true;
     stateChanged(ctx);
   }
 

@@ -16,4 +16,7 @@ std::size_t utf8SequenceLength(std::string_view s, std::size_t i);
 // every byte is ASCII or part of a valid multi-byte sequence
 bool isValidUtf8(std::string_view s);
 
+// s without leading and trailing spaces, tabs, carriage returns and newlines
+std::string_view trimmedBlanks(std::string_view s);
+
 }  // namespace driftlab

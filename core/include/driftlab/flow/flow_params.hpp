@@ -41,6 +41,7 @@ struct FlowParams {
   // target data (law p)
   std::string dataset = "eight_gaussians";  // a built-in name, or "csv" with data_csv set
   std::string data_csv;                     // path, when dataset == "csv"
+  std::string data_labels;                  // optional class labels of the data file (class_modes.hpp)
   int samples = 1024;                       // M (ignored for csv)
   std::uint64_t data_seed = 1;
   // samples: p is the KDE of the data. gaussian: p = N(0, I) exactly, with its score -x (THEORY.md

@@ -38,7 +38,7 @@ struct FlowState {
   std::size_t bytes() const {
     const auto pts = [](const Points& m) { return static_cast<std::size_t>(m.size()) * sizeof(double); };
     return sizeof(FlowState) + pts(particles) + pts(data) + pts(velocities) + pts(mode_centres) +
-           mode_weights.size() * sizeof(double) + params.data_csv.capacity() + params.init_csv.capacity() +
+           mode_weights.size() * sizeof(double) + params.data_csv.capacity() + params.data_labels.capacity() + params.init_csv.capacity() +
            params.dataset.capacity() + params.init.capacity();
   }
 };
