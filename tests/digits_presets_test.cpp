@@ -50,10 +50,11 @@ double medianNearestData(const Points& x, const Points& data) {
 
 }  // namespace
 
-TEST_CASE("digits presets: forward KL at h = 2 reaches all ten classes by step 50 and energy .06 by step 400"
+TEST_CASE("digits presets: forward KL at h = 2 reaches all ten classes and 1.5x the subset floor by step 400"
           * doctest::test_suite("slow")) {
-  // measured, seeds 1-3: 10/10 at step 50; energy .0637 / .0613 / .0645 at step 400; subset floor
-  // .0042-.0057; nearest image 2.1 away (median) vs 1.0 between images
+  // measured, seeds 1-3: 10/10 at step 10; energy .0064 / .0063 / .0063 at step 400; subset floor
+  // .0042-.0057; nearest image 1.49 away (median) vs 1.0 between images. With leave-one-out the same
+  // flow ended at .061-.064 (14x the floor) and then drifted off: the check that it is off here.
   const Scenario preset = presetScenario("digits_particles");
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     CAPTURE(seed);
@@ -69,11 +70,12 @@ TEST_CASE("digits presets: forward KL at h = 2 reaches all ten classes by step 5
     const double nearest = medianNearestData(e.particles(), e.data());
     MESSAGE("seed " << seed << ": classes at step 50 " << at50.modes_covered << ", energy " << start << " -> "
                     << end << ", subset floor " << floor << ", median nearest image " << nearest);
+    CHECK_FALSE(preset.params.leave_one_out);
     CHECK(at50.modes_covered == 10);
     CHECK(start > 2.3);
-    CHECK(end < 0.07);
-    CHECK(end > 5.0 * floor);  // the description says about 14x: still far from the data's own level
-    CHECK(nearest > 1.5);      // blurred: not copies of the images
+    CHECK(end < 0.0068);
+    CHECK(end < 3.0 * floor);  // the issue's bar: within 3x the data-vs-data level (1.1-1.5x measured)
+    CHECK(nearest > 1.3);      // new digits: not copies of the images (1.0 between images)
   }
 }
 
