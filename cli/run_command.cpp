@@ -261,6 +261,8 @@ void printHeaderLine(const char* who, const Scenario& s, const FlowEngine& engin
               static_cast<long>(engine.particles().cols()), static_cast<long>(engine.data().cols()),
               p.weights.label().c_str(), kernelName(p.kernel.kind), bandwidthRuleName(p.bandwidth.rule),
               engine.currentBandwidth(), stepperLabel(p).c_str(), s.steps);
+  const std::string path_note = computePathNote(p.path, static_cast<int>(engine.data().rows()));
+  if (!path_note.empty()) std::fprintf(stderr, "%sdriftlab-cli run: %s\n", who, path_note.c_str());
 }
 
 // A as a plain run; with --fork-at, B from A's state at that step with the --set-b settings, to

@@ -573,6 +573,12 @@ TEST_CASE("compute path names round-trip, auto picks by size and dimension") {
   CHECK(resolveComputePath(ComputePath::Auto, 3, 1000000, 1000000) == ComputePath::Exact32);
   CHECK(resolveComputePath(ComputePath::Grid, 3, 10, 10) == ComputePath::Exact32);
   CHECK(resolveComputePath(ComputePath::Exact64, 2, 1000000, 1000000) == ComputePath::Exact64);
+  // the user is told when the chosen grid cannot run (the CLI's stderr, the app's path combo)
+  CHECK(computePathNote(ComputePath::Grid, 64) ==
+        "path grid: the grid covers 2-D data only; this 64-D run uses the exact (float32) path");
+  CHECK(computePathNote(ComputePath::Grid, 2).empty());
+  CHECK(computePathNote(ComputePath::Exact32, 64).empty());
+  CHECK(computePathNote(ComputePath::Auto, 3).empty());
 }
 
 TEST_CASE("every divergence through evaluateField: exact float32 path agrees with float64 to 1e-4 (LOO, far particle)") {

@@ -278,6 +278,10 @@ void drawAdvancedSection(const Snapshot* frame, ParamShadow& s, const UiActions&
     ImGui::EndCombo();
   }
   helpMarker("path");
+  if (frame) {
+    const std::string note = computePathNote(p.path, static_cast<int>(frame->data.rows()));
+    if (!note.empty()) ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "%s", note.c_str());
+  }
   sliderDoubleLog("ratio min", &p.ratio_min, 1e-12, 1.0, "%.1e");
   if (editFinished()) sendShadow(frame, s, actions);
   helpMarker("ratio_min");

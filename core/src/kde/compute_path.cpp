@@ -29,6 +29,12 @@ ComputePath resolveComputePath(ComputePath path, int dim, long rows, long source
   return ComputePath::Exact64;
 }
 
+std::string computePathNote(ComputePath path, int dim) {
+  if (path != ComputePath::Grid || dim == 2) return "";
+  return "path grid: the grid covers 2-D data only; this " + std::to_string(dim) +
+         "-D run uses the exact (float32) path";
+}
+
 bool gridPathCovers(double extent, double h) { return kde::gridCell(extent, h) > 0.0; }
 
 }  // namespace driftlab

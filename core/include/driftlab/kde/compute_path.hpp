@@ -13,6 +13,7 @@
 // Pure functions; any thread.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace driftlab {
@@ -31,6 +32,10 @@ inline constexpr double kAutoGridPairs = 1 << 28;
 
 // the concrete path (never Auto) for one kernel-row sum of `rows` x `sources` pairs in dimension dim
 ComputePath resolveComputePath(ComputePath path, int dim, long rows, long sources);
+
+// why a chosen path does not run as chosen for data of dimension dim, for the user ("" when it
+// does): the grid declines every sum off the plane, and the exact float32 path runs instead
+std::string computePathNote(ComputePath path, int dim);
 
 // true when the grid path takes 2-D sums whose points span a box of side `extent` (the larger
 // axis) at bandwidth h; false when it declines (box wider than ~340 h) and the exact path runs
