@@ -89,8 +89,6 @@ void drawStatusBar(const Snapshot* frame, const UiState& state, const AppStatus&
       ImGui::Text("mean |v| %.3g", meanSpeed(*frame));
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("mean particle speed: falls towards 0 as the flow reaches equilibrium (UX.md lesson 2)");
-      separator();
-      ImGui::TextDisabled("v%llu", static_cast<unsigned long long>(frame->params_version));
     }
     // presenter mode: the bar is part of the captured frame, so REC and notices stay out of it
     // (the shell shows them in the window title)
