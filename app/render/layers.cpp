@@ -132,17 +132,7 @@ void HeatLayer::upload(const float* values, int nx, int ny, float x0, float y0, 
 
 void HeatLayer::draw(const Camera& cam, ColorMap map, float lo, float hi, float opacity) {
   if (!has_field_ || !build("heat.vert.glsl", "heat.frag.glsl")) return;
-  if (!lut_) lut_ = gl::makeTexture();
-  if (!lut_valid_ || lut_map_ != map) {
-    auto table = colorMapTable(map);
-    glBindTexture(GL_TEXTURE_2D, lut_.id());
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, table.data());
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    lut_map_ = map;
-    lut_valid_ = true;
-  }
+  prepareLut(map);
   if (!quad_) {
     const float corners[] = {0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1};
     quad_ = gl::makeBuffer();
@@ -156,17 +146,38 @@ void HeatLayer::draw(const Camera& cam, ColorMap map, float lo, float hi, float 
   glUniform2f(glGetUniformLocation(prog, "u_range"), lo, hi);
   glUniform1f(glGetUniformLocation(prog, "u_opacity"), opacity);
   glUniform1i(glGetUniformLocation(prog, "u_fade_neutral"), map == ColorMap::Diverging ? 1 : 0);
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, field_.id());
+  bindForSampling(map, false);
   glUniform1i(glGetUniformLocation(prog, "u_field"), 0);
-  glActiveTexture(GL_TEXTURE1);
-  glBindTexture(GL_TEXTURE_2D, lut_.id());
   glUniform1i(glGetUniformLocation(prog, "u_lut"), 1);
-  glActiveTexture(GL_TEXTURE0);
   glBindVertexArray(vao_.id());
   attrib(0, quad_.id(), 2, GL_FLOAT, false, 0, 0, 0);
   glDrawArrays(GL_TRIANGLES, 0, 6);
   glBindVertexArray(0);
+}
+
+void HeatLayer::prepareLut(ColorMap map) {
+  if (!lut_) lut_ = gl::makeTexture();
+  if (lut_valid_ && lut_map_ == map) return;
+  auto table = colorMapTable(map);
+  glBindTexture(GL_TEXTURE_2D, lut_.id());
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, 256, 1, 0, GL_RGBA, GL_UNSIGNED_BYTE, table.data());
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  lut_map_ = map;
+  lut_valid_ = true;
+}
+
+bool HeatLayer::bindForSampling(ColorMap map, bool wrap_x) {
+  if (!has_field_) return false;
+  prepareLut(map);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, field_.id());
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, wrap_x ? GL_REPEAT : GL_CLAMP_TO_EDGE);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, lut_.id());
+  glActiveTexture(GL_TEXTURE0);
+  return true;
 }
 
 // ---- trails ----

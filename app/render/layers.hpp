@@ -81,8 +81,13 @@ class HeatLayer : public LayerBase {
   // values: nx * ny row-major (iy * nx + ix), one per cell of the rectangle [x0, x1] x [y0, y1]
   void upload(const float* values, int nx, int ny, float x0, float y0, float x1, float y1);
   void draw(const Camera& cam, ColorMap map, float lo, float hi, float opacity);
+  // binds the field to texture unit 0 and map's lookup table to unit 1 for another layer's shader
+  // (the sphere paints a longitude x latitude field on its surface: longitude wraps around);
+  // false when there is no field
+  bool bindForSampling(ColorMap map, bool wrap_x);
 
  private:
+  void prepareLut(ColorMap map);
   gl::Texture field_, lut_;
   gl::Buffer quad_;
   ColorMap lut_map_ = ColorMap::Viridis;

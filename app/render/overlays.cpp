@@ -187,7 +187,7 @@ float projectionBox(ImDrawList* dl, const ViewProjection& p, const ViewOptions& 
 void sphereBox(ImDrawList* dl, const ViewOptions& view, const std::array<float, 4>& fr) {
   const char* title = "S^2 in 3-D: drag rotates, wheel zooms";
   const char* mouse = "F: north up";
-  const char* need = "no heat map or quiver grid here";
+  const char* need = "heat maps on the surface; no quiver grid";
   const char* arrows = "arrows: tangent v, ~ |v| up to p90";
   const bool with_arrows = view.show_particle_arrows;
   float w = std::max({ImGui::CalcTextSize(title).x, ImGui::CalcTextSize(mouse).x, ImGui::CalcTextSize(need).x});
@@ -220,12 +220,13 @@ void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   std::array<float, 4> fr = in.free_rect;
   if (!(fr[2] > fr[0])) fr = {cam.screenOffset(), 0, cam.screenOffset() + cam.viewportWidth(), cam.viewportHeight()};
-  if (scene.sphereMode()) {  // no plane: no tick labels, field legends or 2-D probe
-    sphereBox(dl, view, fr);
-    return;
-  }
   // legends stacked in the top-right corner of the free canvas
   ImVec2 tr(fr[2] - 14, fr[1] + 12);
+  if (scene.sphereMode()) {  // no plane: no tick labels or 2-D probe; the heat map's colour bar
+    sphereBox(dl, view, fr);
+    if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible) colorBar(dl, scene.heatLegend(), tr);
+    return;
+  }
   if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), fr);
   if (scene.projection().active()) tr.y += projectionBox(dl, scene.projection(), view, tr);
   if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible && !scene.projection().active())

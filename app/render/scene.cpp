@@ -278,7 +278,7 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run)
     case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (clear = equilibrium)"; break;
     case HeatMap::Speed: base = &s.speed; heat_legend_.title = "log10 |v(x)|"; break;
   }
-  if (projection_.active()) {  // grid fields exist for d = 2 only; the overlays say so
+  if (projection_.active() && !sphereView(s)) {  // grid fields: d = 2 and S^2 only; the overlays say so
     heat_layer_.upload(nullptr, 0, 0, 0, 0, 0, 0);
     heat_legend_.note = "needs d = 2";
     return;
@@ -595,8 +595,12 @@ void Scene::draw(const Camera& cam, const ViewOptions& view, float dpi_scale, co
 }
 
 void Scene::drawSphere(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale) {
+  SphereHeat heat;
+  if (view.heat_map != HeatMap::None && heat_legend_.visible && heat_legend_.note.empty())
+    heat = {&heat_layer_, heat_legend_.map, heat_legend_.lo, heat_legend_.hi, view.heat_opacity};
   sphere_view_.draw(cam, view, dpi_scale,
-                    {particle_colors_, particle_stride_, data_colors_, data_stride_, trail_colors_, trail_stride_});
+                    {particle_colors_, particle_stride_, data_colors_, data_stride_, trail_colors_, trail_stride_},
+                    heat);
 }
 
 std::string Scene::errors() const {

@@ -130,7 +130,8 @@ void SphereView::buildArrows(const OrbitCamera& cam, const Projector& toPixel, c
   }
 }
 
-void SphereView::draw(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale, const SphereColors& colors) {
+void SphereView::draw(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale, const SphereColors& colors,
+                      const SphereHeat& heat) {
   glEnable(GL_BLEND);
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
   glDisable(GL_DEPTH_TEST);
@@ -172,7 +173,7 @@ void SphereView::draw(const OrbitCamera& cam, const ViewOptions& view, float dpi
   if (view.show_data) data_back_.draw(pix, view.data_size, dpi_scale, PointLayer::Square);
   if (view.show_particles) particles_back_.draw(pix, view.particle_size, dpi_scale, PointLayer::Disc);
   arrows_back_.draw(pix, arrow_back_, 0.9f, 5.5f, dpi_scale);
-  sphere_.draw(cam, dpi_scale, view.show_grid);
+  sphere_.draw(cam, dpi_scale, view.show_grid, heat);
   drawTrails(cam, toPixel, pix, view, colors, false);
   if (view.show_data) data_front_.draw(pix, view.data_size, dpi_scale, PointLayer::Square);
   if (view.show_particles) particles_front_.draw(pix, view.particle_size, dpi_scale, PointLayer::Disc);

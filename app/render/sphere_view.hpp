@@ -1,5 +1,5 @@
-// The 3-D view of a flow on S^2 (render/sphere_mode.hpp): the lit unit sphere with its grid,
-// data and particles as sprites in the 2-D view's colours, tangent velocity arrows and trails.
+// The 3-D view of a flow on S^2 (render/sphere_mode.hpp): the lit unit sphere with its grid and
+// heat map, data and particles as sprites in the 2-D view's colours, tangent velocity arrows and trails.
 // Points are projected through the OrbitCamera on the CPU every frame and drawn with the 2-D
 // layers in a pixel-space camera; those on the back hemisphere (p . eye < 1) are drawn first,
 // dimmed, and the translucent sphere over them, then the front ones. Render thread only.
@@ -30,7 +30,9 @@ class SphereView {
  public:
   // copies the snapshot's 3 x N points (a new snapshot); restart: forget the trails
   void adopt(const Snapshot& s, const ViewOptions& view, int trail_stride, bool restart);
-  void draw(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale, const SphereColors& colors);
+  // heat: the heat map painted on the sphere (its layer null for none)
+  void draw(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale, const SphereColors& colors,
+            const SphereHeat& heat);
   std::string error() const;
 
  private:

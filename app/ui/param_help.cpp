@@ -95,7 +95,8 @@ constexpr std::array kHelp = {
     ParamHelp{"view.solo_term", "Show only one divergence term's field (per term split)."},
     ParamHelp{"view.heat_map", "Background map. log ratio log(p_hat / q_hat): diverging colours, neutral where "
                                "the flow is at equilibrium; log p / log q: the KDEs; speed: |v|. Unavailable for "
-                               "non-integrable kernels."},
+                               "non-integrable kernels in the plane; on the sphere S^2 painted on its surface, "
+                               "normalized over the sphere (every kernel is integrable there)."},
     ParamHelp{"view.heat_opacity", "Opacity of the heat map (0 = hidden, 1 = opaque)."},
     ParamHelp{"view.trails", "Fading trails behind the particles; length in frames."},
     ParamHelp{"view.bandwidth_circle", "A circle of radius h under the mouse: the distance at which the kernel "

@@ -118,7 +118,7 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   const int d = frameDim(frame);
   if (onSphere(frame)) {
     ImGui::Text("S^2: the canvas shows the sphere in 3-D");
-    ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "heat maps and the quiver grid are not drawn on the sphere");
+    ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "heat maps are painted on the sphere; no quiver grid");
   } else if (d > 2) {
     drawProjection(d, v);
   }
@@ -151,8 +151,8 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
     helpMarker("view.solo_term");
   }
 
-  // background map
-  ImGui::BeginDisabled(d > 2);
+  // background map: the plane's grid fields, or painted on S^2
+  ImGui::BeginDisabled(d > 2 && !onSphere(frame));
   enumCombo("heat map", v.heat_map, {"none", "log p", "log q", "log p/q (equilibrium = neutral)", "speed |v|"});
   ImGui::EndDisabled();
   helpMarker("view.heat_map");

@@ -2,7 +2,8 @@
 # A flow on S^2 (geometry=sphere, d = 3) in the app's 3-D sphere view (render/sphere_view.hpp):
 # the lit sphere and the coloured particles are drawn, a scripted drag rotates the picture and
 # `fit` (the F key) brings back the north-up view, brush and blob clicks do nothing instead of
-# failing, and switching the run to the plane brings back the 2-D projection.
+# failing, a heat map is painted on the surface, and switching the run to the plane brings back the
+# 2-D projection.
 source "$(dirname "$0")/common.sh"
 SMALL=(--no-panels --size 480x360)
 # the 480x360 canvas frames the sphere at its centre (240, 180), radius 0.40 x 360 = 144 pixels;
@@ -56,6 +57,21 @@ plane=$(stat_of nonbg "$OUT/plane.png" "${DISC[@]}")
 echo "plane after the switch: nonbg $plane of 40000 in the disc"
 expect_lt "$plane" 12000 "geometry=euclidean: the sphere is gone"
 expect_gt "$plane" 300 "geometry=euclidean: the projected points are drawn"
+# heat maps painted on the surface: log q (the particles' KDE, normalized over the sphere) colours
+# the disc; with only the sphere drawn and no heat map it stays grey-blue
+BARE=(--view particles=off --view data=off --view particle_arrows=off --view trails=off)
+for heat in none logq; do
+  "${XVFB[@]}" "$APP" --headless --preset sphere_caps_from_collapsed --frames 20 "${SMALL[@]}" "${BARE[@]}" \
+    --view heat=$heat --screenshot "$OUT/heat_$heat.png" 2>"$OUT/heat.log" || { cat "$OUT/heat.log" >&2; fail "heat=$heat"; }
+done
+# (viridis greens and yellows over the surface: measured mean green 109 vs 45, blue 80 vs 62)
+green_on=$(stat_of mean_g "$OUT/heat_logq.png" "${DISC[@]}")
+green_off=$(stat_of mean_g "$OUT/heat_none.png" "${DISC[@]}")
+blue_off=$(stat_of mean_b "$OUT/heat_none.png" "${DISC[@]}")
+echo "sphere heat map: mean green $green_on in the disc with log q, $green_off without (blue $blue_off)"
+expect_gt "$green_on" "$(awk -v g="$green_off" 'BEGIN { print 1.8 * g }')" "sphere view: the heat map is painted on the sphere"
+expect_gt "$blue_off" "$green_off" "sphere view: the bare sphere is blue-grey"
+
 # the window: the bandwidth as a geodesic circle around the sphere point under the cursor (real X
 # input, tests/app/xinput.py); only the sphere and the circle drawn
 ONLY=(--size 1280x720 --view particles=off --view data=off --view particle_arrows=off --view trails=off)

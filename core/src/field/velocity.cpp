@@ -25,6 +25,7 @@
 #include "driftlab/base/error.hpp"
 #include "driftlab/field/functional.hpp"
 #include "driftlab/base/thread_pool.hpp"
+#include "driftlab/kde/sphere_normalizer.hpp"
 #include "field/drift_double.hpp"
 #include "kde/kde_rows.hpp"
 #include "field/sinkhorn_drift.hpp"
@@ -461,7 +462,8 @@ FieldResult evaluateField(const Points& eval, std::span<const int> self_index, c
   if (request.densities) {
     // normalized KDE log densities at the first bandwidth (leave-one-out per option), NaN if not integrable
     const KernelEvaluator kernel(opt.kernel, int(d));
-    const double log_z = logNormalizer(opt.kernel, int(d));
+    const double log_z =
+        request.sphere_densities ? logSphereNormalizer(opt.kernel, int(d)) : logNormalizer(opt.kernel, int(d));
     const std::span<const int> exclude_q = opt.leave_one_out ? self_index : std::span<const int>();
     const KdeRowsPQ rows = kdeRowsPQ(opt.path, eval, exclude_q, particles, data, kernel, kde::RowOutputs{false, false});
     const double log_m = std::log(double(data.cols()));

@@ -127,6 +127,48 @@ GridFields computeGridFields(const Points& particles, const Points& data, const 
   return out;
 }
 
+GridFields computeSphereGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
+                                   const GridView& view) {
+  GridFields out;
+  if (particles.rows() != 3 || data.rows() != 3) return out;
+  constexpr double kPi = 3.14159265358979323846;
+  GridView lon_lat;
+  lon_lat.x0 = static_cast<float>(-kPi);
+  lon_lat.x1 = static_cast<float>(kPi);
+  lon_lat.y0 = static_cast<float>(-kPi / 2);
+  lon_lat.y1 = static_cast<float>(kPi / 2);
+  const int nx = view.density_n, ny = std::max(2, view.density_n / 2);
+  const Points angles = gridNodes(lon_lat, nx, ny);
+  Points nodes(3, angles.cols());
+  for (Eigen::Index e = 0; e < angles.cols(); ++e) {
+    const double lon = angles(0, e), lat = angles(1, e);
+    nodes.col(e) << std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat);
+  }
+  std::vector<double> norms;
+  if (!opt.extra_bandwidths.empty()) norms = multiScaleNorms(particles, data, opt);
+  FieldRequest req;
+  req.densities = true;
+  req.sphere_densities = true;
+  const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, norms);
+  const auto scalar = [&](const Vec& values) {
+    GridField g = makeGrid(lon_lat, nx, 1);
+    g.ny = ny;
+    g.values.resize(static_cast<std::size_t>(values.size()));
+    for (Eigen::Index e = 0; e < values.size(); ++e) g.values[static_cast<std::size_t>(e)] = static_cast<float>(values(e));
+    return g;
+  };
+  if (f.log_p.size() == nodes.cols()) out.log_p = scalar(f.log_p);
+  if (f.log_q.size() == nodes.cols()) out.log_q = scalar(f.log_q);
+  if (f.v.cols() == nodes.cols()) {
+    // the tangent part, as the particles feel it (THEORY.md §10.2)
+    Vec speed(nodes.cols());
+    for (Eigen::Index e = 0; e < nodes.cols(); ++e)
+      speed(e) = (f.v.col(e) - f.v.col(e).dot(nodes.col(e)) * nodes.col(e)).norm();
+    out.speed = scalar(speed);
+  }
+  return out;
+}
+
 GridView gridViewFrom(const cmd::SetView& c) {
   GridView v;
   v.x0 = c.x0;

@@ -42,6 +42,14 @@ void putGridFields(Snapshot& s, const GridFields& fields, const DivergenceWeight
 // (x0 + (ix + 1/2) (x1 - x0) / nx, ...), row-major (iy * nx + ix), 2 x (nx ny)
 Points gridNodes(const GridView& view, int nx, int ny);
 
+// The fields of a flow on S^2 (3-D unit vectors) over the sphere's longitude x latitude
+// rectangle [-pi, pi] x [-pi/2, pi/2] (x = longitude, y = latitude, z = sin(latitude)): log p_hat,
+// log q_hat normalized over the sphere and the speed |P_x v| of the tangent velocity, on
+// density_n x density_n / 2 cell centres (cells of equal angle, so 2 x 1 rectangle). No quiver
+// fields. Empty fields for points of another dimension.
+GridFields computeSphereGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
+                                   const GridView& view);
+
 // every grid field for 2-D particles and data (velocity options already resolved);
 // multi-scale RMS norms are computed once and shared by both grids
 GridFields computeGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,

@@ -265,6 +265,8 @@ bool FlowRun::refreshDisplay(bool paused) {
   if (engine_.dim() == 2) {
     const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
     fields_ = detail::computeGridFields(engine_.particles(), engine_.data(), opt, v);
+  } else if (engine_.dim() == 3 && engine_.params().geometry != GeometryKind::Euclidean) {
+    fields_ = detail::computeSphereGridFields(engine_.particles(), engine_.data(), opt, view_);
   } else {
     fields_ = detail::GridFields{};
   }

@@ -297,6 +297,8 @@ void GeneratorRun::refreshGrids(const GeneratorParams& p) {
     const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(display_data_, view_);
     // opt.path is the training field's path (GeneratorParams::velocityOptions)
     fields_ = detail::computeGridFields(samples_, display_data_, opt, v);
+  } else if (engine_.dim() == 3 && p.field.geometry != GeometryKind::Euclidean) {
+    fields_ = detail::computeSphereGridFields(samples_, display_data_, opt, view_);
   } else {
     fields_ = detail::GridFields{};
   }

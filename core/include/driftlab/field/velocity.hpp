@@ -46,6 +46,8 @@ struct FieldRequest {
   bool breakdown = false;   // attraction / repulsion and one velocity per active divergence term
   bool densities = false;   // log p_hat and log q_hat at the evaluation points (normalized KDEs;
                             // NaN when the kernel is not integrable)
+  bool sphere_densities = false;  // normalize them over S^{d-1} instead of R^d (points on the
+                                  // sphere, THEORY.md §10.6: every kernel is integrable there)
 };
 
 struct FieldResult {

@@ -1,0 +1,61 @@
+// The heat-map fields of a flow on S^2 (run/field_grids.hpp, computeSphereGridFields): a
+// longitude x latitude grid whose log densities are normalized over the sphere (they integrate
+// to 1 over it, THEORY.md §10.6) and whose speed is the tangent velocity the particles feel.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "driftlab/field/velocity.hpp"
+#include "driftlab/flow/datasets.hpp"
+#include "run/field_grids.hpp"
+
+using namespace driftlab;
+
+namespace {
+
+// integral over S^2 of exp(values) on the lon x lat grid: cell area cos(lat) dlon dlat
+double sphereIntegral(const GridField& g) {
+  const double dlon = (double(g.x1) - g.x0) / g.nx, dlat = (double(g.y1) - g.y0) / g.ny;
+  double total = 0.0;
+  for (int iy = 0; iy < g.ny; ++iy) {
+    const double lat = g.y0 + (iy + 0.5) * dlat;
+    for (int ix = 0; ix < g.nx; ++ix) total += std::exp(double(g.values[std::size_t(iy * g.nx + ix)])) * std::cos(lat);
+  }
+  return total * dlon * dlat;
+}
+
+}  // namespace
+
+TEST_CASE("sphere grid fields: sphere-normalized log densities and the tangent speed on a lon x lat grid") {
+  const Points data = sampleDataset("sphere_vmf_caps", 600, 3).points;
+  const Points particles = sampleDataset("sphere_antipodal_caps", 400, 4).points;
+  detail::GridView view;
+  view.density_n = 128;
+  for (const KernelKind kind : {KernelKind::Gaussian, KernelKind::Cauchy}) {
+    CAPTURE(std::string(kernelName(kind)));
+    VelocityOptions opt;
+    opt.kernel.kind = kind;
+    opt.kernel.h = 0.35;
+    opt.weights = DivergenceWeights::single(Divergence::ReverseKL);
+    const detail::GridFields f = detail::computeSphereGridFields(particles, data, opt, view);
+    REQUIRE(f.log_p.nx == 128);
+    REQUIRE(f.log_p.ny == 64);
+    CHECK(f.log_p.x0 == doctest::Approx(-M_PI));
+    CHECK(f.log_p.y1 == doctest::Approx(M_PI / 2));
+    REQUIRE(f.log_q.values.size() == 128u * 64u);
+    REQUIRE(f.speed.values.size() == 128u * 64u);
+    // normalized over the sphere, also the Cauchy kernel, which has no normalizer in R^3
+    CHECK(sphereIntegral(f.log_p) == doctest::Approx(1.0).epsilon(0.01));
+    CHECK(sphereIntegral(f.log_q) == doctest::Approx(1.0).epsilon(0.01));
+    // node (ix, iy) = (37, 50): the tangent part of the field there
+    const double lon = -M_PI + (37 + 0.5) * 2 * M_PI / 128, lat = -M_PI / 2 + (50 + 0.5) * M_PI / 64;
+    Points node(3, 1);
+    node << std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat);
+    const Vec v = evaluateField(node, {}, particles, data, opt).v.col(0);
+    const Vec tangent = v - v.dot(node.col(0)) * node.col(0);
+    CHECK(tangent.norm() > 0.0);
+    CHECK(f.speed.values[50 * 128 + 37] == doctest::Approx(tangent.norm()).epsilon(1e-5));
+  }
+  // points off S^2 have no such fields
+  CHECK(detail::computeSphereGridFields(Points::Zero(2, 3), Points::Zero(2, 3), VelocityOptions{}, view).log_p.empty());
+}
