@@ -128,39 +128,49 @@ TEST_CASE("sphere field: every field is rotation equivariant, v(Qx; Qy) = Q v(x;
   MESSAGE("rotation equivariance, worst |v(Qx) - Q v(x)| / max(1, max|v|) = " << worst);
 }
 
-TEST_CASE("sphere field: 1000 steps of every field keep |x| = 1 and tangent velocities") {
-  double worst_norm = 0.0, worst_dot = 0.0;
-  for (int t = 0; t < kNumDivergences; ++t) {
-    FlowParams p = defaultScenario().params;
-    p.geometry = GeometryKind::Sphere;
-    p.dataset = "sphere_vmf_caps";
-    p.samples = 30;
-    p.init = "sphere_uniform";
-    p.particles = 16;
-    p.kernel.kind = KernelKind::Gaussian;
-    p.bandwidth.rule = BandwidthRule::Fixed;
-    p.bandwidth.h = 0.3;
-    p.path = ComputePath::Exact64;
-    p.weights = DivergenceWeights::single(static_cast<Divergence>(t));
-    FlowEngine engine(p);
-    for (int k = 0; k < 999; ++k) REQUIRE(engine.step().ok);
-    const Points before = engine.particles();  // the last step's velocity is tangent here
-    REQUIRE(engine.step().ok);
-    const Points& x = engine.particles();
-    const Points& v = engine.velocities();
-    CAPTURE(t);
-    for (Eigen::Index i = 0; i < x.cols(); ++i) {
-      const double norm_err = std::abs(x.col(i).norm() - 1.0);
-      const double dot = std::abs(before.col(i).dot(v.col(i)));
-      CHECK(norm_err <= 1e-12);
-      // relative to max(1, |v|): near convergence |v| ~ 1e-4 while the unprojected field still has
-      // an O(1) radial part, whose rounding (1e-16) the projection leaves behind
-      CHECK(dot <= 1e-12 * std::max(1.0, v.col(i).norm()));
-      worst_norm = std::max(worst_norm, norm_err);
-      worst_dot = std::max(worst_dot, dot / std::max(1.0, v.col(i).norm()));
+TEST_CASE("sphere field: 1000 steps of every field keep |x| = 1 and tangent velocities, float64 and float32 sums") {
+  // the float32 path sums the kernels in float; the projection and the exponential map stay in
+  // double, so its particles stay on the sphere as tightly (the issue's bar for it was 1e-6)
+  std::vector<Points> forward_kl_end;  // per path: the float32 sums did run (another trajectory)
+  for (const ComputePath path : {ComputePath::Exact64, ComputePath::Exact32}) {
+    double worst_norm = 0.0, worst_dot = 0.0;
+    for (int t = 0; t < kNumDivergences; ++t) {
+      FlowParams p = defaultScenario().params;
+      p.geometry = GeometryKind::Sphere;
+      p.dataset = "sphere_vmf_caps";
+      p.samples = 30;
+      p.init = "sphere_uniform";
+      p.particles = 16;
+      p.kernel.kind = KernelKind::Gaussian;
+      p.bandwidth.rule = BandwidthRule::Fixed;
+      p.bandwidth.h = 0.3;
+      p.path = path;
+      p.weights = DivergenceWeights::single(static_cast<Divergence>(t));
+      FlowEngine engine(p);
+      for (int k = 0; k < 999; ++k) REQUIRE(engine.step().ok);
+      const Points before = engine.particles();  // the last step's velocity is tangent here
+      REQUIRE(engine.step().ok);
+      const Points& x = engine.particles();
+      const Points& v = engine.velocities();
+      if (static_cast<Divergence>(t) == Divergence::ForwardKL) forward_kl_end.push_back(x);
+      CAPTURE(t);
+      CAPTURE(std::string(computePathName(path)));
+      for (Eigen::Index i = 0; i < x.cols(); ++i) {
+        const double norm_err = std::abs(x.col(i).norm() - 1.0);
+        const double dot = std::abs(before.col(i).dot(v.col(i)));
+        CHECK(norm_err <= 1e-12);
+        // relative to max(1, |v|): near convergence |v| ~ 1e-4 while the unprojected field still has
+        // an O(1) radial part, whose rounding (1e-16) the projection leaves behind
+        CHECK(dot <= 1e-12 * std::max(1.0, v.col(i).norm()));
+        worst_norm = std::max(worst_norm, norm_err);
+        worst_dot = std::max(worst_dot, dot / std::max(1.0, v.col(i).norm()));
+      }
     }
+    MESSAGE(std::string(computePathName(path)) << ", 1000 steps of each field: worst ||x| - 1| " << worst_norm
+                                               << ", worst |v.x| / max(1, |v|) " << worst_dot);
   }
-  MESSAGE("1000 steps of each field: worst ||x| - 1| " << worst_norm << ", worst |v.x| / max(1, |v|) " << worst_dot);
+  REQUIRE(forward_kl_end.size() == 2);
+  CHECK((forward_kl_end[0] - forward_kl_end[1]).cwiseAbs().maxCoeff() > 0.0);
 }
 
 TEST_CASE("sphere field: driftlab-cli field --geometry sphere prints the engine's tangent velocities") {
