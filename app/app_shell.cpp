@@ -554,7 +554,21 @@ void Shell::maybeSendView(bool force) {
   last_view_send_ = now;
 }
 
+// render thread
+void Shell::noticeGeometrySwitch(const Snapshot& frame) {
+  const GeometryKind g = frame.params.geometry;
+  if (geometry_worker_ == worker_.get() && g != shown_geometry_) {
+    // short enough for the status bar at 1280 px; positions do not carry over
+    setMessage(g == GeometryKind::Euclidean ? "geometry euclidean: data and particles placed anew"
+                                            : "geometry sphere: data and particles placed anew",
+               false);
+  }
+  geometry_worker_ = worker_.get();
+  shown_geometry_ = g;
+}
+
 void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame_a, bool with_input) {
+  if (frame_a) noticeGeometrySwitch(*frame_a);
   if (frame_a) scene_.sync(*frame_a, ui_.view);
   if (split() && frame_b_) scene_b_.sync(*frame_b_, ui_.view);
   // the panels, probe and overlays follow the focused side; the plots overlay the other one

@@ -207,6 +207,10 @@ class Shell {
   bool input_seen_ = true;
   int settle_frames_ = 0;
   std::uint64_t drawn_snapshot_id_ = 0;
+  // a geometry switch within one run places data and particles anew: said once in the status line
+  const RunWorker* geometry_worker_ = nullptr;
+  GeometryKind shown_geometry_ = GeometryKind::Euclidean;
+  void noticeGeometrySwitch(const Snapshot& frame);
   // A/B fork (split_view.cpp)
   std::unique_ptr<RunWorker> worker_b_;
   render::Scene scene_b_;

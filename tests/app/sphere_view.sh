@@ -57,6 +57,19 @@ plane=$(stat_of nonbg "$OUT/plane.png" "${DISC[@]}")
 echo "plane after the switch: nonbg $plane of 40000 in the disc"
 expect_lt "$plane" 12000 "geometry=euclidean: the sphere is gone"
 expect_gt "$plane" 300 "geometry=euclidean: the projected points are drawn"
+# a geometry switch says in the status bar that data and particles were placed anew (the text at
+# the right end of the bar; measured 634 bright pixels there with the switch, 0 without)
+printf '5 set geometry=euclidean\n' >"$OUT/switch.txt"
+for run in switch still; do
+  script=(); [ $run = switch ] && script=(--script "$OUT/switch.txt")
+  "${XVFB[@]}" "$APP" --headless --preset sphere_caps_from_collapsed --frames 10 "${script[@]}" \
+    --screenshot "$OUT/status_$run.png" 2>"$OUT/status.log" || { cat "$OUT/status.log" >&2; fail "status run $run"; }
+done
+said=$(stat_of bright "$OUT/status_switch.png" 930 698 1280 720)
+quiet=$(stat_of bright "$OUT/status_still.png" 930 698 1280 720)
+echo "geometry switch: $said bright status-bar pixels at its right end, $quiet without the switch"
+expect_gt "$said" $((quiet + 300)) "a geometry switch is said in the status bar"
+
 # heat maps painted on the surface: log q (the particles' KDE, normalized over the sphere) colours
 # the disc; with only the sphere drawn and no heat map it stays grey-blue
 BARE=(--view particles=off --view data=off --view particle_arrows=off --view trails=off)
