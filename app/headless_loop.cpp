@@ -96,10 +96,13 @@ std::shared_ptr<const Snapshot> Shell::waitForView(const RunWorker& worker, cons
   while (Clock::now() < deadline) {
     auto s = worker.latest();
     if (s && s->snapshot_id > after_id) {
+      // not a 2-D run (no grids, or the sphere's, which do not follow the view rectangle): nothing
+      // better will come
+      if (s->particles.rows() != 2) return s;
       bool has_grid = !s->velocity.empty();
       if (has_grid && s->velocity.x0 == r[0] && s->velocity.x1 == r[2] && s->velocity.y1 == r[3]) return s;
-      // no grids at all (not a 2-D run, or the engine failed): nothing better will come
-      if (!has_grid && (s->particles.rows() != 2 || !s->error.empty())) return s;
+      // no grids at all (the engine failed): nothing better will come
+      if (!has_grid && !s->error.empty()) return s;
     }
     std::this_thread::sleep_for(100us);
   }

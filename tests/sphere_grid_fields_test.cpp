@@ -55,6 +55,22 @@ TEST_CASE("sphere grid fields: sphere-normalized log densities and the tangent s
     const Vec tangent = v - v.dot(node.col(0)) * node.col(0);
     CHECK(tangent.norm() > 0.0);
     CHECK(f.speed.values[50 * 128 + 37] == doctest::Approx(tangent.norm()).epsilon(1e-5));
+    // the quiver grid: quiver_n x quiver_n / 2 tangent vectors, 3 components each
+    REQUIRE(f.velocity.components == 3);
+    REQUIRE(f.velocity.nx == view.quiver_n);
+    REQUIRE(f.velocity.ny == view.quiver_n / 2);
+    REQUIRE(f.velocity.values.size() == 3u * view.quiver_n * (view.quiver_n / 2));
+    double worst_dot = 0.0;
+    for (int iy = 0; iy < f.velocity.ny; ++iy) {
+      const double la = -M_PI / 2 + (iy + 0.5) * M_PI / f.velocity.ny;
+      for (int ix = 0; ix < f.velocity.nx; ++ix) {
+        const double lo = -M_PI + (ix + 0.5) * 2 * M_PI / f.velocity.nx;
+        const float* q = f.velocity.values.data() + 3 * (iy * f.velocity.nx + ix);
+        const double dot = q[0] * std::cos(la) * std::cos(lo) + q[1] * std::cos(la) * std::sin(lo) + q[2] * std::sin(la);
+        worst_dot = std::max(worst_dot, std::abs(dot) / std::max(1.0, double(std::hypot(q[0], q[1], q[2]))));
+      }
+    }
+    CHECK(worst_dot < 1e-5);  // tangent (float storage)
   }
   // points off S^2 have no such fields
   CHECK(detail::computeSphereGridFields(Points::Zero(2, 3), Points::Zero(2, 3), VelocityOptions{}, view).log_p.empty());

@@ -187,7 +187,7 @@ float projectionBox(ImDrawList* dl, const ViewProjection& p, const ViewOptions& 
 void sphereBox(ImDrawList* dl, const ViewOptions& view, const std::array<float, 4>& fr) {
   const char* title = "S^2 in 3-D: drag rotates, wheel zooms";
   const char* mouse = "F: north up";
-  const char* need = "heat maps on the surface; no quiver grid";
+  const char* need = "heat map and quiver on the surface";
   const char* arrows = "arrows: tangent v, ~ |v| up to p90";
   const bool with_arrows = view.show_particle_arrows;
   float w = std::max({ImGui::CalcTextSize(title).x, ImGui::CalcTextSize(mouse).x, ImGui::CalcTextSize(need).x});

@@ -22,6 +22,26 @@ void copyColumns(const PointsF& m, std::vector<float>& out) {
     for (int k = 0; k < 3; ++k) out[3 * static_cast<std::size_t>(i) + k] = m(k, i);
 }
 
+// the snapshot's quiver field on S^2 (core's computeSphereGridFields: 3 components per node over
+// the longitude x latitude rectangle); a latitude row keeps every k-th node, k ~ 1 / cos(latitude),
+// so the arrows are about as far apart near the poles as at the equator
+void thinnedQuiver(const GridField& g, std::vector<float>& nodes, std::vector<float>& vectors) {
+  nodes.clear();
+  vectors.clear();
+  if (g.components != 3 || g.nx < 1 || g.ny < 1 || g.values.size() != 3u * g.nx * g.ny) return;
+  const float dlon = (g.x1 - g.x0) / static_cast<float>(g.nx), dlat = (g.y1 - g.y0) / static_cast<float>(g.ny);
+  for (int iy = 0; iy < g.ny; ++iy) {
+    const float lat = g.y0 + (static_cast<float>(iy) + 0.5f) * dlat;
+    const int keep = std::max(1, static_cast<int>(std::lround(1.f / std::max(std::cos(lat), 1e-3f))));
+    for (int ix = 0; ix < g.nx; ix += keep) {
+      const float lon = g.x0 + (static_cast<float>(ix) + 0.5f) * dlon;
+      nodes.insert(nodes.end(), {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)});
+      const float* v = g.values.data() + 3 * (static_cast<std::size_t>(iy) * g.nx + ix);
+      vectors.insert(vectors.end(), {v[0], v[1], v[2]});
+    }
+  }
+}
+
 // on the hemisphere that faces the camera: p . (eye - p) > 0 (tangent-plane test, |p| ~ 1)
 bool facing(const float* p, Vec3f e) {
   return p[0] * (e.x - p[0]) + p[1] * (e.y - p[1]) + p[2] * (e.z - p[2]) > 0;
@@ -48,6 +68,7 @@ void SphereView::adopt(const Snapshot& s, const ViewOptions& view, int trail_str
   copyColumns(s.particles, particles_);
   copyColumns(s.velocities, velocities_);
   copyColumns(s.data, data_);
+  thinnedQuiver(s.velocity, quiver_nodes_, quiver_vectors_);
   if (view.show_trails) pushTrail(std::max(trail_stride, 1), std::max(view.trail_length, 2), restart);
 }
 
@@ -98,10 +119,17 @@ void SphereView::drawTrails(const OrbitCamera& cam, const Projector& toPixel, co
 void SphereView::buildArrows(const OrbitCamera& cam, const Projector& toPixel, const ViewOptions& view) {
   arrow_back_.clear();
   arrow_front_.clear();
-  const int n = static_cast<int>(particles_.size() / 3);
-  if (!view.show_particle_arrows || velocities_.size() != particles_.size() || n == 0) return;
+  if (view.show_quiver) appendArrows(quiver_nodes_, quiver_vectors_, cam, toPixel, view, 0.75f);
+  if (view.show_particle_arrows && velocities_.size() == particles_.size())
+    appendArrows(particles_, velocities_, cam, toPixel, view, 0.95f);
+}
+
+void SphereView::appendArrows(const std::vector<float>& base, const std::vector<float>& vec, const OrbitCamera& cam,
+                              const Projector& toPixel, const ViewOptions& view, float front_alpha) {
+  const int n = static_cast<int>(base.size() / 3);
+  if (n == 0 || vec.size() != base.size()) return;
   std::vector<float> mags(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) mags[i] = std::hypot(velocities_[3 * i], velocities_[3 * i + 1], velocities_[3 * i + 2]);
+  for (int i = 0; i < n; ++i) mags[i] = std::hypot(vec[3 * i], vec[3 * i + 1], vec[3 * i + 2]);
   // the 2-D view's Proportional reference: length and colour ~ |v| / p90, clipped at p90
   std::vector<float> finite;
   for (float m : mags)
@@ -119,13 +147,14 @@ void SphereView::buildArrows(const OrbitCamera& cam, const Projector& toPixel, c
     if (!std::isfinite(m) || m <= 0) continue;
     const float r = p90 > 0 ? std::min(m / p90, 1.f) : 1.f;
     const float len = view.arrow_mode == ArrowMode::Normalized ? kNormalizedLength : kArrowLength * r;
-    const float* p = particles_.data() + 3 * static_cast<std::size_t>(i);
-    const float* v = velocities_.data() + 3 * static_cast<std::size_t>(i);
+    const float* p = base.data() + 3 * static_cast<std::size_t>(i);
+    const float* v = vec.data() + 3 * static_cast<std::size_t>(i);
     const float tip[3] = {p[0] + v[0] / m * len, p[1] + v[1] / m * len, p[2] + v[2] / m * len};
     float bx = 0, by = 0, tx = 0, ty = 0;
     if (!toPixel(p, bx, by) || !toPixel(tip, tx, ty)) continue;
     const bool front = facing(p, e);
-    ArrowInstance a{bx, by, tx - bx, ty - by, toRgba8(sampleColorMap(ColorMap::Viridis, 0.25f + 0.7f * r), front ? 0.95f : 0.5f)};
+    ArrowInstance a{bx, by, tx - bx, ty - by,
+                    toRgba8(sampleColorMap(ColorMap::Viridis, 0.25f + 0.7f * r), front ? front_alpha : 0.5f)};
     (front ? arrow_front_ : arrow_back_).push_back(a);
   }
 }

@@ -1,5 +1,5 @@
 // The 3-D view of a flow on S^2 (render/sphere_mode.hpp): the lit unit sphere with its grid and
-// heat map, data and particles as sprites in the 2-D view's colours, tangent velocity arrows and trails.
+// heat map, the quiver field on a longitude x latitude grid, data and particles as sprites in the 2-D view's colours, tangent velocity arrows and trails.
 // Points are projected through the OrbitCamera on the CPU every frame and drawn with the 2-D
 // layers in a pixel-space camera; those on the back hemisphere (p . eye < 1) are drawn first,
 // dimmed, and the translucent sphere over them, then the front ones. Render thread only.
@@ -46,8 +46,13 @@ class SphereView {
   void drawTrails(const OrbitCamera& cam, const Projector& to_pixel, const Camera& pix, const ViewOptions& view,
                   const SphereColors& colors, bool back);
   void buildArrows(const OrbitCamera& cam, const Projector& to_pixel, const ViewOptions& view);
+  // arrows at the points `base` (3 floats each) along `vec`, length and colour ~ |v| / p90 of the set
+  void appendArrows(const std::vector<float>& base, const std::vector<float>& vec, const OrbitCamera& cam,
+                    const Projector& to_pixel, const ViewOptions& view, float front_alpha);
 
   std::vector<float> particles_, velocities_, data_;  // 3 floats per point
+  // the quiver field: nodes thinned towards the poles to about equal spacing, and their vectors
+  std::vector<float> quiver_nodes_, quiver_vectors_;
   // trails: ring of the last rows_ positions of every trail_stride-th particle (3 floats each)
   std::vector<float> ring_;
   int trail_n_ = 0, rows_ = 0, filled_ = 0, newest_ = -1;

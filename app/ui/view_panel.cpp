@@ -118,7 +118,7 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   const int d = frameDim(frame);
   if (onSphere(frame)) {
     ImGui::Text("S^2: the canvas shows the sphere in 3-D");
-    ImGui::TextColored(ImVec4(1.f, 0.78f, 0.35f, 1.f), "heat maps are painted on the sphere; no quiver grid");
+    ImGui::TextDisabled("heat maps and the quiver field are drawn on the sphere");
   } else if (d > 2) {
     drawProjection(d, v);
   }
@@ -126,7 +126,7 @@ void drawView(const Snapshot* frame, UiState& state, const UiActions& actions) {
   // arrows and field
   ImGui::Checkbox("particle arrows", &v.show_particle_arrows);
   helpMarker("view.particle_arrows");
-  ImGui::BeginDisabled(d > 2);  // grid fields exist for d = 2 only
+  ImGui::BeginDisabled(d > 2 && !onSphere(frame));  // grid fields exist for d = 2 and S^2 only
   ImGui::Checkbox("quiver field", &v.show_quiver);
   ImGui::EndDisabled();
   helpMarker("view.quiver");

@@ -137,15 +137,41 @@ GridFields computeSphereGridFields(const Points& particles, const Points& data, 
   lon_lat.x1 = static_cast<float>(kPi);
   lon_lat.y0 = static_cast<float>(-kPi / 2);
   lon_lat.y1 = static_cast<float>(kPi / 2);
-  const int nx = view.density_n, ny = std::max(2, view.density_n / 2);
-  const Points angles = gridNodes(lon_lat, nx, ny);
-  Points nodes(3, angles.cols());
-  for (Eigen::Index e = 0; e < angles.cols(); ++e) {
-    const double lon = angles(0, e), lat = angles(1, e);
-    nodes.col(e) << std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat);
-  }
+  const auto sphereNodes = [&](int nx, int ny) {
+    const Points angles = gridNodes(lon_lat, nx, ny);
+    Points nodes(3, angles.cols());
+    for (Eigen::Index e = 0; e < angles.cols(); ++e) {
+      const double lon = angles(0, e), lat = angles(1, e);
+      nodes.col(e) << std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat);
+    }
+    return nodes;
+  };
+  // the tangent part of a field, as the particles feel it (THEORY.md §10.2)
+  const auto tangent = [](const Points& nodes, const Points& v) {
+    Points t = v;
+    for (Eigen::Index e = 0; e < nodes.cols(); ++e) t.col(e) -= v.col(e).dot(nodes.col(e)) * nodes.col(e);
+    return t;
+  };
   std::vector<double> norms;
   if (!opt.extra_bandwidths.empty()) norms = multiScaleNorms(particles, data, opt);
+
+  // quiver grid: the tangent velocity
+  {
+    const int nx = view.quiver_n, ny = std::max(2, view.quiver_n / 2);
+    const Points nodes = sphereNodes(nx, ny);
+    const FieldResult f = evaluateField(nodes, {}, particles, data, opt, {}, norms);
+    if (f.v.cols() == nodes.cols()) {
+      const Points t = tangent(nodes, f.v);
+      GridField g = makeGrid(lon_lat, nx, 3);
+      g.ny = ny;
+      g.values.assign(t.data(), t.data() + t.size());  // column-major: 3 values per node
+      out.velocity = std::move(g);
+    }
+  }
+
+  // density grid
+  const int nx = view.density_n, ny = std::max(2, view.density_n / 2);
+  const Points nodes = sphereNodes(nx, ny);
   FieldRequest req;
   req.densities = true;
   req.sphere_densities = true;
@@ -159,13 +185,7 @@ GridFields computeSphereGridFields(const Points& particles, const Points& data, 
   };
   if (f.log_p.size() == nodes.cols()) out.log_p = scalar(f.log_p);
   if (f.log_q.size() == nodes.cols()) out.log_q = scalar(f.log_q);
-  if (f.v.cols() == nodes.cols()) {
-    // the tangent part, as the particles feel it (THEORY.md §10.2)
-    Vec speed(nodes.cols());
-    for (Eigen::Index e = 0; e < nodes.cols(); ++e)
-      speed(e) = (f.v.col(e) - f.v.col(e).dot(nodes.col(e)) * nodes.col(e)).norm();
-    out.speed = scalar(speed);
-  }
+  if (f.v.cols() == nodes.cols()) out.speed = scalar(tangent(nodes, f.v).colwise().norm().transpose());
   return out;
 }
 

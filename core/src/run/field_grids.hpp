@@ -45,8 +45,9 @@ Points gridNodes(const GridView& view, int nx, int ny);
 // The fields of a flow on S^2 (3-D unit vectors) over the sphere's longitude x latitude
 // rectangle [-pi, pi] x [-pi/2, pi/2] (x = longitude, y = latitude, z = sin(latitude)): log p_hat,
 // log q_hat normalized over the sphere and the speed |P_x v| of the tangent velocity, on
-// density_n x density_n / 2 cell centres (cells of equal angle, so 2 x 1 rectangle). No quiver
-// fields. Empty fields for points of another dimension.
+// density_n x density_n / 2 cell centres (cells of equal angle, so 2 x 1 rectangle), and the
+// tangent velocity P_x v itself (3 components) on quiver_n x quiver_n / 2 centres; no
+// attraction / repulsion split. Empty fields for points of another dimension.
 GridFields computeSphereGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
                                    const GridView& view);
 

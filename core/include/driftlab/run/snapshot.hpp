@@ -95,7 +95,7 @@ struct Snapshot {
   PointsF mode_centres;               // d x K
 
   // 2-D fields over the view rectangle requested with SetView (default: padded data box)
-  GridField velocity;                 // 2 components
+  GridField velocity;                 // 2 components; on S^2 3 (tangent vectors over longitude x latitude)
   GridField attraction, repulsion;    // 2 components each (split field)
   std::vector<Divergence> terms;      // active divergence terms
   std::vector<GridField> per_term;    // 2 components each, one per term
