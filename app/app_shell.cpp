@@ -595,9 +595,12 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame_a, bool with
   if (!scene_.errors().empty() && status_.message.empty()) setMessage(scene_.errors(), true);
   if (with_input) {
     handleShortcuts(ui_, shortcuts_);
-    if (!io.WantCaptureKeyboard && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) canvas_.probe.reset();
+    if (!io.WantCaptureKeyboard && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) {
+      canvas_.probe.reset();
+      canvas_.sphere_probe.reset();
+    }
     if (scene_.sphereMode()) {
-      handleSphereInput(canvas_, orbit_);
+      handleSphereInput(canvas_, orbit_, ui_.view, frame.get());
     } else if (split()) {
       // the pane under the cursor takes the input: its camera pans and zooms the linked view,
       // its side gets the tools' edits and probes
@@ -665,6 +668,7 @@ void Shell::buildFrame(const std::shared_ptr<const Snapshot>& frame_a, bool with
   if (!split() && scene_.sphereMode() && canvas_.cursor_sphere && ui_.view.show_bandwidth_circle && frame &&
       frame->bandwidth > 0)
     render::drawGeodesicCircle(orbit_, *canvas_.cursor_sphere, static_cast<float>(frame->bandwidth));
+  if (!split() && scene_.sphereMode() && canvas_.sphere_probe) render::drawSphereProbe(orbit_, *canvas_.sphere_probe);
   updateWindowTitle();
   if (frame && frame->generator && ui_.show_latent_grid && !split()) drawLatentGrid(*frame->generator);
   ImGui::Render();

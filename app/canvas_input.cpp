@@ -115,7 +115,37 @@ void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, Vie
   }
 }
 
-void handleSphereInput(CanvasInput& in, OrbitCamera& orbit) {
+std::optional<render::SphereProbeReadout> probeSphereField(const Snapshot& frame, Vec3f at) {
+  if (frame.particles.rows() != 3 || frame.params.geometry == GeometryKind::Euclidean || frame.particles.cols() == 0 ||
+      frame.data.cols() == 0)
+    return std::nullopt;
+  try {
+    Points particles = frame.particles.cast<double>(), data = frame.data.cast<double>();
+    Points eval(3, 1);
+    eval << at.x, at.y, at.z;
+    eval.col(0).normalize();
+    VelocityOptions opt = frame.params.velocityOptions(particles, data, frame.time);
+    FieldRequest req;
+    req.densities = true;
+    req.sphere_densities = true;
+    const FieldResult r = evaluateField(eval, {}, particles, data, opt, req);
+    const Vec x = eval.col(0);
+    const Vec v = r.v.col(0) - r.v.col(0).dot(x) * x;  // the tangent part, as the particles feel it
+    render::SphereProbeReadout out;
+    out.at = {static_cast<float>(x(0)), static_cast<float>(x(1)), static_cast<float>(x(2))};
+    out.v = {static_cast<float>(v(0)), static_cast<float>(v(1)), static_cast<float>(v(2))};
+    if (r.log_p.size() == 1 && r.log_q.size() == 1 && std::isfinite(r.log_p[0]) && std::isfinite(r.log_q[0])) {
+      out.has_density = true;
+      out.log_p = r.log_p[0];
+      out.log_q = r.log_q[0];
+    }
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;  // parameters the engine has not validated yet: no read-out this frame
+  }
+}
+
+void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, const ViewOptions& view, const Snapshot* frame) {
   const ImGuiIO& io = ImGui::GetIO();
   in.camera_moved = false;
   in.cursor_world.reset();  // no plane point under the cursor: no kernel inset or brush
@@ -124,7 +154,22 @@ void handleSphereInput(CanvasInput& in, OrbitCamera& orbit) {
   const bool over_canvas = !io.WantCaptureMouse && ImGui::IsMousePosValid();
   // the sphere point under the cursor: the geodesic bandwidth circle is drawn around it
   in.cursor_sphere = over_canvas ? orbit.pickSphere(in.cursor_screen) : std::nullopt;
+  const auto now = std::chrono::steady_clock::now();
+  // the probe follows the flow at its point
+  if (in.sphere_probe && frame && frame->snapshot_id != in.probe_snapshot &&
+      now - in.last_probe > std::chrono::milliseconds(100)) {
+    in.sphere_probe = probeSphereField(*frame, in.sphere_probe->at);
+    in.probe_snapshot = frame->snapshot_id;
+    in.last_probe = now;
+  }
   if (!over_canvas) return;
+  // a click: released where it was pressed (a drag rotates instead)
+  if (view.tool == CanvasTool::Probe && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+      io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 9.f) {
+    in.sphere_probe = in.cursor_sphere && frame ? probeSphereField(*frame, *in.cursor_sphere) : std::nullopt;
+    in.probe_snapshot = frame ? frame->snapshot_id : 0;
+    in.last_probe = now;
+  }
   for (int button : {ImGuiMouseButton_Left, ImGuiMouseButton_Right, ImGuiMouseButton_Middle})
     if (ImGui::IsMouseDragging(button, 0.f) && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {
       orbit.rotate(io.MouseDelta.x, io.MouseDelta.y);

@@ -25,6 +25,7 @@ struct CanvasInput {
   std::optional<Vec3f> cursor_sphere;  // the 3-D sphere view: the point of S^2 under the cursor
   Vec2f cursor_screen;
   std::optional<render::ProbeReadout> probe;
+  std::optional<render::SphereProbeReadout> sphere_probe;  // the sphere view's probe
   bool camera_moved = false;
 
   // mouse state between frames
@@ -42,8 +43,10 @@ void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene,
                        const Snapshot* frame, const std::function<void(Command)>& send);
 
 // the 3-D sphere view (Scene::sphereMode): a left, right or middle drag rotates the globe, the
-// wheel zooms; the tools do nothing there (their points would be 2-D) and no cursor is reported
-void handleSphereInput(CanvasInput& in, OrbitCamera& orbit);
+// wheel zooms; with the probe tool a left click (no drag) on the sphere probes the field at the
+// point its ray hits (refreshed with new snapshots, at most 10 times a second), a click beside
+// the sphere clears it; the other tools do nothing there (their points would be 2-D)
+void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, const ViewOptions& view, const Snapshot* frame);
 
 // a left click (press and release without moving) at a world point with the current tool:
 // Probe reads the field, Pick selects the nearest particle, DropBlob adds particles, Brush/Erase
@@ -53,5 +56,9 @@ void clickAt(CanvasInput& in, const Camera& cam, const render::Scene& scene, Vie
 
 // the field at one point: velocity, attraction/repulsion and log densities (render thread)
 std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at);
+
+// the same on S^2 at a unit vector: the tangent velocity and the sphere-normalized log densities
+// (render thread); nullopt when the snapshot is not a 3-D flow on the sphere
+std::optional<render::SphereProbeReadout> probeSphereField(const Snapshot& frame, Vec3f at);
 
 }  // namespace driftlab::app

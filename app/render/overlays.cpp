@@ -258,4 +258,41 @@ void drawGeodesicCircle(const OrbitCamera& cam, Vec3f c, float radius) {
   }
 }
 
+void drawSphereProbe(const OrbitCamera& cam, const SphereProbeReadout& p) {
+  if (!cam.facesCamera(p.at)) return;  // on the far side: turn the globe to see it again
+  const std::optional<Vec2f> base = cam.toScreen(p.at);
+  if (!base) return;
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const ImU32 colour = IM_COL32(255, 90, 200, 255);  // the plane probe's colour
+  dl->AddCircle(ImVec2(base->x, base->y), 5.f, colour, 16, 2.f);
+  const float speed = std::sqrt(dot(p.v, p.v));
+  if (speed > 0 && std::isfinite(speed)) {
+    // 60 px on screen whatever |v| (its value is printed): a short step along v, projected
+    const Vec3f dir{p.v.x / speed, p.v.y / speed, p.v.z / speed};
+    const Vec3f ahead{p.at.x + 0.05f * dir.x, p.at.y + 0.05f * dir.y, p.at.z + 0.05f * dir.z};
+    if (const std::optional<Vec2f> tip = cam.toScreen(ahead)) {
+      const float dx = tip->x - base->x, dy = tip->y - base->y, len = std::hypot(dx, dy);
+      if (len > 1e-3f) {
+        const ImVec2 b(base->x, base->y), t(base->x + 60.f * dx / len, base->y + 60.f * dy / len);
+        dl->AddLine(b, t, colour, 2.f);
+        const ImVec2 u(dx / len, dy / len), n(-u.y, u.x);
+        dl->AddTriangleFilled(t, ImVec2(t.x - 9 * u.x + 4.5f * n.x, t.y - 9 * u.y + 4.5f * n.y),
+                              ImVec2(t.x - 9 * u.x - 4.5f * n.x, t.y - 9 * u.y - 4.5f * n.y), colour);
+      }
+    }
+  }
+  const double lat = std::asin(std::clamp(static_cast<double>(p.at.z), -1.0, 1.0)) * 180.0 / 3.14159265358979;
+  const double lon = std::atan2(static_cast<double>(p.at.y), static_cast<double>(p.at.x)) * 180.0 / 3.14159265358979;
+  char buf[320];
+  int n = std::snprintf(buf, sizeof buf, "x = (%.3f, %.3f, %.3f)\nlongitude %.1f deg, latitude %.1f deg\n|v| = %.4g (tangent)",
+                        p.at.x, p.at.y, p.at.z, lon, lat, speed);
+  if (p.has_density && n > 0 && n < static_cast<int>(sizeof buf))
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "\nlog p = %.4g  log q = %.4g (on S^2)", p.log_p, p.log_q);
+  const ImVec2 size = ImGui::CalcTextSize(buf);
+  const ImVec2 a(std::clamp(base->x + 14, 6.f, std::max(6.f, cam.viewportLeft() + cam.viewportWidth() - size.x - 10)),
+                 std::clamp(base->y + 10, 4.f, std::max(4.f, cam.viewportHeight() - size.y - 10)));
+  dl->AddRectFilled(ImVec2(a.x - 6, a.y - 4), ImVec2(a.x + size.x + 6, a.y + size.y + 4), kBox, 4);
+  dl->AddText(a, IM_COL32(255, 170, 230, 255), buf);
+}
+
 }  // namespace driftlab::app::render

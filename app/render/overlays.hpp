@@ -24,6 +24,14 @@ struct ProbeReadout {
   bool has_split = false, has_density = false;
 };
 
+// the probe on S^2: a point of the sphere, the tangent velocity the particles would feel there, and
+// the sphere-normalized log densities (THEORY.md §10.6)
+struct SphereProbeReadout {
+  Vec3f at, v;
+  double log_p = 0, log_q = 0;
+  bool has_density = false;
+};
+
 struct OverlayInputs {
   std::optional<Vec2f> cursor_world;  // cursor over the canvas (not over a panel)
   Vec2f cursor_screen;
@@ -40,5 +48,9 @@ void drawGeodesicCircle(const OrbitCamera& cam, Vec3f centre, float radius);
 
 // "0.25", "1e-03", ... compact tick label for a value on an axis with spacing `step`
 std::string formatTick(double value, double step);
+
+// the sphere probe: a marker at its point, its tangent velocity as an arrow of fixed screen length
+// (hidden on the far side), and its read-out (longitude, latitude, v, log densities) beside it
+void drawSphereProbe(const OrbitCamera& cam, const SphereProbeReadout& p);
 
 }  // namespace driftlab::app::render

@@ -2,8 +2,8 @@
 # A flow on S^2 (geometry=sphere, d = 3) in the app's 3-D sphere view (render/sphere_view.hpp):
 # the lit sphere and the coloured particles are drawn, a scripted drag rotates the picture and
 # `fit` (the F key) brings back the north-up view, brush and blob clicks do nothing instead of
-# failing, a heat map is painted on the surface, and switching the run to the plane brings back the
-# 2-D projection.
+# failing, a heat map and the quiver field are drawn on the surface, a click probes the field at a
+# sphere point, and switching the run to the plane brings back the 2-D projection.
 source "$(dirname "$0")/common.sh"
 SMALL=(--no-panels --size 480x360)
 # the 480x360 canvas frames the sphere at its centre (240, 180), radius 0.40 x 360 = 144 pixels;
@@ -103,4 +103,14 @@ on=$(stat_of bright "$OUT/circle_on.png" 400 120 840 600)
 off=$(stat_of bright "$OUT/circle_off.png" 400 120 840 600)
 echo "cursor over the sphere: $on bright pixels with the geodesic bandwidth circle, $off without"
 expect_gt "$on" "$((off + 500))" "the geodesic bandwidth circle is drawn under the cursor"
+# the probe tool on the sphere: a click (no drag) at a sphere point shows a marker, the tangent
+# velocity as a magenta arrow and the read-out (measured: 1519 coloured pixels around it, 0 without)
+interactive_shot probe_on "--preset sphere_caps_from_collapsed ${ONLY[*]} --view circle=off" move:560,420 sleep:0.5 \
+  click:1 sleep:1 move:900,700 sleep:0.5
+interactive_shot probe_off "--preset sphere_caps_from_collapsed ${ONLY[*]} --view circle=off" move:560,420 sleep:0.5 \
+  move:900,700 sleep:0.5
+probed=$(stat_of colorful "$OUT/probe_on.png" 540 400 900 520)
+unprobed=$(stat_of colorful "$OUT/probe_off.png" 540 400 900 520)
+echo "sphere probe: $probed coloured pixels around the clicked point, $unprobed without the click"
+expect_gt "$probed" $((unprobed + 500)) "a click with the probe tool probes the sphere"
 echo "sphere view: ok"
