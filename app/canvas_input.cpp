@@ -145,7 +145,7 @@ std::optional<render::SphereProbeReadout> probeSphereField(const Snapshot& frame
   }
 }
 
-void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, const ViewOptions& view, const Snapshot* frame) {
+void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, ViewOptions& view, const Snapshot* frame) {
   const ImGuiIO& io = ImGui::GetIO();
   in.camera_moved = false;
   in.cursor_world.reset();  // no plane point under the cursor: no kernel inset or brush
@@ -164,11 +164,26 @@ void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, const ViewOptions& v
   }
   if (!over_canvas) return;
   // a click: released where it was pressed (a drag rotates instead)
-  if (view.tool == CanvasTool::Probe && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
-      io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 9.f) {
+  const bool click = ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < 9.f;
+  if (click && view.tool == CanvasTool::Probe) {
     in.sphere_probe = in.cursor_sphere && frame ? probeSphereField(*frame, *in.cursor_sphere) : std::nullopt;
     in.probe_snapshot = frame ? frame->snapshot_id : 0;
     in.last_probe = now;
+  }
+  if (click && view.tool == CanvasTool::Pick) {
+    // the particle of largest cosine to the point, i.e. the nearest in angle; beside the sphere: none
+    view.picked_particle = -1;
+    if (in.cursor_sphere && frame && frame->particles.rows() == 3) {
+      const Vec3f c = *in.cursor_sphere;
+      float best = -2.f;
+      for (Eigen::Index i = 0; i < frame->particles.cols(); ++i) {
+        const float cosine = c.x * frame->particles(0, i) + c.y * frame->particles(1, i) + c.z * frame->particles(2, i);
+        if (cosine > best) {
+          best = cosine;
+          view.picked_particle = static_cast<int>(i);
+        }
+      }
+    }
   }
   for (int button : {ImGuiMouseButton_Left, ImGuiMouseButton_Right, ImGuiMouseButton_Middle})
     if (ImGui::IsMouseDragging(button, 0.f) && (io.MouseDelta.x != 0 || io.MouseDelta.y != 0)) {

@@ -45,8 +45,9 @@ void handleCanvasInput(CanvasInput& in, Camera& cam, const render::Scene& scene,
 // the 3-D sphere view (Scene::sphereMode): a left, right or middle drag rotates the globe, the
 // wheel zooms; with the probe tool a left click (no drag) on the sphere probes the field at the
 // point its ray hits (refreshed with new snapshots, at most 10 times a second), a click beside
-// the sphere clears it; the other tools do nothing there (their points would be 2-D)
-void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, const ViewOptions& view, const Snapshot* frame);
+// the sphere clears it; with the pick tool a click picks the particle nearest (in angle) to that
+// point; the other tools do nothing there (their points would be 2-D)
+void handleSphereInput(CanvasInput& in, OrbitCamera& orbit, ViewOptions& view, const Snapshot* frame);
 
 // a left click (press and release without moving) at a world point with the current tool:
 // Probe reads the field, Pick selects the nearest particle, DropBlob adds particles, Brush/Erase

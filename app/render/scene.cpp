@@ -128,6 +128,7 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
     if (colors_changed) updateColors(s, view);
     if (trails_changed) updateTrails(s, view, true);
     if (trails_changed && sphere_) sphere_view_.adopt(s, view, trail_stride_, true);
+    if (sphere_) sphere_view_.followPicked(view, false);  // a pick while no new snapshot comes (paused)
     if (heat_changed) updateHeat(s, view, false);
   }
   // picked particle's path grows by one point per published snapshot

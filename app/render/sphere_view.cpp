@@ -69,6 +69,9 @@ void SphereView::adopt(const Snapshot& s, const ViewOptions& view, int trail_str
   copyColumns(s.velocities, velocities_);
   copyColumns(s.data, data_);
   thinnedQuiver(s.velocity, quiver_nodes_, quiver_vectors_);
+  // the picked particle's path grows by one point per adopted snapshot
+  if (restart) picked_path_.clear();
+  followPicked(view, true);
   if (view.show_trails) pushTrail(std::max(trail_stride, 1), std::max(view.trail_length, 2), restart);
 }
 
@@ -114,6 +117,47 @@ void SphereView::drawTrails(const OrbitCamera& cam, const Projector& toPixel, co
     }
   }
   lines_.draw(pix, line_vertices_, false);
+}
+
+void SphereView::followPicked(const ViewOptions& view, bool grow) {
+  const bool new_pick = view.picked_particle != picked_;
+  if (new_pick) picked_path_.clear();
+  picked_ = view.picked_particle;
+  if ((grow || new_pick) && picked_ >= 0 && 3 * static_cast<std::size_t>(picked_) + 2 < particles_.size()) {
+    const float* p = particles_.data() + 3 * static_cast<std::size_t>(picked_);
+    picked_path_.insert(picked_path_.end(), {p[0], p[1], p[2]});
+  }
+}
+
+// the path in the 2-D view's path colour, the hemisphere `back` or the front one; on the front
+// pass also a ring around the particle
+void SphereView::drawPicked(const OrbitCamera& cam, const Projector& toPixel, const Camera& pix, bool back) {
+  picked_vertices_.clear();
+  const Vec3f e = cam.eye();
+  const Rgba8 colour{255, 255, 120, static_cast<std::uint8_t>(back ? 110 : 230)};
+  for (std::size_t i = 3; i + 2 < picked_path_.size(); i += 3) {
+    const float* a = picked_path_.data() + i - 3;
+    const float* b = picked_path_.data() + i;
+    if (facing(b, e) == back) continue;
+    LineVertex va{}, vb{};
+    if (!toPixel(a, va.x, va.y) || !toPixel(b, vb.x, vb.y)) continue;
+    va.color = vb.color = colour;
+    picked_vertices_.push_back(va);
+    picked_vertices_.push_back(vb);
+  }
+  if (picked_ >= 0 && 3 * static_cast<std::size_t>(picked_) + 2 < particles_.size()) {
+    const float* p = particles_.data() + 3 * static_cast<std::size_t>(picked_);
+    float cx = 0, cy = 0;
+    if (facing(p, e) != back && toPixel(p, cx, cy)) {
+      constexpr int kSides = 24;
+      for (int k = 0; k < kSides; ++k) {
+        const float a0 = 6.2831853f * k / kSides, a1 = 6.2831853f * (k + 1) / kSides;
+        picked_vertices_.push_back({cx + 8.f * std::cos(a0), cy + 8.f * std::sin(a0), colour});
+        picked_vertices_.push_back({cx + 8.f * std::cos(a1), cy + 8.f * std::sin(a1), colour});
+      }
+    }
+  }
+  picked_lines_.draw(pix, picked_vertices_, false);
 }
 
 void SphereView::buildArrows(const OrbitCamera& cam, const Projector& toPixel, const ViewOptions& view) {
@@ -202,17 +246,19 @@ void SphereView::draw(const OrbitCamera& cam, const ViewOptions& view, float dpi
   if (view.show_data) data_back_.draw(pix, view.data_size, dpi_scale, PointLayer::Square);
   if (view.show_particles) particles_back_.draw(pix, view.particle_size, dpi_scale, PointLayer::Disc);
   arrows_back_.draw(pix, arrow_back_, 0.9f, 5.5f, dpi_scale);
+  drawPicked(cam, toPixel, pix, true);
   sphere_.draw(cam, dpi_scale, view.show_grid, heat);
   drawTrails(cam, toPixel, pix, view, colors, false);
   if (view.show_data) data_front_.draw(pix, view.data_size, dpi_scale, PointLayer::Square);
   if (view.show_particles) particles_front_.draw(pix, view.particle_size, dpi_scale, PointLayer::Disc);
   arrows_front_.draw(pix, arrow_front_, 0.9f, 5.5f, dpi_scale);
+  drawPicked(cam, toPixel, pix, false);
 }
 
 std::string SphereView::error() const {
   for (const LayerBase* l : {static_cast<const LayerBase*>(&sphere_), static_cast<const LayerBase*>(&data_back_),
                              static_cast<const LayerBase*>(&particles_back_), static_cast<const LayerBase*>(&arrows_back_),
-                             static_cast<const LayerBase*>(&lines_)})
+                             static_cast<const LayerBase*>(&lines_), static_cast<const LayerBase*>(&picked_lines_)})
     if (!l->error().empty()) return l->error();
   return {};
 }

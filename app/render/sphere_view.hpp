@@ -1,5 +1,6 @@
 // The 3-D view of a flow on S^2 (render/sphere_mode.hpp): the lit unit sphere with its grid and
-// heat map, the quiver field on a longitude x latitude grid, data and particles as sprites in the 2-D view's colours, tangent velocity arrows and trails.
+// heat map, the quiver field on a longitude x latitude grid, data and particles, the picked particle
+// with its path as sprites in the 2-D view's colours, tangent velocity arrows and trails.
 // Points are projected through the OrbitCamera on the CPU every frame and drawn with the 2-D
 // layers in a pixel-space camera; those on the back hemisphere (p . eye < 1) are drawn first,
 // dimmed, and the translucent sphere over them, then the front ones. Render thread only.
@@ -30,6 +31,8 @@ class SphereView {
  public:
   // copies the snapshot's 3 x N points (a new snapshot); restart: forget the trails
   void adopt(const Snapshot& s, const ViewOptions& view, int trail_stride, bool restart);
+  // the picked particle of view: a new pick starts its path; grow: add its current position
+  void followPicked(const ViewOptions& view, bool grow);
   // heat: the heat map painted on the sphere (its layer null for none)
   void draw(const OrbitCamera& cam, const ViewOptions& view, float dpi_scale, const SphereColors& colors,
             const SphereHeat& heat);
@@ -53,6 +56,12 @@ class SphereView {
   std::vector<float> particles_, velocities_, data_;  // 3 floats per point
   // the quiver field: nodes thinned towards the poles to about equal spacing, and their vectors
   std::vector<float> quiver_nodes_, quiver_vectors_;
+  // the picked particle (ViewOptions::picked_particle) and its path since it was picked
+  int picked_ = -1;
+  std::vector<float> picked_path_;  // 3 floats per published snapshot
+  void drawPicked(const OrbitCamera& cam, const Projector& to_pixel, const Camera& pix, bool back);
+  LineLayer picked_lines_;
+  std::vector<LineVertex> picked_vertices_;
   // trails: ring of the last rows_ positions of every trail_stride-th particle (3 floats each)
   std::vector<float> ring_;
   int trail_n_ = 0, rows_ = 0, filled_ = 0, newest_ = -1;

@@ -39,7 +39,7 @@ constexpr Row kMouse[] = {
     {"right drag", "pan"},
     {"left click / drag", "the canvas tool (Controls > Canvas tools)"},
     {"sphere view: any drag", "rotate the globe (wheel zooms, F: north up)"},
-    {"sphere view: left click", "probe tool: the field at that point of the sphere (Esc clears)"},
+    {"sphere view: left click", "probe: the field at that point (Esc clears); pick: the nearest particle"},
     {"hover a plot", "values of every curve at that x; markers show your changes"},
     {"hover (?)", "what a control means, its usual range, what to watch"},
 };

@@ -3,7 +3,7 @@
 # the lit sphere and the coloured particles are drawn, a scripted drag rotates the picture and
 # `fit` (the F key) brings back the north-up view, brush and blob clicks do nothing instead of
 # failing, a heat map and the quiver field are drawn on the surface, a click probes the field at a
-# sphere point, and switching the run to the plane brings back the 2-D projection.
+# sphere point or picks a particle, and switching the run to the plane brings back the 2-D projection.
 source "$(dirname "$0")/common.sh"
 SMALL=(--no-panels --size 480x360)
 # the 480x360 canvas frames the sphere at its centre (240, 180), radius 0.40 x 360 = 144 pixels;
@@ -113,4 +113,15 @@ probed=$(stat_of colorful "$OUT/probe_on.png" 540 400 900 520)
 unprobed=$(stat_of colorful "$OUT/probe_off.png" 540 400 900 520)
 echo "sphere probe: $probed coloured pixels around the clicked point, $unprobed without the click"
 expect_gt "$probed" $((unprobed + 500)) "a click with the probe tool probes the sphere"
+# the pick tool on the sphere: a click at the north cap picks the nearest particle, ringed in yellow
+# with its path (measured: 73 coloured pixels around it, 12 without the click)
+PICK=(--size 1280x720 --view particle_arrows=off --view trails=off --view quiver=off --view heat=none --view circle=off
+  --view tool=pick)
+interactive_shot pick_on "--preset sphere_caps_from_collapsed ${PICK[*]}" move:621,131 sleep:0.3 click:1 sleep:3 \
+  move:900,700 sleep:0.3
+interactive_shot pick_off "--preset sphere_caps_from_collapsed ${PICK[*]}" move:621,131 sleep:3.3 move:900,700 sleep:0.3
+picked=$(stat_of colorful "$OUT/pick_on.png" 560 100 700 260)
+unpicked=$(stat_of colorful "$OUT/pick_off.png" 560 100 700 260)
+echo "sphere pick: $picked coloured pixels around the clicked cap, $unpicked without the click"
+expect_gt "$picked" $((unpicked + 30)) "a click with the pick tool rings a particle on the sphere"
 echo "sphere view: ok"
