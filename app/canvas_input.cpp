@@ -42,6 +42,16 @@ void brushEvent(const ViewOptions& view, Vec2f world, const std::function<void(C
 bool flatRun(const Snapshot* frame) { return frame == nullptr || frame->particles.rows() == 2; }
 
 // the probe's point for the Equations window (ViewOptions::probe_shown), as the read-out stands
+// a probe read-out's log densities, when both are finite at its one point
+template <class Readout>
+void copyDensities(const FieldResult& r, Readout& out) {
+  if (r.log_p.size() == 1 && r.log_q.size() == 1 && std::isfinite(r.log_p[0]) && std::isfinite(r.log_q[0])) {
+    out.has_density = true;
+    out.log_p = r.log_p[0];
+    out.log_q = r.log_q[0];
+  }
+}
+
 void mirrorProbe(const CanvasInput& in, ViewOptions& view) {
   view.probe_shown = in.probe.has_value();
   if (in.probe) {
@@ -71,11 +81,7 @@ std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) 
       out.attraction = {static_cast<float>(r.attraction(0, 0)), static_cast<float>(r.attraction(1, 0))};
       out.repulsion = {static_cast<float>(r.repulsion(0, 0)), static_cast<float>(r.repulsion(1, 0))};
     }
-    if (r.log_p.size() == 1 && r.log_q.size() == 1 && std::isfinite(r.log_p[0]) && std::isfinite(r.log_q[0])) {
-      out.has_density = true;
-      out.log_p = r.log_p[0];
-      out.log_q = r.log_q[0];
-    }
+    copyDensities(r, out);
     return out;
   } catch (const std::exception&) {
     return std::nullopt;  // e.g. parameters the engine has not validated yet: no read-out this frame
@@ -134,11 +140,7 @@ std::optional<render::SphereProbeReadout> probeSphereField(const Snapshot& frame
     render::SphereProbeReadout out;
     out.at = {static_cast<float>(x(0)), static_cast<float>(x(1)), static_cast<float>(x(2))};
     out.v = {static_cast<float>(v(0)), static_cast<float>(v(1)), static_cast<float>(v(2))};
-    if (r.log_p.size() == 1 && r.log_q.size() == 1 && std::isfinite(r.log_p[0]) && std::isfinite(r.log_q[0])) {
-      out.has_density = true;
-      out.log_p = r.log_p[0];
-      out.log_q = r.log_q[0];
-    }
+    copyDensities(r, out);
     return out;
   } catch (const std::exception&) {
     return std::nullopt;  // parameters the engine has not validated yet: no read-out this frame
