@@ -12,8 +12,10 @@
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/generator/generator.hpp"
 #include "driftlab/io/points_file.hpp"
+#include "driftlab/run/flow_worker.hpp"
 #include "error_of.hpp"
 #include "test_files.hpp"
+#include "worker_wait.hpp"
 
 using namespace driftlab;
 using driftlab::testing::errorOf;
@@ -138,4 +140,23 @@ TEST_CASE("class modes: a generator on a labelled points file reports its classe
   GeneratorEngine e(g);
   REQUIRE(e.modeCentres().cols() == 2);
   CHECK(e.modeCentres().col(1).isApprox(points.leftCols(30).rowwise().mean(), 1e-12));
+}
+
+TEST_CASE("class modes: picking a built-in dataset in a running flow drops the file's labels") {
+  Points points;
+  FlowParams p;
+  p.dataset = "csv";
+  p.data_csv = path("data.csv");
+  p.data_labels = writeLabelledData(points);
+  p.particles = 60;
+  FlowWorker w(p);
+  auto s = driftlab::testing::waitFor(w, [](const Snapshot& x) { return x.mode_centres.cols() == 2; });
+  REQUIRE(s);
+  // the app's dataset combo: labels of the old file would refuse the new dataset
+  w.send(cmd::SetDataset{"eight_gaussians"});
+  s = driftlab::testing::waitFor(w, [](const Snapshot& x) { return x.params.dataset == "eight_gaussians"; });
+  REQUIRE(s);
+  CHECK(s->params.data_labels.empty());
+  CHECK(s->error.empty());
+  CHECK(s->mode_centres.cols() == 8);
 }

@@ -7,7 +7,10 @@
 
 #include "driftlab/field/velocity.hpp"
 #include "driftlab/flow/datasets.hpp"
+#include "driftlab/flow/scenario.hpp"
+#include "driftlab/run/flow_worker.hpp"
 #include "run/field_grids.hpp"
+#include "worker_wait.hpp"
 
 using namespace driftlab;
 
@@ -74,4 +77,21 @@ TEST_CASE("sphere grid fields: sphere-normalized log densities and the tangent s
   }
   // points off S^2 have no such fields
   CHECK(detail::computeSphereGridFields(Points::Zero(2, 3), Points::Zero(2, 3), VelocityOptions{}, view).log_p.empty());
+}
+
+TEST_CASE("sphere grid fields: a running flow on S^2 publishes them with its active terms") {
+  FlowParams p = presetScenario("sphere_caps_from_collapsed").params;
+  p.particles = 200;
+  p.samples = 300;
+  FlowWorker w(p);
+  auto s = driftlab::testing::waitFor(w, [](const Snapshot& x) { return !x.log_p.empty() && !x.velocity.empty(); });
+  REQUIRE(s);
+  CHECK(s->velocity.components == 3);
+  CHECK(s->log_p.nx == 2 * s->log_p.ny);
+  // the quiver of the sphere has no breakdown: the terms come from the weights, as before
+  std::vector<Divergence> active;
+  for (int d = 0; d < kNumDivergences; ++d)
+    if (p.weights.w[static_cast<std::size_t>(d)] > 0.0) active.push_back(static_cast<Divergence>(d));
+  CHECK(s->terms == active);
+  CHECK(!active.empty());
 }

@@ -206,7 +206,8 @@ void putGridFields(Snapshot& s, const GridFields& fields, const DivergenceWeight
   s.attraction = fields.attraction;
   s.repulsion = fields.repulsion;
   s.per_term = fields.per_term;
-  if (!fields.velocity.empty()) {
+  // the terms come with the 2-D quiver's breakdown; the sphere's quiver has none
+  if (!fields.terms.empty()) {
     s.terms = fields.terms;
   } else {
     for (int d = 0; d < kNumDivergences; ++d)

@@ -34,8 +34,8 @@ void validateGridView(const GridView& view);
 // a SetView command as a validated view (throws as validateGridView)
 GridView gridViewFrom(const cmd::SetView& c);
 
-// copies the fields into the snapshot; without grid fields (d != 2) the active terms come from the
-// divergence weights
+// copies the fields into the snapshot; without a breakdown (d != 2, and on S^2) the active terms
+// come from the divergence weights
 void putGridFields(Snapshot& s, const GridFields& fields, const DivergenceWeights& weights);
 
 // node positions of an n_x x n_y grid over the rectangle: cell centres

@@ -207,9 +207,11 @@ class FlowRun final : public Run {
     ctx.addMarker("clear data");
   }
 
+  // a dataset picked by name: the labels of a points file go with that file
   void applyCommand(const cmd::SetDataset& c, RunContext& ctx) {
     FlowParams p = engine_.params();
     p.dataset = c.name;
+    p.data_labels.clear();
     applyParams(p, "dataset=" + c.name, ctx);
   }
 

@@ -198,9 +198,11 @@ class GeneratorRun final : public Run {
     applyParams(s.params, c.key_equals_value, ctx);
   }
 
+  // a dataset picked by name: the labels of a points file go with that file
   void applyCommand(const cmd::SetDataset& c, RunContext& ctx) {
     GeneratorParams p = engine_.params();
     p.field.dataset = c.name;
+    p.field.data_labels.clear();
     applyParams(p, "dataset=" + c.name, ctx);
   }
 
