@@ -6,44 +6,42 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/flow/geometry.hpp"
 
 namespace driftlab::detail {
 
 namespace {
 
-GridField makeGrid(const GridView& view, int n, int components) {
+GridField makeGrid(const GridView& view, int nx, int ny, int components) {
   GridField g;
   g.x0 = view.x0;
   g.y0 = view.y0;
   g.x1 = view.x1;
   g.y1 = view.y1;
-  g.nx = n;
-  g.ny = n;
+  g.nx = nx;
+  g.ny = ny;
   g.components = components;
   return g;
 }
 
-// a d x E matrix (d = 2) as a 2-component grid; empty if the field was not computed
-GridField vectorGrid(const GridView& view, int n, const Points& v) {
-  GridField g = makeGrid(view, n, 2);
-  if (v.rows() != 2 || v.cols() != static_cast<Eigen::Index>(n) * n) return GridField{};
-  g.values.resize(static_cast<std::size_t>(v.size()));
-  for (Eigen::Index e = 0; e < v.cols(); ++e) {
-    g.values[static_cast<std::size_t>(2 * e)] = static_cast<float>(v(0, e));
-    g.values[static_cast<std::size_t>(2 * e + 1)] = static_cast<float>(v(1, e));
-  }
+// a d x E matrix as a d-component grid of nx x ny nodes (d values per node, in node order); empty
+// if the field was not computed
+GridField vectorGrid(const GridView& view, int nx, int ny, const Points& v) {
+  if (v.rows() < 1 || v.cols() != static_cast<Eigen::Index>(nx) * ny) return GridField{};
+  GridField g = makeGrid(view, nx, ny, static_cast<int>(v.rows()));
+  g.values.assign(v.data(), v.data() + v.size());  // column-major: a node's components are adjacent
   return g;
 }
 
 // one value per node; empty if the values were not computed
-GridField scalarGrid(const GridView& view, int n, const Vec& s) {
-  GridField g = makeGrid(view, n, 1);
-  if (s.size() != static_cast<Eigen::Index>(n) * n) return GridField{};
-  g.values.resize(static_cast<std::size_t>(s.size()));
-  for (Eigen::Index e = 0; e < s.size(); ++e) g.values[static_cast<std::size_t>(e)] = static_cast<float>(s(e));
+GridField scalarGrid(const GridView& view, int nx, int ny, const Vec& s) {
+  if (s.size() != static_cast<Eigen::Index>(nx) * ny) return GridField{};
+  GridField g = makeGrid(view, nx, ny, 1);
+  g.values.assign(s.data(), s.data() + s.size());
   return g;
 }
 
@@ -106,11 +104,12 @@ GridFields computeGridFields(const Points& particles, const Points& data, const 
     req.breakdown = true;
     const Points nodes = gridNodes(view, view.quiver_n, view.quiver_n);
     const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, norms);
-    out.velocity = vectorGrid(view, view.quiver_n, f.v);
-    out.attraction = vectorGrid(view, view.quiver_n, f.attraction);
-    out.repulsion = vectorGrid(view, view.quiver_n, f.repulsion);
+    const int n = view.quiver_n;
+    out.velocity = vectorGrid(view, n, n, f.v);
+    out.attraction = vectorGrid(view, n, n, f.attraction);
+    out.repulsion = vectorGrid(view, n, n, f.repulsion);
     out.terms = f.terms;
-    for (const Points& t : f.per_term) out.per_term.push_back(vectorGrid(view, view.quiver_n, t));
+    for (const Points& t : f.per_term) out.per_term.push_back(vectorGrid(view, n, n, t));
     if (out.per_term.size() != out.terms.size()) out.per_term.clear();
   }
 
@@ -120,9 +119,10 @@ GridFields computeGridFields(const Points& particles, const Points& data, const 
     req.densities = true;
     const Points nodes = gridNodes(view, view.density_n, view.density_n);
     const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, norms);
-    out.log_p = scalarGrid(view, view.density_n, f.log_p);
-    out.log_q = scalarGrid(view, view.density_n, f.log_q);
-    if (f.v.cols() == nodes.cols()) out.speed = scalarGrid(view, view.density_n, f.v.colwise().norm().transpose());
+    const int n = view.density_n;
+    out.log_p = scalarGrid(view, n, n, f.log_p);
+    out.log_q = scalarGrid(view, n, n, f.log_q);
+    if (f.v.cols() == nodes.cols()) out.speed = scalarGrid(view, n, n, f.v.colwise().norm().transpose());
   }
   return out;
 }
@@ -147,10 +147,10 @@ GridFields computeSphereGridFields(const Points& particles, const Points& data, 
     return nodes;
   };
   // the tangent part of a field, as the particles feel it (THEORY.md §10.2)
-  const auto tangent = [](const Points& nodes, const Points& v) {
-    Points t = v;
-    for (Eigen::Index e = 0; e < nodes.cols(); ++e) t.col(e) -= v.col(e).dot(nodes.col(e)) * nodes.col(e);
-    return t;
+  const std::unique_ptr<Geometry> sphere = makeGeometry(GeometryKind::Sphere);
+  const auto tangent = [&](const Points& nodes, Points v) {
+    if (v.cols() == nodes.cols()) sphere->projectTangent(nodes, v);
+    return v;
   };
   std::vector<double> norms;
   if (!opt.extra_bandwidths.empty()) norms = multiScaleNorms(particles, data, opt);
@@ -160,13 +160,7 @@ GridFields computeSphereGridFields(const Points& particles, const Points& data, 
     const int nx = view.quiver_n, ny = std::max(2, view.quiver_n / 2);
     const Points nodes = sphereNodes(nx, ny);
     const FieldResult f = evaluateField(nodes, {}, particles, data, opt, {}, norms);
-    if (f.v.cols() == nodes.cols()) {
-      const Points t = tangent(nodes, f.v);
-      GridField g = makeGrid(lon_lat, nx, 3);
-      g.ny = ny;
-      g.values.assign(t.data(), t.data() + t.size());  // column-major: 3 values per node
-      out.velocity = std::move(g);
-    }
+    out.velocity = vectorGrid(lon_lat, nx, ny, tangent(nodes, f.v));
   }
 
   // density grid
@@ -176,16 +170,9 @@ GridFields computeSphereGridFields(const Points& particles, const Points& data, 
   req.densities = true;
   req.sphere_densities = true;
   const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, norms);
-  const auto scalar = [&](const Vec& values) {
-    GridField g = makeGrid(lon_lat, nx, 1);
-    g.ny = ny;
-    g.values.resize(static_cast<std::size_t>(values.size()));
-    for (Eigen::Index e = 0; e < values.size(); ++e) g.values[static_cast<std::size_t>(e)] = static_cast<float>(values(e));
-    return g;
-  };
-  if (f.log_p.size() == nodes.cols()) out.log_p = scalar(f.log_p);
-  if (f.log_q.size() == nodes.cols()) out.log_q = scalar(f.log_q);
-  if (f.v.cols() == nodes.cols()) out.speed = scalar(tangent(nodes, f.v).colwise().norm().transpose());
+  out.log_p = scalarGrid(lon_lat, nx, ny, f.log_p);
+  out.log_q = scalarGrid(lon_lat, nx, ny, f.log_q);
+  if (f.v.cols() == nodes.cols()) out.speed = scalarGrid(lon_lat, nx, ny, tangent(nodes, f.v).colwise().norm().transpose());
   return out;
 }
 
