@@ -23,6 +23,7 @@
 #include "driftlab/io/csv.hpp"
 #include "driftlab/base/error.hpp"
 #include "driftlab/flow/flow_engine.hpp"
+#include "driftlab/generator/learned_dfm_drift.hpp"
 #include "driftlab/field/dfm_drift.hpp"
 #include "driftlab/field/memorization.hpp"
 #include "driftlab/flow/datasets.hpp"
@@ -79,8 +80,8 @@ MetricTable runTable(long total_steps) {
 std::string stepperLabel(const FlowParams& p) {
   if (p.mode == FlowMode::Dfm) {
     char buf[120];
-    std::snprintf(buf, sizeof buf, "dfm oracle drift, sigma %g, %d steps to t = 1 - %g", p.dfm_sigma, p.dfm_steps,
-                  p.dfm_epsilon);
+    std::snprintf(buf, sizeof buf, "dfm %s drift, sigma %g, %d steps to t = 1 - %g", dfmDriftKindName(p.dfm_drift),
+                  p.dfm_sigma, p.dfm_steps, p.dfm_epsilon);
     return buf;
   }
   char buf[80];
@@ -191,6 +192,14 @@ Leg runLeg(FlowEngine& engine, const Scenario& s, const RunArgs& a, long first, 
     after_step(first);
     WarningPrinter warnings;
     for (long k = first + 1; k <= s.steps && interruptSignal() == 0; ++k) {
+      if (engine.needsLearnedDfmDrift()) {
+        // dfm.drift learned: trained once for these data and settings (THEORY.md §12.4)
+        progress.clear();
+        trainLearnedDfmDriftIfNeeded(engine);
+        const DfmDriftModel& m = *engine.learnedDfmDrift();
+        std::fprintf(stderr, "driftlab-cli: dfm learned drift: %zu Adam steps in %.1f s, loss %.4g -> %.4g\n",
+                     m.losses().size(), m.trainSeconds(), double(m.losses().front()), double(m.losses().back()));
+      }
       const StepReport report = engine.step();
       leg.jko.add(report);
       const std::string& warning = report.warning;

@@ -198,6 +198,7 @@ FlowState FlowEngine::capture() const {
   s.step_index = step_index_;
   s.dfm_step = dfm_step_;
   s.edit_counter = edit_counter_;
+  s.dfm_learned = learned_;
   return s;
 }
 
@@ -231,6 +232,7 @@ void FlowEngine::restore(const FlowState& s) {
   step_index_ = s.step_index;
   dfm_step_ = s.dfm_step;
   edit_counter_ = s.edit_counter;
+  learned_ = s.dfm_learned;
 }
 
 void FlowEngine::rebuildData() {
@@ -286,8 +288,11 @@ void FlowEngine::setParams(const FlowParams& p) {
       (p.dataset == "csv" ? (p.data_csv != o.data_csv || p.data_labels != o.data_labels) : (p.samples != o.samples || p.data_seed != o.data_seed));
   // DFM's clock starts at t = 0 from its source: a new source or time grid restarts it
   const bool dfm_restart =
-      p.mode != o.mode || (p.mode == FlowMode::Dfm && (p.dfm_source_std != o.dfm_source_std ||
-                                                       p.dfm_steps != o.dfm_steps || p.dfm_epsilon != o.dfm_epsilon));
+      p.mode != o.mode ||
+      (p.mode == FlowMode::Dfm && (p.dfm_source_std != o.dfm_source_std || p.dfm_steps != o.dfm_steps ||
+                                   p.dfm_epsilon != o.dfm_epsilon || p.dfm_drift != o.dfm_drift ||
+                                   (p.dfm_drift == DfmDriftKind::Learned &&
+                                    (p.dfm_sigma != o.dfm_sigma || p.dfm_train_steps != o.dfm_train_steps))));
   const bool init_changed = dfm_restart || p.geometry != o.geometry || p.init != o.init ||
                             (p.init == "csv" ? p.init_csv != o.init_csv : p.init_seed != o.init_seed);
   const bool count_changed = p.init != "csv" && p.particles != o.particles;
@@ -361,6 +366,7 @@ StepReport FlowEngine::step() {
   // rolls every step back), and that would otherwise be the only sign (run_budget.hpp)
   if (step_index_ == 0 && report.warning.empty()) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
   Points v1 = particleVelocity(x_, y_, opt);
+  ++report.field_evaluations;
   geometry_->projectTangent(x_, v1);
 
   // displacement cap (THEORY.md §6.3). Global: eta_eff = min(eta, c h / max_i |v_i|), the whole
@@ -399,6 +405,7 @@ StepReport FlowEngine::step() {
     if (const StepReport r = firstMove(x_pred); !r.ok) return r;
     const VelocityOptions opt2 = optionsAt(x_pred, t_ + eta_eff);
     Points v2 = particleVelocity(x_pred, y_, opt2);
+    ++report.field_evaluations;
     geometry_->projectTangent(x_pred, v2);
     const Points v_sum = v1 + v2;
     // the corrector may be faster than v1: shrink the step so the cap still holds exactly
@@ -425,6 +432,7 @@ StepReport FlowEngine::step() {
 std::optional<StepReport> FlowEngine::jkoStep(StepReport& report, const VelocityOptions& opt) {
   if (step_index_ == 0) report.warning = bandwidthScaleWarning(opt.kernel.h, y_);
   const detail::JkoField field = [&](const Points& x, Points& v) {
+    ++report.field_evaluations;
     v = particleVelocity(x, y_, opt);
     return objectiveValue(x, y_, opt);
   };

@@ -1,10 +1,11 @@
 // FlowEngine in mode dfm: the Euler-Maruyama sampler of Diffusion Flow Matching under the oracle
-// drift of the data, THEORY.md §12.2. Single-threaded object (flow_engine.hpp).
+// drift of the data (THEORY.md §12.2) or a learned one (§12.4). Single-threaded object (flow_engine.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "base/rng.hpp"
+#include "driftlab/base/error.hpp"
 #include "driftlab/field/dfm_drift.hpp"
 #include "driftlab/flow/flow_engine.hpp"
 #include "kde/column_norm.hpp"
@@ -19,7 +20,37 @@ constexpr std::uint64_t kDfmNoiseSalt = 0x64666d2d6e6f6973ULL;
 
 double dfmTimeStep(const FlowParams& p) { return (1.0 - p.dfm_epsilon) / double(p.dfm_steps); }
 
+DfmBridge bridgeOf(const FlowParams& p) { return DfmBridge{p.dfm_source_std, p.dfm_sigma}; }
+
+// the network's seed follows the particles' seed, so a new seed also trains a new network
+std::uint64_t learnedSeed(const FlowParams& p) { return seeded::mixSeed(p.init_seed, 0x6c6561726e6564ULL); }
+
 }  // namespace
+
+DfmDriftRequest FlowEngine::learnedDfmDriftRequest() const {
+  return DfmDriftRequest{y_, bridgeOf(params_), params_.dfm_epsilon, params_.dfm_train_steps, learnedSeed(params_)};
+}
+
+const DfmDriftModel* FlowEngine::learnedDfmDrift() const {
+  if (params_.mode != FlowMode::Dfm || params_.dfm_drift != DfmDriftKind::Learned || !learned_) return nullptr;
+  return learned_->fits(learnedDfmDriftRequest()) ? learned_.get() : nullptr;
+}
+
+bool FlowEngine::needsLearnedDfmDrift() const {
+  return params_.mode == FlowMode::Dfm && params_.dfm_drift == DfmDriftKind::Learned && learnedDfmDrift() == nullptr;
+}
+
+void FlowEngine::setLearnedDfmDrift(std::shared_ptr<const DfmDriftModel> model) {
+  DRIFTLAB_CHECK(model && model->fits(learnedDfmDriftRequest()),
+                 "dfm.drift learned: the drift was trained for other data or settings");
+  learned_ = std::move(model);
+}
+
+Points FlowEngine::dfmDrift(const Points& x) const {
+  const double t = dfmTime();
+  if (const DfmDriftModel* learned = learnedDfmDrift()) return learned->drift(x, t);
+  return dfmOracleDrift(x, y_, bridgeOf(params_), t);
+}
 
 double FlowEngine::dfmTime() const {
   const long k = std::min<long>(dfm_step_, params_.dfm_steps);
@@ -35,8 +66,13 @@ StepReport FlowEngine::dfmStep() {
   }
   const double dt = dfmTimeStep(params_);
   const double t = dfmTime();
-  const DfmBridge bridge{params_.dfm_source_std, params_.dfm_sigma};
-  Points b = dfmOracleDrift(x_, y_, bridge, t);
+  if (needsLearnedDfmDrift()) {
+    report.ok = false;
+    report.warning = "dfm.drift learned: no trained drift for these data and settings (step not taken)";
+    return report;
+  }
+  Points b = dfmDrift(x_);
+  report.field_evaluations = 1;
   const double bmax = maxColumnNorm(b);
   Points x_new = x_ + dt * b;
   if (params_.dfm_sigma > 0.0) {

@@ -53,6 +53,7 @@ std::string initChoices() { return detail::joinNames(initCatalog()) + ", csv"; }
 }  // namespace
 
 const char* flowModeName(FlowMode m) { return m == FlowMode::Dfm ? "dfm" : "drifting"; }
+const char* dfmDriftKindName(DfmDriftKind k) { return k == DfmDriftKind::Learned ? "learned" : "oracle"; }
 
 const char* integratorName(Integrator i) {
   switch (i) {

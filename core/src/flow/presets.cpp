@@ -58,6 +58,38 @@ void setFixedBandwidth(Scenario& s, double h) {
   s.params.bandwidth.h = h;
 }
 
+// JKO against explicit Euler at one large step (THEORY.md §11.2): the exact smoothed velocity is
+// the gradient of the objective, so the proximal step cannot raise it; tau = 0.5 is 12.5 h^2,
+// far beyond the explicit step's stability, and no displacement cap hides that
+void jkoLesson(Scenario& s) {
+  s.params.dataset = "equal_bimodal";
+  s.params.init = "gaussian";
+  s.params.particles = 300;
+  s.params.samples = 300;
+  s.params.weights = DivergenceWeights::single(Divergence::ForwardKL);
+  setFixedBandwidth(s, 0.2);
+  s.params.velocity_mode = VelocityMode::ExactSmoothed;
+  s.params.smoothed_grid = 64;
+  s.params.integrator = Integrator::Jko;
+  s.params.step = 0.5;
+  s.params.displacement_cap = 0.0;
+  s.params.jko_inner_steps = 20;
+  s.steps = 10;
+  s.metrics_every = 1;
+}
+
+// Diffusion Flow Matching on eight Gaussians, N = M = 1024, 200 Euler-Maruyama steps (THEORY.md §12.3)
+void dfmLesson(Scenario& s, double sigma, DfmDriftKind drift) {
+  s.params.mode = FlowMode::Dfm;
+  s.params.particles = 1024;
+  s.params.samples = 1024;
+  s.params.dfm_sigma = sigma;
+  s.params.dfm_drift = drift;
+  s.params.dfm_steps = 200;
+  s.steps = 200;
+  s.metrics_every = 10;
+}
+
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> list = {
       {"default",
@@ -271,6 +303,28 @@ const std::vector<Preset>& presets() {
          s.steps = 500;
          s.metrics_every = 25;
        }},
+      {"jko_vs_euler",
+       "JKO at one large step, tau = 0.5 = 12.5 h^2 with no displacement cap: equal bimodal, forward KL with the exact "
+       "smoothed velocity (the gradient of the objective), h = 0.2. The objective falls at every JKO step (1.5-1.9 -> "
+       "1e-5-4e-3 at step 10, energy .13-.14 -> .0004-.005); fork and set integrator=euler: the explicit step's "
+       "objective jumps to 55-89 at step 1 and 4300-8200 at step 2, its energy grows to 29-44 (seeds 1-3), and its "
+       "particles leave the smoothed grid (where the objective then reads near 0)",
+       [](Scenario& s) { jkoLesson(s); }},
+      {"dfm_eight_gaussians",
+       "Diffusion Flow Matching: 1024 particles from N(0, I) at t = 0 to eight Gaussians at t = 0.999 in 200 "
+       "Euler-Maruyama steps under the oracle drift, sigma = 0.5: 55-59 % end within 1e-2 of a training point, as "
+       "fresh data do (63-64 %): new points, not copies (nearest-point ratio 1.06-1.11, seeds 1-3); scrub t in the DFM panel",
+       [](Scenario& s) { dfmLesson(s, 0.5, DfmDriftKind::Oracle); }},
+      {"dfm_memorization",
+       "DFM as dfm_eight_gaussians with sigma = 0 (deterministic flow matching): 97-98 % of the samples end within "
+       "1e-2 of a training point (fresh data 63-64 %, nearest-point ratio 0.39-0.40, seeds 1-3): the oracle drift of "
+       "an empirical data set copies it",
+       [](Scenario& s) { dfmLesson(s, 0.0, DfmDriftKind::Oracle); }},
+      {"dfm_learned",
+       "DFM as dfm_eight_gaussians (sigma = 0.5) under a learned drift: an MLP trained for 3000 Adam steps on "
+       "bridge samples before the first step (3.4 s on 2 cores); energy to the data .0009-.0015 at t = 0.999 against "
+       "the oracle's .0005-.0013, 46-49 % within 1e-2 of a training point (ratio 1.27-1.35, seeds 1-3)",
+       [](Scenario& s) { dfmLesson(s, 0.5, DfmDriftKind::Learned); }},
   };
   return list;
 }

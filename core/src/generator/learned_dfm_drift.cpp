@@ -2,7 +2,9 @@
 #include "driftlab/generator/learned_dfm_drift.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "base/rng.hpp"
@@ -11,15 +13,6 @@
 namespace driftlab {
 
 namespace {
-
-// the network sees (x, 2t - 1): time centred like the coordinates
-void writeInputs(Mlp::Matrix& in, const Points& x, const std::vector<double>& t) {
-  const long d = x.rows();
-  for (long e = 0; e < x.cols(); ++e) {
-    for (long r = 0; r < d; ++r) in(r, e) = static_cast<float>(x(r, e));
-    in(d, e) = static_cast<float>(2.0 * t[std::size_t(e)] - 1.0);
-  }
-}
 
 // m_theta = skip(t) x + scale(t) net(x, t): skip(t) = t / (t^2 + v_t) is E[X_1 | X_t] for
 // standard normal data and scale(t) = sqrt(v_t / (t^2 + v_t)) its posterior spread, so the
@@ -34,6 +27,36 @@ Preconditioning preconditioning(const DfmBridge& bridge, double t) {
 }
 
 }  // namespace
+
+Points driftNetworkInputs(const Points& x, const std::vector<double>& t) {
+  const long d = x.rows();
+  Points in(d + 1, x.cols());
+  in.topRows(d) = x;
+  for (long e = 0; e < x.cols(); ++e) in(d, e) = 2.0 * t[std::size_t(e)] - 1.0;
+  return in;
+}
+
+double bridgeRegressionLoss(const DfmBridge& bridge, const Points& xt, const Points& x1, const std::vector<double>& t,
+                            const Points& out, Points* grad_out) {
+  const long d = xt.rows(), batch = xt.cols();
+  // L = mean ((m - x1) / scale)^2 over batch x d with m = skip x_t + scale net, i.e. the network
+  // regresses its own target (x1 - skip x_t) / scale with unit weight at every t. Unweighted,
+  // (m - x1)^2 would weigh the late times by scale^2 (0.0025 at 1 - t = 0.01), where the samples
+  // choose their mode, and the network would learn a ring instead of eight modes (THEORY.md §12.4).
+  // dL/dnet = 2 (m - x1) / scale / (batch d)
+  if (grad_out) grad_out->resize(d, batch);
+  double loss = 0.0;
+  for (long k = 0; k < batch; ++k) {
+    const Preconditioning c = preconditioning(bridge, t[std::size_t(k)]);
+    for (long r = 0; r < d; ++r) {
+      const double m = c.skip * xt(r, k) + c.scale * out(r, k);
+      const double diff = (m - x1(r, k)) / c.scale;
+      loss += diff * diff;
+      if (grad_out) (*grad_out)(r, k) = 2.0 * diff / double(batch * d);
+    }
+  }
+  return loss / double(batch * d);
+}
 
 LearnedDfmDrift::LearnedDfmDrift(int dim, const DfmBridge& bridge, double epsilon, const LearnedDriftOptions& options)
     : bridge_(bridge),
@@ -80,24 +103,10 @@ double LearnedDfmDrift::trainStep(const Points& data) {
     }
     t[std::size_t(k)] = tk;
   }
-  Mlp::Matrix in(d + 1, batch_);
-  writeInputs(in, xt, t);
-  const Mlp::Matrix& out = net_.forward(in);
-  // L = mean (m - x1)^2 over batch x d with m = skip x_t + scale net;
-  // dL/dnet = 2 scale (m - x1) / (batch d)
-  Mlp::Matrix grad(d, batch_);
-  double loss = 0.0;
-  for (int k = 0; k < batch_; ++k) {
-    const Preconditioning c = preconditioning(bridge_, t[std::size_t(k)]);
-    for (long r = 0; r < d; ++r) {
-      const double m = c.skip * xt(r, k) + c.scale * double(out(r, k));
-      const double diff = m - x1(r, k);
-      loss += diff * diff;
-      grad(r, k) = static_cast<float>(2.0 * c.scale * diff / double(batch_ * d));
-    }
-  }
-  loss /= double(batch_ * d);
-  net_.backward(grad);
+  const Mlp::Matrix& out = net_.forward(driftNetworkInputs(xt, t).cast<float>());
+  Points grad;
+  const double loss = bridgeRegressionLoss(bridge_, xt, x1, t, out.cast<double>(), &grad);
+  net_.backward(grad.cast<float>());
   if (decay_steps_ > 0) {
     // cosine decay: large steps find the shape, small ones its precision
     const double progress = std::min(1.0, double(steps_) / double(decay_steps_));
@@ -107,15 +116,45 @@ double LearnedDfmDrift::trainStep(const Points& data) {
   }
   adam_.step(net_.parameters(), net_.parameterGradients());
   ++steps_;
+  losses_.push_back(static_cast<float>(loss));
   return loss;
+}
+
+namespace {
+
+LearnedDriftOptions trainingOptions(const DfmDriftRequest& r) {
+  DRIFTLAB_CHECK(r.steps >= 1, "dfm.train_steps: must be >= 1 (got " + std::to_string(r.steps) + ")");
+  LearnedDriftOptions options;
+  options.decay_steps = r.steps;
+  options.seed = r.seed;
+  return options;
+}
+
+}  // namespace
+
+TrainedDfmDrift::TrainedDfmDrift(const DfmDriftRequest& request)
+    : request_(request), net_(int(request.data.rows()), request.bridge, request.epsilon, trainingOptions(request)) {
+  const auto start = std::chrono::steady_clock::now();
+  for (long k = 0; k < request.steps; ++k) net_.trainStep(request_.data);
+  seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool TrainedDfmDrift::fits(const DfmDriftRequest& r) const {
+  return r.steps == request_.steps && r.seed == request_.seed && r.epsilon == request_.epsilon &&
+         r.bridge.sigma == request_.bridge.sigma && r.bridge.source_std == request_.bridge.source_std &&
+         r.data.rows() == request_.data.rows() && r.data.cols() == request_.data.cols() && r.data == request_.data;
+}
+
+void trainLearnedDfmDriftIfNeeded(FlowEngine& engine) {
+  if (!engine.needsLearnedDfmDrift()) return;
+  engine.setLearnedDfmDrift(std::make_shared<const TrainedDfmDrift>(engine.learnedDfmDriftRequest()));
 }
 
 Points LearnedDfmDrift::drift(const Points& x, double t) const {
   DRIFTLAB_CHECK(t >= 0.0 && t < 1.0, "dfm learned drift: t must be in [0, 1)");
   DRIFTLAB_CHECK(x.rows() == net_.outputDim(),
                  "dfm learned drift: points must have dimension " + std::to_string(net_.outputDim()));
-  Mlp::Matrix in(x.rows() + 1, x.cols());
-  writeInputs(in, x, std::vector<double>(std::size_t(x.cols()), t));
+  const Mlp::Matrix in = driftNetworkInputs(x, std::vector<double>(std::size_t(x.cols()), t)).cast<float>();
   const Preconditioning c = preconditioning(bridge_, t);
   const Points m = c.skip * x + c.scale * net_.evaluate(in).cast<double>();
   return (m - x) / (1.0 - t);

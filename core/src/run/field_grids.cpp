@@ -10,6 +10,7 @@
 #include <string>
 
 #include "driftlab/base/error.hpp"
+#include "driftlab/field/bridge_paths.hpp"
 #include "driftlab/flow/geometry.hpp"
 
 namespace driftlab::detail {
@@ -124,6 +125,28 @@ GridFields computeGridFields(const Points& particles, const Points& data, const 
     out.log_q = scalarGrid(view, n, n, f.log_q);
     if (f.v.cols() == nodes.cols()) out.speed = scalarGrid(view, n, n, f.v.colwise().norm().transpose());
   }
+  return out;
+}
+
+GridField quiverGridOf(const GridView& view, const std::function<Points(const Points&)>& drift) {
+  const int n = view.quiver_n;
+  return vectorGrid(view, n, n, drift(gridNodes(view, n, n)));
+}
+
+GridFields computeDfmGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
+                                const GridView& view, const std::function<Points(const Points&)>& drift,
+                                const DfmBridge& bridge, double t) {
+  GridFields out;
+  if (particles.rows() != 2 || data.rows() != 2) return out;
+  out.velocity = quiverGridOf(view, drift);
+  const int n = view.density_n;
+  const Points nodes = gridNodes(view, n, n);
+  out.log_p = scalarGrid(view, n, n, bridgeMarginalLogDensity(nodes, data, bridge, t));
+  FieldRequest req;
+  req.densities = true;
+  const FieldResult f = evaluateField(nodes, {}, particles, data, opt, req, {});
+  out.log_q = scalarGrid(view, n, n, f.log_q);
+  out.speed = scalarGrid(view, n, n, drift(nodes).colwise().norm().transpose());
   return out;
 }
 

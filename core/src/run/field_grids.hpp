@@ -2,10 +2,12 @@
 // densities, speed), evaluated on a view rectangle. Used by the modes' Runs. Any thread (pure).
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "driftlab/run/commands.hpp"
 #include "driftlab/run/snapshot.hpp"
+#include "driftlab/field/dfm_drift.hpp"
 #include "driftlab/field/velocity.hpp"
 
 namespace driftlab::detail {
@@ -50,6 +52,16 @@ Points gridNodes(const GridView& view, int nx, int ny);
 // attraction / repulsion split. Empty fields for points of another dimension.
 GridFields computeSphereGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
                                    const GridView& view);
+
+// a drift field's arrows on the view's quiver grid (2-D): drift maps 2 x E nodes to 2 x E vectors
+GridField quiverGridOf(const GridView& view, const std::function<Points(const Points&)>& drift);
+
+// mode dfm on the plane (THEORY.md §12.2): the drift b(t, .) in force on the quiver grid, the
+// bridge's marginal log p_t and |b| on the density grid, the particles' log q_hat (opt's KDE);
+// no attraction / repulsion split. Empty fields off the plane.
+GridFields computeDfmGridFields(const Points& particles, const Points& data, const VelocityOptions& opt,
+                                const GridView& view, const std::function<Points(const Points&)>& drift,
+                                const DfmBridge& bridge, double t);
 
 // every grid field for 2-D particles and data (velocity options already resolved);
 // multi-scale RMS norms are computed once and shared by both grids

@@ -16,12 +16,17 @@
 #include <type_traits>
 #include <variant>
 
+#include "base/rng.hpp"
 #include "driftlab/base/error.hpp"
+#include "driftlab/field/bridge_paths.hpp"
+#include "driftlab/field/dfm_drift.hpp"
+#include "driftlab/field/memorization.hpp"
 #include "driftlab/base/fnv1a.hpp"
 #include "driftlab/flow/datasets.hpp"
 #include "driftlab/flow/flow_engine.hpp"
 #include "driftlab/flow/flow_state.hpp"
 #include "driftlab/flow/scenario.hpp"
+#include "driftlab/generator/learned_dfm_drift.hpp"
 #include "driftlab/io/points_file.hpp"
 #include "driftlab/run/flow_worker.hpp"
 #include "driftlab/run/run.hpp"
@@ -38,6 +43,12 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kGridInterval = std::chrono::milliseconds(100);  // grid fields ~10 times per second
 constexpr int kGridCostFactor = 4;                              // ... and at most ~1/4 of the worker's time
 constexpr int kFlowMetricsEvery = 5;
+// mode dfm's panel: a sample within 1e-2 of a training point counts as a copy (THEORY.md §12.3);
+// a dozen bridge paths of 64 segments each read as paths without hiding the particles
+constexpr double kMemorizationRadius = 1e-2;
+constexpr int kBridgePaths = 12;
+constexpr int kBridgeKnots = 64;
+constexpr std::uint64_t kBridgePathSalt = 0x627269646765ULL;
 
 class FlowRun;
 
@@ -81,6 +92,8 @@ class FlowRun final : public Run {
   double time() const override { return engine_.time(); }
 
   StepOutcome step() override {
+    // dfm.drift learned: the first step trains the network (seconds; the last snapshot says so)
+    trainLearnedDfmDriftIfNeeded(engine_);
     const StepReport r = engine_.step();
     bandwidth_ = r.bandwidth;
     bandwidth_stale_ = false;
@@ -110,11 +123,16 @@ class FlowRun final : public Run {
   void fillSnapshot(Snapshot& s, bool paused) override;
 
  private:
+  void refreshDfmView();
+  DfmBridge dfmBridge() const { return DfmBridge{engine_.params().dfm_source_std, engine_.params().dfm_sigma}; }
+
   FlowEngine engine_;
   detail::DisplayCadence grids_{kGridInterval, kGridCostFactor, kGridInterval};
   detail::GridView view_;         // rectangle used only when custom_view_
   bool custom_view_ = false;
   detail::GridFields fields_;
+  DfmView dfm_view_;               // mode dfm: the panel's numbers (refreshDfmView)
+  GridField dfm_oracle_grid_;      // mode dfm with a learned drift: the oracle's arrows for comparison
   Points display_v_;              // velocity at the current state while paused
   bool display_v_valid_ = false;
   bool velocities_stale_ = true;  // engine.velocities() is not the current field
@@ -264,7 +282,21 @@ bool FlowRun::refreshDisplay(bool paused) {
   // the grids and the paused display velocity follow the run's compute path: without it they
   // would take float64 exact sums, N (N + M) pairs, i.e. hours at a million particles
   // (opt.path, set by FlowEngine::velocityOptions)
-  if (engine_.dim() == 2) {
+  const bool dfm = engine_.params().mode == FlowMode::Dfm;
+  if (dfm) refreshDfmView();
+  if (engine_.dim() == 2 && dfm) {
+    const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
+    const auto drift = [this](const Points& x) { return engine_.dfmDrift(x); };
+    fields_ = detail::computeDfmGridFields(engine_.particles(), engine_.data(), opt, v, drift, dfmBridge(),
+                                           engine_.dfmTime());
+    dfm_oracle_grid_ = GridField{};
+    if (engine_.learnedDfmDrift() != nullptr) {
+      const auto oracle = [this](const Points& x) {
+        return dfmOracleDrift(x, engine_.data(), dfmBridge(), engine_.dfmTime());
+      };
+      dfm_oracle_grid_ = detail::quiverGridOf(v, oracle);
+    }
+  } else if (engine_.dim() == 2) {
     const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
     fields_ = detail::computeGridFields(engine_.particles(), engine_.data(), opt, v);
   } else if (engine_.dim() == 3 && engine_.params().geometry != GeometryKind::Euclidean) {
@@ -273,7 +305,7 @@ bool FlowRun::refreshDisplay(bool paused) {
     fields_ = detail::GridFields{};
   }
   if (paused && velocities_stale_) {
-    display_v_ = particleVelocity(engine_.particles(), engine_.data(), opt);
+    display_v_ = dfm ? engine_.dfmDrift(engine_.particles()) : particleVelocity(engine_.particles(), engine_.data(), opt);
     // a non-finite field is not shown (the next step would roll back and warn); no retry loop
     display_v_valid_ = display_v_.cols() == engine_.particles().cols() && display_v_.rows() == engine_.dim() &&
                        display_v_.allFinite();
@@ -303,6 +335,37 @@ void FlowRun::fillSnapshot(Snapshot& s, bool paused) {
   s.data = engine_.data().cast<float>();
   s.mode_centres = engine_.modeCentres().cast<float>();
   detail::putGridFields(s, fields_, engine_.params().weights);
+  if (engine_.params().mode == FlowMode::Dfm) {
+    auto view = std::make_shared<DfmView>(dfm_view_);
+    view->t = engine_.dfmTime();
+    view->t_end = 1.0 - engine_.params().dfm_epsilon;
+    view->step = std::min<long>(engine_.dfmStepsTaken(), engine_.params().dfm_steps);
+    view->steps = engine_.params().dfm_steps;
+    view->oracle_velocity = dfm_oracle_grid_;
+    s.dfm = std::move(view);
+  }
+}
+
+// the DFM panel's numbers that need more than a read: the memorization share (N x M distances)
+// and the bridge paths, refreshed with the grids
+void FlowRun::refreshDfmView() {
+  DfmView& v = dfm_view_;
+  v.near_share = fractionNearData(engine_.particles(), engine_.data(), kMemorizationRadius);
+  v.paths = 0;
+  v.knots = 0;
+  v.bridge_paths = PointsF{};
+  if (engine_.dim() == 2) {
+    v.paths = kBridgePaths;
+    v.knots = kBridgeKnots;
+    v.bridge_paths = sampleBridgePaths(engine_.data(), dfmBridge(), kBridgePaths, kBridgeKnots,
+                                       seeded::mixSeed(engine_.params().init_seed, kBridgePathSalt))
+                         .cast<float>();
+  }
+  const DfmDriftModel* learned = engine_.learnedDfmDrift();
+  v.learned = engine_.params().dfm_drift == DfmDriftKind::Learned;
+  v.learned_ready = learned != nullptr;
+  v.learned_loss = learned ? learned->losses() : std::vector<float>{};
+  v.train_seconds = learned ? learned->trainSeconds() : 0.0;
 }
 
 std::unique_ptr<Run> FlowCheckpoint::makeRun() const { return std::make_unique<FlowRun>(state); }

@@ -15,6 +15,7 @@
 #include "driftlab/flow/geometry.hpp"
 #include "driftlab/field/metrics.hpp"
 #include "driftlab/base/types.hpp"
+#include "driftlab/flow/dfm_drift_model.hpp"
 
 namespace driftlab {
 
@@ -26,6 +27,9 @@ struct StepReport {
   std::string warning;       // e.g. "non-finite velocity at step 120: step rolled back, step size halved to 0.005"
   int inner_iterations = 0;  // integrator jko: inner iterations of this step
   double residual = 0.0;     // integrator jko: RMS |x - x_prev - eta v(x)| at the step's end
+  // velocity (or drift) evaluations over all particles this step took: 1 for Euler and DFM, 2 for
+  // Heun, every inner evaluation for JKO (the cost axis of the mode comparison)
+  int field_evaluations = 0;
 };
 
 class FlowEngine {
@@ -79,6 +83,19 @@ class FlowEngine {
   // and whether it has reached its end (further steps do nothing)
   double dfmTime() const;
   bool dfmFinished() const { return dfm_step_ >= params_.dfm_steps; }
+  long dfmStepsTaken() const { return dfm_step_; }
+  // mode dfm: the drift in force (oracle, or the learned one once installed) at the sampler's
+  // time, at the columns of x (d x E); the oracle's while a learned drift is missing
+  Points dfmDrift(const Points& x) const;
+  // dfm.drift learned: the installed drift when it fits the current data and settings, else null.
+  // The engine cannot train one (the network lives in a higher layer): its owner installs it,
+  // trainLearnedDfmDriftIfNeeded (learned_dfm_drift.hpp); without it a dfm step is not taken and
+  // says why.
+  const DfmDriftModel* learnedDfmDrift() const;
+  bool needsLearnedDfmDrift() const;     // mode dfm, dfm.drift learned, and no fitting drift
+  DfmDriftRequest learnedDfmDriftRequest() const;
+  // throws InvalidArgument when the model does not fit learnedDfmDriftRequest()
+  void setLearnedDfmDrift(std::shared_ptr<const DfmDriftModel> model);
 
   // options in force now (bandwidth rule resolved, path = the run's compute path)
   VelocityOptions velocityOptions() const;
@@ -102,6 +119,8 @@ class FlowEngine {
   double eta_ = 0.0;
   long step_index_ = 0;
   long dfm_step_ = 0;               // mode dfm: sampler steps taken since the particles left the source
+  // dfm.drift learned: trained once, then shared read-only with captured states (flow_state.hpp)
+  std::shared_ptr<const DfmDriftModel> learned_;
   std::uint64_t edit_counter_ = 0;  // seeds KDE sampling of added particles
 };
 

@@ -30,6 +30,9 @@ enum class CapMode { PerParticle, Global };
 // or Diffusion Flow Matching, a sampler from the source N(0, s0^2 I) at t = 0 to the data at
 // t = 1 - epsilon along the Markovian projection of a Brownian bridge (THEORY.md §12.2)
 enum class FlowMode { Drifting, Dfm };
+// mode dfm's drift: the closed form over the data, or an MLP trained on bridge samples (THEORY.md §12.4)
+enum class DfmDriftKind { Oracle, Learned };
+const char* dfmDriftKindName(DfmDriftKind k);       // oracle, learned
 
 const char* flowModeName(FlowMode m);               // drifting, dfm
 const char* integratorName(Integrator i);          // euler, heun, jko
@@ -80,6 +83,8 @@ struct FlowParams {
   double dfm_sigma = 0.5;
   double dfm_source_std = 1.0;
   double dfm_epsilon = 1e-3;
+  DfmDriftKind dfm_drift = DfmDriftKind::Oracle;
+  int dfm_train_steps = 3000;      // dfm.drift learned: Adam steps on bridge samples before sampling
   GeometryKind geometry = GeometryKind::Euclidean;
 
   // how the kernel sums are computed (compute_path.hpp): auto = float64 for small runs,

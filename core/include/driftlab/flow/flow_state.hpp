@@ -14,10 +14,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "driftlab/base/types.hpp"
 #include "driftlab/flow/flow_params.hpp"
+#include "driftlab/flow/dfm_drift_model.hpp"
 
 namespace driftlab {
 
@@ -33,6 +35,9 @@ struct FlowState {
   long step_index = 0;
   long dfm_step = 0;                // mode dfm: sampler steps since the particles left the source
   std::uint64_t edit_counter = 0;   // seeds the KDE draws of added particles
+  // dfm.drift learned: the trained network (read-only, shared; null until trained). A function of
+  // the data, the settings and the seed, kept so that a fork or a seek does not train again.
+  std::shared_ptr<const DfmDriftModel> dfm_learned;
 
   // memory held: the points and weights plus the fixed part (what a keyframe budget counts)
   std::size_t bytes() const {

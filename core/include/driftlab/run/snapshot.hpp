@@ -74,6 +74,29 @@ struct GeneratorView {
   int latent_nx = 0, latent_ny = 0;
 };
 
+// Mode dfm's part of a snapshot (THEORY.md §12). There the common part reads: velocities = the
+// drift b(t, x) at the particles, velocity grid = the drift over the view at the sampler's t,
+// log_p grid = the bridge's marginal p_t (where the particles should be at t), log_q = the
+// particles' KDE, speed = |b|.
+struct DfmView {
+  double t = 0.0;                     // the sampler's time
+  double t_end = 1.0;                 // 1 - epsilon: where the sampler stops
+  long step = 0, steps = 0;           // sampler steps taken, dfm.steps
+  // share of the particles within 1e-2 of a training point (memorization, THEORY.md §12.3)
+  double near_share = 0.0;
+  // bridge sample paths for random (source, data) pairs: 2 x (paths (knots + 1)), path p's knots
+  // contiguous, at t_k = k / knots (bridge_paths.hpp); empty off the plane
+  PointsF bridge_paths;
+  int paths = 0, knots = 0;
+  // dfm.drift = learned: the oracle's arrows over the view at t beside the learned ones of the
+  // velocity grid (empty with the oracle in force or before training)
+  GridField oracle_velocity;
+  bool learned = false;               // dfm.drift = learned
+  bool learned_ready = false;         // its network is trained (false: the next step trains it)
+  std::vector<float> learned_loss;    // its training loss per Adam step, for the loss curve
+  double train_seconds = 0.0;         // how long its training took
+};
+
 // The common part, filled by the run loop (step, time, history, warnings, ...) and the mode's
 // Run (params, points, grid fields, per-mode view).
 struct Snapshot {
@@ -108,6 +131,7 @@ struct Snapshot {
 
   // the mode's own view, when it has one (null in particle mode)
   std::shared_ptr<const GeneratorView> generator;
+  std::shared_ptr<const DfmView> dfm;  // mode dfm only
 };
 
 }  // namespace driftlab
