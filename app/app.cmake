@@ -83,7 +83,7 @@ if(DRIFTLAB_BUILD_TESTS)
   find_program(DRIFTLAB_BASH bash)
   if(DRIFTLAB_XVFB AND DRIFTLAB_BASH)
     # each script runs the app on its own Xvfb server (llvmpipe) and checks its output (tests/app/*.sh)
-    foreach(t presets pixels script_change tools deterministic record errors generator load highdim export sphere_view images presenter equations fork lesson)
+    foreach(t presets pixels script_change tools deterministic record errors generator load highdim export sphere_view images presenter equations fork lesson dfm)
       add_test(NAME app_${t}
                COMMAND ${DRIFTLAB_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/tests/app/${t}.sh $<TARGET_FILE:driftlab>
                        $<TARGET_FILE:driftlab_png_stats> ${CMAKE_BINARY_DIR}/app_test_out/${t} ${CMAKE_CURRENT_SOURCE_DIR})

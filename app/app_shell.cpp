@@ -282,6 +282,7 @@ bool Shell::loadInitial() {
       script_ = generator_mode_ ? loadScript(opt_.script, gen_scenario_) : loadScript(opt_.script, scenario_);
     ui_.view.presenter = opt_.presenter;  // first: --view ui_scale=X sets the scale of the mode in force
     for (const auto& kv : opt_.view_settings) applyViewSetting(ui_.view, ui_.show_panels, kv);
+    if (ui_.view.compare_at_start) ui::startComparison(ui_, scenario_.params.dataset);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "driftlab: %s\n", e.what());
     start_error_ = e.what();

@@ -170,6 +170,13 @@ int Shell::headlessLoop() {
   FrameProgress progress(until_lesson_ends ? 0 : opt_.frames);
   for (; f < max_frames && !quit; ++f) {
     if (until_lesson_ends && lesson_->finished() && lesson_tail-- <= 0) break;
+    // --view compare=on: the last two frames show the comparison's result (a table sizes its
+    // columns in its first frame), so they wait for it (a background job of the UI, not an engine
+    // step; at most 10 minutes)
+    if (f + std::min(2L, opt_.frames) == opt_.frames && ui_.comparison) {
+      const auto deadline = Clock::now() + std::chrono::minutes(10);
+      while (!ui::comparisonDone(ui_) && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     std::vector<std::string> shots;
     auto before = worker_->latest();
     std::uint64_t before_id = before ? before->snapshot_id : 0;

@@ -116,6 +116,12 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
   else if (key == "quiver") view.show_quiver = parseOnOff(v, key);
   else if (key == "particle_arrows") view.show_particle_arrows = parseOnOff(v, key);
   else if (key == "trails") view.show_trails = parseOnOff(v, key);
+  else if (key == "bridge") view.show_bridge_paths = parseOnOff(v, key);  // mode dfm: bridge paths and source
+  else if (key == "dfm_arrows") {  // mode dfm with a learned drift: whose arrows
+    if (v == "learned") view.dfm_oracle_arrows = false;
+    else if (v == "oracle") view.dfm_oracle_arrows = true;
+    else bad("learned or oracle");
+  } else if (key == "compare") view.compare_at_start = parseOnOff(v, key);
   else if (key == "grid") view.show_grid = parseOnOff(v, key);
   else if (key == "particles") view.show_particles = parseOnOff(v, key);
   else if (key == "data") view.show_data = parseOnOff(v, key);
@@ -134,7 +140,7 @@ void applyViewSetting(ViewOptions& view, bool& show_panels, std::string_view key
                           "' (heat, arrows, split, coloring, tool, quiver, particle_arrows, trails, grid, particles, data, "
                           "circle, legend, panels, arrow_scale, heat_opacity, trail_length, quiver_n, density_n, "
                           "particle_size, data_size, projection, proj_a, proj_b, proj_seed, images, image, image_count, image_nearest, "
-                          "image_classes, presenter, ui_scale, equations)");
+                          "image_classes, presenter, ui_scale, equations, bridge, dfm_arrows, compare)");
 }
 
 namespace {

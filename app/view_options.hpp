@@ -37,6 +37,12 @@ struct ViewOptions {
   bool show_trails = true;
   bool show_grid = true;
   bool show_bandwidth_circle = true;
+  // mode dfm: bridge sample paths and the source's 1 and 2 s0 circles; with a learned drift in
+  // force, the oracle's arrows instead of the learned ones
+  bool show_bridge_paths = true;
+  bool dfm_oracle_arrows = false;
+  // --view compare=on: open the Compare modes window and run the comparison at start
+  bool compare_at_start = false;
   ParticleColoring coloring = ParticleColoring::StartPosition;
   ArrowMode arrow_mode = ArrowMode::Proportional;
   float arrow_scale = 0.05f;       // TrueLength: world units per unit speed, locked unless the user changes it

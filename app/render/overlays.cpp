@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 #include "imgui.h"
 
@@ -216,6 +217,45 @@ std::string formatTick(double value, double step) {
   return buf;
 }
 
+// mode dfm (THEORY.md §12.2): the source's 1 s0 and 2 s0 circles, bridge sample paths from a
+// source draw to a data point (blue at t = 0 to orange at t = 1) with a dot where each bridge
+// is at the sampler's time, and the time in the canvas's top-left corner (it shows in recordings)
+void dfmOverlay(ImDrawList* dl, const Camera& cam, const Scene::DfmOverlay& d, const ViewOptions& view,
+                const std::array<float, 4>& fr) {
+  const Vec2f o = cam.worldToScreen({0.f, 0.f});
+  const float ppu = cam.pixelsPerUnit();
+  const ImU32 ring = IM_COL32(120, 170, 255, 150);
+  for (const float k : {1.f, 2.f})
+    dl->AddCircle(ImVec2(o.x, o.y), k * float(d.source_std) * ppu, ring, 96, 1.2f);
+  textShadow(dl, ImVec2(o.x + 2.f * float(d.source_std) * ppu * 0.7071f + 4.f, o.y - 2.f * float(d.source_std) * ppu * 0.7071f - 14.f),
+             ring, "source N(0, s0^2 I): 1 and 2 s0");
+  if (view.show_bridge_paths && d.paths > 0 && d.knots > 0 &&
+      d.bridge_paths.size() == std::size_t(2 * d.paths * (d.knots + 1))) {
+    std::vector<ImVec2> pts(std::size_t(d.knots + 1));
+    for (int p = 0; p < d.paths; ++p) {
+      const float* base = d.bridge_paths.data() + std::size_t(2 * p * (d.knots + 1));
+      for (int k = 0; k <= d.knots; ++k) {
+        const Vec2f s = cam.worldToScreen({base[2 * k], base[2 * k + 1]});
+        pts[std::size_t(k)] = ImVec2(s.x, s.y);
+      }
+      for (int k = 0; k < d.knots; ++k) {
+        const float u = float(k) / float(d.knots);
+        const ImU32 c = IM_COL32(int(90 + 165 * u), int(150 - 10 * u), int(255 - 200 * u), 190);
+        dl->AddLine(pts[std::size_t(k)], pts[std::size_t(k + 1)], c, 2.f);
+      }
+      // where this bridge is at the sampler's time (knots are at k / knots)
+      const float at = float(std::clamp(d.t, 0.0, 1.0)) * float(d.knots);
+      const int k0 = std::min(int(at), d.knots - 1);
+      const float f = at - float(k0);
+      const ImVec2 a = pts[std::size_t(k0)], b = pts[std::size_t(k0 + 1)];
+      dl->AddCircleFilled(ImVec2(a.x + f * (b.x - a.x), a.y + f * (b.y - a.y)), 3.5f, IM_COL32(255, 255, 255, 220));
+    }
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "DFM  t = %.3f of %.3f", d.t, d.t_end);
+  textShadow(dl, ImVec2(fr[0] + 12.f, fr[1] + 10.f), IM_COL32(255, 255, 255, 235), buf);
+}
+
 void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions& view, const OverlayInputs& in) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   std::array<float, 4> fr = in.free_rect;
@@ -228,6 +268,7 @@ void drawCanvasOverlays(const Camera& cam, const Scene& scene, const ViewOptions
     return;
   }
   if (view.show_grid) gridLabels(dl, cam, scene.gridStep(), fr);
+  if (scene.dfmOverlay().active) dfmOverlay(dl, cam, scene.dfmOverlay(), view, fr);
   if (scene.projection().active()) tr.y += projectionBox(dl, scene.projection(), view, tr);
   if (view.show_colorbar && view.heat_map != HeatMap::None && scene.heatLegend().visible && !scene.projection().active())
     tr.y += colorBar(dl, scene.heatLegend(), tr);

@@ -109,6 +109,18 @@ void Scene::sync(const Snapshot& s, const ViewOptions& view) {
       start_radius_ = static_cast<float>(2 * std::sqrt(r2 / std::max(n, 1))) + 1e-6f;
     }
     velocity_ = s.velocity;
+    dfm_overlay_ = DfmOverlay{};
+    dfm_oracle_velocity_ = GridField{};
+    if (s.dfm && s.particles.rows() == 2) {
+      dfm_oracle_velocity_ = s.dfm->oracle_velocity;
+      dfm_overlay_.active = true;
+      dfm_overlay_.t = s.dfm->t;
+      dfm_overlay_.t_end = s.dfm->t_end;
+      dfm_overlay_.source_std = s.params.dfm_source_std;
+      dfm_overlay_.paths = s.dfm->paths;
+      dfm_overlay_.knots = s.dfm->knots;
+      dfm_overlay_.bridge_paths.assign(s.dfm->bridge_paths.data(), s.dfm->bridge_paths.data() + s.dfm->bridge_paths.size());
+    }
     attraction_ = s.attraction;
     repulsion_ = s.repulsion;
     per_term_ = s.per_term;
@@ -274,7 +286,11 @@ void Scene::updateHeat(const Snapshot& s, const ViewOptions& view, bool new_run)
   std::vector<float> values;
   switch (view.heat_map) {
     case HeatMap::None: return;
-    case HeatMap::LogP: base = &s.log_p; heat_legend_.title = "log p(x)  (data KDE)"; break;
+    case HeatMap::LogP:
+      base = &s.log_p;
+      // mode dfm: the bridge's marginal at the sampler's t (THEORY.md §12.3)
+      heat_legend_.title = s.dfm ? "log p_t(x)  (bridge marginal at t)" : "log p(x)  (data KDE)";
+      break;
     case HeatMap::LogQ: base = &s.log_q; heat_legend_.title = "log q(x)  (particle KDE)"; break;
     case HeatMap::LogRatio: base = &s.log_p; heat_legend_.title = "log p/q  (clear = equilibrium)"; break;
     case HeatMap::Speed: base = &s.speed; heat_legend_.title = "log10 |v(x)|"; break;
@@ -390,7 +406,9 @@ void Scene::buildArrows(const Camera& cam, const ViewOptions& view) {
       spacing = sources.size() == 1 ? std::min(dx, dy) : std::min({spacing, dx, dy});
     };
     switch (view.split) {
-      case FieldSplit::Total: add(velocity_, kTotalArrow, true); break;
+      case FieldSplit::Total:
+        add(view.dfm_oracle_arrows && !dfm_oracle_velocity_.empty() ? dfm_oracle_velocity_ : velocity_, kTotalArrow, true);
+        break;
       case FieldSplit::AttractionRepulsion:
         add(attraction_, kAttraction, false);
         add(repulsion_, kRepulsion, false);

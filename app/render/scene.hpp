@@ -98,6 +98,14 @@ class Scene {
   const std::vector<float>& pickedPath() const { return picked_path_; }
   // the map from d > 2 dimensions to the canvas (inactive for d <= 2)
   const ViewProjection& projection() const { return projection_; }
+  // mode dfm on the plane: what the overlays draw (bridge paths, the source's circles, the time)
+  struct DfmOverlay {
+    bool active = false;
+    double t = 0, t_end = 1, source_std = 1;
+    std::vector<float> bridge_paths;  // 2 floats per knot, paths x (knots + 1) knots
+    int paths = 0, knots = 0;
+  };
+  const DfmOverlay& dfmOverlay() const { return dfm_overlay_; }
 
  private:
   void updateColors(const Snapshot& s, const ViewOptions& view);
@@ -126,6 +134,8 @@ class Scene {
   float start_cx_ = 0, start_cy_ = 0, start_radius_ = 1;
   // grid fields kept for the quiver (rebuilt per frame because sizes depend on the zoom)
   GridField velocity_, attraction_, repulsion_;
+  GridField dfm_oracle_velocity_;  // mode dfm with a learned drift: the oracle's arrows (view.dfm_oracle_arrows)
+  DfmOverlay dfm_overlay_;
   std::vector<GridField> per_term_;
   std::vector<std::string> term_names_;
 

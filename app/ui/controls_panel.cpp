@@ -46,19 +46,59 @@ const std::vector<NamedDescription>& generatorPresets() {
   return catalog;
 }
 
-// mode switch: particles (FlowWorker) | generator (GeneratorWorker); the shell starts
-// the other worker. Returns true in generator mode.
+// The three views of generative modelling on one target, and the generator (THEORY.md §11-§12):
+// drifting (the particle flow, explicit steps), JKO (the same flow by proximal steps), DFM (the
+// particles sample Diffusion Flow Matching from the source) - one FlowWorker, switched by
+// parameters - and the generator (GeneratorWorker; the shell starts the other worker).
+enum class ModeChoice { Drifting, Jko, Dfm, Generator };
+
+ModeChoice modeOf(const Snapshot* frame) {
+  if (frame == nullptr) return ModeChoice::Drifting;
+  if (frame->generator) return ModeChoice::Generator;
+  if (frame->params.mode == FlowMode::Dfm) return ModeChoice::Dfm;
+  return frame->params.integrator == Integrator::Jko ? ModeChoice::Jko : ModeChoice::Drifting;
+}
+
+// one SetParams, so the plots get one marker ("mode=jko")
+void switchFlowMode(const Snapshot& frame, ModeChoice to, const UiActions& actions) {
+  FlowParams p = frame.params;
+  p.mode = to == ModeChoice::Dfm ? FlowMode::Dfm : FlowMode::Drifting;
+  if (to == ModeChoice::Jko) p.integrator = Integrator::Jko;
+  if (to == ModeChoice::Drifting && p.integrator == Integrator::Jko) p.integrator = Integrator::Euler;
+  const char* name = to == ModeChoice::Jko ? "jko" : to == ModeChoice::Dfm ? "dfm" : "drifting";
+  sendCommand(actions, cmd::SetParams{p, std::string("mode=") + name});
+}
+
+// Returns true in generator mode.
 bool drawModeSwitch(const Snapshot* frame, const UiActions& actions) {
-  const bool generator = frame != nullptr && (frame->generator != nullptr);
+  const ModeChoice now = modeOf(frame);
+  const bool generator = now == ModeChoice::Generator;
   ImGui::TextUnformatted("mode:");
-  ImGui::SameLine();
-  if (ImGui::RadioButton("particles", !generator) && generator && actions.set_generator_mode)
-    actions.set_generator_mode(false);
-  ImGui::SameLine();
-  if (ImGui::RadioButton("generator", generator) && !generator && actions.set_generator_mode)
-    actions.set_generator_mode(true);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("train a network x = f(z) with the drifting loss of the same field (THEORY.md §7)");
+  struct Choice {
+    ModeChoice mode;
+    const char* label;
+    const char* tip;
+  };
+  static const Choice choices[] = {
+      {ModeChoice::Drifting, "drifting", "the particles follow the gradient flow of the divergence, explicit steps (THEORY.md §6)"},
+      {ModeChoice::Jko, "JKO", "the same flow by proximal (implicit) steps: stable for any step size (THEORY.md §11)"},
+      {ModeChoice::Dfm, "DFM", "Diffusion Flow Matching: the particles travel from the source N(0, s0^2 I) at t = 0 to the data at t = 1 (THEORY.md §12)"},
+      {ModeChoice::Generator, "generator", "train a network x = f(z) with the drifting loss of the same field (THEORY.md §7)"},
+  };
+  for (const Choice& c : choices) {
+    ImGui::SameLine();
+    // from the generator, a particle mode starts the particle worker; pick JKO or DFM there
+    const bool reachable = c.mode == ModeChoice::Generator || c.mode == ModeChoice::Drifting || !generator;
+    ImGui::BeginDisabled(frame == nullptr || !reachable);
+    if (ImGui::RadioButton(c.label, now == c.mode) && now != c.mode) {
+      if (actions.set_generator_mode && (c.mode == ModeChoice::Generator || generator))
+        actions.set_generator_mode(c.mode == ModeChoice::Generator);
+      else switchFlowMode(*frame, c.mode, actions);
+    }
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s%s", c.tip, reachable ? "" : " (switch to drifting first)");
+  }
   return generator;
 }
 
@@ -253,6 +293,10 @@ void drawRunSection(const Snapshot* frame, UiState& state, const UiActions& acti
   if (ImGui::Button("Fit view")) call(actions.fit_view);
   ImGui::SameLine();
   if (ImGui::Button("Help")) state.show_help = !state.show_help;
+  ImGui::SameLine();
+  if (ImGui::Button("Compare modes")) state.show_comparison = !state.show_comparison;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("drifting, JKO, DFM and the generator on this target: energy distance against field evaluations");
 }
 
 }  // namespace
@@ -276,6 +320,8 @@ void drawControlsPanel(const Snapshot* frame, UiState& state, const UiActions& a
   if (ImGui::CollapsingHeader("Run", ImGuiTreeNodeFlags_DefaultOpen)) drawRunSection(frame, state, actions, status);
   if (ImGui::CollapsingHeader("Timeline and A/B fork", ImGuiTreeNodeFlags_DefaultOpen))
     drawTimelineSection(frame, state, actions);
+  if (frame != nullptr && frame->dfm && ImGui::CollapsingHeader("Diffusion Flow Matching", ImGuiTreeNodeFlags_DefaultOpen))
+    drawDfmSection(frame, state, actions);
   drawFlowParams(frame, state, actions);
   drawViewOptions(frame, state, actions);
 }

@@ -26,6 +26,14 @@ void drawAllSettingsSection(const Snapshot* frame, ParamShadow& shadow, const Ui
 // (Seek), branch / discard, keyframe memory, Fork / Close A / Close B, focus and "both"
 void drawTimelineSection(const Snapshot* frame, UiState& state, const UiActions& actions);
 
+// mode dfm (dfm_panel.cpp): the sampler's time slider (Seek), oracle / learned drift with the
+// training loss, which arrows, bridge paths, the share of samples on training points
+void drawDfmSection(const Snapshot* frame, UiState& state, const UiActions& actions);
+
+// the "Compare modes" window (comparison_window.cpp): runs the mode comparison on its own thread
+// and plots energy distance against field evaluations for every mode
+void drawComparisonWindow(const Snapshot* frame, UiState& state);
+
 // guided lessons (lesson_panel.cpp): the Run section's lesson list and, while a lesson runs, its
 // controls; the frame around the control the current beat asks for
 void drawLessonList(UiState& state, const UiActions& actions);

@@ -35,6 +35,25 @@ constexpr std::array kHelp = {
                         "the canvas (also in recordings) and, at some steps, something to try; the control to touch is "
                         "framed. Next moves on, Back repeats a step, Stop ends the lesson. Every number a caption "
                         "states was measured over seeds 1-3 (the presets' descriptions and their tests)."},
+    ParamHelp{"dfm_time", "The sampler's time t: the particles left the source N(0, s0^2 I) at t = 0 and reach the data "
+                          "at t = 1 - epsilon. Drag to see them at any t the run has reached (replayed bit for bit); "
+                          "the arrows are the drift b(t, x) at that t, the heat map log p_t is where the bridge puts "
+                          "mass at that t (THEORY.md §12.2)."},
+    ParamHelp{"dfm_arrows", "With the learned drift in force: show its arrows b_theta(t, x), or the oracle's b(t, x) at the "
+                            "same t for comparison. Where they differ, the network has not learned the drift "
+                            "(THEORY.md §12.4)."},
+    ParamHelp{"dfm_bridge", "A dozen Brownian-bridge paths X_t = (1 - t) x0 + t x1 + sigma B_t from source draws x0 to "
+                            "data points x1 (blue at t = 0, orange at t = 1; the white dot is where each is at the "
+                            "sampler's t), and the source's 1 and 2 s0 circles: what the drift is the average of."},
+    ParamHelp{"dfm_copies", "The share of samples within 1e-2 of a training point. Measured on eight Gaussians with "
+                            "M = N = 1024 and 200 steps (THEORY.md §12.3): 97 % with sigma = 0 (the samples copy "
+                            "training points), 55 % with sigma = 0.5, where fresh draws of the same law give 63 %."},
+    ParamHelp{"compare_modes", "Runs every mode on this target with 512 points each and plots the energy distance of its "
+                               "samples to fresh data against the field evaluations it took: the particle flow along its "
+                               "steps, JKO counting every inner evaluation, DFM once per number of sampler steps T, and "
+                               "the generator at one network evaluation per sample. Training (the learned drift's 3000 "
+                               "steps, the generator's 1000) is not counted; the table gives each mode's seconds. An "
+                               "evaluation costs differently per mode (THEORY.md §12.5)."},
     ParamHelp{"fork", "Fork (B) splits the run into A (left) and B (right) from this exact state: change one thing on "
                       "one side and watch both futures side by side, one camera, one clock (play, pause, steps and "
                       "the timeline move both). Settings go to the side with the focus (O switches), or to both. "

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "imgui.h"
+#include "comparison_job.hpp"
 #include "panels.hpp"
 
 namespace driftlab::app::ui {
@@ -53,6 +54,7 @@ void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& ac
     drawStatusBar(frame, state, status);
   }
   drawHelpWindow(state);
+  drawComparisonWindow(frame, state);
   drawLessonHighlight(state);
   // equations (E): over the canvas along its bottom, between the two columns
   const float left = std::clamp(W * 0.27f, 300.f, 420.f) + 8.f, right = W - std::clamp(W * 0.3f, 300.f, 560.f) - 8.f;

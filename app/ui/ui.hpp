@@ -23,6 +23,8 @@
 
 namespace driftlab::app::ui {
 
+class ComparisonJob;  // comparison_job.hpp
+
 struct UiActions {                                   // provided by the shell (app-core)
   std::function<void(driftlab::Command)> send;        // forwards to the FlowWorker
   std::function<void(const std::string&)> load_scenario, save_scenario, load_preset;  // shell reports errors via AppStatus
@@ -138,7 +140,15 @@ struct UiState { driftlab::app::ViewOptions view; bool plot_vs_time = false; boo
                  bool fork_pending = false;
                  std::shared_ptr<const MetricHistory> compare_history;
                  LessonView lesson;                  // guided lesson (lesson_panel.cpp)
+                 // the "Compare modes" window and its background run (comparison_window.cpp)
+                 bool show_comparison = false;
+                 std::shared_ptr<ComparisonJob> comparison;
 };
+
+// the "Compare modes" window (comparison_window.cpp): open it and start the comparison on this
+// built-in 2-D dataset (another dataset: eight Gaussians); comparisonDone: no comparison runs
+void startComparison(UiState& state, const std::string& dataset);
+bool comparisonDone(const UiState& state);
 
 // draws the controls panel, plots panel, status bar, help window; render thread only; frame may be null
 void drawUi(const driftlab::Snapshot* frame, UiState& state, const UiActions& actions, const AppStatus& status);

@@ -5,12 +5,15 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <variant>
+#include <thread>
 #include <vector>
 
+#include "../comparison_job.hpp"
 #include "../panels.hpp"
 #include "../plot_widget.hpp"
 #include "../ui.hpp"
@@ -428,7 +431,7 @@ TEST_CASE("generator mode: the Run panel shows the generator, Save model and the
   h.frame(snap.get());
   REQUIRE(saved.size() == 1);
   CHECK(saved[0] == "trained.json");
-  const ImVec2 particles = h.find("Controls", "particles", snap.get(), 70.f);
+  const ImVec2 particles = h.find("Controls", "drifting", snap.get(), 70.f);
   REQUIRE(particles.x >= 0);
   h.mouse(particles, true);
   h.frame(snap.get());
@@ -597,4 +600,136 @@ TEST_CASE("the Images window opens by itself for the 8x8 digits, notes a shape t
   CHECK_FALSE(h.state.view.images.show);
   press(GLFW_KEY_I);
   CHECK(h.state.view.images.show);
+}
+
+namespace {
+
+// a same-line widget of the Controls window: scanned along the row at height y (found by a
+// left-aligned widget of that row), far fewer frames than a scan of the window per x
+ImVec2 findOnRow(Harness& h, const char* label, float y, const Snapshot* snap) {
+  ImGuiWindow* win = ImGui::FindWindowByName("Controls");
+  if (win == nullptr || y < 0) return ImVec2(-1, -1);
+  const ImGuiID id = win->GetID(label);
+  for (float x = win->Pos.x + 8.f; x < win->Pos.x + win->Size.x; x += 5.f) {
+    h.mouse(ImVec2(x, y), false);
+    h.frame(snap);
+    if (ImGui::GetCurrentContext()->HoveredId == id) {
+      h.mouse(ImVec2(-1, -1), false);
+      h.frame(snap);
+      return ImVec2(x + 2.f, y);
+    }
+  }
+  return ImVec2(-1, -1);
+}
+
+void click(Harness& h, ImVec2 at, const Snapshot* snap) {
+  h.mouse(at, true);
+  h.frame(snap);
+  h.mouse(at, false);
+  h.frame(snap);
+}
+
+}  // namespace
+
+TEST_CASE("mode switch: JKO and DFM are one SetParams each on the particle run") {
+  Harness h(1280.f, 3000.f);
+  auto snap = makeSnapshot(FlowParams{}, 1);
+  for (int i = 0; i < 2; ++i) h.frame(snap.get());
+  const float mode_row = h.find("Controls", "drifting", snap.get(), 70.f).y;
+  const ImVec2 jko = findOnRow(h, "JKO", mode_row, snap.get());
+  REQUIRE(jko.x >= 0);
+  click(h, jko, snap.get());
+  REQUIRE(countOf<cmd::SetParams>(h.sent) == 1);
+  const auto& to_jko = std::get<cmd::SetParams>(h.sent.back());
+  CHECK(to_jko.params.integrator == Integrator::Jko);
+  CHECK(to_jko.params.mode == FlowMode::Drifting);
+  CHECK(to_jko.label == "mode=jko");
+  const ImVec2 dfm = findOnRow(h, "DFM", mode_row, snap.get());
+  REQUIRE(dfm.x >= 0);
+  click(h, dfm, snap.get());
+  REQUIRE(countOf<cmd::SetParams>(h.sent) == 2);
+  CHECK(std::get<cmd::SetParams>(h.sent.back()).params.mode == FlowMode::Dfm);
+}
+
+TEST_CASE("DFM panel: the time slider seeks within the recorded run, the drift choice is a setting, the loss plots") {
+  Harness h(1280.f, 3000.f);
+  FlowParams p;
+  p.mode = FlowMode::Dfm;
+  p.dfm_drift = DfmDriftKind::Learned;
+  auto snap = makeSnapshot(p, 1);
+  snap->step = 100;
+  snap->timeline.first_step = 0;
+  snap->timeline.end_step = 200;
+  auto dfm = std::make_shared<DfmView>();
+  dfm->steps = 200;
+  dfm->step = 100;
+  dfm->t_end = 0.999;
+  dfm->t = 100 * 0.999 / 200;
+  dfm->near_share = 0.95;
+  dfm->learned = true;
+  dfm->learned_ready = true;
+  for (int k = 0; k < 3000; ++k) dfm->learned_loss.push_back(1.0f / float(1 + k));
+  dfm->train_seconds = 3.4;
+  dfm->paths = 2;
+  dfm->knots = 4;
+  dfm->bridge_paths = PointsF::Random(2, 10);
+  dfm->oracle_velocity.nx = dfm->oracle_velocity.ny = 2;
+  snap->dfm = dfm;
+  std::vector<long> seeks;
+  h.actions.seek = [&](long step) { seeks.push_back(step); };
+  for (int i = 0; i < 2; ++i) h.frame(snap.get());
+  CHECK(h.sent.empty());
+  // the slider: a click at its left end seeks to step 0 (t = 0)
+  const ImVec2 slider = h.find("Controls", "t", snap.get(), 20.f);
+  REQUIRE(slider.x >= 0);
+  click(h, ImVec2(slider.x - 10.f, slider.y), snap.get());
+  REQUIRE(!seeks.empty());
+  CHECK(seeks.back() == 0);
+  // the drift row lies between the slider and the loss plot: scan rows below the slider
+  ImVec2 oracle(-1, -1);
+  for (float y = slider.y + 10.f; y < slider.y + 120.f && oracle.x < 0; y += 6.f) oracle = findOnRow(h, "oracle", y, snap.get());
+  REQUIRE(oracle.x >= 0);
+  click(h, oracle, snap.get());
+  REQUIRE(countOf<cmd::SetParam>(h.sent) == 1);
+  CHECK(std::get<cmd::SetParam>(h.sent.back()).key_equals_value == "dfm.drift=oracle");
+  // arrows: the oracle's instead of the learned ones
+  ImVec2 oracle_arrows(-1, -1);
+  for (float y = oracle.y + 60.f; y < oracle.y + 260.f && oracle_arrows.x < 0; y += 6.f)
+    oracle_arrows = findOnRow(h, "oracle b", y, snap.get());
+  REQUIRE(oracle_arrows.x >= 0);
+  click(h, oracle_arrows, snap.get());
+  CHECK(h.state.view.dfm_oracle_arrows);
+}
+
+TEST_CASE("Compare modes window: a finished comparison is plotted and tabled; Run starts another on the run's target") {
+  Harness h(1280.f, 900.f);
+  auto snap = makeSnapshot(FlowParams{}, 1);
+  ComparisonOptions o;
+  o.samples = 64;
+  o.flow_steps = 5;
+  o.jko_steps = 1;
+  o.dfm_steps = {2, 5};
+  o.dfm_train_steps = 20;
+  o.generator_steps = 5;
+  h.state.comparison = std::make_shared<ComparisonJob>(o);
+  h.state.show_comparison = true;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!comparisonDone(h.state) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(h.state.comparison->result() != nullptr);
+  CHECK(h.state.comparison->result()->curves.size() == 5u);
+  for (int i = 0; i < 3; ++i) h.frame(snap.get());
+  CHECK(h.sent.empty());
+  CHECK(maxVertices() > 0);
+  const ImVec2 run = h.find("Compare modes", "Run comparison", snap.get(), 40.f);
+  REQUIRE(run.x >= 0);
+  h.mouse(run, true);
+  h.frame(snap.get());
+  h.mouse(run, false);
+  h.frame(snap.get());
+  // a new comparison of the default options on the run's dataset (the snapshot's is built in)
+  REQUIRE(h.state.comparison != nullptr);
+  CHECK(h.state.comparison->options().samples == 512);
+  CHECK(h.state.comparison->options().dataset == FlowParams{}.dataset);
+  h.state.comparison.reset();  // cancels and joins at once
 }
