@@ -1,8 +1,11 @@
 #include "canvas_input.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include "driftlab/field/bridge_paths.hpp"
+#include "driftlab/field/dfm_drift.hpp"
 #include "driftlab/field/velocity.hpp"
 #include "imgui.h"
 
@@ -69,6 +72,23 @@ std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) 
     Points eval(2, 1);
     eval << at.x, at.y;
     VelocityOptions opt = frame.params.velocityOptions(particles, data, frame.time);
+    if (frame.dfm) {
+      // mode dfm: the oracle drift at the sampler's t and the bridge's marginal p_t (THEORY.md
+      // §12.2-§12.3); a learned network lives in the worker, so the read-out names the oracle
+      const DfmBridge bridge{frame.params.dfm_source_std, frame.params.dfm_sigma};
+      const double t = std::min(frame.dfm->t, frame.dfm->t_end);
+      const Points b = dfmOracleDrift(eval, data, bridge, t);
+      render::ProbeReadout out;
+      out.at = at;
+      out.v = {static_cast<float>(b(0, 0)), static_cast<float>(b(1, 0))};
+      out.v_name = frame.dfm->learned ? "oracle b" : "b";
+      out.log_p = bridgeMarginalLogDensity(eval, data, bridge, t)[0];
+      FieldRequest densities;
+      densities.densities = true;
+      out.log_q = evaluateField(eval, {}, particles, data, opt, densities).log_q[0];
+      out.has_density = std::isfinite(out.log_p) && std::isfinite(out.log_q);
+      return out;
+    }
     FieldRequest req;
     req.breakdown = true;
     req.densities = true;

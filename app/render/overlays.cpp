@@ -125,8 +125,8 @@ float arrowLegend(ImDrawList* dl, const ArrowLegend& a, const Camera& cam, ImVec
 
 void probeBox(ImDrawList* dl, const Camera& cam, const ProbeReadout& p) {
   char buf[384];
-  int n = std::snprintf(buf, sizeof buf, "x = (%.4g, %.4g)\nv = (%.4g, %.4g)  |v| = %.4g", p.at.x, p.at.y, p.v.x, p.v.y,
-                        std::hypot(p.v.x, p.v.y));
+  int n = std::snprintf(buf, sizeof buf, "x = (%.4g, %.4g)\n%s = (%.4g, %.4g)  |%s| = %.4g", p.at.x, p.at.y, p.v_name,
+                        p.v.x, p.v.y, p.v_name, std::hypot(p.v.x, p.v.y));
   if (p.has_split && n > 0 && n < static_cast<int>(sizeof buf))
     n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "\nattraction |.| = %.4g\nrepulsion  |.| = %.4g",
                        std::hypot(p.attraction.x, p.attraction.y), std::hypot(p.repulsion.x, p.repulsion.y));

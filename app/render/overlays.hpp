@@ -22,6 +22,7 @@ struct ProbeReadout {
   Vec2f v, attraction, repulsion;
   double log_p = 0, log_q = 0;
   bool has_split = false, has_density = false;
+  const char* v_name = "v";  // mode dfm: "b" (the drift), or "oracle b" beside a learned one
 };
 
 // the probe on S^2: a point of the sphere, the tangent velocity the particles would feel there, and

@@ -3,24 +3,32 @@ set -u
 APP="$1"; STATS="$2"; OUT="$3"; SRC="$4"
 mkdir -p "$OUT"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# One X server per test script: Xvfb picks a free display itself (-displayfd), so parallel ctest jobs
-# never race for one, and it stops when the script exits. Not xvfb-run around every command: its
-# clean-up now and then failed a command that had passed (exit 5, "problem while cleaning up
-# temporary directory"), which made a passing test fail.
+# One X server per test script, on a display number of its own: derived from the output folder
+# (so the scripts of one ctest run start far apart) and moved on past any display in use. Not
+# xvfb-run around every command (its clean-up now and then failed a command that had passed, exit
+# 5), and not -displayfd: servers that start together scan the same numbers from 0 and, once in a
+# while, a test lost its display in the middle of a run ("Failed to open display").
 start_xvfb() {
-  local display_file="$OUT/xvfb.display"
-  rm -f "$display_file"
-  Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$display_file" 2>"$OUT/xvfb.log" &
-  XVFB_PID=$!
-  trap 'kill $XVFB_PID 2>/dev/null; wait $XVFB_PID 2>/dev/null' EXIT
-  local i
-  for i in $(seq 1 150); do
-    [ -s "$display_file" ] && break
-    kill -0 "$XVFB_PID" 2>/dev/null || break
-    sleep 0.1
+  local base n i
+  base=$(( $(printf '%s' "$OUT" | cksum | cut -d' ' -f1) % 500 + 100 ))
+  for n in $(seq "$base" $((base + 40))); do
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+    Xvfb ":$n" -screen 0 1280x720x24 -nolisten tcp 2>"$OUT/xvfb.log" &
+    XVFB_PID=$!
+    for i in $(seq 1 150); do
+      [ -S "/tmp/.X11-unix/X$n" ] && break
+      kill -0 "$XVFB_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    if kill -0 "$XVFB_PID" 2>/dev/null && [ -S "/tmp/.X11-unix/X$n" ]; then
+      trap 'kill $XVFB_PID 2>/dev/null; wait $XVFB_PID 2>/dev/null' EXIT
+      export DISPLAY=":$n"
+      return
+    fi
+    kill "$XVFB_PID" 2>/dev/null; wait "$XVFB_PID" 2>/dev/null
   done
-  [ -s "$display_file" ] || { cat "$OUT/xvfb.log" >&2; fail "Xvfb did not start (apt-get install xvfb)"; }
-  export DISPLAY=":$(head -1 "$display_file")"
+  cat "$OUT/xvfb.log" >&2
+  fail "Xvfb did not start (apt-get install xvfb)"
 }
 start_xvfb
 # prefix of the commands that need the display: they run on this script's X server
