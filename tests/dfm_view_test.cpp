@@ -129,6 +129,12 @@ TEST_CASE("dfm learned drift in the engine: trained at the first step, kept by c
   CHECK(trained->losses().size() == 60u);
   CHECK((e.dfmDrift(e.particles()) - trained->drift(e.particles(), e.dfmTime())).norm() == 0.0);
   CHECK(e.step().ok);
+  // a state captured before the training does not take the network away (seeking to step 0)
+  const FlowState before_training = FlowEngine(s.params).capture();
+  CHECK(before_training.dfm_learned == nullptr);
+  FlowEngine rewound(e.capture());
+  rewound.restore(before_training);
+  CHECK(rewound.learnedDfmDrift() == trained);
   // a fork continues with the same network, bit for bit
   FlowEngine fork(e.capture());
   CHECK(fork.learnedDfmDrift() == trained);

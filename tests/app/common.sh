@@ -3,17 +3,17 @@ set -u
 APP="$1"; STATS="$2"; OUT="$3"; SRC="$4"
 mkdir -p "$OUT"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# One X server per test script, on a display number of its own: derived from the output folder
-# (so the scripts of one ctest run start far apart) and moved on past any display in use. Not
-# xvfb-run around every command (its clean-up now and then failed a command that had passed, exit
-# 5), and not -displayfd: servers that start together scan the same numbers from 0 and, once in a
-# while, a test lost its display in the middle of a run ("Failed to open display").
+# One X server per test script, on a display number of its own (derived from the output folder,
+# moved on past any display in use), with -noreset: by default the server resets when its last
+# client disconnects, and a test that starts one app after another (presets two at a time) now
+# and then connected during that reset and got "Failed to open display". Not xvfb-run around every
+# command: its clean-up now and then failed a command that had passed (exit 5).
 start_xvfb() {
   local base n i
   base=$(( $(printf '%s' "$OUT" | cksum | cut -d' ' -f1) % 500 + 100 ))
   for n in $(seq "$base" $((base + 40))); do
     [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 1280x720x24 -nolisten tcp 2>"$OUT/xvfb.log" &
+    Xvfb ":$n" -screen 0 1280x720x24 -nolisten tcp -noreset 2>"$OUT/xvfb.log" &
     XVFB_PID=$!
     for i in $(seq 1 150); do
       [ -S "/tmp/.X11-unix/X$n" ] && break

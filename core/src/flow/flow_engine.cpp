@@ -232,7 +232,9 @@ void FlowEngine::restore(const FlowState& s) {
   step_index_ = s.step_index;
   dfm_step_ = s.dfm_step;
   edit_counter_ = s.edit_counter;
-  learned_ = s.dfm_learned;
+  // a state captured before the training (a keyframe at step 0) carries none: keep the network in
+  // hand, which is used only where it fits the restored data and settings (learnedDfmDrift)
+  if (s.dfm_learned) learned_ = s.dfm_learned;
 }
 
 void FlowEngine::rebuildData() {
