@@ -75,7 +75,7 @@ std::optional<render::ProbeReadout> probeField(const Snapshot& frame, Vec2f at) 
     if (frame.dfm) {
       // mode dfm: the oracle drift at the sampler's t and the bridge's marginal p_t (THEORY.md
       // §12.2-§12.3); a learned network lives in the worker, so the read-out names the oracle
-      const DfmBridge bridge{frame.params.dfm_source_std, frame.params.dfm_sigma};
+      const DfmBridge bridge = dfmBridgeOf(frame.params);
       const double t = std::min(frame.dfm->t, frame.dfm->t_end);
       const Points b = dfmOracleDrift(eval, data, bridge, t);
       render::ProbeReadout out;

@@ -112,6 +112,13 @@ struct Harness {
     drawUi(snap, state, actions, status);
     ImGui::Render();
   }
+  // press and release at pos, one frame each
+  void click(ImVec2 pos, const Snapshot* snap) {
+    mouse(pos, true);
+    frame(snap);
+    mouse(pos, false);
+    frame(snap);
+  }
   void mouse(ImVec2 pos, bool down) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = pos;
@@ -292,10 +299,7 @@ TEST_CASE("clicking Pause sends cmd::Pause") {
   h.frame(snap.get());
   const ImVec2 p = h.find("Controls", "Pause (Space)", snap.get());
   REQUIRE(p.x >= 0);
-  h.mouse(p, true);
-  h.frame(snap.get());
-  h.mouse(p, false);
-  h.frame(snap.get());
+  h.click(p, snap.get());
   REQUIRE(h.sent.size() == 1);
   CHECK(std::holds_alternative<cmd::Pause>(h.sent[0]));
 }
@@ -373,10 +377,7 @@ TEST_CASE("choosing a preset in the combo asks the shell to load it and keeps it
   // the popup lists the presets below the combo: click the second entry
   const float row = ImGui::GetTextLineHeightWithSpacing();
   const ImVec2 entry(combo.x, combo.y + ImGui::GetFrameHeight() * 0.5f + row * 1.5f + 4.f);
-  h.mouse(entry, true);
-  h.frame(snap.get());
-  h.mouse(entry, false);
-  h.frame(snap.get());
+  h.click(entry, snap.get());
   REQUIRE(h.presets_loaded == 1);
   CHECK_FALSE(h.last_preset.empty());
   CHECK(h.state.preset == h.last_preset);
@@ -425,18 +426,12 @@ TEST_CASE("generator mode: the Run panel shows the generator, Save model and the
   CHECK(h.sent.empty());  // drawing alone sends nothing
   const ImVec2 save = h.find("Controls", "Save model", snap.get(), 290.f);
   REQUIRE(save.x >= 0);
-  h.mouse(save, true);
-  h.frame(snap.get());
-  h.mouse(save, false);
-  h.frame(snap.get());
+  h.click(save, snap.get());
   REQUIRE(saved.size() == 1);
   CHECK(saved[0] == "trained.json");
   const ImVec2 particles = h.find("Controls", "drifting", snap.get(), 70.f);
   REQUIRE(particles.x >= 0);
-  h.mouse(particles, true);
-  h.frame(snap.get());
-  h.mouse(particles, false);
-  h.frame(snap.get());
+  h.click(particles, snap.get());
   REQUIRE(modes.size() == 1);
   CHECK_FALSE(modes[0]);
 }
@@ -622,13 +617,6 @@ ImVec2 findOnRow(Harness& h, const char* label, float y, const Snapshot* snap) {
   return ImVec2(-1, -1);
 }
 
-void click(Harness& h, ImVec2 at, const Snapshot* snap) {
-  h.mouse(at, true);
-  h.frame(snap);
-  h.mouse(at, false);
-  h.frame(snap);
-}
-
 }  // namespace
 
 TEST_CASE("mode switch: JKO and DFM are one SetParams each on the particle run") {
@@ -638,7 +626,7 @@ TEST_CASE("mode switch: JKO and DFM are one SetParams each on the particle run")
   const float mode_row = h.find("Controls", "drifting", snap.get(), 70.f).y;
   const ImVec2 jko = findOnRow(h, "JKO", mode_row, snap.get());
   REQUIRE(jko.x >= 0);
-  click(h, jko, snap.get());
+  h.click(jko, snap.get());
   REQUIRE(countOf<cmd::SetParams>(h.sent) == 1);
   const auto& to_jko = std::get<cmd::SetParams>(h.sent.back());
   CHECK(to_jko.params.integrator == Integrator::Jko);
@@ -646,7 +634,7 @@ TEST_CASE("mode switch: JKO and DFM are one SetParams each on the particle run")
   CHECK(to_jko.label == "mode=jko");
   const ImVec2 dfm = findOnRow(h, "DFM", mode_row, snap.get());
   REQUIRE(dfm.x >= 0);
-  click(h, dfm, snap.get());
+  h.click(dfm, snap.get());
   REQUIRE(countOf<cmd::SetParams>(h.sent) == 2);
   CHECK(std::get<cmd::SetParams>(h.sent.back()).params.mode == FlowMode::Dfm);
 }
@@ -682,14 +670,14 @@ TEST_CASE("DFM panel: the time slider seeks within the recorded run, the drift c
   // the slider: a click at its left end seeks to step 0 (t = 0)
   const ImVec2 slider = h.find("Controls", "t", snap.get(), 20.f);
   REQUIRE(slider.x >= 0);
-  click(h, ImVec2(slider.x - 10.f, slider.y), snap.get());
+  h.click(ImVec2(slider.x - 10.f, slider.y), snap.get());
   REQUIRE(!seeks.empty());
   CHECK(seeks.back() == 0);
   // the drift row lies between the slider and the loss plot: scan rows below the slider
   ImVec2 oracle(-1, -1);
   for (float y = slider.y + 10.f; y < slider.y + 120.f && oracle.x < 0; y += 6.f) oracle = findOnRow(h, "oracle", y, snap.get());
   REQUIRE(oracle.x >= 0);
-  click(h, oracle, snap.get());
+  h.click(oracle, snap.get());
   REQUIRE(countOf<cmd::SetParam>(h.sent) == 1);
   CHECK(std::get<cmd::SetParam>(h.sent.back()).key_equals_value == "dfm.drift=oracle");
   // arrows: the oracle's instead of the learned ones
@@ -697,7 +685,7 @@ TEST_CASE("DFM panel: the time slider seeks within the recorded run, the drift c
   for (float y = oracle.y + 60.f; y < oracle.y + 260.f && oracle_arrows.x < 0; y += 6.f)
     oracle_arrows = findOnRow(h, "oracle b", y, snap.get());
   REQUIRE(oracle_arrows.x >= 0);
-  click(h, oracle_arrows, snap.get());
+  h.click(oracle_arrows, snap.get());
   CHECK(h.state.view.dfm_oracle_arrows);
 }
 
@@ -723,10 +711,7 @@ TEST_CASE("Compare modes window: a finished comparison is plotted and tabled; Ru
   CHECK(maxVertices() > 0);
   const ImVec2 run = h.find("Compare modes", "Run comparison", snap.get(), 40.f);
   REQUIRE(run.x >= 0);
-  h.mouse(run, true);
-  h.frame(snap.get());
-  h.mouse(run, false);
-  h.frame(snap.get());
+  h.click(run, snap.get());
   // a new comparison of the default options on the run's dataset (the snapshot's is built in)
   REQUIRE(h.state.comparison != nullptr);
   CHECK(h.state.comparison->options().samples == 512);

@@ -20,15 +20,13 @@ constexpr std::uint64_t kDfmNoiseSalt = 0x64666d2d6e6f6973ULL;
 
 double dfmTimeStep(const FlowParams& p) { return (1.0 - p.dfm_epsilon) / double(p.dfm_steps); }
 
-DfmBridge bridgeOf(const FlowParams& p) { return DfmBridge{p.dfm_source_std, p.dfm_sigma}; }
-
 // the network's seed follows the particles' seed, so a new seed also trains a new network
 std::uint64_t learnedSeed(const FlowParams& p) { return seeded::mixSeed(p.init_seed, 0x6c6561726e6564ULL); }
 
 }  // namespace
 
 DfmDriftRequest FlowEngine::learnedDfmDriftRequest() const {
-  return DfmDriftRequest{y_, bridgeOf(params_), params_.dfm_epsilon, params_.dfm_train_steps, learnedSeed(params_)};
+  return DfmDriftRequest{y_, dfmBridgeOf(params_), params_.dfm_epsilon, params_.dfm_train_steps, learnedSeed(params_)};
 }
 
 const DfmDriftModel* FlowEngine::learnedDfmDrift() const {
@@ -49,7 +47,7 @@ void FlowEngine::setLearnedDfmDrift(std::shared_ptr<const DfmDriftModel> model) 
 Points FlowEngine::dfmDrift(const Points& x) const {
   const double t = dfmTime();
   if (const DfmDriftModel* learned = learnedDfmDrift()) return learned->drift(x, t);
-  return dfmOracleDrift(x, y_, bridgeOf(params_), t);
+  return dfmOracleDrift(x, y_, dfmBridgeOf(params_), t);
 }
 
 double FlowEngine::dfmTime() const {

@@ -124,7 +124,6 @@ class FlowRun final : public Run {
 
  private:
   void refreshDfmView();
-  DfmBridge dfmBridge() const { return DfmBridge{engine_.params().dfm_source_std, engine_.params().dfm_sigma}; }
 
   FlowEngine engine_;
   detail::DisplayCadence grids_{kGridInterval, kGridCostFactor, kGridInterval};
@@ -284,21 +283,20 @@ bool FlowRun::refreshDisplay(bool paused) {
   // (opt.path, set by FlowEngine::velocityOptions)
   const bool dfm = engine_.params().mode == FlowMode::Dfm;
   if (dfm) refreshDfmView();
+  const detail::GridView plane_view = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
   if (engine_.dim() == 2 && dfm) {
-    const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
     const auto drift = [this](const Points& x) { return engine_.dfmDrift(x); };
-    fields_ = detail::computeDfmGridFields(engine_.particles(), engine_.data(), opt, v, drift, dfmBridge(),
+    fields_ = detail::computeDfmGridFields(engine_.particles(), engine_.data(), opt, plane_view, drift, dfmBridgeOf(engine_.params()),
                                            engine_.dfmTime());
     dfm_oracle_grid_ = GridField{};
     if (engine_.learnedDfmDrift() != nullptr) {
       const auto oracle = [this](const Points& x) {
-        return dfmOracleDrift(x, engine_.data(), dfmBridge(), engine_.dfmTime());
+        return dfmOracleDrift(x, engine_.data(), dfmBridgeOf(engine_.params()), engine_.dfmTime());
       };
-      dfm_oracle_grid_ = detail::quiverGridOf(v, oracle);
+      dfm_oracle_grid_ = detail::quiverGridOf(plane_view, oracle);
     }
   } else if (engine_.dim() == 2) {
-    const detail::GridView v = custom_view_ ? view_ : detail::paddedDataView(engine_.data(), view_);
-    fields_ = detail::computeGridFields(engine_.particles(), engine_.data(), opt, v);
+    fields_ = detail::computeGridFields(engine_.particles(), engine_.data(), opt, plane_view);
   } else if (engine_.dim() == 3 && engine_.params().geometry != GeometryKind::Euclidean) {
     fields_ = detail::computeSphereGridFields(engine_.particles(), engine_.data(), opt, view_);
   } else {
@@ -357,7 +355,7 @@ void FlowRun::refreshDfmView() {
   if (engine_.dim() == 2) {
     v.paths = kBridgePaths;
     v.knots = kBridgeKnots;
-    v.bridge_paths = sampleBridgePaths(engine_.data(), dfmBridge(), kBridgePaths, kBridgeKnots,
+    v.bridge_paths = sampleBridgePaths(engine_.data(), dfmBridgeOf(engine_.params()), kBridgePaths, kBridgeKnots,
                                        seeded::mixSeed(engine_.params().init_seed, kBridgePathSalt))
                          .cast<float>();
   }

@@ -8,6 +8,7 @@
 
 #include "driftlab/kde/bandwidth.hpp"
 #include "driftlab/kde/compute_path.hpp"
+#include "driftlab/field/dfm_drift.hpp"
 #include "driftlab/field/divergence.hpp"
 #include "driftlab/kde/kernel.hpp"
 #include "driftlab/field/velocity.hpp"
@@ -105,5 +106,8 @@ struct FlowParams {
   // every setting of the parameter table (param_table.hpp)
   bool operator==(const FlowParams&) const;
 };
+
+// mode dfm's bridge: the source's standard deviation and the bridge noise (THEORY.md §12.2)
+inline DfmBridge dfmBridgeOf(const FlowParams& p) { return DfmBridge{p.dfm_source_std, p.dfm_sigma}; }
 
 }  // namespace driftlab
